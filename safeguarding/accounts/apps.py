@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "safeguarding.accounts"
+    label = "accounts"
+    verbose_name = "Staff accounts"
+
+    def ready(self) -> None:
+        from safeguarding.accounts import receivers  # noqa: F401  (connects auth signals)

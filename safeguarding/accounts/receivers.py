@@ -1,0 +1,1 @@
+"""Signal receivers are kept to wiring only; the work is in services."""

@@ -1,0 +1,26 @@
+"""Database sessions that remember which user they belong to (see ``StaffSession``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.utils import timezone
+
+
+class SessionStore(DBStore):
+    @classmethod
+    def get_model_class(cls) -> Any:
+        from safeguarding.accounts.models import StaffSession
+
+        return StaffSession
+
+    def create_model_instance(self, data: dict[str, Any]) -> Any:
+        obj = super().create_model_instance(data)
+        user_id = data.get("_auth_user_id")
+        obj.user_id = int(user_id) if user_id is not None else None
+        started = data.get("auth_started_at")
+        obj.authenticated_at = (
+            timezone.datetime.fromisoformat(started) if isinstance(started, str) else None
+        )
+        return obj

@@ -1,0 +1,134 @@
+"""Settings helpers that read the environment and fail loudly on bad values.
+
+Every helper raises ``ImproperlyConfigured`` naming the variable (never its value, which may
+be a secret) so a mis-set deployment stops at start-up instead of running half-configured.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import dj_database_url
+import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"0", "false", "no", "off"}
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value
+
+
+def env_required(name: str, *, reason: str) -> str:
+    value = env_str(name)
+    if value is None:
+        raise ImproperlyConfigured(f"{name} must be set: {reason}")
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env_str(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in TRUE_VALUES:
+        return True
+    if lowered in FALSE_VALUES:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of true/false/1/0/yes/no/on/off")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = env_str(name)
+    if value is None:
+        return list(default)
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise ImproperlyConfigured(f"{name} must be a comma-separated list with at least one item")
+    return items
+
+
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    value = env_str(name, default)
+    assert value is not None
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of: {', '.join(sorted(choices))}")
+    return value
+
+
+def env_url(name: str, default: str | None = None, *, schemes: set[str]) -> str | None:
+    value = env_str(name, default)
+    if value is None:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise ImproperlyConfigured(
+            f"{name} must be an absolute URL starting with {' or '.join(sorted(schemes))}://"
+        )
+    return value.rstrip("/")
+
+
+def database_from_url(name: str, url: str) -> dict[str, Any]:
+    try:
+        config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} is not a database URL this service understands "
+            "(use postgres://user@host:port/name or sqlite:///path)"
+        ) from None
+    engine = config.get("ENGINE", "")
+    if engine not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+        raise ImproperlyConfigured(f"{name} must point at PostgreSQL or SQLite")
+    if engine == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            # IMMEDIATE makes writers queue for the lock at BEGIN instead of failing
+            # mid-transaction, which is what keeps the audit chain and capacity checks safe.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return config
+
+
+def email_from_url(name: str, url: str) -> dict[str, Any]:
+    try:
+        config = dj_email_url.parse(url)
+    except Exception:
+        raise ImproperlyConfigured(
+            f"{name} is not an email URL this service understands "
+            "(use smtp://host:port, submission://user:password@host:587 or smtps://...)"
+        ) from None
+    if not config.get("EMAIL_HOST") and config.get("EMAIL_BACKEND", "").endswith("smtp.EmailBackend"):
+        raise ImproperlyConfigured(f"{name} must name a mail server host")
+    return dict(config)
+
+
+def local_secret(path: Path, *, nbytes: int = 48) -> str:
+    """A secret generated once for local development and kept under var/, never committed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(nbytes))
+        path.chmod(0o600)
+    return path.read_text().strip()
