@@ -1,0 +1,85 @@
+# The Safeguarding Partnership Platform. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/safeguarding
+PORT ?= 8000
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+.PHONY: venv
+venv: $(BIN)/.installed ## Create the virtual environment and install the locked dependencies
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+safeguarding/static/dist/.built: node_modules/.installed $(shell find frontend -type f 2>/dev/null)
+	npm run --silent build
+	@touch $@
+
+.PHONY: assets
+assets: safeguarding/static/dist/.built ## Compile GOV.UK Frontend and our Sass/JS (never committed)
+
+.PHONY: migrate
+migrate: venv ## Apply database migrations (SQLite under var/ unless DATABASE_URL is set)
+	$(MANAGE) migrate --no-input
+
+.PHONY: demo
+demo: migrate ## Load the invented demo data (idempotent) and print how to sign in
+	$(MANAGE) seed_demo
+
+.PHONY: run
+run: venv assets demo ## Set everything up, then run the site, a task worker and the scheduler
+	@echo "Starting the site on http://127.0.0.1:$(PORT)/ with a task worker and the scheduler. Ctrl-C stops all three."
+	PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile.dev
+
+.PHONY: lint
+lint: venv ## Ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: typecheck
+typecheck: venv ## Mypy with django-stubs
+	$(BIN)/mypy safeguarding
+
+.PHONY: pytest
+pytest: venv assets ## Run the test suite on the configured database (SQLite by default)
+	$(BIN)/pytest
+
+.PHONY: test
+test: lint typecheck pytest ## The whole suite: lint, types, tests (SQLite)
+
+.PHONY: test-postgres
+test-postgres: venv assets ## The test suite against PostgreSQL (PG_TEST_URL)
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+.PHONY: bench
+bench: venv assets ## Benchmarks, printed as ratios to a baseline measured in the same run
+	$(BIN)/python bench/run.py
+
+.PHONY: lock
+lock: venv ## Re-pin every Python dependency from pyproject.toml into requirements.lock
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+
+.PHONY: format
+format: venv ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+.PHONY: clean
+clean: ## Remove the virtual environment, node_modules, compiled assets (keeps var/)
+	rm -rf $(VENV) node_modules safeguarding/static/dist staticfiles

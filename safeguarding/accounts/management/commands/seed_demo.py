@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from safeguarding.accounts import services
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+
+DEMO_PASSWORD = "demo-only-passphrase-2026"  # noqa: S105  (invented demo accounts only)
+DEMO_DOMAIN = "demo.invalid"  # a reserved domain: mail to it can never be delivered
+
+DEMO_STAFF: tuple[tuple[str, str, Role], ...] = (
+    ("admin", "Alex Admin (demo)", Role.PARTNERSHIP_ADMINISTRATOR),
+    ("training", "Tara Trainer (demo)", Role.TRAINING_COORDINATOR),
+    ("comms", "Colin Comms (demo)", Role.COMMUNICATIONS_OFFICER),
+    ("dpo", "Dana Protection (demo)", Role.DATA_PROTECTION_LEAD),
+    ("panel", "Priya Panel (demo)", Role.REVIEW_PANEL_MEMBER),
+    ("cdop", "Chris Cdop (demo)", Role.CDOP_COORDINATOR),
+)
+
+
+def demo_email(local_part: str) -> str:
+    return f"{local_part}@{DEMO_DOMAIN}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the invented demo set-up: one staff account per role (all marked as demo). "
+        "Idempotent. Refuses to run unless DEMO_MODE is on."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("seed_demo only runs in demo mode (DEMO_MODE=true); it never runs in production.")
+        created = 0
+        with transaction.atomic():
+            for local_part, name, role in DEMO_STAFF:
+                if User.objects.filter(email=demo_email(local_part)).exists():
+                    continue
+                services.staff_create(
+                    email=demo_email(local_part), full_name=name, password=DEMO_PASSWORD,
+                    roles=[role], actor=None, is_demo=True,
+                )
+                created += 1
+        self.stdout.write(f"Demo data: {created} account(s) created; all data shown is invented.")
+        self.stdout.write("")
+        self.stdout.write("Sign in to the staff area at " + f"{settings.SITE_URL}/staff/")
+        self.stdout.write(f"  email:    {demo_email('admin')}  (or training@, comms@, dpo@, panel@, cdop@ {DEMO_DOMAIN})")
+        self.stdout.write(f"  password: {DEMO_PASSWORD}")
+        self.stdout.write("  second step: an authenticator app, or without a phone run")
+        self.stdout.write(f"    .venv/bin/python manage.py demo_code {demo_email('admin')}")

@@ -1,0 +1,17 @@
+"""Roles are Django groups with these exact names; seed_demo and migrations create them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PARTNERSHIP_ADMINISTRATOR = "Partnership administrator"
+    TRAINING_COORDINATOR = "Training coordinator"
+    COMMUNICATIONS_OFFICER = "Communications officer"
+    DATA_PROTECTION_LEAD = "Data protection lead"
+    REVIEW_PANEL_MEMBER = "Review panel member"
+    CDOP_COORDINATOR = "CDOP coordinator"
+
+
+ALL_ROLES: tuple[Role, ...] = tuple(Role)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+
+
+def user_has_role(user: User, *roles: Role) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    names = {str(role) for role in roles}
+    return user.groups.filter(name__in=names).exists()
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_device(user: User) -> StaticDevice | None:
+    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def recovery_codes_left(user: User) -> int:
+    device = recovery_device(user)
+    return device.token_set.count() if device else 0

@@ -1,0 +1,208 @@
+"""State changes to staff accounts. Each is one transaction with its own audit entry."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguarding.accounts import mfa
+from safeguarding.accounts.models import RecordMembership, StaffSession, User
+from safeguarding.accounts.roles import Role
+from safeguarding.accounts.selectors import user_has_role
+from safeguarding.audit.services import audit_log
+
+
+@transaction.atomic
+def staff_create(
+    *, email: str, full_name: str, password: str | None, roles: list[Role], actor: User | None,
+    is_demo: bool = False,
+) -> User:
+    user = User(email=email.strip().lower(), full_name=full_name, is_demo=is_demo)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=str(role))[0])
+    audit_log(
+        action="accounts.user.created",
+        actor=actor,
+        target=user,
+        details={"roles": sorted(str(role) for role in roles)},
+    )
+    return user
+
+
+def sessions_end_for_user(*, user: User) -> int:
+    """Delete every server-side session of the user; their cookies then mean nothing."""
+    deleted, _ = StaffSession.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def staff_deactivate(*, user: User, actor: User, reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError("Give a reason for disabling the account.")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = sessions_end_for_user(user=user)
+    audit_log(
+        action="accounts.user.disabled",
+        actor=actor,
+        target=user,
+        reason=reason,
+        details={"sessions_ended": ended},
+    )
+
+
+@transaction.atomic
+def role_grant(*, user: User, role: Role, actor: User, reason: str) -> None:
+    user.groups.add(Group.objects.get_or_create(name=str(role))[0])
+    audit_log(
+        action="accounts.role.granted", actor=actor, target=user, reason=reason,
+        details={"role": str(role)},
+    )
+
+
+@transaction.atomic
+def role_revoke(*, user: User, role: Role, actor: User, reason: str) -> None:
+    user.groups.remove(*Group.objects.filter(name=str(role)))
+    audit_log(
+        action="accounts.role.revoked", actor=actor, target=user, reason=reason,
+        details={"role": str(role)},
+    )
+
+
+# --- MFA ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mfa_confirm_enrolment(*, user: User, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm a new authenticator with a first code; returns fresh recovery codes."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+    if not device.verify_token(code.strip()):
+        raise ValidationError("The code is not correct or has expired. Enter the current code.")
+    # One authenticator per person: enrolling a new one retires any other.
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = mfa.replace_recovery_codes(user)
+    audit_log(action="accounts.mfa.enrolled", actor=user, target=user)
+    return codes
+
+
+def mfa_verify(*, user: User, code: str) -> str | None:
+    """Check a second-factor code; returns the device's persistent id, or None.
+
+    A TOTP code is accepted once (django-otp refuses a time step at or before the last one
+    used); a recovery code is consumed. The row lock stops two requests racing one code.
+    """
+    code = code.strip()
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        )
+        digits = code.replace(" ", "")
+        if device and digits.isdigit() and device.verify_token(digits):
+            audit_log(
+                action="accounts.mfa.verified", actor=user, target=user,
+                details={"method": "totp"},
+            )
+            return str(device.persistent_id)
+        recovery = StaticDevice.objects.select_for_update().filter(user=user).first()
+        if recovery and not digits.isdigit() and recovery.verify_token(mfa.code_digest(code)):
+            audit_log(
+                action="accounts.mfa.verified", actor=user, target=user,
+                details={"method": "recovery_code", "codes_left": recovery.token_set.count()},
+            )
+            return str(recovery.persistent_id)
+    # Outside the block above so the failure is recorded even though nothing else changed.
+    audit_log(action="accounts.mfa.failed", actor=user, target=user)
+    return None
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    codes = mfa.replace_recovery_codes(user)
+    audit_log(action="accounts.mfa.recovery_codes_replaced", actor=user, target=user)
+    return codes
+
+
+@transaction.atomic
+def mfa_reset(*, user: User, actor: User, reason: str) -> None:
+    """For a lost phone: remove the person's devices and sessions; they enrol again."""
+    if not reason.strip():
+        raise ValidationError("Give a reason for resetting two-factor authentication.")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    sessions_end_for_user(user=user)
+    audit_log(action="accounts.mfa.reset", actor=actor, target=user, reason=reason)
+
+
+# --- Need-to-know memberships ------------------------------------------------------------------
+
+
+def _may_grant(*, grantor: User, record: models.Model) -> bool:
+    if user_has_role(grantor, Role.PARTNERSHIP_ADMINISTRATOR):
+        return True
+    return RecordMembership.objects.active().filter(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=str(record.pk),
+        user=grantor,
+    ).exists()
+
+
+@transaction.atomic
+def membership_grant(
+    *, record: models.Model, user: User, granted_by: User, reason: str,
+    expires_at: timezone.datetime | None = None,
+) -> RecordMembership:
+    """Give one person access to one restricted record.
+
+    Only a partnership administrator or an existing member of the record may grant.
+    """
+    if not _may_grant(grantor=granted_by, record=record):
+        raise PermissionDenied("Only a partnership administrator or a member can grant access.")
+    if not reason.strip():
+        raise ValidationError("Give a reason for granting access.")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError("The expiry must be in the future.")
+    content_type = ContentType.objects.get_for_model(record)
+    live = RecordMembership.objects.select_for_update().filter(
+        content_type=content_type, object_id=str(record.pk), user=user, revoked_at__isnull=True
+    )
+    if live.exists():
+        raise ValidationError("That person already has access to this record.")
+    membership = RecordMembership(
+        content_type=content_type, object_id=str(record.pk), user=user,
+        granted_by=granted_by, reason=reason, expires_at=expires_at,
+    )
+    membership.full_clean()
+    membership.save()
+    audit_log(
+        action="accounts.membership.granted", actor=granted_by, target=record, reason=reason,
+        details={
+            "member": user.pk,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: RecordMembership, revoked_by: User, reason: str) -> None:
+    record = membership.record
+    if record is None or not _may_grant(grantor=revoked_by, record=record):
+        raise PermissionDenied("Only a partnership administrator or a member can revoke access.")
+    membership.revoked_at = timezone.now()
+    membership.revoked_by = revoked_by
+    membership.revocation_reason = reason
+    membership.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit_log(
+        action="accounts.membership.revoked", actor=revoked_by, target=record, reason=reason,
+        details={"member": membership.user_id},
+    )

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.models import Device
+
+from safeguarding.accounts import mfa, services
+from safeguarding.accounts.forms import (
+    CodeForm,
+    EnrolmentForm,
+    ReasonForm,
+    StaffAuthenticationForm,
+    StaffPasswordResetForm,
+)
+from safeguarding.accounts.middleware import SESSION_STARTED_KEY
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+from safeguarding.accounts.selectors import (
+    confirmed_totp_device,
+    recovery_codes_left,
+    user_has_role,
+)
+from safeguarding.audit.services import audit_log
+
+NEXT_KEY = "after_mfa_next"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+class StaffLoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = StaffAuthenticationForm
+
+    def form_valid(self, form: StaffAuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        next_url = _safe_next(self.request, self.request.POST.get("next") or self.request.GET.get("next"))
+        with transaction.atomic():
+            auth_login(self.request, user)  # a new session key, as Django always does
+            self.request.session[SESSION_STARTED_KEY] = timezone.now().isoformat()
+            if next_url:
+                self.request.session[NEXT_KEY] = next_url
+            audit_log(action="accounts.login.password_accepted", actor=user, target=user)
+        if confirmed_totp_device(user) is None:
+            return redirect("accounts:mfa_setup")
+        return redirect("accounts:mfa_verify")
+
+    def form_invalid(self, form: StaffAuthenticationForm) -> HttpResponse:
+        email = (form.data.get("username") or "").strip().lower()
+        known = get_user_model().objects.filter(email=email).first()
+        locked = getattr(self.request, "axes_locked_out", False)
+        audit_log(
+            action="accounts.login.locked_out" if locked else "accounts.login.failed",
+            actor=None,
+            target_type="accounts.user" if known else None,
+            target_id=known.pk if known else None,
+            details={} if known else {"account": "unknown"},
+        )
+        return super().form_invalid(form)
+
+
+def _finish_mfa(request: HttpRequest, user: User, device: Device) -> HttpResponse:
+    otp_login(request, device)
+    audit_log(action="accounts.login.succeeded", actor=user, target=user)
+    next_url = _safe_next(request, request.session.pop(NEXT_KEY, None))
+    return redirect(next_url or "accounts:dashboard")
+
+
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in (or after an MFA reset): enrol an authenticator app."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    user: User = request.user  # type: ignore[assignment]
+    if confirmed_totp_device(user) is not None:
+        return redirect("accounts:mfa_verify")
+    device = mfa.pending_totp_device(user)
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.mfa_confirm_enrolment(user=user, device=device, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            device.refresh_from_db()
+            otp_login(request, device)
+            audit_log(action="accounts.login.succeeded", actor=user, target=user)
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True}
+            )
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "qr_code": mfa.qr_code_data_uri(device),
+            "text_secret": mfa.text_secret(device),
+        },
+    )
+
+
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    user: User = request.user  # type: ignore[assignment]
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("accounts:dashboard")
+    if confirmed_totp_device(user) is None:
+        return redirect("accounts:mfa_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        persistent_id = services.mfa_verify(user=user, code=form.cleaned_data["code"])
+        if persistent_id:
+            device = Device.from_persistent_id(persistent_id)
+            assert device is not None
+            return _finish_mfa(request, user, device)
+        form.add_error("code", "The code is not correct, has been used already, or has expired.")
+    return render(request, "accounts/mfa_verify.html", {"form": form})
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_log(action="accounts.logout", actor=request.user, target=request.user)  # type: ignore[arg-type]
+    auth_logout(request)  # flushes the session row server-side
+    messages.success(request, "You have signed out.")
+    return redirect("accounts:login")
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "staff/dashboard.html",
+        {
+            "roles": user.role_names,
+            "recovery_codes_left": recovery_codes_left(user),
+            "is_administrator": user_has_role(user, Role.PARTNERSHIP_ADMINISTRATOR),
+        },
+    )
+
+
+@require_POST
+def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
+    codes = services.recovery_codes_regenerate(user=request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": False})
+
+
+# --- People (partnership administrators) -------------------------------------------------------
+
+
+def _require_administrator(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not user_has_role(user, Role.PARTNERSHIP_ADMINISTRATOR):
+        raise PermissionDenied
+    return user
+
+
+def people(request: HttpRequest) -> HttpResponse:
+    _require_administrator(request)
+    staff = User.objects.prefetch_related("groups").order_by("full_name")
+    return render(request, "accounts/people.html", {"people": staff})
+
+
+def person_disable(request: HttpRequest, pk: int) -> HttpResponseBase:
+    actor = _require_administrator(request)
+    person = get_object_or_404(User, pk=pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if person == actor:
+            form.add_error(None, "You cannot disable your own account.")
+        else:
+            services.staff_deactivate(user=person, actor=actor, reason=form.cleaned_data["reason"])
+            messages.success(request, f"{person.full_name}'s account is disabled and signed out.")
+            return redirect("accounts:people")
+    return render(request, "accounts/person_disable.html", {"form": form, "person": person})
+
+
+def person_reset_mfa(request: HttpRequest, pk: int) -> HttpResponseBase:
+    actor = _require_administrator(request)
+    person = get_object_or_404(User, pk=pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.mfa_reset(user=person, actor=actor, reason=form.cleaned_data["reason"])
+        messages.success(request, f"{person.full_name} will set up two-factor authentication again.")
+        return redirect("accounts:people")
+    return render(request, "accounts/person_reset_mfa.html", {"form": form, "person": person})
+
+
+# --- Password reset (Django's views; MFA is still required at the next sign-in) -----------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    form_class = StaffPasswordResetForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.sessions_end_for_user(user=form.user)
+            audit_log(action="accounts.password.reset", actor=form.user, target=form.user)
+        return response

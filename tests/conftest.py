@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguarding.accounts.middleware import SESSION_STARTED_KEY
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+from tests.factories import UserFactory
+
+
+def sign_in(client: Client, user: User, *, verified: bool = True) -> None:
+    """Sign ``user`` in as our login view would; ``verified`` also completes MFA."""
+    client.force_login(user)
+    session = client.session
+    session[SESSION_STARTED_KEY] = timezone.now().isoformat()
+    if verified:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"confirmed": True, "name": "test"})
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(*roles: Role, **kwargs: object) -> User:
+        return UserFactory(roles=[str(role) for role in roles], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def administrator(make_user: Callable[..., User]) -> User:
+    return make_user(Role.PARTNERSHIP_ADMINISTRATOR)
+
+
+@pytest.fixture
+def colleague(make_user: Callable[..., User]) -> User:
+    return make_user(Role.TRAINING_COORDINATOR)
+
+
+@pytest.fixture
+def run_tasks() -> Callable[[], None]:
+    """Run every queued background task to completion in this process, as a worker would."""
+    from django.core.management import call_command
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    return run

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from safeguarding.core.models import ScheduledRun
+from safeguarding.core.scheduler import PeriodicJob, enqueue_due_jobs, registered_jobs
+
+AT_3AM = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+
+
+def test_the_daily_housekeeping_jobs_are_registered() -> None:
+    names = {job.name for job in registered_jobs()}
+    assert {"core.prune_finished_tasks", "core.clear_expired_sessions"} <= names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_job_is_enqueued_once_per_day_however_often_the_scheduler_runs() -> None:
+    first = enqueue_due_jobs(now=AT_3AM)
+    second = enqueue_due_jobs(now=AT_3AM + timedelta(minutes=5))
+
+    assert set(first) == {job.name for job in registered_jobs()}
+    assert second == []
+    assert DBTaskResult.objects.count() == len(first)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_day_runs_again() -> None:
+    enqueue_due_jobs(now=AT_3AM)
+    again = enqueue_due_jobs(now=AT_3AM + timedelta(days=1))
+
+    assert set(again) == {job.name for job in registered_jobs()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_daily_jobs_wait_for_the_night() -> None:
+    assert enqueue_due_jobs(now=datetime(2026, 11, 29, 0, 30, tzinfo=UTC)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_runs_the_enqueued_jobs(run_tasks) -> None:
+    enqueue_due_jobs(now=AT_3AM)
+    run_tasks()
+
+    statuses = set(DBTaskResult.objects.values_list("status", flat=True))
+    assert statuses == {"SUCCESSFUL"}
+
+
+@pytest.mark.django_db
+def test_the_cron_command_reports_what_it_did(capsys) -> None:
+    call_command("enqueue_due_jobs")
+    assert "periodic job(s)" in capsys.readouterr().out
+    assert ScheduledRun.objects.count() in {0, len(registered_jobs())}
+
+
+def test_period_keys_for_short_intervals_are_buckets() -> None:
+    job = PeriodicJob(name="x", task=registered_jobs()[0].task, every=timedelta(minutes=15))
+    assert job.period_key(AT_3AM) == job.period_key(AT_3AM + timedelta(minutes=14, seconds=59))
+    assert job.period_key(AT_3AM) != job.period_key(AT_3AM + timedelta(minutes=15))

@@ -1,0 +1,73 @@
+"""Settings fail loudly on bad values, and production refuses to start without secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.processes import manage, project_env
+
+pytestmark = pytest.mark.slow
+
+PRODUCTION = {
+    "DEPLOYMENT": "production",
+    "SECRET_KEY": "k" * 20 + "an-invented-but-long-enough-secret-for-tests-0123456789",
+    "ALLOWED_HOSTS": "safeguarding.example.org",
+    "SITE_URL": "https://safeguarding.example.org",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/safeguarding",
+    "EMAIL_URL": "smtp://127.0.0.1:1025",
+    "AUDIT_HMAC_KEY": "an-invented-audit-key-for-tests-only-0123456789",
+}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL", "EMAIL_URL", "AUDIT_HMAC_KEY"])
+def test_production_refuses_to_start_without(missing: str, tmp_path: Path) -> None:
+    env = project_env(tmp_path, **{k: v for k, v in PRODUCTION.items() if k != missing})
+    env.pop(missing, None)
+
+    result = manage("check", env=env, check=False)
+
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_passes_check_deploy_with_no_warnings(tmp_path: Path) -> None:
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=project_env(tmp_path, **PRODUCTION), check=False)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_uses_host_prefixed_secure_cookies(tmp_path: Path) -> None:
+    result = manage(
+        "shell", "-c",
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+        env=project_env(tmp_path, **PRODUCTION),
+    )
+    assert result.stdout.split() == ["__Host-session", "__Host-csrftoken", "True", "63072000"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DATABASE_URL", "mysql://x@localhost/db", "DATABASE_URL must point at PostgreSQL or SQLite"),
+        ("DATABASE_URL", "nonsense", "DATABASE_URL is not a database URL"),
+        ("EMAIL_URL", "carrier-pigeon://loft", "EMAIL_URL is not an email URL"),
+        ("SITE_URL", "not a url", "SITE_URL must be an absolute URL"),
+        ("DEBUG", "maybe", "DEBUG must be one of"),
+        ("AXES_FAILURE_LIMIT", "ten", "AXES_FAILURE_LIMIT must be a whole number"),
+        ("DEPLOYMENT", "staging", "DEPLOYMENT must be one of"),
+    ],
+)
+def test_bad_values_stop_start_up_with_a_reason(name: str, value: str, message: str, tmp_path: Path) -> None:
+    result = manage("check", env=project_env(tmp_path, **{name: value}), check=False)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_secret_key_must_be_long(tmp_path: Path) -> None:
+    result = manage("check", env=project_env(tmp_path, **{**PRODUCTION, "SECRET_KEY": "short"}), check=False)
+
+    assert "SECRET_KEY must be at least 50" in result.stderr
