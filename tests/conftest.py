@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -20,7 +21,9 @@ def sign_in(client: Client, user: User, *, verified: bool = True) -> None:
     session = client.session
     session[SESSION_STARTED_KEY] = timezone.now().isoformat()
     if verified:
-        device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"confirmed": True, "name": "test"})
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, defaults={"confirmed": True, "name": "test"}
+        )
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
 
@@ -52,3 +55,9 @@ def run_tasks() -> Callable[[], None]:
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _skip_postgres_only_tests_elsewhere(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
+        pytest.skip(f"only PostgreSQL enforces this; the test database is {connection.vendor}")

@@ -20,13 +20,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Test Person {n}")
 
     @factory.post_generation
-    def password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def password(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save(update_fields=["password"])
 
     @factory.post_generation
-    def roles(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def roles(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             for name in extracted:
                 group, _ = Group.objects.get_or_create(name=name)

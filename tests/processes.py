@@ -23,7 +23,9 @@ def free_port() -> int:
 
 
 def project_env(var_dir: Path, **overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env.update({"VAR_DIR": str(var_dir), "DATABASE_URL": f"sqlite:///{var_dir / 'db.sqlite3'}"})
     env.update(overrides)
     return env
@@ -31,8 +33,13 @@ def project_env(var_dir: Path, **overrides: str) -> dict[str, str]:
 
 def manage(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-        check=check, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=120,
     )
 
 
@@ -45,12 +52,30 @@ def fetch(url: str) -> tuple[int, bytes]:
 
 
 @contextmanager
-def running_server(env: dict[str, str]) -> Iterator[str]:
-    """The server command that `make run` uses, on a free port; yields its base URL."""
+def running_server(env: dict[str, str], *, production: bool = False) -> Iterator[str]:
+    """A real server on a free port; yields its base URL.
+
+    By default the command `make run` uses (runserver); ``production=True`` runs gunicorn
+    as the README's deployment does.
+    """
     port = free_port()
+    if production:
+        command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "safeguarding.config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ]
+    else:
+        command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

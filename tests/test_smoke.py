@@ -25,10 +25,22 @@ def test_the_real_server_serves_home_and_healthz(tmp_path: Path) -> None:
         assert json.loads(body)["checks"] == {"database": True, "task_queue": True}
 
 
+def test_the_production_server_serves_healthz(tmp_path: Path) -> None:
+    env = project_env(tmp_path)
+    manage("migrate", "--no-input", env=env)
+
+    with running_server(env, production=True) as base:
+        status, body = fetch(f"{base}/healthz")
+
+    assert status == 200
+    assert json.loads(body)["status"] == "ok"
+
+
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
+    # Nothing listens on port 9 (discard), so every connection attempt is refused.
     env = project_env(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:9/nothing")
 
-    with running_server(env) as base:
+    with running_server(env, production=True) as base:
         status, body = fetch(f"{base}/healthz")
 
     assert status == 503

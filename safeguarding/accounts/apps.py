@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Staff accounts"
 
     def ready(self) -> None:
-        from safeguarding.accounts import receivers  # noqa: F401  (connects auth signals)
+        from safeguarding.accounts import jobs  # noqa: F401  (registers periodic jobs)

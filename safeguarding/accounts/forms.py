@@ -21,6 +21,8 @@ class StaffAuthenticationForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autocomplete": "username", "spellcheck": "false"}
         )
@@ -33,7 +35,11 @@ class CodeForm(forms.Form):
         max_length=20,
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
         ),
         error_messages={"required": "Enter the code"},
     )
@@ -46,7 +52,11 @@ class EnrolmentForm(forms.Form):
         min_length=6,
         help_text="Enter the 6-digit code the app shows for this account.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "govuk-input--width-5",
+            }
         ),
         error_messages={
             "required": "Enter the 6-digit code from your authenticator app",

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from safeguarding.accounts.selectors import confirmed_totp_device
+from safeguarding.accounts.selectors import confirmed_totp_device, mfa_verified
 
 STAFF_PREFIX = "/staff/"
 SESSION_STARTED_KEY = "auth_started_at"
@@ -45,8 +45,8 @@ class StaffSessionMiddleware:
             if not user.is_authenticated:
                 login_url = reverse(settings.LOGIN_URL)
                 return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
-            if not user.is_verified():  # type: ignore[union-attr]
-                if confirmed_totp_device(user) is None:  # type: ignore[arg-type]
+            if not mfa_verified(request):
+                if confirmed_totp_device(user) is None:
                     return redirect("accounts:mfa_setup")
                 return redirect("accounts:mfa_verify")
         return self.get_response(request)
@@ -56,7 +56,9 @@ class StaffSessionMiddleware:
         started = request.session.get(SESSION_STARTED_KEY)
         if not started:
             return True  # a session signed in without our login view is not trusted
-        return bool(timezone.now() - datetime.fromisoformat(started) > settings.SESSION_ABSOLUTE_AGE)
+        return bool(
+            timezone.now() - datetime.fromisoformat(started) > settings.SESSION_ABSOLUTE_AGE
+        )
 
     @staticmethod
     def _pre_mfa_path(request: HttpRequest) -> bool:
@@ -68,6 +70,7 @@ class StaffSessionMiddleware:
                 match = resolve(request.path_info)
             except Resolver404:
                 return False
+        name = match.url_name or ""
         return match.namespace == "accounts" and (
-            match.url_name in PRE_MFA_URL_NAMES or match.url_name.startswith("password_reset")
+            name in PRE_MFA_URL_NAMES or name.startswith("password_reset")
         )

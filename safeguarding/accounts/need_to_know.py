@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
@@ -46,9 +47,11 @@ def get_restricted_or_404(
     """
     try:
         record = restricted_for_user(queryset, user=user).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("No such record") from None
-    audit_log(action="restricted.record.read", actor=user, target=record, details={"purpose": purpose})
+    audit_log(
+        action="restricted.record.read", actor=user, target=record, details={"purpose": purpose}
+    )
     return record
 
 
@@ -59,7 +62,7 @@ class RestrictedRecordMixin:
     kwargs: dict[str, Any]
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        return super().get_queryset()  # type: ignore[misc,no-any-return]
+        return super().get_queryset()  # type: ignore[misc]  # supplied by the view class
 
     def get_object(self, queryset: models.QuerySet[Any] | None = None) -> models.Model:
         return get_restricted_or_404(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,3 +27,18 @@ def recovery_device(user: User) -> StaticDevice | None:
 def recovery_codes_left(user: User) -> int:
     device = recovery_device(user)
     return device.token_set.count() if device else 0
+
+
+def mfa_verified(request: HttpRequest) -> bool:
+    """Signed in and past the second factor in this session (django-otp's middleware)."""
+    user = request.user
+    # OTPMiddleware adds is_verified() to request.user; the stubs cannot know that.
+    return bool(user.is_authenticated and user.is_verified())  # type: ignore[attr-defined]
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in person on a staff page (StaffSessionMiddleware has checked MFA)."""
+    user = request.user
+    if not isinstance(user, User) or not mfa_verified(request):
+        raise PermissionDenied
+    return user

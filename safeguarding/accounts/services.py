@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +21,12 @@ from safeguarding.audit.services import audit_log
 
 @transaction.atomic
 def staff_create(
-    *, email: str, full_name: str, password: str | None, roles: list[Role], actor: User | None,
+    *,
+    email: str,
+    full_name: str,
+    password: str | None,
+    roles: list[Role],
+    actor: User | None,
     is_demo: bool = False,
 ) -> User:
     user = User(email=email.strip().lower(), full_name=full_name, is_demo=is_demo)
@@ -63,7 +70,10 @@ def staff_deactivate(*, user: User, actor: User, reason: str) -> None:
 def role_grant(*, user: User, role: Role, actor: User, reason: str) -> None:
     user.groups.add(Group.objects.get_or_create(name=str(role))[0])
     audit_log(
-        action="accounts.role.granted", actor=actor, target=user, reason=reason,
+        action="accounts.role.granted",
+        actor=actor,
+        target=user,
+        reason=reason,
         details={"role": str(role)},
     )
 
@@ -72,7 +82,10 @@ def role_grant(*, user: User, role: Role, actor: User, reason: str) -> None:
 def role_revoke(*, user: User, role: Role, actor: User, reason: str) -> None:
     user.groups.remove(*Group.objects.filter(name=str(role)))
     audit_log(
-        action="accounts.role.revoked", actor=actor, target=user, reason=reason,
+        action="accounts.role.revoked",
+        actor=actor,
+        target=user,
+        reason=reason,
         details={"role": str(role)},
     )
 
@@ -103,20 +116,22 @@ def mfa_verify(*, user: User, code: str) -> str | None:
     """
     code = code.strip()
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-        )
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
         digits = code.replace(" ", "")
         if device and digits.isdigit() and device.verify_token(digits):
             audit_log(
-                action="accounts.mfa.verified", actor=user, target=user,
+                action="accounts.mfa.verified",
+                actor=user,
+                target=user,
                 details={"method": "totp"},
             )
             return str(device.persistent_id)
         recovery = StaticDevice.objects.select_for_update().filter(user=user).first()
         if recovery and not digits.isdigit() and recovery.verify_token(mfa.code_digest(code)):
             audit_log(
-                action="accounts.mfa.verified", actor=user, target=user,
+                action="accounts.mfa.verified",
+                actor=user,
+                target=user,
                 details={"method": "recovery_code", "codes_left": recovery.token_set.count()},
             )
             return str(recovery.persistent_id)
@@ -146,45 +161,56 @@ def mfa_reset(*, user: User, actor: User, reason: str) -> None:
 # --- Need-to-know memberships ------------------------------------------------------------------
 
 
-def _may_grant(*, grantor: User, record: models.Model) -> bool:
+def _may_grant(*, grantor: User, content_type: ContentType, object_id: str) -> bool:
     if user_has_role(grantor, Role.PARTNERSHIP_ADMINISTRATOR):
         return True
-    return RecordMembership.objects.active().filter(
-        content_type=ContentType.objects.get_for_model(record),
-        object_id=str(record.pk),
-        user=grantor,
-    ).exists()
+    return (
+        RecordMembership.objects.active()
+        .filter(content_type=content_type, object_id=object_id, user=grantor)
+        .exists()
+    )
 
 
 @transaction.atomic
 def membership_grant(
-    *, record: models.Model, user: User, granted_by: User, reason: str,
-    expires_at: timezone.datetime | None = None,
+    *,
+    record: models.Model,
+    user: User,
+    granted_by: User,
+    reason: str,
+    expires_at: datetime | None = None,
 ) -> RecordMembership:
     """Give one person access to one restricted record.
 
     Only a partnership administrator or an existing member of the record may grant.
     """
-    if not _may_grant(grantor=granted_by, record=record):
+    content_type = ContentType.objects.get_for_model(record)
+    if not _may_grant(grantor=granted_by, content_type=content_type, object_id=str(record.pk)):
         raise PermissionDenied("Only a partnership administrator or a member can grant access.")
     if not reason.strip():
         raise ValidationError("Give a reason for granting access.")
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError("The expiry must be in the future.")
-    content_type = ContentType.objects.get_for_model(record)
     live = RecordMembership.objects.select_for_update().filter(
         content_type=content_type, object_id=str(record.pk), user=user, revoked_at__isnull=True
     )
     if live.exists():
         raise ValidationError("That person already has access to this record.")
     membership = RecordMembership(
-        content_type=content_type, object_id=str(record.pk), user=user,
-        granted_by=granted_by, reason=reason, expires_at=expires_at,
+        content_type=content_type,
+        object_id=str(record.pk),
+        user=user,
+        granted_by=granted_by,
+        reason=reason,
+        expires_at=expires_at,
     )
     membership.full_clean()
     membership.save()
     audit_log(
-        action="accounts.membership.granted", actor=granted_by, target=record, reason=reason,
+        action="accounts.membership.granted",
+        actor=granted_by,
+        target=record,
+        reason=reason,
         details={
             "member": user.pk,
             "expires_at": expires_at.isoformat() if expires_at else None,
@@ -195,14 +221,20 @@ def membership_grant(
 
 @transaction.atomic
 def membership_revoke(*, membership: RecordMembership, revoked_by: User, reason: str) -> None:
-    record = membership.record
-    if record is None or not _may_grant(grantor=revoked_by, record=record):
+    content_type, object_id = membership.content_type, membership.object_id
+    if not _may_grant(grantor=revoked_by, content_type=content_type, object_id=object_id):
         raise PermissionDenied("Only a partnership administrator or a member can revoke access.")
+    if not reason.strip():
+        raise ValidationError("Give a reason for revoking access.")
     membership.revoked_at = timezone.now()
     membership.revoked_by = revoked_by
     membership.revocation_reason = reason
     membership.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     audit_log(
-        action="accounts.membership.revoked", actor=revoked_by, target=record, reason=reason,
+        action="accounts.membership.revoked",
+        actor=revoked_by,
+        target_type=f"{content_type.app_label}.{content_type.model}",
+        target_id=object_id,
+        reason=reason,
         details={"member": membership.user_id},
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.sessions.backends.db import SessionStore as DBStore
-from django.utils import timezone
+
+if TYPE_CHECKING:
+    from safeguarding.accounts.models import StaffSession
 
 
 class SessionStore(DBStore):
@@ -16,11 +19,9 @@ class SessionStore(DBStore):
         return StaffSession
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
-        obj = super().create_model_instance(data)
+        obj = cast("StaffSession", super().create_model_instance(data))
         user_id = data.get("_auth_user_id")
         obj.user_id = int(user_id) if user_id is not None else None
         started = data.get("auth_started_at")
-        obj.authenticated_at = (
-            timezone.datetime.fromisoformat(started) if isinstance(started, str) else None
-        )
+        obj.authenticated_at = datetime.fromisoformat(started) if isinstance(started, str) else None
         return obj

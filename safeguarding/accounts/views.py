@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,12 +33,15 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import (
     confirmed_totp_device,
+    mfa_verified,
     recovery_codes_left,
+    staff_user,
     user_has_role,
 )
 from safeguarding.audit.services import audit_log
 
 NEXT_KEY = "after_mfa_next"
+PEOPLE_PER_PAGE = 50
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -51,9 +56,11 @@ class StaffLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = StaffAuthenticationForm
 
-    def form_valid(self, form: StaffAuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
-        next_url = _safe_next(self.request, self.request.POST.get("next") or self.request.GET.get("next"))
+        next_url = _safe_next(
+            self.request, self.request.POST.get("next") or self.request.GET.get("next")
+        )
         with transaction.atomic():
             auth_login(self.request, user)  # a new session key, as Django always does
             self.request.session[SESSION_STARTED_KEY] = timezone.now().isoformat()
@@ -64,7 +71,7 @@ class StaffLoginView(auth_views.LoginView):
             return redirect("accounts:mfa_setup")
         return redirect("accounts:mfa_verify")
 
-    def form_invalid(self, form: StaffAuthenticationForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         email = (form.data.get("username") or "").strip().lower()
         known = get_user_model().objects.filter(email=email).first()
         locked = getattr(self.request, "axes_locked_out", False)
@@ -89,14 +96,16 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     """First sign-in (or after an MFA reset): enrol an authenticator app."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if confirmed_totp_device(user) is not None:
         return redirect("accounts:mfa_verify")
     device = mfa.pending_totp_device(user)
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = services.mfa_confirm_enrolment(user=user, device=device, code=form.cleaned_data["code"])
+            codes = services.mfa_confirm_enrolment(
+                user=user, device=device, code=form.cleaned_data["code"]
+            )
         except ValidationError as error:
             form.add_error("code", error)
         else:
@@ -120,8 +129,8 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    user: User = request.user  # type: ignore[assignment]
-    if request.user.is_verified():  # type: ignore[union-attr]
+    user = request.user
+    if mfa_verified(request):
         return redirect("accounts:dashboard")
     if confirmed_totp_device(user) is None:
         return redirect("accounts:mfa_setup")
@@ -130,7 +139,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         persistent_id = services.mfa_verify(user=user, code=form.cleaned_data["code"])
         if persistent_id:
             device = Device.from_persistent_id(persistent_id)
-            assert device is not None
+            if device is None:  # deleted between the check and now
+                return redirect("accounts:login")
             return _finish_mfa(request, user, device)
         form.add_error("code", "The code is not correct, has been used already, or has expired.")
     return render(request, "accounts/mfa_verify.html", {"form": form})
@@ -139,14 +149,14 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_log(action="accounts.logout", actor=request.user, target=request.user)  # type: ignore[arg-type]
+        audit_log(action="accounts.logout", actor=request.user, target=request.user)
     auth_logout(request)  # flushes the session row server-side
     messages.success(request, "You have signed out.")
     return redirect("accounts:login")
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = staff_user(request)
     return render(
         request,
         "staff/dashboard.html",
@@ -160,7 +170,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    codes = services.recovery_codes_regenerate(user=request.user)  # type: ignore[arg-type]
+    codes = services.recovery_codes_regenerate(user=staff_user(request))
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": False})
 
 
@@ -168,7 +178,7 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
 
 
 def _require_administrator(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = staff_user(request)
     if not user_has_role(user, Role.PARTNERSHIP_ADMINISTRATOR):
         raise PermissionDenied
     return user
@@ -176,8 +186,9 @@ def _require_administrator(request: HttpRequest) -> User:
 
 def people(request: HttpRequest) -> HttpResponse:
     _require_administrator(request)
-    staff = User.objects.prefetch_related("groups").order_by("full_name")
-    return render(request, "accounts/people.html", {"people": staff})
+    staff = User.objects.prefetch_related("groups").order_by("full_name", "pk")
+    page = Paginator(staff, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"people": page.object_list, "page": page})
 
 
 def person_disable(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -200,7 +211,9 @@ def person_reset_mfa(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.mfa_reset(user=person, actor=actor, reason=form.cleaned_data["reason"])
-        messages.success(request, f"{person.full_name} will set up two-factor authentication again.")
+        messages.success(
+            request, f"{person.full_name} will set up two-factor authentication again."
+        )
         return redirect("accounts:people")
     return render(request, "accounts/person_reset_mfa.html", {"form": form, "person": person})
 

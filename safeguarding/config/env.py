@@ -70,8 +70,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_choice(name: str, default: str, choices: set[str]) -> str:
-    value = env_str(name, default)
-    assert value is not None
+    value = env_str(name, default) or default
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of: {', '.join(sorted(choices))}")
     return value
@@ -113,14 +112,19 @@ def database_from_url(name: str, url: str) -> dict[str, Any]:
 
 
 def email_from_url(name: str, url: str) -> dict[str, Any]:
-    try:
-        config = dj_email_url.parse(url)
-    except Exception:
+    scheme = urlparse(url).scheme
+    if scheme not in dj_email_url.SCHEMES:
         raise ImproperlyConfigured(
             f"{name} is not an email URL this service understands "
             "(use smtp://host:port, submission://user:password@host:587 or smtps://...)"
-        ) from None
-    if not config.get("EMAIL_HOST") and config.get("EMAIL_BACKEND", "").endswith("smtp.EmailBackend"):
+        )
+    try:
+        config = dj_email_url.parse(url)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} could not be read as an email URL") from None
+    if not config.get("EMAIL_HOST") and config.get("EMAIL_BACKEND", "").endswith(
+        "smtp.EmailBackend"
+    ):
         raise ImproperlyConfigured(f"{name} must name a mail server host")
     return dict(config)
 

@@ -1,6 +1,74 @@
+"""GOV.UK Design System rendering for every Django form, through Django's form-rendering API.
+
+The renderer points forms and fields at ``templates/forms/govuk/`` and gives every form a
+``GovukBoundField``, which adds the GOV.UK class for the widget (and its ``--error`` variant
+when the field has errors). Django itself adds ``aria-invalid`` and points ``aria-describedby``
+at the hint (``<id>_helptext``) and error message (``<id>_error``) that the field template
+renders. Radios and checkboxes get their GOV.UK markup from the widget templates in
+``templates/django/forms/widgets/``, which this renderer finds before Django's own.
+
+A form declares only what is particular to it, for example a width modifier::
+
+    forms.TextInput(attrs={"class": "govuk-input--width-10"})
+
+and is rendered with ``{{ form }}``; the page includes ``includes/error_summary.html`` above
+its ``<h1>``.
+"""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.widgets import Input
+
+# (widget class, GOV.UK class, GOV.UK error modifier), most specific first: isinstance
+# decides, so a project widget that subclasses one of these is styled like its parent.
+_WIDGET_CLASSES: tuple[tuple[type[forms.Widget], str, str], ...] = (
+    (forms.CheckboxInput, "govuk-checkboxes__input", ""),
+    (forms.Textarea, "govuk-textarea", "govuk-textarea--error"),
+    (forms.Select, "govuk-select", "govuk-select--error"),
+    (forms.ClearableFileInput, "govuk-file-upload", "govuk-file-upload--error"),
+    (forms.FileInput, "govuk-file-upload", "govuk-file-upload--error"),
+    (Input, "govuk-input", "govuk-input--error"),
+)
+
+
+def govuk_widget_classes(widget: forms.Widget, *, has_errors: bool) -> list[str]:
+    """The GOV.UK classes for one widget, or none where a widget template does the work
+    (radios and checkbox groups put their classes on each option) or nothing is shown."""
+    if widget.is_hidden or isinstance(widget, forms.RadioSelect | forms.MultiWidget):
+        return []
+    for widget_class, base_class, error_class in _WIDGET_CLASSES:
+        if isinstance(widget, widget_class):
+            return [base_class, error_class] if has_errors and error_class else [base_class]
+    return []
+
+
+def error_target_id(field: BoundField) -> str:
+    """The id an error summary link should move focus to: the input itself, or the first
+    option of a group of radios or checkboxes (as GOV.UK's error summary expects)."""
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.MultiWidget):
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
+
+
+class GovukBoundField(BoundField):
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: forms.Widget | None = None
+    ) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        ours = govuk_widget_classes(widget, has_errors=bool(self.errors))
+        if ours:
+            # Extra attrs replace the widget's own, so keep the classes the form declared
+            # (such as a width modifier) after ours.
+            declared = str(attrs.get("class") or widget.attrs.get("class") or "").split()
+            attrs["class"] = " ".join(dict.fromkeys([*ours, *declared]))
+        return attrs
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -8,3 +76,4 @@ class GovukFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/govuk/form.html"
     field_template_name = "forms/govuk/field.html"
+    bound_field_class = GovukBoundField

@@ -16,6 +16,8 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with request_context.bound(request_context.from_request(request)):
             response = self.get_response(request)
-        if request.path.startswith("/staff/") or getattr(request, "user", None) and request.user.is_authenticated:
+        if request.path.startswith("/staff/") or (
+            getattr(request, "user", None) and request.user.is_authenticated
+        ):
             response["Cache-Control"] = "no-store"
         return response

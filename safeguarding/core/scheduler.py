@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class PeriodicJob:
     name: str
-    task: Task  # type: ignore[type-arg]
+    task: Task
     every: timedelta
     # Daily jobs run after this local hour (Europe/London), so they happen overnight.
     not_before_hour: int = 0
@@ -48,11 +48,18 @@ def register(job: PeriodicJob) -> PeriodicJob:
     return job
 
 
-def daily(name: str, *, not_before_hour: int = 2) -> Callable[[Task], Task]:  # type: ignore[type-arg]
+def daily(name: str, *, not_before_hour: int = 2) -> Callable[[Task], Task]:
     """Decorator for a task to run once a day: ``@daily("retention.sweep")`` above ``@task``."""
 
-    def wrap(task_to_run: Task) -> Task:  # type: ignore[type-arg]
-        register(PeriodicJob(name=name, task=task_to_run, every=timedelta(days=1), not_before_hour=not_before_hour))
+    def wrap(task_to_run: Task) -> Task:
+        register(
+            PeriodicJob(
+                name=name,
+                task=task_to_run,
+                every=timedelta(days=1),
+                not_before_hour=not_before_hour,
+            )
+        )
         return task_to_run
 
     return wrap

@@ -25,7 +25,11 @@ def enqueue_on_commit(task_to_run: Task[Any, Any], /, *args: Any, **kwargs: Any)
 
 @task()
 def send_email(
-    *, subject: str, body: str, to: list[str], html_body: str | None = None,
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html_body: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> int:
     message = EmailMultiAlternatives(subject=subject, body=body, to=to, headers=headers or {})

@@ -41,16 +41,26 @@ PUBLIC = Access(anonymous=200, no_mfa=200, roles=dict.fromkeys(ALL_ROLES, 200))
 ACCESS: dict[str, Access] = {
     "accounts:dashboard": Access(),
     "accounts:login": PUBLIC,
-    "accounts:logout": Access(method="post", anonymous=LOGIN, no_mfa=LOGIN, roles=dict.fromkeys(ALL_ROLES, 302)),
+    "accounts:logout": Access(
+        method="post", anonymous=LOGIN, no_mfa=LOGIN, roles=dict.fromkeys(ALL_ROLES, 302)
+    ),
     "accounts:mfa_setup": Access(anonymous=LOGIN, no_mfa=200, roles=dict.fromkeys(ALL_ROLES, 302)),
-    "accounts:mfa_verify": Access(anonymous=LOGIN, no_mfa=MFA_SETUP, roles=dict.fromkeys(ALL_ROLES, 302)),
+    "accounts:mfa_verify": Access(
+        anonymous=LOGIN, no_mfa=MFA_SETUP, roles=dict.fromkeys(ALL_ROLES, 302)
+    ),
     "accounts:recovery_codes": Access(method="post"),
     "accounts:people": Access(roles=only(Role.PARTNERSHIP_ADMINISTRATOR)),
-    "accounts:person_disable": Access(needs_target=True, roles=only(Role.PARTNERSHIP_ADMINISTRATOR)),
-    "accounts:person_reset_mfa": Access(needs_target=True, roles=only(Role.PARTNERSHIP_ADMINISTRATOR)),
+    "accounts:person_disable": Access(
+        needs_target=True, roles=only(Role.PARTNERSHIP_ADMINISTRATOR)
+    ),
+    "accounts:person_reset_mfa": Access(
+        needs_target=True, roles=only(Role.PARTNERSHIP_ADMINISTRATOR)
+    ),
     "accounts:password_reset": PUBLIC,
     "accounts:password_reset_done": PUBLIC,
-    "accounts:password_reset_confirm": Access(anonymous=200, no_mfa=200, roles=dict.fromkeys(ALL_ROLES, 200)),
+    "accounts:password_reset_confirm": Access(
+        anonymous=200, no_mfa=200, roles=dict.fromkeys(ALL_ROLES, 200)
+    ),
     "accounts:password_reset_complete": PUBLIC,
 }
 
@@ -60,7 +70,11 @@ def staff_url_names() -> Iterator[str]:
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
-                ns = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (pattern.namespace or namespace)
+                ns = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace and pattern.namespace
+                    else (pattern.namespace or namespace)
+                )
                 yield from walk(pattern.url_patterns, route, ns)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 yield route, f"{namespace}:{pattern.name}" if namespace else pattern.name

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
@@ -22,13 +23,19 @@ from tests.conftest import sign_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def case_file_table(db: None) -> Iterator[None]:
-    with connection.schema_editor() as editor:
-        editor.create_model(CaseFile)
-    yield
-    with connection.schema_editor() as editor:
-        editor.delete_model(CaseFile)
+@pytest.fixture(scope="module", autouse=True)
+def case_file_table(django_db_setup: None, django_db_blocker) -> Iterator[None]:
+    """The test-only model's table, made outside any test transaction (SQLite needs that)."""
+    with django_db_blocker.unblock():
+        with connection.schema_editor() as editor:
+            editor.create_model(CaseFile)
+        # Committed now, so the content type cache stays true across test transactions.
+        content_type = ContentType.objects.get_for_model(CaseFile)
+        yield
+        content_type.delete()
+        ContentType.objects.clear_cache()
+        with connection.schema_editor() as editor:
+            editor.delete_model(CaseFile)
 
 
 @pytest.fixture
@@ -40,7 +47,10 @@ def case_file() -> CaseFile:
 def member(make_user, administrator: User, case_file: CaseFile) -> User:
     person = make_user()
     services.membership_grant(
-        record=case_file, user=person, granted_by=administrator, reason="Panel member for this review"
+        record=case_file,
+        user=person,
+        granted_by=administrator,
+        reason="Panel member for this review",
     )
     return person
 
@@ -58,7 +68,9 @@ def test_outsiders_see_nothing(outsider: User, case_file: CaseFile) -> None:
     assert list(restricted_for_user(CaseFile.objects.all(), user=outsider)) == []
 
 
-def test_administrators_are_not_members_by_default(administrator: User, case_file: CaseFile) -> None:
+def test_administrators_are_not_members_by_default(
+    administrator: User, case_file: CaseFile
+) -> None:
     assert list(restricted_for_user(CaseFile.objects.all(), user=administrator)) == []
 
 
@@ -81,10 +93,15 @@ def test_an_expired_membership_gives_no_access(
 ) -> None:
     person = make_user()
     services.membership_grant(
-        record=case_file, user=person, granted_by=administrator, reason="One meeting",
+        record=case_file,
+        user=person,
+        granted_by=administrator,
+        reason="One meeting",
         expires_at=timezone.now() + timedelta(hours=1),
     )
-    RecordMembership.objects.filter(user=person).update(expires_at=timezone.now() - timedelta(seconds=1))
+    RecordMembership.objects.filter(user=person).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
 
     assert list(restricted_for_user(CaseFile.objects.all(), user=person)) == []
 
@@ -99,7 +116,9 @@ def test_a_revoked_membership_gives_no_access(
     assert AuditEntry.objects.filter(action="accounts.membership.revoked").exists()
 
 
-def test_a_disabled_member_sees_nothing(member: User, administrator: User, case_file: CaseFile) -> None:
+def test_a_disabled_member_sees_nothing(
+    member: User, administrator: User, case_file: CaseFile
+) -> None:
     services.staff_deactivate(user=member, actor=administrator, reason="Left")
     member.refresh_from_db()
 
@@ -122,19 +141,27 @@ def test_an_outsider_cannot_grant_access(outsider: User, make_user, case_file: C
 
 def test_a_member_can_grant_a_colleague(member: User, make_user, case_file: CaseFile) -> None:
     colleague = make_user()
-    services.membership_grant(record=case_file, user=colleague, granted_by=member, reason="Co-author")
+    services.membership_grant(
+        record=case_file, user=colleague, granted_by=member, reason="Co-author"
+    )
 
     assert list(restricted_for_user(CaseFile.objects.all(), user=colleague)) == [case_file]
 
 
 def test_a_grant_needs_a_reason(administrator: User, outsider: User, case_file: CaseFile) -> None:
     with pytest.raises(ValidationError):
-        services.membership_grant(record=case_file, user=outsider, granted_by=administrator, reason=" ")
+        services.membership_grant(
+            record=case_file, user=outsider, granted_by=administrator, reason=" "
+        )
 
 
-def test_a_second_live_grant_is_refused(member: User, administrator: User, case_file: CaseFile) -> None:
+def test_a_second_live_grant_is_refused(
+    member: User, administrator: User, case_file: CaseFile
+) -> None:
     with pytest.raises(ValidationError):
-        services.membership_grant(record=case_file, user=member, granted_by=administrator, reason="Again")
+        services.membership_grant(
+            record=case_file, user=member, granted_by=administrator, reason="Again"
+        )
 
 
 @pytest.mark.urls("tests.accounts.restricted_model")

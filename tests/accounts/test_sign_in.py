@@ -55,7 +55,9 @@ def test_enrolment_shows_recovery_codes_once_then_reaches_the_dashboard(
 
     assert len(codes) == 10
     assert client.get(reverse("accounts:dashboard")).status_code == 200
-    actions = list(AuditEntry.objects.filter(target_id=str(colleague.pk)).values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(target_id=str(colleague.pk)).values_list("action", flat=True)
+    )
     assert "accounts.login.password_accepted" in actions
     assert "accounts.mfa.enrolled" in actions
     assert "accounts.login.succeeded" in actions
@@ -67,7 +69,7 @@ def test_recovery_codes_are_stored_as_keyed_hashes(client: Client, colleague: Us
 
     stored = set(StaticToken.objects.filter(device__user=colleague).values_list("token", flat=True))
     assert stored
-    assert not stored & {code.replace("-", "") for code in codes} | set(codes)
+    assert not stored & ({code.replace("-", "") for code in codes} | set(codes))
 
 
 def test_a_wrong_enrolment_code_is_refused_with_a_message(client: Client, colleague: User) -> None:
@@ -112,7 +114,9 @@ def test_a_totp_code_cannot_be_replayed(colleague: User) -> None:
     response = second.post(reverse("accounts:mfa_verify"), {"code": code})
     assert response.status_code == 200
     assert "has been used already" in response.content.decode()
-    assert AuditEntry.objects.filter(action="accounts.mfa.failed", target_id=str(colleague.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="accounts.mfa.failed", target_id=str(colleague.pk)
+    ).exists()
 
 
 def test_a_recovery_code_works_once(colleague: User) -> None:

@@ -21,7 +21,10 @@ PRODUCTION = {
 }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL", "EMAIL_URL", "AUDIT_HMAC_KEY"])
+@pytest.mark.parametrize(
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL", "EMAIL_URL", "AUDIT_HMAC_KEY"],
+)
 def test_production_refuses_to_start_without(missing: str, tmp_path: Path) -> None:
     env = project_env(tmp_path, **{k: v for k, v in PRODUCTION.items() if k != missing})
     env.pop(missing, None)
@@ -33,7 +36,14 @@ def test_production_refuses_to_start_without(missing: str, tmp_path: Path) -> No
 
 
 def test_production_passes_check_deploy_with_no_warnings(tmp_path: Path) -> None:
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=project_env(tmp_path, **PRODUCTION), check=False)
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=project_env(tmp_path, **PRODUCTION),
+        check=False,
+    )
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -41,8 +51,12 @@ def test_production_passes_check_deploy_with_no_warnings(tmp_path: Path) -> None
 
 def test_production_uses_host_prefixed_secure_cookies(tmp_path: Path) -> None:
     result = manage(
-        "shell", "-c",
-        "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS)",
         env=project_env(tmp_path, **PRODUCTION),
     )
     assert result.stdout.split() == ["__Host-session", "__Host-csrftoken", "True", "63072000"]
@@ -51,7 +65,11 @@ def test_production_uses_host_prefixed_secure_cookies(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("DATABASE_URL", "mysql://x@localhost/db", "DATABASE_URL must point at PostgreSQL or SQLite"),
+        (
+            "DATABASE_URL",
+            "mysql://x@localhost/db",
+            "DATABASE_URL must point at PostgreSQL or SQLite",
+        ),
         ("DATABASE_URL", "nonsense", "DATABASE_URL is not a database URL"),
         ("EMAIL_URL", "carrier-pigeon://loft", "EMAIL_URL is not an email URL"),
         ("SITE_URL", "not a url", "SITE_URL must be an absolute URL"),
@@ -60,7 +78,9 @@ def test_production_uses_host_prefixed_secure_cookies(tmp_path: Path) -> None:
         ("DEPLOYMENT", "staging", "DEPLOYMENT must be one of"),
     ],
 )
-def test_bad_values_stop_start_up_with_a_reason(name: str, value: str, message: str, tmp_path: Path) -> None:
+def test_bad_values_stop_start_up_with_a_reason(
+    name: str, value: str, message: str, tmp_path: Path
+) -> None:
     result = manage("check", env=project_env(tmp_path, **{name: value}), check=False)
 
     assert result.returncode != 0
@@ -68,6 +88,8 @@ def test_bad_values_stop_start_up_with_a_reason(name: str, value: str, message: 
 
 
 def test_production_secret_key_must_be_long(tmp_path: Path) -> None:
-    result = manage("check", env=project_env(tmp_path, **{**PRODUCTION, "SECRET_KEY": "short"}), check=False)
+    result = manage(
+        "check", env=project_env(tmp_path, **{**PRODUCTION, "SECRET_KEY": "short"}), check=False
+    )
 
     assert "SECRET_KEY must be at least 50" in result.stderr

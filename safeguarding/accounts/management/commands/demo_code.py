@@ -18,15 +18,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, email: str, **options: Any) -> None:
         if not settings.DEMO_MODE:
-            raise CommandError("demo_code only works in demo mode; real accounts need a real authenticator.")
+            raise CommandError(
+                "demo_code only works in demo mode; real accounts need a real authenticator."
+            )
         user = User.objects.filter(email=email.strip().lower(), is_demo=True).first()
         if user is None:
             raise CommandError("No demo account has that email address (see seed_demo's output).")
         # The confirmed device if enrolled, else the one shown on the set-up page.
-        device = (
-            TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
-        )
+        device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
         if device is None:
-            raise CommandError("That account has not started two-factor set-up yet: sign in with the password first.")
+            raise CommandError(
+                "That account has not started two-factor set-up yet: "
+                "sign in with the password first."
+            )
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         self.stdout.write(f"{totp.token():0{device.digits}d}")

@@ -35,21 +35,30 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_MODE:
-            raise CommandError("seed_demo only runs in demo mode (DEMO_MODE=true); it never runs in production.")
+            raise CommandError(
+                "seed_demo only runs in demo mode (DEMO_MODE=true); it never runs in production."
+            )
         created = 0
         with transaction.atomic():
             for local_part, name, role in DEMO_STAFF:
                 if User.objects.filter(email=demo_email(local_part)).exists():
                     continue
                 services.staff_create(
-                    email=demo_email(local_part), full_name=name, password=DEMO_PASSWORD,
-                    roles=[role], actor=None, is_demo=True,
+                    email=demo_email(local_part),
+                    full_name=name,
+                    password=DEMO_PASSWORD,
+                    roles=[role],
+                    actor=None,
+                    is_demo=True,
                 )
                 created += 1
         self.stdout.write(f"Demo data: {created} account(s) created; all data shown is invented.")
         self.stdout.write("")
         self.stdout.write("Sign in to the staff area at " + f"{settings.SITE_URL}/staff/")
-        self.stdout.write(f"  email:    {demo_email('admin')}  (or training@, comms@, dpo@, panel@, cdop@ {DEMO_DOMAIN})")
+        self.stdout.write(
+            f"  email:    {demo_email('admin')}  "
+            f"(or training@, comms@, dpo@, panel@, cdop@ {DEMO_DOMAIN})"
+        )
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         self.stdout.write("  second step: an authenticator app, or without a phone run")
         self.stdout.write(f"    .venv/bin/python manage.py demo_code {demo_email('admin')}")

@@ -15,4 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = enqueue_due_jobs()
-        self.stdout.write(f"Enqueued {len(started)} periodic job(s): {', '.join(started) or 'none due'}")
+        self.stdout.write(
+            f"Enqueued {len(started)} periodic job(s): {', '.join(started) or 'none due'}"
+        )

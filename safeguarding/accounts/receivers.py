@@ -1,1 +1,0 @@
-"""Signal receivers are kept to wiring only; the work is in services."""

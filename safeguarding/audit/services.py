@@ -1,0 +1,145 @@
+"""Writing the audit trail: append an entry, or redact one for erasure.
+
+Call ``audit_log`` inside the transaction that makes the change it records, as its last step:
+from that point the transaction holds the chain lock until it commits, and every other
+audited transaction waits for it. If the transaction rolls back, so does the entry.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from safeguarding.audit import chain
+from safeguarding.audit.models import HEAD_PK, AuditChainHead, AuditEntry
+from safeguarding.core import request_context
+
+if TYPE_CHECKING:
+    from safeguarding.accounts.models import User
+
+REDACTION_ACTION = "audit.entry.redacted"
+# Fields that depend on the chain's current end, so are only known once the head is locked.
+_SET_UNDER_LOCK = ["sequence", "occurred_at", "prev_hash", "entry_hash"]
+
+
+class AuditChainHeadMissing(RuntimeError):
+    """Entries exist but the chain head row does not: the trail has been tampered with."""
+
+
+def audit_log(
+    *,
+    action: str,
+    actor: User | None,
+    target: models.Model | None = None,
+    target_type: str | None = None,
+    target_id: str | int | None = None,
+    on_behalf_of: User | None = None,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain, in the caller's transaction or in one of its own.
+
+    ``target`` (a saved model instance) or ``target_type`` and ``target_id`` say what was
+    acted on. ``details`` must be JSON-serialisable. The address defaults to the current
+    request's. An anonymous visitor passed as ``actor`` is recorded as no actor.
+    """
+    if target is not None:
+        if target_type is not None or target_id is not None:
+            raise ValueError("Give either target or target_type and target_id, not both.")
+        if target.pk is None:
+            raise ValueError("An audit target must be saved first.")
+        target_type, target_id = target._meta.label_lower, target.pk
+    context = request_context.current()
+    if actor is not None and not actor.is_authenticated:  # AnonymousUser
+        actor = None
+    if ip_address is None and context is not None:
+        ip_address = context.ip_address
+    # Store exactly what the digest covers: a JSON round trip turns tuples into lists etc.
+    details = json.loads(chain.canonical_json(details or {}))
+    entry = AuditEntry(
+        actor=actor,
+        actor_label=_actor_label(actor, in_request=context is not None),
+        on_behalf_of=on_behalf_of,
+        action=action,
+        target_type=target_type or "",
+        target_id="" if target_id is None else str(target_id),
+        ip_address=ip_address,
+        reason=reason,
+        reason_digest=chain.digest(reason),
+        details=details,
+        details_digest=chain.digest(details),
+    )
+    # Validated before the transaction, so a bad call does not doom the caller's transaction.
+    # This also normalises the address as the database will return it. The users are not
+    # re-fetched to check they exist: the foreign keys do that.
+    entry.full_clean(exclude=[*_SET_UNDER_LOCK, "actor", "on_behalf_of"], validate_unique=False)
+
+    # No savepoint: if the entry cannot be written, the caller's whole transaction fails.
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
+        entry.sequence = head.last_sequence + 1
+        entry.occurred_at = timezone.now()
+        entry.prev_hash = head.last_hash
+        entry.entry_hash = chain.entry_hash(entry)
+        entry.save(force_insert=True)
+        head.last_sequence, head.last_hash = entry.sequence, entry.entry_hash
+        head.save(update_fields=["last_sequence", "last_hash"])
+    return entry
+
+
+def _locked_head() -> AuditChainHead:
+    head, created = AuditChainHead.objects.select_for_update().get_or_create(pk=HEAD_PK)
+    if created and AuditEntry.objects.exists():
+        raise AuditChainHeadMissing("The audit chain head is missing; run audit_verify.")
+    return head
+
+
+def _actor_label(actor: User | None, *, in_request: bool) -> str:
+    if actor is not None:
+        return "staff"
+    return "anonymous" if in_request else "system"
+
+
+@transaction.atomic
+def audit_redact(*, entry: AuditEntry, actor: User | None, reason: str) -> AuditEntry:
+    """Remove the details and reason of one entry, keeping the chain, and audit that.
+
+    Returns the entry as redacted. Redacting an entry already redacted changes nothing.
+    """
+    if not reason.strip():
+        raise ValidationError("Give a reason for the redaction.")
+    current = AuditEntry.objects.select_for_update().get(sequence=entry.sequence)
+    if current.redacted_at is None:
+        _redact(current, actor=actor, reason=reason)
+    return current
+
+
+@transaction.atomic
+def audit_redact_for_target(
+    *, target_type: str, target_id: str | int, actor: User | None, reason: str
+) -> int:
+    """Redact every entry about one target (for example an erased person); returns how many."""
+    if not reason.strip():
+        raise ValidationError("Give a reason for the redaction.")
+    entries = list(
+        AuditEntry.objects.select_for_update()
+        .filter(target_type=target_type, target_id=str(target_id), redacted_at__isnull=True)
+        .order_by("sequence")
+    )
+    for entry in entries:
+        _redact(entry, actor=actor, reason=reason)
+    return len(entries)
+
+
+def _redact(entry: AuditEntry, *, actor: User | None, reason: str) -> None:
+    entry.details = dict(chain.REDACTED_DETAILS)
+    entry.reason = ""
+    entry.redacted_at = timezone.now()
+    entry.redaction_reason = reason
+    entry.save(update_fields=["details", "reason", "redacted_at", "redaction_reason"])
+    audit_log(action=REDACTION_ACTION, actor=actor, target=entry, reason=reason)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from safeguarding.accounts.models import User
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def people_page_queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:people")).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_people_page_costs_the_same_queries_at_10_and_1000_people(
+    client: Client, administrator: User
+) -> None:
+    sign_in(client, administrator)
+    User.objects.bulk_create(
+        User(email=f"few{n}@example.invalid", full_name=f"F {n}") for n in range(9)
+    )
+    few = people_page_queries(client)
+    User.objects.bulk_create(
+        User(email=f"many{n}@example.invalid", full_name=f"M {n}") for n in range(990)
+    )
+
+    assert people_page_queries(client) == few
+
+
+def test_the_people_page_is_paginated(client: Client, administrator: User) -> None:
+    sign_in(client, administrator)
+    User.objects.bulk_create(
+        User(email=f"p{n}@example.invalid", full_name=f"P {n:03}") for n in range(120)
+    )
+
+    first = client.get(reverse("accounts:people")).content.decode()
+    last = client.get(reverse("accounts:people") + "?page=3").content.decode()
+
+    assert "Page 1 of 3" in first
+    assert 'rel="next"' in first
+    assert "Page 3 of 3" in last
+    assert client.get(reverse("accounts:people") + "?page=abc").status_code == 200

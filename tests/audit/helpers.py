@@ -1,0 +1,34 @@
+"""Helpers for audit tests that need to act as an attacker with database access."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
+
+from safeguarding.audit.models import AuditEntry
+
+
+@contextmanager
+def tampering() -> Iterator[None]:
+    """Act as a database superuser, who can switch the append-only triggers off.
+
+    On SQLite there are no triggers, so this does nothing there.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def tamper(sequence: int, **changes: object) -> None:
+    """Change one entry's columns directly in the database, as an attacker would."""
+    with tampering():
+        AuditEntry.objects.filter(sequence=sequence).update(**changes)
