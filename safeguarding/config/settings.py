@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "safeguarding.core",
     "safeguarding.audit",
     "safeguarding.accounts",
+    "safeguarding.privacy",
 ]
 
 MIDDLEWARE = [

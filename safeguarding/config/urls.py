@@ -1,6 +1,12 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("staff/retention/", include("safeguarding.privacy.urls.retention_staff")),
+    path("staff/callers/", include("safeguarding.privacy.urls.identity_staff")),
+    path("staff/rights-requests/", include("safeguarding.privacy.urls.rights_staff")),
+    path("staff/data-protection/", include("safeguarding.privacy.urls.records_staff")),
+    path("your-data/security-questions/", include("safeguarding.privacy.urls.identity_public")),
+    path("your-data/", include("safeguarding.privacy.urls.rights_public")),
     path("staff/", include("safeguarding.accounts.urls")),
     path("", include("safeguarding.core.urls")),
 ]

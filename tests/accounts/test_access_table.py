@@ -6,63 +6,17 @@ Personas: anonymous; signed in with a password but no MFA yet; each role, fully 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from safeguarding.accounts.roles import ALL_ROLES, Role
+from tests.access import ANONYMOUS, NO_MFA, PUBLIC, collect
 from tests.conftest import sign_in
 from tests.factories import UserFactory
 
-LOGIN = "/staff/sign-in/"
-MFA_SETUP = "/staff/two-factor/set-up/"
-
-ANONYMOUS = "anonymous"
-NO_MFA = "password only"
-
-
-@dataclass(frozen=True)
-class Access:
-    method: str = "get"
-    needs_target: bool = False
-    anonymous: int | str = LOGIN  # a status code, or where it redirects
-    no_mfa: int | str = MFA_SETUP
-    roles: dict[Role, int] = field(default_factory=lambda: dict.fromkeys(ALL_ROLES, 200))
-
-
-def only(*allowed: Role, other: int = 403) -> dict[Role, int]:
-    return {role: 200 if role in allowed else other for role in ALL_ROLES}
-
-
-PUBLIC = Access(anonymous=200, no_mfa=200, roles=dict.fromkeys(ALL_ROLES, 200))
-
-ACCESS: dict[str, Access] = {
-    "accounts:dashboard": Access(),
-    "accounts:login": PUBLIC,
-    "accounts:logout": Access(
-        method="post", anonymous=LOGIN, no_mfa=LOGIN, roles=dict.fromkeys(ALL_ROLES, 302)
-    ),
-    "accounts:mfa_setup": Access(anonymous=LOGIN, no_mfa=200, roles=dict.fromkeys(ALL_ROLES, 302)),
-    "accounts:mfa_verify": Access(
-        anonymous=LOGIN, no_mfa=MFA_SETUP, roles=dict.fromkeys(ALL_ROLES, 302)
-    ),
-    "accounts:recovery_codes": Access(method="post"),
-    "accounts:people": Access(roles=only(Role.PARTNERSHIP_ADMINISTRATOR)),
-    "accounts:person_disable": Access(
-        needs_target=True, roles=only(Role.PARTNERSHIP_ADMINISTRATOR)
-    ),
-    "accounts:person_reset_mfa": Access(
-        needs_target=True, roles=only(Role.PARTNERSHIP_ADMINISTRATOR)
-    ),
-    "accounts:password_reset": PUBLIC,
-    "accounts:password_reset_done": PUBLIC,
-    "accounts:password_reset_confirm": Access(
-        anonymous=200, no_mfa=200, roles=dict.fromkeys(ALL_ROLES, 200)
-    ),
-    "accounts:password_reset_complete": PUBLIC,
-}
+ACCESS = collect()
 
 
 def staff_url_names() -> Iterator[str]:
@@ -85,9 +39,12 @@ def staff_url_names() -> Iterator[str]:
 
 
 def url_for(name: str, target_pk: int) -> str:
+    access = ACCESS[name]
+    if access.make_kwargs is not None:
+        return reverse(name, kwargs=access.make_kwargs())
     if name == "accounts:password_reset_confirm":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
-    return reverse(name, args=[target_pk]) if ACCESS[name].needs_target else reverse(name)
+    return reverse(name, args=[target_pk]) if access.needs_target else reverse(name)
 
 
 def test_every_staff_url_has_an_entry_in_the_access_table() -> None:
@@ -113,7 +70,12 @@ def test_access(name: str, persona: str) -> None:
     else:
         expected = access.anonymous
 
-    response = getattr(client, access.method)(url_for(name, target.pk))
+    url = url_for(name, target.pk)
+    response = (
+        getattr(client, access.method)(url, access.data)
+        if access.data
+        else getattr(client, access.method)(url)
+    )
 
     if isinstance(expected, str):
         assert response.status_code == 302

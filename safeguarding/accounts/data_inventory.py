@@ -1,0 +1,159 @@
+"""What personal data staff accounts hold, and the third-party models they use."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from safeguarding.privacy.inventory import (
+    NOT_PERSONAL,
+    FieldDeclaration,
+    declare,
+    not_personal,
+    personal,
+)
+from safeguarding.privacy.taxonomy import Subject
+
+declare(
+    "accounts.User",
+    subject=Subject.STAFF,
+    purpose="staff_accounts",
+    retention="staff_account",
+    subject_filter=lambda email: Q(email__iexact=email),
+    fields={
+        **not_personal("id", "is_superuser", "is_active", "is_staff", "is_demo"),
+        "email": personal("user.contact.email"),
+        "full_name": personal("user.name"),
+        "password": personal("user.authorization.password", note="Argon2 hash only"),
+        "last_login": personal("user.account"),
+        "date_joined": personal("user.account"),
+        "groups": personal("user.account.settings", note="roles"),
+        "user_permissions": personal("user.account.settings"),
+    },
+)
+declare(
+    "accounts.StaffSession",
+    subject=Subject.STAFF,
+    purpose="staff_accounts",
+    retention="staff_session",
+    fields={
+        "session_key": personal("user.device.cookie_id"),
+        "session_data": personal("user.account", note="signed-in user id and MFA state"),
+        "expire_date": personal("user.account"),
+        "user": personal("user.unique_id"),
+        "authenticated_at": personal("user.account"),
+    },
+)
+declare(
+    "accounts.RecordMembership",
+    subject=Subject.STAFF,
+    purpose="staff_accounts",
+    retention="record_membership",
+    fields={
+        **not_personal("id", "content_type", "object_id"),
+        "user": personal("user.unique_id"),
+        "granted_by": personal("user.unique_id"),
+        "reason": personal("user.account.settings"),
+        "granted_at": personal("user.account.settings"),
+        "expires_at": personal("user.account.settings"),
+        "revoked_at": personal("user.account.settings"),
+        "revoked_by": personal("user.unique_id"),
+        "revocation_reason": personal("user.account.settings"),
+    },
+)
+
+# django.contrib.auth and contenttypes: roles and permissions, no personal data.
+declare("auth.Group", fields=not_personal("id", "name", "permissions"))
+declare("auth.Permission", fields=not_personal("id", "name", "content_type", "codename"))
+declare("contenttypes.ContentType", fields=not_personal("id", "app_label", "model"))
+# Django's own session table is installed but unused: sessions live in accounts_session.
+declare(
+    "sessions.Session",
+    subject=Subject.VISITOR,
+    purpose="staff_accounts",
+    retention="staff_session",
+    fields={
+        "session_key": personal("user.device.cookie_id"),
+        "session_data": personal("user.account"),
+        "expire_date": personal("user.account"),
+    },
+)
+
+# django-otp: the second factor.
+_DEVICE_COMMON: dict[str, FieldDeclaration] = {
+    "id": NOT_PERSONAL,
+    "user": personal("user.unique_id"),
+    "name": personal("user.account.settings"),
+    "confirmed": personal("user.account.settings"),
+    "throttling_failure_timestamp": personal("user.authorization"),
+    "throttling_failure_count": personal("user.authorization"),
+    "created_at": personal("user.account"),
+    "last_used_at": personal("user.account"),
+}
+declare(
+    "otp_totp.TOTPDevice",
+    subject=Subject.STAFF,
+    purpose="staff_accounts",
+    retention="mfa_device",
+    fields={
+        **_DEVICE_COMMON,
+        **not_personal("step", "t0", "digits", "tolerance", "drift", "last_t"),
+        "key": personal("user.authorization.credentials", note="TOTP shared secret"),
+    },
+)
+declare(
+    "otp_static.StaticDevice",
+    subject=Subject.STAFF,
+    purpose="staff_accounts",
+    retention="mfa_device",
+    fields=_DEVICE_COMMON,
+)
+declare(
+    "otp_static.StaticToken",
+    subject=Subject.STAFF,
+    purpose="staff_accounts",
+    retention="mfa_device",
+    fields={
+        **not_personal("id", "device"),
+        "token": personal("user.authorization.credentials", note="keyed hash of a recovery code"),
+    },
+)
+
+# django-axes: failed sign-in counters (access logs are switched off in settings).
+_ATTEMPT: dict[str, FieldDeclaration] = {
+    "id": NOT_PERSONAL,
+    "user_agent": personal("user.device"),
+    "ip_address": personal("user.device.ip_address"),
+    "username": personal("user.contact.email", note="the address typed at sign-in"),
+    "http_accept": personal("user.device"),
+    "path_info": NOT_PERSONAL,
+    "attempt_time": personal("user.authorization"),
+}
+for _label, _extra in (
+    (
+        "axes.AccessAttempt",
+        {
+            "get_data": "user.authorization",
+            "post_data": "user.authorization",
+            "failures_since_start": "user.authorization",
+        },
+    ),
+    ("axes.AccessFailureLog", {"locked_out": "user.authorization"}),
+    (
+        "axes.AccessLog",
+        {"logout_time": "user.authorization", "session_hash": "user.device.cookie_id"},
+    ),
+):
+    declare(
+        _label,
+        subject=Subject.STAFF,
+        purpose="security",
+        retention="login_attempts",
+        fields={**_ATTEMPT, **{name: personal(category) for name, category in _extra.items()}},
+    )
+declare(
+    "axes.AccessAttemptExpiration",
+    subject=Subject.STAFF,
+    purpose="security",
+    retention="login_attempts",
+    fields={**not_personal("access_attempt"), "expires_at": personal("user.authorization")},
+)

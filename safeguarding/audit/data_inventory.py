@@ -1,0 +1,36 @@
+"""The audit trail holds who did what: staff ids, addresses, and free-text reasons."""
+
+from __future__ import annotations
+
+from safeguarding.privacy.inventory import declare, not_personal, personal
+from safeguarding.privacy.taxonomy import Subject
+
+declare(
+    "audit.AuditEntry",
+    subject=Subject.STAFF,
+    purpose="security",
+    retention="audit_trail",
+    description="Append-only; erasure redacts details and reason instead of deleting.",
+    fields={
+        **not_personal(
+            "sequence",
+            "action",
+            "target_type",
+            "reason_digest",
+            "details_digest",
+            "redacted_at",
+            "prev_hash",
+            "entry_hash",
+            "actor_label",
+        ),
+        "occurred_at": personal("system.operations"),
+        "actor": personal("user.unique_id"),
+        "on_behalf_of": personal("user.unique_id"),
+        "target_id": personal("user.unique_id", note="may identify a person's record"),
+        "ip_address": personal("user.device.ip_address"),
+        "reason": personal("user.content.private"),
+        "details": personal("user.content.private"),
+        "redaction_reason": personal("user.content.private"),
+    },
+)
+declare("audit.AuditChainHead", fields=not_personal("id", "last_sequence", "last_hash"))

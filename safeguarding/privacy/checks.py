@@ -1,0 +1,149 @@
+"""System checks that keep the data inventory complete and lawful (P01, P02, P03, P06)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core import checks
+
+from safeguarding.privacy import purposes, retention_rules
+from safeguarding.privacy.inventory import (
+    PersonalField,
+    all_declarations,
+    declaration_for,
+    model_field_names,
+)
+from safeguarding.privacy.taxonomy import (
+    data_categories,
+    data_uses,
+    is_forbidden_use,
+)
+
+
+@checks.register("privacy")
+def check_inventory(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    errors += _check_purposes()
+    errors += _check_models()
+    return errors
+
+
+def _check_purposes() -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    for purpose in purposes.all_purposes():
+        if purpose.data_use not in data_uses():
+            errors.append(
+                checks.Error(
+                    f"Purpose {purpose.key!r} names data use {purpose.data_use!r}, "
+                    "which is not a fideslang data use.",
+                    id="privacy.E010",
+                )
+            )
+        if is_forbidden_use(purpose.data_use):
+            errors.append(
+                checks.Error(
+                    f"Purpose {purpose.key!r} uses {purpose.data_use!r}: the partnership never "
+                    "uses personal data for advertising or shares it for third-party marketing "
+                    "(promise P06). Only third_party_sharing.legal_obligation is allowed.",
+                    id="privacy.E011",
+                )
+            )
+    return errors
+
+
+def _check_models() -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    for model in apps.get_models():
+        if model._meta.proxy:
+            continue
+        declaration = declaration_for(model)
+        fields = model_field_names(model)
+        if declaration is None:
+            errors.append(
+                checks.Error(
+                    f"{model._meta.label} is not in the data inventory: declare each of its "
+                    f"fields ({', '.join(fields)}) in its app's data_inventory module.",
+                    obj=model,
+                    id="privacy.E001",
+                )
+            )
+            continue
+        for name in fields:
+            if name not in declaration.fields:
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label}.{name} is not declared in the data inventory: "
+                        "say what personal data it holds, or declare it NOT_PERSONAL.",
+                        obj=model,
+                        id="privacy.E002",
+                    )
+                )
+        for name in declaration.fields:
+            if name not in fields:
+                errors.append(
+                    checks.Error(
+                        f"The data inventory declares {model._meta.label}.{name}, "
+                        "which is not a field of that model.",
+                        obj=model,
+                        id="privacy.E003",
+                    )
+                )
+        errors += _check_personal_fields(model, declaration.fields)
+    return errors
+
+
+def _check_personal_fields(model: Any, fields: dict[str, Any]) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    declaration = declaration_for(model)
+    assert declaration is not None  # noqa: S101  (only called for declared models)
+    for resolved in declaration.personal_fields():
+        where = f"{model._meta.label}.{resolved.name}"
+        if resolved.category not in data_categories():
+            errors.append(
+                checks.Error(
+                    f"{where} names data category {resolved.category!r}, "
+                    "which is not a fideslang data category.",
+                    obj=model,
+                    id="privacy.E004",
+                )
+            )
+        purpose = purposes.get(resolved.purpose)
+        if purpose is None:
+            errors.append(
+                checks.Error(
+                    f"{where} has no registered purpose (got {resolved.purpose!r}).",
+                    obj=model,
+                    id="privacy.E005",
+                )
+            )
+        elif resolved.special_category and purpose.special_condition is None:
+            errors.append(
+                checks.Error(
+                    f"{where} holds special category data ({resolved.category}) but purpose "
+                    f"{purpose.key!r} declares no Article 9 / DPA 2018 Schedule 1 condition.",
+                    obj=model,
+                    id="privacy.E006",
+                )
+            )
+        if retention_rules.get(resolved.retention) is None:
+            errors.append(
+                checks.Error(
+                    f"{where} has no registered retention rule (got {resolved.retention!r}).",
+                    obj=model,
+                    id="privacy.E007",
+                )
+            )
+    return errors
+
+
+def undeclared_models() -> list[str]:
+    """For check_promises: models missing from the inventory."""
+    return [
+        model._meta.label
+        for model in apps.get_models()
+        if not model._meta.proxy and declaration_for(model) is None
+    ]
+
+
+__all__ = ["PersonalField", "all_declarations", "check_inventory", "undeclared_models"]

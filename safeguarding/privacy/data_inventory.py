@@ -1,0 +1,23 @@
+"""The privacy engine's own records."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from safeguarding.privacy.inventories import identity, retention, rights  # noqa: F401
+from safeguarding.privacy.inventory import declare, not_personal, personal
+from safeguarding.privacy.taxonomy import Subject
+
+declare(
+    "privacy.Person",
+    subject=Subject.PRACTITIONER,
+    purpose="rights_requests",
+    retention="person",
+    subject_filter=lambda email: Q(email__iexact=email),
+    fields={
+        **not_personal("id"),
+        "email": personal("user.contact.email"),
+        "full_name": personal("user.name"),
+        "created_at": personal("system.operations"),
+    },
+)

@@ -1,0 +1,1 @@
+"""Inventory declarations and purposes for identity (being built)."""

@@ -1,0 +1,1 @@
+"""Inventory declarations and purposes for retention (being built)."""

@@ -1,0 +1,171 @@
+"""The data inventory: every model declares, field by field, what personal data it holds.
+
+Each app has a ``data_inventory`` module that calls ``declare`` for each of its models (and
+for the third-party models it installs)::
+
+    declare(
+        "accounts.User",
+        subject=Subject.STAFF, purpose="staff_accounts", retention="staff_account",
+        fields={
+            "email": personal("user.contact.email"),
+            "is_active": NOT_PERSONAL,
+        },
+    )
+
+A system check fails when any field of any installed model is undeclared, or names a
+category, purpose or retention rule that does not exist (``safeguarding.privacy.checks``).
+The privacy notice, the Article 30 record and subject access exports are built from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models
+
+from safeguarding.privacy.taxonomy import Subject, is_special_category
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    """A field holding personal data. Unset subject/purpose/retention come from the model."""
+
+    category: str
+    subject: Subject | None = None
+    purpose: str | None = None
+    retention: str | None = None
+    note: str = ""
+
+    @property
+    def special_category(self) -> bool:
+        return is_special_category(self.category)
+
+
+class _NotPersonal:
+    def __repr__(self) -> str:
+        return "NOT_PERSONAL"
+
+
+NOT_PERSONAL = _NotPersonal()
+FieldDeclaration = PersonalField | _NotPersonal
+
+
+def personal(
+    category: str,
+    *,
+    subject: Subject | None = None,
+    purpose: str | None = None,
+    retention: str | None = None,
+    note: str = "",
+) -> PersonalField:
+    return PersonalField(category, subject, purpose, retention, note)
+
+
+# Finds one subject's rows, given their (normalised) email address, for access requests.
+SubjectFilter = Callable[[str], models.Q]
+
+
+@dataclass(frozen=True)
+class ResolvedField:
+    model_label: str
+    name: str
+    category: str
+    subject: Subject
+    purpose: str
+    retention: str
+    special_category: bool
+    note: str
+
+
+@dataclass
+class ModelDeclaration:
+    model_label: str  # "app_label.ModelName"
+    subject: Subject | None
+    purpose: str | None
+    retention: str | None
+    fields: dict[str, FieldDeclaration]
+    subject_filter: SubjectFilter | None = None
+    description: str = ""
+    declared_in: str = field(default="")
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.model_label)
+
+    def personal_fields(self) -> Iterator[ResolvedField]:
+        for name, declaration in self.fields.items():
+            if isinstance(declaration, PersonalField):
+                yield ResolvedField(
+                    model_label=self.model_label,
+                    name=name,
+                    category=declaration.category,
+                    subject=declaration.subject or self.subject or Subject.VISITOR,
+                    purpose=declaration.purpose or self.purpose or "",
+                    retention=declaration.retention or self.retention or "",
+                    special_category=declaration.special_category,
+                    note=declaration.note,
+                )
+
+    @property
+    def holds_personal_data(self) -> bool:
+        return any(isinstance(d, PersonalField) for d in self.fields.values())
+
+
+_registry: dict[str, ModelDeclaration] = {}
+
+
+def declare(
+    model: str | type[models.Model],
+    *,
+    fields: dict[str, FieldDeclaration],
+    subject: Subject | None = None,
+    purpose: str | None = None,
+    retention: str | None = None,
+    subject_filter: SubjectFilter | None = None,
+    description: str = "",
+) -> ModelDeclaration:
+    label = model if isinstance(model, str) else model._meta.label
+    app_label, _, model_name = label.partition(".")
+    key = f"{app_label}.{model_name.lower()}"
+    declaration = ModelDeclaration(
+        model_label=label,
+        subject=subject,
+        purpose=purpose,
+        retention=retention,
+        fields=dict(fields),
+        subject_filter=subject_filter,
+        description=description,
+    )
+    _registry[key] = declaration
+    return declaration
+
+
+def declaration_for(model: type[models.Model]) -> ModelDeclaration | None:
+    return _registry.get(model._meta.label_lower)
+
+
+def all_declarations() -> list[ModelDeclaration]:
+    return sorted(_registry.values(), key=lambda d: d.model_label.lower())
+
+
+def personal_fields() -> Iterator[ResolvedField]:
+    for declaration in all_declarations():
+        yield from declaration.personal_fields()
+
+
+def model_field_names(model: type[models.Model]) -> list[str]:
+    """The fields that store something: concrete columns and many-to-many relations."""
+    names = []
+    for model_field in model._meta.get_fields():
+        if getattr(model_field, "concrete", False) or (
+            model_field.many_to_many and not model_field.auto_created
+        ):
+            names.append(model_field.name)
+    return names
+
+
+def not_personal(*names: str) -> dict[str, FieldDeclaration]:
+    """Shorthand for fields that hold no personal data: ``fields={**not_personal("id"), ...}``."""
+    return dict.fromkeys(names, NOT_PERSONAL)

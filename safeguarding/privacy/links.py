@@ -1,0 +1,36 @@
+"""Signed links for people without accounts (confirm an email, open a request, set questions).
+
+The token carries ids only, never an email address or a name: signed data is readable by
+anyone who has the link, and links end up in browser histories and mail logs.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core import signing
+
+
+class BadLink(Exception):
+    """The link is forged, for something else, or out of date. The message is safe to show."""
+
+
+def make_token(*, purpose: str, payload: dict[str, Any]) -> str:
+    return signing.dumps(payload, salt=f"safeguarding.links.{purpose}", compress=True)
+
+
+def read_token(token: str, *, purpose: str, max_age: timedelta) -> dict[str, Any]:
+    try:
+        payload = signing.loads(
+            token, salt=f"safeguarding.links.{purpose}", max_age=max_age.total_seconds()
+        )
+    except signing.SignatureExpired:
+        raise BadLink("This link has expired. Ask for a new one.") from None
+    except signing.BadSignature:
+        raise BadLink(
+            "This link is not valid. Check you copied all of it, or ask for a new one."
+        ) from None
+    if not isinstance(payload, dict):
+        raise BadLink("This link is not valid.")
+    return payload

@@ -1,0 +1,1 @@
+"""Models for retention (being built)."""

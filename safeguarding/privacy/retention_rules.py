@@ -1,0 +1,79 @@
+"""How long each kind of record is kept: a trigger event, a period, and what happens then.
+
+These are the defaults in code. The retention engine applies them, and the data protection
+lead may change a rule's period within its allowed range in the staff area (audited).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    DELETE = "delete"
+    ANONYMISE = "anonymise"
+    KEEP = "keep"  # kept for the life of the service, with the reason stated
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    key: str
+    trigger: str  # the event the period runs from, in words for the notice
+    days: int  # 0 with Action.KEEP
+    action: Action
+    reason: str = ""
+
+    @property
+    def period_in_words(self) -> str:
+        if self.action is Action.KEEP:
+            return "kept for as long as the service runs"
+        days = self.days
+        if days % 365 == 0:
+            years = days // 365
+            return f"{years} year{'s' if years != 1 else ''}"
+        if days % 30 == 0 and days >= 60:
+            return f"{days // 30} months"
+        return f"{days} day{'s' if days != 1 else ''}"
+
+
+_registry: dict[str, RetentionRule] = {}
+
+
+def register(rule: RetentionRule) -> RetentionRule:
+    _registry[rule.key] = rule
+    return rule
+
+
+def get(key: str) -> RetentionRule | None:
+    return _registry.get(key)
+
+
+def all_rules() -> list[RetentionRule]:
+    return sorted(_registry.values(), key=lambda rule: rule.key)
+
+
+register(RetentionRule("staff_account", "the account is disabled", 365 * 2, Action.ANONYMISE))
+register(RetentionRule("staff_session", "the session is last used", 1, Action.DELETE))
+register(RetentionRule("record_membership", "access is revoked or expires", 365 * 6, Action.DELETE))
+register(
+    RetentionRule(
+        "audit_trail",
+        "the entry is written",
+        365 * 6,
+        Action.KEEP,
+        reason=(
+            "Audit entries are never deleted, so the trail stays verifiable; when the records "
+            "they describe are disposed of, their details are redacted."
+        ),
+    )
+)
+register(
+    RetentionRule("mfa_device", "the account is disabled or the device replaced", 0, Action.DELETE)
+)
+register(RetentionRule("login_attempts", "the attempt", 1, Action.DELETE))
+register(RetentionRule("task_results", "the task finishes", 7, Action.DELETE))
+register(RetentionRule("scheduler_history", "the job runs", 90, Action.DELETE))
+register(
+    RetentionRule("person", "the last record about the person is disposed of", 30, Action.DELETE)
+)

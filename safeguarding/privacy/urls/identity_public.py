@@ -1,0 +1,3 @@
+app_name = "security_questions"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+app_name = "your_data"
+
+urlpatterns: list = []
