@@ -22,9 +22,7 @@ def make_token(*, purpose: str, payload: dict[str, Any]) -> str:
 
 def read_token(token: str, *, purpose: str, max_age: timedelta) -> dict[str, Any]:
     try:
-        payload = signing.loads(
-            token, salt=f"safeguarding.links.{purpose}", max_age=max_age.total_seconds()
-        )
+        payload = signing.loads(token, salt=f"safeguarding.links.{purpose}", max_age=max_age)
     except signing.SignatureExpired:
         raise BadLink("This link has expired. Ask for a new one.") from None
     except signing.BadSignature:
