@@ -252,6 +252,20 @@ PARTNERSHIP = {
     "short_name": env_str("PARTNERSHIP_SHORT_NAME", "NSCP"),
     "controller": env_str("PARTNERSHIP_CONTROLLER", "Norfolk County Council"),
     "contact_email": env_str("PARTNERSHIP_CONTACT_EMAIL", "nscp@example.org"),
+    "controller_dpo_email": env_str("CONTROLLER_DPO_EMAIL", "dataprotection@example.org"),
+    "address": env_str("PARTNERSHIP_ADDRESS", "County Hall, Martineau Lane, Norwich NR1 2DH"),
+    # P14: what the notice tells staff of statutory organisations.
+    "statutory_organisations": env_str(
+        "PARTNERSHIP_STATUTORY_ORGANISATIONS_TEXT",
+        "Statutory organisations have their own policies for data protection and processing. "
+        "If you work for one, contact your own safeguarding lead.",
+    ),
+    # P15: the answer given to Freedom of Information requests.
+    "foi_statement": env_str(
+        "PARTNERSHIP_FOI_STATEMENT",
+        "The safeguarding partnership is not subject to Freedom of Information requests. "
+        "To ask for information held by the council that hosts us, make your request to it.",
+    ),
 }
 
 # --- Internationalisation, static files, logging ---------------------------------------------

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from safeguarding.privacy import views_notice
+
 urlpatterns = [
     path("staff/retention/", include("safeguarding.privacy.urls.retention_staff")),
     path("staff/callers/", include("safeguarding.privacy.urls.identity_staff")),
@@ -8,6 +10,7 @@ urlpatterns = [
     path("your-data/security-questions/", include("safeguarding.privacy.urls.identity_public")),
     path("your-data/", include("safeguarding.privacy.urls.rights_public")),
     path("staff/", include("safeguarding.accounts.urls")),
+    path("privacy/", views_notice.privacy_notice, name="privacy"),
     path("", include("safeguarding.core.urls")),
 ]
 

@@ -91,11 +91,6 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.html")
-
-
-@require_safe
 def cookies(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/cookies.html", {"cookies": strictly_necessary_cookies()})
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
 from django.core import checks
+from django.db.models import Model
 
 from safeguarding.privacy import purposes, retention_rules
 from safeguarding.privacy.inventory import (
+    ModelDeclaration,
     PersonalField,
     all_declarations,
     declaration_for,
@@ -24,12 +27,12 @@ from safeguarding.privacy.taxonomy import (
 @checks.register("privacy")
 def check_inventory(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
-    errors += _check_purposes()
-    errors += _check_models()
+    errors += check_purposes()
+    errors += check_models(apps.get_models())
     return errors
 
 
-def _check_purposes() -> list[checks.CheckMessage]:
+def check_purposes() -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
     for purpose in purposes.all_purposes():
         if purpose.data_use not in data_uses():
@@ -52,9 +55,10 @@ def _check_purposes() -> list[checks.CheckMessage]:
     return errors
 
 
-def _check_models() -> list[checks.CheckMessage]:
+def check_models(models: Iterable[type[Model]]) -> list[checks.CheckMessage]:
+    """The inventory errors for these models (all installed models in the system check)."""
     errors: list[checks.CheckMessage] = []
-    for model in apps.get_models():
+    for model in models:
         if model._meta.proxy:
             continue
         declaration = declaration_for(model)
@@ -89,14 +93,12 @@ def _check_models() -> list[checks.CheckMessage]:
                         id="privacy.E003",
                     )
                 )
-        errors += _check_personal_fields(model, declaration.fields)
+        errors += _check_personal_fields(model, declaration)
     return errors
 
 
-def _check_personal_fields(model: Any, fields: dict[str, Any]) -> list[checks.CheckMessage]:
+def _check_personal_fields(model: Any, declaration: ModelDeclaration) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
-    declaration = declaration_for(model)
-    assert declaration is not None  # noqa: S101  (only called for declared models)
     for resolved in declaration.personal_fields():
         where = f"{model._meta.label}.{resolved.name}"
         if resolved.category not in data_categories():

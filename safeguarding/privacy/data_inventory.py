@@ -21,3 +21,4 @@ declare(
         "created_at": personal("system.operations"),
     },
 )
+declare("privacy.NoticeVersion", fields=not_personal("id", "digest", "published_at"))

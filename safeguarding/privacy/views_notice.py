@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from safeguarding.accounts.roles import Role
+from safeguarding.accounts.selectors import staff_user, user_has_role
+from safeguarding.core.views import permission_denied
+from safeguarding.privacy import notice
+
+
+@require_safe
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """The public privacy notice, generated from the data inventory (P01-P17)."""
+    generated = notice.build_notice()
+    number, version = notice.current_version(generated)
+    return render(
+        request,
+        "privacy/notice.html",
+        {"notice": generated, "version_number": number, "version": version},
+    )
+
+
+def _data_protection_staff(request: HttpRequest) -> bool:
+    return user_has_role(
+        staff_user(request), Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR
+    )
+
+
+@require_safe
+def article_30(request: HttpRequest) -> HttpResponse:
+    if not _data_protection_staff(request):
+        return permission_denied(request)
+    return render(
+        request,
+        "privacy/article_30.html",
+        {
+            "records": [
+                list(zip(notice.ART30_COLUMNS, row, strict=True))
+                for row in notice.article_30_rows()
+            ],
+            "security_measures": notice.SECURITY_MEASURES,
+            "partnership": settings.PARTNERSHIP,
+        },
+    )
+
+
+@require_safe
+def article_30_csv(request: HttpRequest) -> HttpResponse:
+    if not _data_protection_staff(request):
+        return permission_denied(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="article-30-record.csv"'
+    writer = csv.writer(response)
+    writer.writerow(notice.ART30_COLUMNS)
+    writer.writerows(notice.article_30_rows())
+    return response

@@ -1,0 +1,31 @@
+"""check_promises reports each promise against the live database, and fails when one breaks."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from safeguarding.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_promise_gets_a_line(capsys) -> None:
+    call_command("check_promises")
+    out = capsys.readouterr().out
+
+    for n in range(1, 25):
+        assert f"P{n:02d}: " in out
+    assert "P06: PASS" in out
+    assert "NOT YET BUILT" in out
+
+
+def test_a_staff_account_that_signed_in_without_mfa_breaks_p10(capsys) -> None:
+    User.objects.create_user(
+        "nomfa@example.org", "plumtreecats-and-dogs", full_name="No MFA", last_login=timezone.now()
+    )
+
+    with pytest.raises(CommandError, match="P10"):
+        call_command("check_promises")
+    assert "P10: FAIL" in capsys.readouterr().out
