@@ -253,7 +253,7 @@ PARTNERSHIP = {
     "controller": env_str("PARTNERSHIP_CONTROLLER", "Norfolk County Council"),
     "contact_email": env_str("PARTNERSHIP_CONTACT_EMAIL", "nscp@example.org"),
     "controller_dpo_email": env_str("CONTROLLER_DPO_EMAIL", "dataprotection@example.org"),
-    "address": env_str("PARTNERSHIP_ADDRESS", "County Hall, Martineau Lane, Norwich NR1 2DH"),
+    "address": env_str("PARTNERSHIP_ADDRESS", ""),
     # P14: what the notice tells staff of statutory organisations.
     "statutory_organisations": env_str(
         "PARTNERSHIP_STATUTORY_ORGANISATIONS_TEXT",

@@ -91,7 +91,9 @@ def purpose_sections() -> list[PurposeSection]:
         retention = []
         for key in sorted(rules[purpose.key]):
             rule = retention_rules.get(key)
-            if rule is not None:
+            if rule is not None and rule.action is retention_rules.Action.KEEP:
+                retention.append(rule.period_in_words)
+            elif rule is not None:
                 retention.append(f"{rule.period_in_words} after {rule.trigger}")
         sections.append(
             PurposeSection(
