@@ -18,7 +18,7 @@ declare(
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="staff_account",
-    subject_filter=lambda email: Q(email__iexact=email),
+    subject_filter=lambda email: Q(email=email),
     fields={
         **not_personal("id", "is_superuser", "is_active", "is_staff", "is_demo"),
         "email": personal("user.contact.email"),
@@ -35,6 +35,7 @@ declare(
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="staff_session",
+    retention_trigger="expire_date",
     fields={
         "session_key": personal("user.device.cookie_id"),
         "session_data": personal("user.account", note="signed-in user id and MFA state"),
@@ -48,6 +49,7 @@ declare(
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="record_membership",
+    retention_trigger=("revoked_at", "expires_at"),
     fields={
         **not_personal("id", "content_type", "object_id"),
         "user": personal("user.unique_id"),
@@ -71,6 +73,7 @@ declare(
     subject=Subject.VISITOR,
     purpose="staff_accounts",
     retention="staff_session",
+    retention_trigger="expire_date",
     fields={
         "session_key": personal("user.device.cookie_id"),
         "session_data": personal("user.account"),
@@ -148,6 +151,7 @@ for _label, _extra in (
         subject=Subject.STAFF,
         purpose="security",
         retention="login_attempts",
+        retention_trigger="attempt_time",
         fields={**_ATTEMPT, **{name: personal(category) for name, category in _extra.items()}},
     )
 declare(
@@ -155,5 +159,6 @@ declare(
     subject=Subject.STAFF,
     purpose="security",
     retention="login_attempts",
+    retention_trigger="expires_at",
     fields={**not_personal("access_attempt"), "expires_at": personal("user.authorization")},
 )

@@ -100,7 +100,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     if confirmed_totp_device(user) is not None:
         return redirect("accounts:mfa_verify")
     device = mfa.pending_totp_device(user)
-    form = EnrolmentForm(request.POST or None)
+    form = EnrolmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.mfa_confirm_enrolment(
@@ -134,7 +134,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:dashboard")
     if confirmed_totp_device(user) is None:
         return redirect("accounts:mfa_setup")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         persistent_id = services.mfa_verify(user=user, code=form.cleaned_data["code"])
         if persistent_id:
@@ -194,7 +194,7 @@ def people(request: HttpRequest) -> HttpResponse:
 def person_disable(request: HttpRequest, pk: int) -> HttpResponseBase:
     actor = _require_administrator(request)
     person = get_object_or_404(User, pk=pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if person == actor:
             form.add_error(None, "You cannot disable your own account.")
@@ -208,7 +208,7 @@ def person_disable(request: HttpRequest, pk: int) -> HttpResponseBase:
 def person_reset_mfa(request: HttpRequest, pk: int) -> HttpResponseBase:
     actor = _require_administrator(request)
     person = get_object_or_404(User, pk=pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.mfa_reset(user=person, actor=actor, reason=form.cleaned_data["reason"])
         messages.success(

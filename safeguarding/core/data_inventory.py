@@ -11,6 +11,7 @@ declare(
     subject=Subject.VISITOR,
     purpose="service_operations",
     retention="task_results",
+    retention_trigger="finished_at",
     description="Queued and finished background tasks; finished ones are pruned after 7 days.",
     fields={
         **not_personal(

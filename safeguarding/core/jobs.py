@@ -1,4 +1,8 @@
-"""Periodic housekeeping owned by the core app."""
+"""Periodic housekeeping owned by the core app.
+
+Finished task results and expired sessions are disposed of by the retention engine's daily
+sweep (``safeguarding.privacy.retention``), under the rules their inventory declarations name.
+"""
 
 from __future__ import annotations
 
@@ -18,21 +22,3 @@ def prune_scheduler_history() -> int:
     cutoff = timezone.now() - timedelta(days=90)
     deleted, _ = ScheduledRun.objects.filter(claimed_at__lt=cutoff).delete()
     return deleted
-
-
-@daily("core.prune_finished_tasks")
-@task()
-def prune_finished_tasks() -> None:
-    """Finished task rows can hold addresses and message bodies in their arguments; keep
-    them a week for diagnosis, then delete them."""
-    from django.core.management import call_command
-
-    call_command("prune_db_task_results", "--min-age-days=7", "--queue-name=*", verbosity=0)
-
-
-@daily("core.clear_expired_sessions")
-@task()
-def clear_expired_sessions() -> None:
-    from django.core.management import call_command
-
-    call_command("clearsessions", verbosity=0)

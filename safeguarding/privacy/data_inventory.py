@@ -13,7 +13,7 @@ declare(
     subject=Subject.PRACTITIONER,
     purpose="rights_requests",
     retention="person",
-    subject_filter=lambda email: Q(email__iexact=email),
+    subject_filter=lambda email: Q(email=email),
     fields={
         **not_personal("id"),
         "email": personal("user.contact.email"),

@@ -14,13 +14,17 @@ for the third-party models it installs)::
 
 A system check fails when any field of any installed model is undeclared, or names a
 category, purpose or retention rule that does not exist (``safeguarding.privacy.checks``).
+A declaration whose rule deletes or anonymises also says when the period starts
+(``retention_trigger="expire_date"``) and, for ANONYMISE, which fields to blank
+(``anonymise=("reason", "placed_by")``); the retention engine then disposes of its rows.
 The privacy notice, the Article 30 record and subject access exports are built from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -63,8 +67,18 @@ def personal(
     return PersonalField(category, subject, purpose, retention, note)
 
 
-# Finds one subject's rows, given their (normalised) email address, for access requests.
+# Finds one subject's rows, given their normalised (stripped, lower-case) email address; every
+# email column is stored normalised, so an exact match can use the index. For access requests.
 SubjectFilter = Callable[[str], models.Q]
+
+# When a row's retention period starts (see ``safeguarding.privacy.retention``): the name of a
+# datetime field; a tuple of them, meaning the first that is set; or a callable returning a
+# query expression (``lambda: Coalesce("revoked_at", "expires_at")``). A row whose trigger is
+# NULL has not started its period and is never due.
+RetentionTrigger = str | tuple[str, ...] | Callable[[], Any]
+# What an ANONYMISE rule blanks: field names (each set to None, "", "[removed]" or its
+# default, whichever the field allows), or a mapping of field name to the value to store.
+AnonymiseFields = Sequence[str] | Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,8 @@ class ModelDeclaration:
     subject_filter: SubjectFilter | None = None
     description: str = ""
     declared_in: str = field(default="")
+    retention_trigger: RetentionTrigger | None = None
+    anonymise: AnonymiseFields | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -125,6 +141,8 @@ def declare(
     retention: str | None = None,
     subject_filter: SubjectFilter | None = None,
     description: str = "",
+    retention_trigger: RetentionTrigger | None = None,
+    anonymise: AnonymiseFields | None = None,
 ) -> ModelDeclaration:
     label = model if isinstance(model, str) else model._meta.label
     app_label, _, model_name = label.partition(".")
@@ -137,6 +155,8 @@ def declare(
         fields=dict(fields),
         subject_filter=subject_filter,
         description=description,
+        retention_trigger=retention_trigger,
+        anonymise=anonymise,
     )
     _registry[key] = declaration
     return declaration

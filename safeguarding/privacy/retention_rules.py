@@ -9,6 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# The range within which the data protection lead may change a rule's period.
+MIN_DAYS = 1
+MAX_DAYS = 365 * 20
+
+
+def period_in_words(days: int) -> str:
+    if days % 365 == 0 and days:
+        years = days // 365
+        return f"{years} year{'s' if years != 1 else ''}"
+    if days % 30 == 0 and days >= 60:
+        return f"{days // 30} months"
+    return f"{days} day{'s' if days != 1 else ''}"
+
 
 class Action(StrEnum):
     DELETE = "delete"
@@ -28,13 +41,7 @@ class RetentionRule:
     def period_in_words(self) -> str:
         if self.action is Action.KEEP:
             return "kept for as long as the service runs"
-        days = self.days
-        if days % 365 == 0:
-            years = days // 365
-            return f"{years} year{'s' if years != 1 else ''}"
-        if days % 30 == 0 and days >= 60:
-            return f"{days // 30} months"
-        return f"{days} day{'s' if days != 1 else ''}"
+        return period_in_words(self.days)
 
 
 _registry: dict[str, RetentionRule] = {}
@@ -76,4 +83,28 @@ register(RetentionRule("task_results", "the task finishes", 7, Action.DELETE))
 register(RetentionRule("scheduler_history", "the job runs", 90, Action.DELETE))
 register(
     RetentionRule("person", "the last record about the person is disposed of", 30, Action.DELETE)
+)
+register(
+    RetentionRule(
+        "legal_hold",
+        "the hold is released",
+        365 * 6,
+        Action.ANONYMISE,
+        reason=(
+            "The fact that records were held, and for how long, stays on record; the reasons "
+            "and the staff involved are removed."
+        ),
+    )
+)
+register(
+    RetentionRule(
+        "retention_records",
+        "the record is made",
+        0,
+        Action.KEEP,
+        reason=(
+            "Destruction receipts and changes to retention periods are the evidence that "
+            "records were disposed of lawfully. They name no one whose records were disposed of."
+        ),
+    )
 )

@@ -188,3 +188,13 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(
 
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert mailoutbox == []
+
+
+def test_an_empty_form_post_shows_the_error_summary(
+    client: Client, administrator: User, colleague: User
+) -> None:
+    sign_in(client, administrator)
+    response = client.post(reverse("accounts:person_reset_mfa", args=[colleague.pk]), {})
+
+    assert response.status_code == 200
+    assert "Enter a reason" in response.content.decode()

@@ -1,1 +1,85 @@
-"""Inventory declarations and purposes for retention (being built)."""
+"""Inventory declarations and purposes for retention: overrides, legal holds, receipts."""
+
+from __future__ import annotations
+
+from safeguarding.privacy import retention_jobs  # noqa: F401  (registers the daily sweep)
+from safeguarding.privacy.inventory import declare, not_personal, personal
+from safeguarding.privacy.purposes import Purpose, register
+from safeguarding.privacy.taxonomy import LawfulBasis, Subject
+
+RECORDS_MANAGEMENT = register(
+    Purpose(
+        key="records_management",
+        name="Keeping records only as long as needed, and proving that they were disposed of",
+        description=(
+            "To delete or anonymise records when their retention period ends, to keep records "
+            "that a court case or investigation needs for as long as it needs them, and to "
+            "keep evidence of what was disposed of, when and under which rule."
+        ),
+        data_use="essential.legal_obligation",
+        lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
+        recipients=("The data protection lead", "The controller's information governance team"),
+    )
+)
+
+declare(
+    "privacy.RetentionSetting",
+    subject=Subject.STAFF,
+    purpose="records_management",
+    retention="retention_records",
+    description="The data protection lead's changes to retention periods.",
+    fields={
+        **not_personal("id", "rule_key", "days", "changed_at"),
+        "changed_by": personal("user.unique_id"),
+        "reason": personal("user.content.private", note="free text, may name people"),
+    },
+)
+declare(
+    "privacy.LegalHold",
+    subject=Subject.STAFF,
+    purpose="records_management",
+    retention="legal_hold",
+    retention_trigger="released_at",
+    anonymise=(
+        "scope_label",
+        "reason",
+        "authority",
+        "placed_by",
+        "released_by",
+        "release_reason",
+    ),
+    description="Holds that stop records being disposed of while a legal matter needs them.",
+    fields={
+        **not_personal("id", "content_type", "object_id", "review_date"),
+        "scope_label": personal("user.content.private"),
+        "reason": personal("user.content.private", note="free text, may name people"),
+        "authority": personal("user.content.private", note="e.g. a claim reference"),
+        "placed_by": personal("user.unique_id"),
+        "placed_at": personal("system.operations"),
+        "released_at": personal("system.operations"),
+        "released_by": personal("user.unique_id"),
+        "release_reason": personal("user.content.private"),
+    },
+)
+declare(
+    "privacy.DestructionReceipt",
+    fields=not_personal(
+        "id",
+        "rule_key",
+        "model_label",
+        "action",
+        "period_days",
+        "cutoff",
+        "count",
+        "references_withheld",
+        "cascaded",
+        "started_at",
+        "finished_at",
+        "audit_sequence",
+    ),
+    description="Proof of disposal: counts and primary keys, never personal data.",
+)
+declare(
+    "privacy.DestructionReceiptBatch",
+    fields=not_personal("id", "receipt", "number", "count", "references", "disposed_at"),
+)

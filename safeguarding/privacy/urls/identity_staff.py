@@ -1,3 +1,23 @@
+from django.urls import path
+
+from safeguarding.privacy import views_identity as views
+
 app_name = "identity"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.find, name="find"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/use/", views.verify_use, name="verify_use"),
+    path("verify/one-off/", views.one_off, name="one_off"),
+    path("verify/end/", views.end_call, name="end_call"),
+    path("authorisations/", views.authorisations, name="authorisations"),
+    path("authorisations/written/", views.authorisation_written, name="authorisation_written"),
+    path(
+        "authorisations/<int:pk>/revoke/",
+        views.authorisation_revoke,
+        name="authorisation_revoke",
+    ),
+    path("disclosures/", views.disclosures, name="disclosures"),
+    path("disclosures/new/", views.disclosure_new, name="disclosure_new"),
+    path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
+]

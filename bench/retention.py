@@ -1,0 +1,152 @@
+"""Retention sweep benchmark: the sweep against a raw SQL DELETE of the same expired rows.
+
+Run with ``.venv/bin/python bench/retention.py [--rows 100000 1000000] [--batch 1000]``.
+It uses a throw-away SQLite database under a temporary folder, or, when BENCH_DATABASE_URL
+points at a PostgreSQL server, a database it creates there and drops afterwards. For each
+size it inserts N expired staff sessions, times ``retention_sweep()`` (with its peak memory
+under tracemalloc), inserts an identical fresh set, and times
+``DELETE FROM accounts_session WHERE expire_date < cutoff``. It prints ratios, never asserts.
+The target in the brief: a million rows within 3x the raw delete, with flat memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+_tmp = tempfile.mkdtemp(prefix="safeguarding-bench-retention-")
+os.environ["VAR_DIR"] = _tmp
+_SERVER_URL = os.environ.get("BENCH_DATABASE_URL", "")
+_PG_NAME = f"safeguarding_bench_retention_{os.getpid()}"
+
+
+def _database_url() -> str:
+    if not _SERVER_URL:
+        return f"sqlite:///{_tmp}/bench.sqlite3"
+    parts = urlsplit(_SERVER_URL)
+    return urlunsplit(parts._replace(path=f"/{_PG_NAME}"))
+
+
+def _postgres(sql: str) -> None:
+    """Run one statement on the server's maintenance database (CREATE/DROP DATABASE)."""
+    import psycopg
+
+    parts = urlsplit(_SERVER_URL)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+if _SERVER_URL:
+    _postgres(f'CREATE DATABASE "{_PG_NAME}"')
+os.environ["DATABASE_URL"] = _database_url()
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from safeguarding.accounts.models import StaffSession  # noqa: E402
+from safeguarding.privacy import retention  # noqa: E402
+from safeguarding.privacy.models.retention import DestructionReceipt  # noqa: E402
+
+CHUNK = 10_000
+TABLE = StaffSession._meta.db_table
+
+
+def insert_expired(count: int, *, prefix: str) -> None:
+    """``count`` sessions that expired two days ago (the staff_session rule keeps one day)."""
+    expired = timezone.now() - timedelta(days=2)
+    for start in range(0, count, CHUNK):
+        with transaction.atomic():
+            StaffSession.objects.bulk_create(
+                StaffSession(session_key=f"{prefix}{n:031d}", session_data="", expire_date=expired)
+                for n in range(start, min(start + CHUNK, count))
+            )
+    _analyse()
+
+
+def _analyse() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {TABLE}")
+
+
+def sweep(count: int, *, batch_size: int, traced: bool) -> float:
+    """Run the sweep over ``count`` expired sessions: its time, or its peak traced memory."""
+    if traced:
+        tracemalloc.start()
+    start = time.perf_counter()
+    receipts = retention.retention_sweep(batch_size=batch_size)
+    elapsed = time.perf_counter() - start
+    peak = 0
+    if traced:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    disposed = sum(r.count for r in receipts if r.model_label == "accounts.StaffSession")
+    if disposed != count or StaffSession.objects.exists():
+        raise SystemExit(f"The sweep disposed of {disposed} sessions, expected {count}")
+    return peak if traced else elapsed
+
+
+def time_raw_delete(count: int) -> float:
+    cutoff = timezone.now() - timedelta(days=1)
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE expire_date < %s", [cutoff])  # noqa: S608
+        deleted = cursor.rowcount
+    elapsed = time.perf_counter() - start
+    if deleted != count:
+        raise SystemExit(f"The raw delete removed {deleted} rows, expected {count}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--batch", type=int, default=retention.BATCH_SIZE)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    print(f"== Retention sweep ({connection.vendor}, batches of {args.batch})")
+    peaks = []
+    for count in args.rows:
+        # Timed without tracemalloc (which slows every allocation), then traced on a fresh set.
+        insert_expired(count, prefix="s")
+        swept = sweep(count, batch_size=args.batch, traced=False)
+        insert_expired(count, prefix="m")
+        peak = sweep(count, batch_size=args.batch, traced=True)
+        insert_expired(count, prefix="r")
+        raw = time_raw_delete(count)
+        peaks.append(peak)
+        receipt = DestructionReceipt.objects.filter(model_label="accounts.StaffSession").first()
+        batches = receipt.batches.count() if receipt else 0
+        print(
+            f"  {count:>9,} rows: sweep {swept:7.2f}s = {swept / raw:.2f}x a raw DELETE "
+            f"({raw:.2f}s); {count / swept:9,.0f} rows/s; peak memory {peak / 1e6:.2f} MB; "
+            f"{batches} batches on its receipt"
+        )
+    if len(peaks) > 1:
+        print(f"  peak memory at the largest size = {peaks[-1] / peaks[0]:.2f}x the smallest")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        connections.close_all()
+        if _SERVER_URL:
+            _postgres(f'DROP DATABASE IF EXISTS "{_PG_NAME}"')
+        shutil.rmtree(_tmp, ignore_errors=True)

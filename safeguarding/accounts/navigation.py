@@ -1,0 +1,75 @@
+"""The staff tools each role sees on the dashboard. Access is still checked by each view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+
+CALL_HANDLERS = (
+    Role.DATA_PROTECTION_LEAD,
+    Role.PARTNERSHIP_ADMINISTRATOR,
+    Role.TRAINING_COORDINATOR,
+    Role.COMMUNICATIONS_OFFICER,
+)
+DATA_PROTECTION = (Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
+
+
+@dataclass(frozen=True)
+class StaffTool:
+    label: str
+    url_name: str
+    description: str
+    roles: tuple[Role, ...]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+TOOLS = (
+    StaffTool(
+        "Verify a caller",
+        "identity:find",
+        "Security questions and authorisations before discussing someone's data.",
+        CALL_HANDLERS,
+    ),
+    StaffTool(
+        "Rights requests",
+        "rights:queue",
+        "Requests to see, correct or erase data, with their legal deadlines.",
+        DATA_PROTECTION,
+    ),
+    StaffTool(
+        "Disclosure register",
+        "identity:disclosures",
+        "Disclosures required by law, and their approval.",
+        DATA_PROTECTION,
+    ),
+    StaffTool(
+        "Retention and legal holds",
+        "retention:overview",
+        "How long records are kept, what is due for disposal, and legal holds.",
+        DATA_PROTECTION,
+    ),
+    StaffTool(
+        "Record of processing",
+        "records:article_30",
+        "The Article 30 record, generated from the data inventory.",
+        DATA_PROTECTION,
+    ),
+    StaffTool(
+        "People and access",
+        "accounts:people",
+        "Staff accounts: disable, reset two-factor.",
+        (Role.PARTNERSHIP_ADMINISTRATOR,),
+    ),
+)
+
+
+def tools_for(user: User) -> list[StaffTool]:
+    roles = set(user.role_names)
+    return [tool for tool in TOOLS if roles & {str(role) for role in tool.roles}]

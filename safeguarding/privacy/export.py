@@ -1,0 +1,306 @@
+"""The subject access export bundle: everything we hold about one person, built from the inventory.
+
+``build_export(person)`` returns a ZIP with
+
+- ``data.json``: for each model whose declaration has a ``subject_filter``, the person's rows
+  with their PERSONAL fields only, each with its data category, purpose and retention;
+- ``summary.html``: the same in plain words (what we hold, why, for how long, where it came
+  from), self-contained and escaped, with no external assets and a policy that forbids any;
+  and the disclosures the law required us to make, when the disclosure register exists.
+
+Cost is set by the subject's data, not the size of the database: one filtered query per
+declared model (plus one per many-to-many field), through the declaration's filter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from safeguarding.privacy import purposes, retention_rules
+from safeguarding.privacy.inventory import ModelDeclaration, ResolvedField, all_declarations
+from safeguarding.privacy.models.person import Person, normalise_email
+from safeguarding.privacy.retention import effective_periods
+
+DISCLOSURES_MODULE = "safeguarding.privacy.identity_selectors"
+# Secrets: the export says we hold them but never copies them out, because a leaked bundle
+# must not let anyone sign in, pass a security check or take over a session (UK GDPR
+# Article 15(4): the copy must not adversely affect the rights of others, and Article 32).
+WITHHELD_CATEGORIES = (
+    "user.authorization.credentials",
+    "user.authorization.password",
+    "user.authorization.biometric",
+    "user.device.cookie_id",
+)
+WITHHELD = "[held, but not shown, to keep your account secure]"
+
+
+@dataclass(frozen=True)
+class ExportedField:
+    name: str
+    label: str
+    value: Any
+    display: str
+    category: str
+    purpose: str
+    purpose_name: str
+    retention: str
+    retention_period: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ExportedRow:
+    id: str
+    fields: list[ExportedField]
+
+
+@dataclass(frozen=True)
+class ExportedModel:
+    label: str
+    name: str
+    description: str
+    source: str
+    rows: list[ExportedRow] = field(default_factory=list)
+
+    @property
+    def purposes(self) -> list[str]:
+        return sorted({f.purpose_name for row in self.rows for f in row.fields})
+
+    @property
+    def retention_periods(self) -> list[str]:
+        return sorted({f.retention_period for row in self.rows for f in row.fields})
+
+
+def subject_declarations() -> list[ModelDeclaration]:
+    """The declarations the export reads: those holding personal data with a subject filter."""
+    return [d for d in all_declarations() if d.holds_personal_data and d.subject_filter]
+
+
+def build_export(person: Person, *, now: datetime | None = None) -> bytes:
+    if not person.email:
+        raise ValueError("A person's records are found by email address; this person has none.")
+    email = normalise_email(person.email)
+    periods = effective_periods()
+    exported = [
+        model
+        for model in (_export_model(d, email, periods) for d in subject_declarations())
+        if model.rows
+    ]
+    disclosures = _disclosures(person)
+    generated_at = now or timezone.now()
+
+    data: dict[str, Any] = {
+        "generated_at": generated_at,
+        "controller": settings.PARTNERSHIP["controller"],
+        "records": {
+            model.label: {
+                "name": model.name,
+                "description": model.description,
+                "source": model.source,
+                "rows": [
+                    {
+                        "id": row.id,
+                        "fields": {
+                            f.name: {
+                                "value": f.value,
+                                "category": f.category,
+                                "purpose": f.purpose,
+                                "purpose_name": f.purpose_name,
+                                "retention": f.retention_period,
+                            }
+                            for f in row.fields
+                        },
+                    }
+                    for row in model.rows
+                ],
+            }
+            for model in exported
+        },
+    }
+    if disclosures is not None:
+        data["disclosures_required_by_law"] = disclosures
+    data_json = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+    summary = render_to_string(
+        "privacy/rights/export_summary.html",
+        {
+            "models": exported,
+            "disclosures": (
+                None if disclosures is None else [_readable(item) for item in disclosures]
+            ),
+            "generated_at": generated_at,
+            "partnership": settings.PARTNERSHIP,
+        },
+    )
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("data.json", data_json)
+        bundle.writestr("summary.html", summary)
+    return buffer.getvalue()
+
+
+def _export_model(
+    declaration: ModelDeclaration, email: str, periods: Mapping[str, int]
+) -> ExportedModel:
+    model = declaration.model
+    subject_filter = declaration.subject_filter
+    assert subject_filter is not None  # noqa: S101  (subject_declarations() selects these)
+    personal = list(declaration.personal_fields())
+    many_to_many = [
+        f.name
+        for f in personal
+        if model._meta.get_field(f.name).many_to_many
+        and not f.category.startswith(WITHHELD_CATEGORIES)
+    ]
+    queryset = (
+        model._base_manager.filter(subject_filter(email))
+        .prefetch_related(*many_to_many)
+        .order_by("pk")
+    )
+    rows = [
+        ExportedRow(id=str(obj.pk), fields=[_export_field(obj, f, periods) for f in personal])
+        for obj in queryset
+    ]
+    return ExportedModel(
+        label=declaration.model_label,
+        name=str(model._meta.verbose_name_plural).capitalize(),
+        description=declaration.description,
+        source=_source(model),
+        rows=rows,
+    )
+
+
+def _export_field(
+    obj: models.Model, resolved: ResolvedField, periods: Mapping[str, int]
+) -> ExportedField:
+    model_field = obj._meta.get_field(resolved.name)
+    value: Any
+    if resolved.category.startswith(WITHHELD_CATEGORIES):
+        value = display = WITHHELD
+    elif model_field.many_to_many:
+        value = [str(related) for related in getattr(obj, resolved.name).all()]
+        display = ", ".join(value)
+    elif isinstance(model_field, models.Field):
+        value = model_field.value_from_object(obj)
+        if isinstance(value, bytes | memoryview):
+            value = "[binary data]"
+        display = _display(obj, model_field, value)
+    else:  # pragma: no cover  (declarations only name concrete and many-to-many fields)
+        value = display = ""
+    purpose = purposes.get(resolved.purpose)
+    rule = retention_rules.get(resolved.retention)
+    return ExportedField(
+        name=resolved.name,
+        label=str(getattr(model_field, "verbose_name", resolved.name)).capitalize(),
+        value=value,
+        display=display,
+        category=resolved.category,
+        purpose=resolved.purpose,
+        purpose_name=purpose.name if purpose else resolved.purpose,
+        retention=resolved.retention,
+        retention_period=_how_long(rule, periods),
+        note=resolved.note,
+    )
+
+
+def _how_long(rule: retention_rules.RetentionRule | None, periods: Mapping[str, int]) -> str:
+    if rule is None:
+        return ""
+    if rule.action is retention_rules.Action.KEEP:
+        return rule.period_in_words.capitalize()
+    days = periods.get(rule.key, rule.days)
+    if not days:
+        return f"Until {rule.trigger}"
+    return f"{retention_rules.period_in_words(days).capitalize()} after {rule.trigger}"
+
+
+def _display(obj: models.Model, model_field: models.Field, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if model_field.choices:
+        return str(getattr(obj, f"get_{model_field.name}_display")())
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%d %B %Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d %B %Y")
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dict | list):
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return str(value)
+
+
+def _source(model: type[models.Model]) -> str:
+    app_name = apps.get_app_config(model._meta.app_label).verbose_name
+    return f"Recorded by the {app_name} part of this service"
+
+
+# --- Disclosures required by law (the disclosure register, when it exists) ---------------------
+
+
+def _disclosures(person: Person) -> list[dict[str, Any]] | None:
+    """The disclosures about the person, or None when the register is not installed."""
+    finder = _disclosure_finder()
+    if finder is None:
+        return None
+    return [_as_dict(item) for item in finder(person)]
+
+
+def _disclosure_finder() -> Callable[[Person], Iterable[Any]] | None:
+    import importlib
+
+    try:
+        module = importlib.import_module(DISCLOSURES_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != DISCLOSURES_MODULE:
+            raise  # the module exists but is broken: that must not pass silently
+        return None
+    finder = getattr(module, "disclosures_for_subject_export", None)
+    return finder if callable(finder) else None
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    if isinstance(item, Mapping):
+        return {str(key): value for key, value in item.items()}
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return dataclasses.asdict(item)
+    if isinstance(item, models.Model):
+        return {
+            f.name: f.value_from_object(item)
+            for f in item._meta.concrete_fields
+            if not f.primary_key
+        }
+    return {"disclosure": str(item)}
+
+
+def _readable(item: Mapping[str, Any]) -> list[tuple[str, str]]:
+    rows = []
+    for key, value in item.items():
+        label = key.replace("_", " ").capitalize()
+        if isinstance(value, datetime):
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            text = local.strftime("%d %B %Y %H:%M")
+        elif isinstance(value, date):
+            text = value.strftime("%d %B %Y")
+        elif value is None:
+            text = ""
+        else:
+            text = str(value)
+        rows.append((label, text))
+    return rows

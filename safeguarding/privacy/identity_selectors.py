@@ -1,0 +1,146 @@
+"""Reads for caller checks, authorisations and the disclosure register."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, QuerySet, Value, When
+from django.utils import timezone
+
+from safeguarding.accounts.roles import Role
+from safeguarding.privacy.models.identity import (
+    Authorisation,
+    CallerVerification,
+    DisclosureRecord,
+    LegalBasis,
+    SecurityQuestion,
+    VerificationOutcome,
+)
+from safeguarding.privacy.models.person import Person, normalise_email
+
+# Three failed checks within 24 hours stop phone checks for that person for 24 hours.
+LOCK_AFTER_FAILURES = 3
+FAILURE_WINDOW = timedelta(hours=24)
+LOCKED_FOR = timedelta(hours=24)
+# A passed check lets staff rely on it (record a one-off instruction, use an authorisation)
+# for this long: about the length of one call, with some slack.
+VERIFICATION_FRESH_FOR = timedelta(hours=1)
+QUESTIONS_ASKED = 2
+DISCLOSURES_PER_PAGE = 25
+
+
+def person_by_email(email: str) -> Person | None:
+    return Person.objects.filter(email=normalise_email(email)).first()
+
+
+def security_question_count(person: Person) -> int:
+    return SecurityQuestion.objects.filter(person=person).count()
+
+
+def verification_locked_until(person: Person, *, now: datetime | None = None) -> datetime | None:
+    """When phone checks for this person open again, or None if they are open now.
+
+    Locked when the last three failures fall within 24 hours, for 24 hours from the last.
+    """
+    now = now or timezone.now()
+    failures = list(
+        CallerVerification.objects.filter(
+            person=person, outcome=VerificationOutcome.FAILED, completed_at__isnull=False
+        )
+        .order_by("-completed_at")
+        .values_list("completed_at", flat=True)[:LOCK_AFTER_FAILURES]
+    )
+    if len(failures) < LOCK_AFTER_FAILURES:
+        return None
+    newest, oldest = failures[0], failures[-1]
+    if newest is None or oldest is None or newest - oldest > FAILURE_WINDOW:
+        return None
+    until: datetime = newest + LOCKED_FOR
+    return until if until > now else None
+
+
+def verification_is_fresh(verification: CallerVerification, *, now: datetime | None = None) -> bool:
+    """Passed, and recently enough to rely on during this call."""
+    now = now or timezone.now()
+    return (
+        verification.outcome == VerificationOutcome.PASSED
+        and verification.completed_at is not None
+        and now - verification.completed_at <= VERIFICATION_FRESH_FOR
+    )
+
+
+def verification_for_staff(*, pk: int, staff_id: int) -> CallerVerification | None:
+    """The check this member of staff started, or None (never someone else's)."""
+    return (
+        CallerVerification.objects.select_related("person").filter(pk=pk, staff_id=staff_id).first()
+    )
+
+
+def live_authorisations(person: Person) -> QuerySet[Authorisation]:
+    return Authorisation.objects.filter(person=person).live().order_by("expires_at", "pk")
+
+
+def authorisations_for_person(person: Person) -> QuerySet[Authorisation]:
+    return (
+        Authorisation.objects.filter(person=person)
+        .select_related("recorded_by", "used_by", "revoked_by")
+        .order_by("-given_at", "-pk")
+    )
+
+
+def disclosures_page(page_number: str | int | None) -> Page[DisclosureRecord]:
+    # Entries awaiting approval first, then the most recent.
+    queryset = DisclosureRecord.objects.select_related(
+        "person", "recorded_by", "approved_by"
+    ).order_by(
+        Case(When(approved_at__isnull=True, then=Value(0)), default=Value(1)),
+        "-disclosed_on",
+        "-pk",
+    )
+    return Paginator(queryset, DISCLOSURES_PER_PAGE).get_page(page_number)
+
+
+def disclosures_awaiting_approval_count() -> int:
+    return DisclosureRecord.objects.filter(approved_at__isnull=True).count()
+
+
+def _approver_role(record: DisclosureRecord) -> str:
+    if record.approved_by is None:
+        return ""
+    names = set(record.approved_by.groups.values_list("name", flat=True))
+    for role in (Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR):
+        if str(role) in names:
+            return str(role)
+    return "Partnership staff"
+
+
+def disclosures_for_subject_export(person: Person) -> list[dict[str, Any]]:
+    """The approved disclosures about this person that they may see, as plain values.
+
+    Entries withheld under an exemption, and entries still awaiting approval, are left out.
+    Staff are named by role only.
+    """
+    records = (
+        DisclosureRecord.objects.filter(
+            person=person, approved_at__isnull=False, withhold_from_subject=False
+        )
+        .select_related("approved_by")
+        .order_by("disclosed_on", "pk")
+    )
+    return [
+        {
+            "disclosed_on": record.disclosed_on.isoformat(),
+            "requester_organisation": record.requester_organisation,
+            "requester": record.requester,
+            "legal_basis": LegalBasis(record.legal_basis).label,
+            "legal_basis_description": record.legal_basis_description,
+            "what_disclosed": record.what_disclosed,
+            "approved_on": timezone.localdate(record.approved_at).isoformat()
+            if record.approved_at
+            else "",
+            "approved_by": _approver_role(record),
+        }
+        for record in records
+    ]

@@ -1,0 +1,482 @@
+"""Changes for caller checks (P11), authorisations (P12) and the disclosure register (P07).
+
+Each change is one transaction with its own audit entry. Audit details hold ids, question keys
+and outcomes only: never an email address, a name, an answer or any free text.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguarding.accounts.roles import Role
+from safeguarding.accounts.selectors import user_has_role
+from safeguarding.audit.services import audit_log
+from safeguarding.core.tasks import enqueue_on_commit, send_email
+from safeguarding.privacy import links
+from safeguarding.privacy.identity_selectors import (
+    QUESTIONS_ASKED,
+    verification_is_fresh,
+    verification_locked_until,
+)
+from safeguarding.privacy.models.identity import (
+    Authorisation,
+    AuthorisationKind,
+    AuthorisationUse,
+    CallerVerification,
+    DisclosureRecord,
+    LegalBasis,
+    Question,
+    SecurityQuestion,
+    VerificationOutcome,
+)
+from safeguarding.privacy.models.person import Person, normalise_email
+
+if TYPE_CHECKING:
+    from safeguarding.accounts.models import User
+
+LINK_PURPOSE = "security-questions"
+LINK_VALID_FOR = timedelta(hours=24)
+MIN_QUESTIONS = 3
+MIN_ANSWER_LENGTH = 2
+# A check that was started but not answered is shown again (same questions) for this long.
+PENDING_REUSED_FOR = timedelta(minutes=30)
+# A one-off verbal instruction not used within this time lapses.
+ONE_OFF_VALID_FOR = timedelta(days=30)
+DISCLOSURE_APPROVER_ROLES = (Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
+
+_random = random.SystemRandom()
+
+
+class VerificationLocked(Exception):
+    """Too many failed checks: phone checks for this person are stopped until ``until``."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__("Phone identity checks for this person are locked.")
+        self.until = until
+
+
+class VerificationImpossible(Exception):
+    """The person has too few security questions to be checked on the phone."""
+
+
+# --- Security questions -------------------------------------------------------------------------
+
+
+def normalise_answer(answer: str) -> str:
+    """Fold case, accents, whitespace and punctuation: "  St. Mary's " -> "stmarys"."""
+    decomposed = unicodedata.normalize("NFKD", answer.casefold())
+    return "".join(char for char in decomposed if char.isalnum())
+
+
+def security_questions_link(person: Person) -> str:
+    token = links.make_token(purpose=LINK_PURPOSE, payload={"person": person.pk})
+    return (settings.SITE_URL or "").rstrip("/") + reverse("security_questions:set", args=[token])
+
+
+def person_from_link(token: str) -> Person:
+    """The person a security-questions link was sent to; raises ``links.BadLink``."""
+    payload = links.read_token(token, purpose=LINK_PURPOSE, max_age=LINK_VALID_FOR)
+    person_id = payload.get("person")
+    person = Person.objects.filter(pk=person_id).first() if isinstance(person_id, int) else None
+    if person is None or not person.email:
+        raise links.BadLink("This link is not valid any more. Ask for a new one.")
+    return person
+
+
+def security_questions_link_request(*, email: str) -> None:
+    """Email a link to set security questions. The same happens whether or not we knew the
+    address (a first contact creates the Person), so nothing is revealed to the requester."""
+    with transaction.atomic():
+        person, created = Person.objects.get_or_create(email=normalise_email(email))
+        audit_log(
+            action="privacy.security_questions.link_sent",
+            actor=None,
+            target=person,
+            details={"new_person": created},
+        )
+        context = {
+            "link": security_questions_link(person),
+            "hours": int(LINK_VALID_FOR.total_seconds() // 3600),
+            "partnership": settings.PARTNERSHIP,
+        }
+        enqueue_on_commit(
+            send_email,
+            subject=render_to_string(
+                "privacy/identity/email/security_questions_subject.txt", context
+            ).strip(),
+            body=render_to_string("privacy/identity/email/security_questions.txt", context),
+            to=[person.email],
+        )
+
+
+def security_questions_set(*, person: Person, answers: Mapping[str, str]) -> None:
+    """Replace the person's questions with these (question key -> answer), hashed."""
+    valid = set(Question.values)
+    if len(answers) < MIN_QUESTIONS:
+        raise ValidationError(f"Choose and answer at least {MIN_QUESTIONS} different questions.")
+    hashed = []
+    for key, answer in answers.items():
+        if key not in valid:
+            raise ValidationError("Choose a question from the list.")
+        normalised = normalise_answer(answer)
+        if len(normalised) < MIN_ANSWER_LENGTH:
+            raise ValidationError(
+                f"Each answer needs at least {MIN_ANSWER_LENGTH} letters or numbers."
+            )
+        hashed.append(
+            SecurityQuestion(person=person, question=key, answer_hash=make_password(normalised))
+        )
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        SecurityQuestion.objects.filter(person=person).delete()
+        SecurityQuestion.objects.bulk_create(hashed)
+        audit_log(
+            action="privacy.security_questions.set",
+            actor=None,
+            target=person,
+            details={"questions": sorted(answers)},
+        )
+
+
+# --- Caller verification ------------------------------------------------------------------------
+
+
+def _audit_locked(*, person: Person, staff: User, until: datetime, refused: bool) -> None:
+    audit_log(
+        action="privacy.caller.locked",
+        actor=staff,
+        target=person,
+        details={"until": until.isoformat(), "attempt_refused": refused},
+    )
+
+
+def caller_verification_start(*, person: Person, staff: User) -> CallerVerification:
+    """Begin a check, or carry on with this member of staff's unanswered one (same questions).
+
+    Raises ``VerificationLocked`` (audited) or ``VerificationImpossible``.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        until = verification_locked_until(person, now=now)
+        if until is not None:
+            _audit_locked(person=person, staff=staff, until=until, refused=True)
+        else:
+            verification = _start_or_continue(person=person, staff=staff, now=now)
+    if until is not None:
+        raise VerificationLocked(until)
+    return verification
+
+
+def _start_or_continue(*, person: Person, staff: User, now: datetime) -> CallerVerification:
+    keys = list(SecurityQuestion.objects.filter(person=person).values_list("question", flat=True))
+    if len(keys) < QUESTIONS_ASKED:
+        raise VerificationImpossible
+    pending = (
+        CallerVerification.objects.filter(
+            person=person,
+            staff=staff,
+            outcome=VerificationOutcome.PENDING,
+            started_at__gte=now - PENDING_REUSED_FOR,
+        )
+        .order_by("-started_at")
+        .first()
+    )
+    if pending is not None and set(pending.question_keys) <= set(keys):
+        return pending
+    verification = CallerVerification.objects.create(
+        person=person, staff=staff, question_keys=_random.sample(sorted(keys), QUESTIONS_ASKED)
+    )
+    audit_log(
+        action="privacy.caller.started",
+        actor=staff,
+        target=verification,
+        details={"person": person.pk, "questions": verification.question_keys},
+    )
+    return verification
+
+
+def caller_verification_answer(
+    *, verification: CallerVerification, staff: User, answers: Mapping[str, str]
+) -> CallerVerification:
+    """Check the caller's answers to the two questions and record pass or fail.
+
+    The third failure within 24 hours locks phone checks for the person for 24 hours.
+    Raises ``VerificationLocked`` (audited, nothing recorded) if they are locked already.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=verification.person_id)
+        current = CallerVerification.objects.select_for_update().get(pk=verification.pk)
+        if current.staff_id != staff.pk:
+            raise PermissionDenied
+        if current.outcome != VerificationOutcome.PENDING:
+            raise ValidationError("These answers have already been checked. Start a new check.")
+        until = verification_locked_until(person, now=now)
+        if until is not None:
+            _audit_locked(person=person, staff=staff, until=until, refused=True)
+            locked = until
+        else:
+            locked = None
+            hashes = dict(
+                SecurityQuestion.objects.filter(
+                    person=person, question__in=current.question_keys
+                ).values_list("question", "answer_hash")
+            )
+            # Check every answer, so the time taken does not say which one was wrong.
+            results = [
+                check_password(normalise_answer(answers.get(key, "")), hashes.get(key, ""))
+                for key in current.question_keys
+            ]
+            passed = len(results) == QUESTIONS_ASKED and all(results)
+            current.outcome = VerificationOutcome.PASSED if passed else VerificationOutcome.FAILED
+            current.completed_at = now
+            current.save(update_fields=["outcome", "completed_at"])
+            audit_log(
+                action="privacy.caller.verified" if passed else "privacy.caller.failed",
+                actor=staff,
+                target=current,
+                details={"person": person.pk, "questions": current.question_keys},
+            )
+            if not passed:
+                until = verification_locked_until(person, now=now)
+                if until is not None:
+                    _audit_locked(person=person, staff=staff, until=until, refused=False)
+    if locked is not None:
+        raise VerificationLocked(locked)
+    return current
+
+
+# --- Authorisations -----------------------------------------------------------------------------
+
+
+def _require_fresh(verification: CallerVerification, *, person: Person | None = None) -> None:
+    if not verification_is_fresh(verification):
+        raise ValidationError(
+            "The caller must have passed the security questions within the last hour."
+        )
+    if person is not None and verification.person_id != person.pk:
+        raise ValidationError("That check was for someone else.")
+
+
+def _end_of_day(day: date) -> datetime:
+    """The first moment after ``day`` in the partnership's time zone."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def authorisation_record_written(
+    *,
+    person: Person,
+    authorised_party: str,
+    scope: str,
+    document_reference: str,
+    expires_on: date,
+    actor: User,
+) -> Authorisation:
+    if expires_on < timezone.localdate():
+        raise ValidationError("The expiry date must be today or in the future.")
+    authorisation = Authorisation(
+        person=person,
+        kind=AuthorisationKind.WRITTEN,
+        authorised_party=authorised_party.strip(),
+        scope=scope.strip(),
+        document_reference=document_reference.strip(),
+        expires_at=_end_of_day(expires_on),
+        recorded_by=actor,
+    )
+    authorisation.full_clean()
+    with transaction.atomic():
+        authorisation.save()
+        audit_log(
+            action="privacy.authorisation.recorded",
+            actor=actor,
+            target=authorisation,
+            details={"person": person.pk, "kind": AuthorisationKind.WRITTEN.value},
+        )
+    return authorisation
+
+
+def authorisation_record_one_off(
+    *, verification: CallerVerification, authorised_party: str, scope: str, actor: User
+) -> Authorisation:
+    """A one-off verbal instruction, given by the person on this (passed, recent) call."""
+    _require_fresh(verification)
+    if verification.staff_id != actor.pk:
+        raise PermissionDenied
+    now = timezone.now()
+    authorisation = Authorisation(
+        person_id=verification.person_id,
+        kind=AuthorisationKind.VERBAL_ONE_OFF,
+        authorised_party=authorised_party.strip(),
+        scope=scope.strip(),
+        given_at=now,
+        expires_at=now + ONE_OFF_VALID_FOR,
+        recorded_by=actor,
+        verification=verification,
+    )
+    authorisation.full_clean()
+    with transaction.atomic():
+        authorisation.save()
+        audit_log(
+            action="privacy.authorisation.recorded",
+            actor=actor,
+            target=authorisation,
+            details={
+                "person": verification.person_id,
+                "kind": AuthorisationKind.VERBAL_ONE_OFF.value,
+                "verification": verification.pk,
+            },
+        )
+    return authorisation
+
+
+NOT_LIVE = "This authorisation has been used, revoked or has expired: do not rely on it."
+
+
+def authorisation_use(
+    *, authorisation: Authorisation, verification: CallerVerification, actor: User
+) -> AuthorisationUse:
+    """Record that staff discussed the person's data with the authorised party.
+
+    A one-off instruction is spent by a conditional UPDATE: of two uses at the same time, the
+    second finds the row already spent (PostgreSQL re-checks the condition after the first
+    commits) and is refused.
+    """
+    _require_fresh(verification)
+    if verification.person_id != authorisation.person_id:
+        raise ValidationError("That authorisation is for someone else.")
+    now = timezone.now()
+    with transaction.atomic():
+        live = Authorisation.objects.live(now=now).filter(pk=authorisation.pk)
+        if authorisation.is_one_off:
+            spent = live.filter(kind=AuthorisationKind.VERBAL_ONE_OFF).update(
+                used_at=now, used_by=actor
+            )
+            if spent != 1:
+                raise ValidationError(NOT_LIVE)
+        elif live.select_for_update().first() is None:
+            raise ValidationError(NOT_LIVE)
+        use = AuthorisationUse.objects.create(
+            authorisation=authorisation, verification=verification, used_by=actor, used_at=now
+        )
+        audit_log(
+            action="privacy.authorisation.used",
+            actor=actor,
+            target=authorisation,
+            details={
+                "person": authorisation.person_id,
+                "kind": authorisation.kind,
+                "verification": verification.pk,
+                "use": use.pk,
+            },
+        )
+    authorisation.refresh_from_db()
+    return use
+
+
+def authorisation_revoke(*, authorisation: Authorisation, actor: User) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        revoked = Authorisation.objects.filter(pk=authorisation.pk, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_by=actor
+        )
+        if revoked != 1:
+            raise ValidationError("This authorisation has already been revoked.")
+        audit_log(
+            action="privacy.authorisation.revoked",
+            actor=actor,
+            target=authorisation,
+            details={"person": authorisation.person_id},
+        )
+    authorisation.refresh_from_db()
+
+
+# --- The disclosure register --------------------------------------------------------------------
+
+
+def disclosure_record(
+    *,
+    email: str,
+    requester_organisation: str,
+    requester: str,
+    legal_basis: str,
+    legal_basis_description: str,
+    what_disclosed: str,
+    disclosed_on: date,
+    withhold_from_subject: bool,
+    exemption_reason: str,
+    actor: User,
+) -> DisclosureRecord:
+    """Record a disclosure; it waits for a second person's approval."""
+    errors: dict[str, str] = {}
+    if legal_basis == LegalBasis.OTHER and not legal_basis_description.strip():
+        errors["legal_basis_description"] = "Describe the legal basis"
+    if withhold_from_subject and not exemption_reason.strip():
+        errors["exemption_reason"] = "Give the exemption that allows withholding this"
+    if disclosed_on > timezone.localdate():
+        errors["disclosed_on"] = "The date of the disclosure must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        person, created = Person.objects.get_or_create(email=normalise_email(email))
+        record = DisclosureRecord(
+            person=person,
+            requester_organisation=requester_organisation.strip(),
+            requester=requester.strip(),
+            legal_basis=legal_basis,
+            legal_basis_description=legal_basis_description.strip(),
+            what_disclosed=what_disclosed.strip(),
+            disclosed_on=disclosed_on,
+            recorded_by=actor,
+            withhold_from_subject=withhold_from_subject,
+            exemption_reason=exemption_reason.strip() if withhold_from_subject else "",
+        )
+        record.full_clean()
+        record.save()
+        audit_log(
+            action="privacy.disclosure.recorded",
+            actor=actor,
+            target=record,
+            details={
+                "person": person.pk,
+                "new_person": created,
+                "legal_basis": legal_basis,
+                "withheld_from_subject": withhold_from_subject,
+            },
+        )
+    return record
+
+
+def disclosure_approve(*, disclosure: DisclosureRecord, actor: User) -> None:
+    """Approve a disclosure: only a data protection lead or partnership administrator, and
+    never the person who recorded it."""
+    if not user_has_role(actor, *DISCLOSURE_APPROVER_ROLES):
+        raise PermissionDenied
+    with transaction.atomic():
+        current = DisclosureRecord.objects.select_for_update().get(pk=disclosure.pk)
+        if current.recorded_by_id == actor.pk:
+            raise ValidationError("You recorded this disclosure, so someone else must approve it.")
+        if current.approved_at is not None:
+            raise ValidationError("This disclosure has already been approved.")
+        current.approved_by = actor
+        current.approved_at = timezone.now()
+        current.save(update_fields=["approved_by", "approved_at"])
+        audit_log(
+            action="privacy.disclosure.approved",
+            actor=actor,
+            target=current,
+            details={"person": current.person_id},
+        )
+    disclosure.refresh_from_db()

@@ -1,0 +1,564 @@
+"""The retention engine (promise P08): dispose of records when their period ends.
+
+For every inventory declaration whose rule deletes or anonymises and which names a
+``retention_trigger``, a row is due when its trigger plus the rule's effective period (the
+data protection lead's override, or the default in code) is in the past. The sweep takes due
+rows in batches of ``BATCH_SIZE`` primary keys, each batch in its own transaction:
+
+1. select up to a batch of due keys that are not under an active legal hold, locking them
+   (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite serialises writers anyway);
+2. read the holds again, in a new statement, and leave out any record held meanwhile: once
+   the rows are locked, no new hold on them can commit before this batch does, because
+   placing a hold locks its target first;
+3. delete the rows (with their cascades) or blank their declared fields;
+4. append the keys, as strings, to the run's receipt for this rule and model (none where the
+   key itself is personal data), as one ``DestructionReceiptBatch`` row;
+5. redact the audit entries about those records, finding them with one query.
+
+On PostgreSQL, a plain delete (no cascades, no signal receivers) does 1 and 3 in a single
+statement by row address, and checks the holds after it instead: a batch that deleted a
+record held meanwhile is rolled back and taken again without it.
+
+Memory stays flat: no more than one batch of keys is held at once. When a rule and model are
+done, the receipt is closed with a ``privacy.retention.disposed`` audit entry, whose sequence
+the receipt keeps. A run that finds nothing to do writes no receipt, so the sweep is
+idempotent; every run ends with one ``privacy.retention.swept`` entry.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connections, models, router, transaction
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.deletion import Collector
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.services import audit_log, audit_redact_for_target
+from safeguarding.privacy import retention_rules
+from safeguarding.privacy.inventory import ModelDeclaration, PersonalField, all_declarations
+from safeguarding.privacy.models.retention import (
+    DestructionReceipt,
+    DestructionReceiptBatch,
+    LegalHold,
+    RetentionSetting,
+)
+from safeguarding.privacy.retention_rules import Action, RetentionRule
+
+# Keys per batch. On PostgreSQL 5,000 keeps a million-row sweep near 4x a raw DELETE with
+# well under 1 MB peak memory (bench/retention.py); SQLite is capped lower by its
+# parameter limit (see _dispose).
+BATCH_SIZE = 5000
+REMOVED = "[removed]"
+_TRIGGER = "_retention_from"
+
+
+# --- What each declaration's rule means in practice ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionPlan:
+    """One declared model with a retention rule: how (or why not) the engine disposes of it."""
+
+    declaration: ModelDeclaration
+    rule: RetentionRule
+    days: int  # the effective period
+    not_automated: str = ""  # why the engine cannot dispose of these rows, if it cannot
+    anonymised_values: Mapping[str, Any] | None = None
+    anonymised_m2m: tuple[str, ...] = ()
+
+    @property
+    def model(self) -> type[models.Model]:
+        return self.declaration.model
+
+    @property
+    def model_label(self) -> str:
+        return self.declaration.model_label
+
+    @property
+    def automated(self) -> bool:
+        return not self.not_automated and self.rule.action is not Action.KEEP
+
+
+def effective_periods() -> dict[str, int]:
+    """Each rule's period in days: the data protection lead's override, or the default."""
+    periods = {rule.key: rule.days for rule in retention_rules.all_rules()}
+    for key, days in RetentionSetting.objects.values_list("rule_key", "days"):
+        rule = retention_rules.get(key)
+        if rule is not None and rule.action is not Action.KEEP:
+            periods[key] = days
+    return periods
+
+
+def retention_plans(periods: Mapping[str, int] | None = None) -> list[RetentionPlan]:
+    """Every declaration with a retention rule, including KEEP rules and those not automated."""
+    periods = effective_periods() if periods is None else periods
+    plans = []
+    for declaration in all_declarations():
+        rule = retention_rules.get(declaration.retention or "")
+        if rule is None:
+            continue
+        plans.append(_plan(declaration, rule, periods.get(rule.key, rule.days)))
+    return plans
+
+
+def _plan(declaration: ModelDeclaration, rule: RetentionRule, days: int) -> RetentionPlan:
+    if rule.action is Action.KEEP:
+        return RetentionPlan(declaration, rule, days, not_automated="kept by rule")
+    if declaration.retention_trigger is None:
+        return RetentionPlan(
+            declaration, rule, days, not_automated="no retention trigger is declared"
+        )
+    if rule.action is Action.DELETE:
+        return RetentionPlan(declaration, rule, days)
+    if not declaration.anonymise:
+        return RetentionPlan(
+            declaration, rule, days, not_automated="no fields to anonymise are declared"
+        )
+    try:
+        values, m2m = _anonymised_values(declaration.model, declaration.anonymise)
+    except ValueError as error:
+        return RetentionPlan(declaration, rule, days, not_automated=str(error))
+    return RetentionPlan(declaration, rule, days, anonymised_values=values, anonymised_m2m=m2m)
+
+
+def _anonymised_values(
+    model: type[models.Model], spec: Mapping[str, Any] | Any
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The value each declared field gets: None where allowed, else "", "[removed]" or its
+    default. Raises ValueError for a field that cannot be blanked (unique and not nullable)."""
+    if isinstance(spec, Mapping):
+        return dict(spec), ()
+    values: dict[str, Any] = {}
+    m2m: list[str] = []
+    for name in spec:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise ValueError(f"{model._meta.label} has no field {name!r} to anonymise") from None
+        if field.many_to_many:
+            m2m.append(name)
+        elif not isinstance(field, models.Field):
+            raise ValueError(f"{model._meta.label}.{name} cannot be anonymised")
+        elif field.null:
+            values[name] = None
+        elif field.unique:
+            raise ValueError(f"{model._meta.label}.{name} is unique and not nullable")
+        elif isinstance(field, models.CharField | models.TextField):
+            short = field.max_length is not None and field.max_length < len(REMOVED)
+            values[name] = "" if field.blank or short else REMOVED
+        elif isinstance(field, models.JSONField):
+            values[name] = {}
+        elif field.has_default():
+            values[name] = field.get_default()
+        else:
+            raise ValueError(f"{model._meta.label}.{name} has no blank value or default")
+    return values, tuple(m2m)
+
+
+def _pk_is_personal(declaration: ModelDeclaration) -> bool:
+    pk_name = declaration.model._meta.pk.name
+    return isinstance(declaration.fields.get(pk_name), PersonalField)
+
+
+# --- Which rows are due ------------------------------------------------------------------------
+
+
+def _trigger_expression(declaration: ModelDeclaration) -> Any:
+    trigger = declaration.retention_trigger
+    if isinstance(trigger, str):
+        return models.F(trigger)
+    if isinstance(trigger, tuple):
+        return Coalesce(*trigger) if len(trigger) > 1 else models.F(trigger[0])
+    assert trigger is not None  # noqa: S101  (plans without a trigger are never automated)
+    return trigger()
+
+
+def _due(plan: RetentionPlan, *, cutoff: datetime) -> QuerySet[Any]:
+    """Rows whose period started before ``cutoff`` and that are not yet disposed of."""
+    queryset = plan.model._base_manager.order_by()
+    trigger = plan.declaration.retention_trigger
+    if isinstance(trigger, str):
+        queryset = queryset.filter(**{f"{trigger}__lt": cutoff})
+    else:
+        queryset = queryset.alias(**{_TRIGGER: _trigger_expression(plan.declaration)}).filter(
+            **{f"{_TRIGGER}__lt": cutoff}
+        )
+    if plan.rule.action is Action.ANONYMISE and plan.anonymised_values:
+        queryset = queryset.exclude(_already_anonymised(plan.anonymised_values))
+    return queryset
+
+
+def _already_anonymised(values: Mapping[str, Any]) -> Q:
+    condition = Q()
+    for name, value in values.items():
+        condition &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+    return condition
+
+
+def _held_pks(model: type[models.Model]) -> set[Any]:
+    """Primary keys of this model's records under an active legal hold (holds are few)."""
+    content_type = ContentType.objects.get_for_model(model)
+    holds = LegalHold.objects.active().filter(content_type=content_type)
+    pk_field = model._meta.pk
+    held = set()
+    for object_id in holds.values_list("object_id", flat=True):
+        try:
+            held.add(pk_field.to_python(object_id))
+        except ValidationError:
+            continue  # not a key this model could have; it holds nothing
+    return held
+
+
+def _cutoff(plan: RetentionPlan, now: datetime) -> datetime:
+    return now - timedelta(days=plan.days)
+
+
+# --- The sweep ---------------------------------------------------------------------------------
+
+
+def retention_sweep(
+    *, now: datetime | None = None, batch_size: int = BATCH_SIZE
+) -> list[DestructionReceipt]:
+    """Dispose of every due record not under a legal hold; one receipt per rule and model."""
+    now = now or timezone.now()
+    receipts = []
+    for plan in retention_plans():
+        if plan.automated:
+            receipt = _dispose(plan, cutoff=_cutoff(plan, now), batch_size=batch_size)
+            if receipt is not None:
+                receipts.append(receipt)
+    audit_log(
+        action="privacy.retention.swept",
+        actor=None,
+        details={
+            "receipts": [receipt.pk for receipt in receipts],
+            "disposed": sum(receipt.count for receipt in receipts),
+        },
+    )
+    return receipts
+
+
+class _HeldMeanwhile(Exception):
+    """A hold on a record in the batch was committed while the batch ran: roll it back."""
+
+
+@dataclass
+class _Run:
+    """One rule and model being disposed of: its cutoff, and the receipt once there is one."""
+
+    plan: RetentionPlan
+    cutoff: datetime
+    started_at: datetime
+    receipt: DestructionReceipt | None = None
+    batches: int = 0
+    # The active holds on the model as last read; each batch reads them again once it has
+    # its rows, and the next batch starts from that reading.
+    held: set[Any] | None = None
+
+    def holds_so_far(self) -> set[Any]:
+        if self.held is None:
+            self.held = _held_pks(self.plan.model)
+        return self.held
+
+    def holds_now(self) -> set[Any]:
+        self.held = _held_pks(self.plan.model)
+        return self.held
+
+
+def _dispose(
+    plan: RetentionPlan, *, cutoff: datetime, batch_size: int
+) -> DestructionReceipt | None:
+    connection = connections[router.db_for_write(plan.model)]
+    # One key per parameter, plus one for the audit lookup's target type (SQLite allows 999).
+    if connection.features.max_query_params:
+        batch_size = min(batch_size, connection.features.max_query_params - 1)
+    one_statement = (
+        connection.vendor == "postgresql"
+        and plan.rule.action is Action.DELETE
+        and _can_fast_delete(plan.model)
+    )
+    dispose_batch = _delete_batch_in_one_statement if one_statement else _dispose_batch
+    run = _Run(plan=plan, cutoff=cutoff, started_at=timezone.now())
+    while True:
+        try:
+            with transaction.atomic():
+                taken = dispose_batch(run, batch_size=batch_size)
+        except _HeldMeanwhile:
+            continue  # rolled back; the next pass reads the holds again and leaves that record
+        if taken < batch_size:
+            break
+    return _close(run) if run.receipt is not None else None
+
+
+def _dispose_batch(run: _Run, *, batch_size: int) -> int:
+    """One batch: lock due keys, drop any held meanwhile, dispose. Returns how many it took."""
+    model = run.plan.model
+    candidates = list(
+        _due(run.plan, cutoff=run.cutoff)
+        .exclude(pk__in=run.holds_so_far())
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not candidates:
+        return 0
+    held_meanwhile = run.holds_now()  # a new statement: sees holds committed since
+    pks = [pk for pk in candidates if pk not in held_meanwhile]
+    if pks:
+        if run.plan.rule.action is Action.DELETE:
+            count, cascaded = _delete(model, pks)
+        else:
+            count, cascaded = _anonymise(run.plan, pks), {}
+        _record(run, pks, count=count, cascaded=cascaded)
+    return len(candidates)
+
+
+def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
+    """PostgreSQL, no cascades: find and delete a batch in one statement, by row address.
+
+    Selecting keys and then deleting by key costs PostgreSQL an index probe per row; this
+    visits each row once. It does not skip rows another transaction has locked: it waits for
+    them. If that transaction was placing a hold, the check after the delete sees the hold
+    and the batch is rolled back.
+    """
+    model = run.plan.model
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    rows = (
+        _due(run.plan, cutoff=run.cutoff)
+        .exclude(pk__in=run.holds_so_far())
+        .annotate(_row=RawSQL(f"{table}.ctid", ()))  # noqa: S611  (the quoted table name)
+        .values_list("_row", flat=True)[:batch_size]
+    )
+    select, params = rows.query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE ctid = ANY(ARRAY({select})) "  # noqa: S608  (names from the model)
+            f"RETURNING {quote(model._meta.pk.column)}",
+            params,
+        )
+        pks = [row[0] for row in cursor.fetchall()]
+    if run.holds_now().intersection(pks):
+        raise _HeldMeanwhile
+    if pks:
+        _record(run, pks, count=len(pks), cascaded={})
+    return len(pks)
+
+
+def _record(run: _Run, pks: list[Any], *, count: int, cascaded: dict[str, int]) -> None:
+    """Add a disposed batch to the run's receipt, and redact the audit entries about it."""
+    plan = run.plan
+    if run.receipt is None:
+        run.receipt = DestructionReceipt.objects.create(
+            rule_key=plan.rule.key,
+            model_label=plan.model_label,
+            action=plan.rule.action.value,
+            period_days=plan.days,
+            cutoff=run.cutoff,
+            references_withheld=(
+                "the primary key is personal data" if _pk_is_personal(plan.declaration) else ""
+            ),
+            started_at=run.started_at,
+        )
+    receipt = run.receipt
+    run.batches += 1
+    DestructionReceiptBatch.objects.create(
+        receipt=receipt,
+        number=run.batches,
+        count=count,
+        references=[] if receipt.references_withheld else [str(pk) for pk in pks],
+    )
+    if cascaded:
+        receipt.cascaded = dict(Counter(receipt.cascaded) + Counter(cascaded))
+        receipt.save(update_fields=["cascaded"])
+    if plan.declaration.holds_personal_data:
+        _redact_audit_entries(plan, pks, receipt=receipt)
+
+
+# Batches are found again by lists of primary keys. Django's ORM prepares each value of an IN
+# list through several layers, which costs more than the database's own work on a batch; where
+# the ORM would send the same plain statement anyway (no cascades, no signals), the engine
+# sends it itself, with the keys as parameters: one array on PostgreSQL (whose planner is much
+# slower with a thousand separate parameters), an IN list elsewhere.
+
+_PLAIN_KEY_FIELDS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.CharField,
+)
+
+
+def _in_keys(connection: Any, column: str, keys: list[Any]) -> tuple[str, list[Any]]:
+    """``column IN (keys)`` as SQL and parameters for this connection."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [keys]
+    return f"{column} IN ({', '.join(['%s'] * len(keys))})", list(keys)
+
+
+def _pk_in(model: type[models.Model], pks: list[Any]) -> tuple[str, list[Any]]:
+    connection = connections[router.db_for_write(model)]
+    pk_field = model._meta.pk
+    # Keys of these types come back from the database as the values it takes; others (UUIDs
+    # on SQLite, say) are converted back.
+    plain = type(pk_field) in _PLAIN_KEY_FIELDS
+    params = pks if plain else [pk_field.get_db_prep_value(pk, connection) for pk in pks]
+    return _in_keys(connection, connection.ops.quote_name(pk_field.column), params)
+
+
+def _can_fast_delete(model: type[models.Model]) -> bool:
+    """No cascades, no signal receivers: deleting is one plain statement."""
+    alias = router.db_for_write(model)
+    return bool(Collector(using=alias, origin=None).can_fast_delete(model._base_manager.all()))
+
+
+def _delete(model: type[models.Model], pks: list[Any]) -> tuple[int, dict[str, int]]:
+    if _can_fast_delete(model):
+        alias = router.db_for_write(model)
+        where, params = _pk_in(model, pks)
+        table = connections[alias].ops.quote_name(model._meta.db_table)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608  (names from the model)
+            return cursor.rowcount, {}
+    _total, per_model = model._base_manager.filter(pk__in=pks).delete()
+    label = model._meta.label
+    cascaded = {name: n for name, n in per_model.items() if name != label and n}
+    return per_model.get(label, 0), cascaded
+
+
+def _anonymise(plan: RetentionPlan, pks: list[Any]) -> int:
+    model = plan.model
+    count = model._base_manager.filter(pk__in=pks).update(**(plan.anonymised_values or {}))
+    for name in plan.anonymised_m2m:
+        field = model._meta.get_field(name)
+        through = field.remote_field.through  # type: ignore[union-attr]
+        source = field.m2m_field_name()  # type: ignore[union-attr]
+        through._base_manager.filter(**{f"{source}__in": pks}).delete()
+    return count
+
+
+def _redact_audit_entries(
+    plan: RetentionPlan, pks: list[Any], *, receipt: DestructionReceipt
+) -> None:
+    """Redact entries about the disposed records: one query finds which have any."""
+    target_type = plan.model._meta.label_lower
+    unredacted = AuditEntry.objects.filter(target_type=target_type, redacted_at__isnull=True)
+    if not unredacted.exists():  # the usual case for sessions, task results, attempts
+        return
+    alias = router.db_for_read(AuditEntry)
+    quote = connections[alias].ops.quote_name
+    in_targets, references = _in_keys(
+        connections[alias], quote("target_id"), [str(pk) for pk in pks]
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT {quote('target_id')} FROM {quote(AuditEntry._meta.db_table)} "  # noqa: S608  (names from the model)
+            f"WHERE {quote('target_type')} = %s AND {quote('redacted_at')} IS NULL "
+            f"AND {in_targets}",
+            [target_type, *references],
+        )
+        targets = [row[0] for row in cursor.fetchall()]
+    reason = (
+        f"Retention: record {plan.rule.action.value}d under rule {plan.rule.key} "
+        f"(destruction receipt {receipt.pk})"
+    )
+    for target_id in targets:
+        audit_redact_for_target(
+            target_type=target_type, target_id=target_id, actor=None, reason=reason
+        )
+
+
+def _close(run: _Run) -> DestructionReceipt:
+    assert run.receipt is not None  # noqa: S101  (only called once something was disposed of)
+    with transaction.atomic():
+        receipt = DestructionReceipt.objects.select_for_update().get(pk=run.receipt.pk)
+        receipt.count = receipt.batches.aggregate(total=Sum("count"))["total"] or 0
+        receipt.finished_at = timezone.now()
+        entry = audit_log(
+            action="privacy.retention.disposed",
+            actor=None,
+            target=receipt,
+            details={
+                "rule": run.plan.rule.key,
+                "model": run.plan.model_label,
+                "action": run.plan.rule.action.value,
+                "count": receipt.count,
+                "receipt": receipt.pk,
+            },
+        )
+        receipt.audit_sequence = entry.sequence
+        receipt.save(update_fields=["count", "finished_at", "audit_sequence"])
+    return receipt
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastLine:
+    rule_key: str
+    model_label: str
+    record_type: str
+    action: str
+    due_now: int  # already past their period (the next sweep takes them)
+    due: int  # due by the end of the forecast, including due_now
+    held: int  # would be due, but are under a legal hold
+
+
+def retention_forecast(*, days: int = 30, now: datetime | None = None) -> list[ForecastLine]:
+    """What the sweep will dispose of in the next ``days`` days, per rule and model."""
+    now = now or timezone.now()
+    lines = []
+    for plan in retention_plans():
+        if not plan.automated:
+            continue
+        held = _held_pks(plan.model)
+        due_by_then = _due(plan, cutoff=_cutoff(plan, now + timedelta(days=days)))
+        line = ForecastLine(
+            rule_key=plan.rule.key,
+            model_label=plan.model_label,
+            record_type=str(plan.model._meta.verbose_name_plural),
+            action=plan.rule.action.value,
+            due_now=_due(plan, cutoff=_cutoff(plan, now)).exclude(pk__in=held).count(),
+            due=due_by_then.exclude(pk__in=held).count(),
+            held=due_by_then.filter(pk__in=held).count() if held else 0,
+        )
+        if line.due or line.held:
+            lines.append(line)
+    return lines
+
+
+def retention_overdue_count(*, now: datetime | None = None) -> int:
+    """Records past their retention period, not under a legal hold, and still not disposed of.
+
+    Zero after a sweep. Declarations the engine cannot dispose of (no trigger, nothing to
+    anonymise) cannot be counted here; ``retention_not_automated`` names them.
+    """
+    now = now or timezone.now()
+    return sum(
+        _due(plan, cutoff=_cutoff(plan, now)).exclude(pk__in=_held_pks(plan.model)).count()
+        for plan in retention_plans()
+        if plan.automated
+    )
+
+
+def retention_not_automated() -> list[tuple[str, str, str]]:
+    """(model label, rule key, why) for each declaration whose rule disposes of records but
+    that the engine cannot dispose of."""
+    return [
+        (plan.model_label, plan.rule.key, plan.not_automated)
+        for plan in retention_plans()
+        if plan.rule.action is not Action.KEEP and not plan.automated
+    ]

@@ -1,0 +1,97 @@
+"""Forms for the retention staff pages. They check shape only; the services decide."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from safeguarding.privacy.retention_rules import MAX_DAYS, MIN_DAYS
+
+REASON_WIDGET = forms.Textarea(attrs={"rows": 3})
+
+
+class RetentionPeriodForm(forms.Form):
+    days = forms.IntegerField(
+        label="Period in days",
+        min_value=MIN_DAYS,
+        max_value=MAX_DAYS,
+        help_text=f"From {MIN_DAYS} day to {MAX_DAYS} days (20 years). A year is 365 days.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={
+            "required": "Enter the period in days",
+            "invalid": "Enter the period as a whole number of days",
+            "min_value": f"The period must be at least {MIN_DAYS} day",
+            "max_value": f"The period must be at most {MAX_DAYS} days (20 years)",
+        },
+    )
+    reason = forms.CharField(
+        label="Why is the period changing?",
+        help_text="For example, the council's retention schedule changed. This is audited.",
+        max_length=1000,
+        widget=REASON_WIDGET,
+        error_messages={"required": "Enter why the period is changing"},
+    )
+
+
+class LegalHoldForm(forms.Form):
+    record_type = forms.ChoiceField(
+        label="Type of record", error_messages={"required": "Choose a type of record"}
+    )
+    record_id = forms.CharField(
+        label="Record id",
+        max_length=64,
+        help_text="The record's id as the system shows it.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+        error_messages={"required": "Enter the record's id"},
+    )
+    scope_label = forms.CharField(
+        label="Matter",
+        required=False,
+        max_length=200,
+        help_text="A label to find holds for the same matter together.",
+    )
+    reason = forms.CharField(
+        label="Why must the record be kept?",
+        max_length=2000,
+        widget=REASON_WIDGET,
+        error_messages={"required": "Enter why the record must be kept"},
+    )
+    authority = forms.CharField(
+        label="Authority",
+        max_length=200,
+        help_text="For example, Litigation: claim ref KB-2026-001234, or ICO investigation.",
+        error_messages={"required": "Enter the authority for the hold"},
+    )
+    review_date = forms.DateField(
+        label="Review date",
+        help_text="When the hold must be looked at again. For example, 27/3/2027.",
+        widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={
+            "required": "Enter the review date",
+            "invalid": "Enter the review date as day/month/year, for example 27/3/2027",
+        },
+    )
+
+    def clean_review_date(self) -> date:
+        review_date: date = self.cleaned_data["review_date"]
+        if review_date <= timezone.localdate():  # the service checks again; this shows it now
+            raise forms.ValidationError("The review date must be in the future")
+        return review_date
+
+    def __init__(self, *args: Any, record_types: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        record_type = self.fields["record_type"]
+        assert isinstance(record_type, forms.ChoiceField)  # noqa: S101  (declared above)
+        record_type.choices = [("", "Choose a type of record"), *record_types]
+
+
+class HoldReleaseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the hold being released?",
+        max_length=1000,
+        widget=REASON_WIDGET,
+        error_messages={"required": "Enter why the hold is being released"},
+    )

@@ -1,0 +1,86 @@
+"""Reads for rights requests: the staff queue and its tabs, one request, a request by link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from safeguarding.privacy.models.rights import (
+    CLOSED,
+    RequestPause,
+    RequestStatus,
+    RightsRequest,
+)
+
+DUE_SOON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class QueueTab:
+    key: str
+    label: str
+
+
+QUEUE_TABS = (
+    QueueTab("open", "Open"),
+    QueueTab("due_soon", "Due soon"),
+    QueueTab("overdue", "Overdue"),
+    QueueTab("paused", "Paused"),
+    QueueTab("completed", "Closed"),
+)
+DEFAULT_TAB = "open"
+
+
+def _tab_filters(today: date) -> dict[str, Q]:
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    return {
+        "open": Q(status=RequestStatus.OPEN),
+        "due_soon": Q(status=RequestStatus.OPEN, due_on__gte=today, due_on__lte=soon),
+        "overdue": Q(status=RequestStatus.OPEN, due_on__lt=today),
+        "paused": Q(status=RequestStatus.PAUSED),
+        "completed": Q(status__in=CLOSED),
+    }
+
+
+def rights_queue(tab: str, *, today: date | None = None) -> QuerySet[RightsRequest]:
+    """The requests on one tab of the queue: the soonest due first, or the latest closed."""
+    filters = _tab_filters(today or timezone.localdate())
+    if tab not in filters:
+        raise Http404("No such tab")
+    queryset = RightsRequest.objects.filter(filters[tab]).select_related("person")
+    if tab == "completed":
+        return queryset.order_by("-completed_at", "-pk")
+    return queryset.order_by("due_on", "received_at", "pk")
+
+
+def rights_queue_counts(*, today: date | None = None) -> dict[str, int]:
+    """How many requests each tab holds, in one query."""
+    filters = _tab_filters(today or timezone.localdate())
+    counts = RightsRequest.objects.aggregate(
+        **{key: Count("pk", filter=condition) for key, condition in filters.items()}
+    )
+    return {key: counts[key] or 0 for key in filters}
+
+
+def rights_request_for_staff(pk: int) -> RightsRequest:
+    """One request for the staff pages; requests still awaiting their link are not shown."""
+    try:
+        return (
+            RightsRequest.objects.select_related("person", "logged_by")
+            .exclude(status=RequestStatus.AWAITING_CONFIRMATION)
+            .get(pk=pk)
+        )
+    except RightsRequest.DoesNotExist:
+        raise Http404("No such request") from None
+
+
+def request_pauses(request: RightsRequest) -> list[RequestPause]:
+    return list(request.pauses.order_by("started_at", "pk"))
+
+
+def running_pause(request: RightsRequest) -> RequestPause | None:
+    return request.pauses.filter(ended_at__isnull=True).first()

@@ -1,0 +1,409 @@
+"""Pages for security questions (public), caller checks, authorisations and disclosures (staff).
+
+A caller check in progress is kept in the staff member's session by its id only; its questions
+are stored on the ``CallerVerification`` row, so reloading the page shows the same two.
+Emails are only ever sent in a POST body, never in a URL.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+from safeguarding.accounts.selectors import staff_user, user_has_role
+from safeguarding.privacy import identity_services, links
+from safeguarding.privacy.forms_identity import (
+    AuthorisationUseForm,
+    CallerAnswersForm,
+    DisclosureForm,
+    FindPersonForm,
+    OneOffAuthorisationForm,
+    SecurityQuestionsEmailForm,
+    SecurityQuestionsForm,
+    WrittenAuthorisationForm,
+)
+from safeguarding.privacy.identity_selectors import (
+    LOCKED_FOR,
+    VERIFICATION_FRESH_FOR,
+    authorisations_for_person,
+    disclosures_page,
+    live_authorisations,
+    person_by_email,
+    verification_for_staff,
+    verification_is_fresh,
+    verification_locked_until,
+)
+from safeguarding.privacy.identity_services import (
+    LINK_VALID_FOR,
+    VerificationImpossible,
+    VerificationLocked,
+    authorisation_record_one_off,
+    authorisation_record_written,
+    authorisation_use,
+    caller_verification_answer,
+    caller_verification_start,
+    disclosure_approve,
+    disclosure_record,
+    person_from_link,
+    security_questions_link_request,
+    security_questions_set,
+)
+from safeguarding.privacy.models.identity import (
+    Authorisation,
+    AuthorisationKind,
+    CallerVerification,
+    DisclosureRecord,
+    LegalBasis,
+)
+
+CALLER_ROLES = (
+    Role.DATA_PROTECTION_LEAD,
+    Role.PARTNERSHIP_ADMINISTRATOR,
+    Role.TRAINING_COORDINATOR,
+    Role.COMMUNICATIONS_OFFICER,
+)
+REGISTER_ROLES = (Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
+SESSION_KEY = "privacy.caller_verification"
+# Answers never appear in error reports.
+SENSITIVE = sensitive_post_parameters()
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST (even an empty one, so it gets its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _call_taker(request: HttpRequest) -> User:
+    user = staff_user(request)
+    if not user_has_role(user, *CALLER_ROLES):
+        raise PermissionDenied
+    return user
+
+
+def _register_keeper(request: HttpRequest) -> User:
+    user = staff_user(request)
+    if not user_has_role(user, *REGISTER_ROLES):
+        raise PermissionDenied
+    return user
+
+
+# --- Public: setting security questions ---------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def questions_request(request: HttpRequest) -> HttpResponse:
+    form = SecurityQuestionsEmailForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        security_questions_link_request(email=form.cleaned_data["email"])
+        return redirect("security_questions:sent")
+    return render(request, "privacy/identity/questions_request.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD"])
+def questions_sent(request: HttpRequest) -> HttpResponse:
+    hours = int(LINK_VALID_FOR.total_seconds() // 3600)
+    return render(request, "privacy/identity/questions_sent.html", {"hours": hours})
+
+
+@SENSITIVE
+@require_http_methods(["GET", "HEAD", "POST"])
+def questions_set(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        person = person_from_link(token)
+    except links.BadLink as error:
+        return render(
+            request, "privacy/identity/bad_link.html", {"message": str(error)}, status=400
+        )
+    form = SecurityQuestionsForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            security_questions_set(person=person, answers=form.cleaned_data["answers"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("security_questions:done")
+    return render(request, "privacy/identity/questions_set.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD"])
+def questions_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy/identity/questions_done.html")
+
+
+# --- Staff: checking a caller -------------------------------------------------------------------
+
+
+def _current_verification(request: HttpRequest, staff: User) -> CallerVerification | None:
+    pk = request.session.get(SESSION_KEY)
+    if not isinstance(pk, int):
+        return None
+    return verification_for_staff(pk=pk, staff_id=staff.pk)
+
+
+def _locked(request: HttpRequest, error: VerificationLocked) -> HttpResponse:
+    return render(
+        request,
+        "privacy/identity/locked.html",
+        {"until": error.until, "hours": int(LOCKED_FOR.total_seconds() // 3600)},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def find(request: HttpRequest) -> HttpResponse:
+    staff = _call_taker(request)
+    form = FindPersonForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        person = person_by_email(form.cleaned_data["email"])
+        if person is None:
+            form.add_error(
+                "email", "We hold no one with this email address. Check it with the caller"
+            )
+        else:
+            try:
+                verification = caller_verification_start(person=person, staff=staff)
+            except VerificationLocked as error:
+                return _locked(request, error)
+            except VerificationImpossible:
+                return render(request, "privacy/identity/impossible.html")
+            request.session[SESSION_KEY] = verification.pk
+            return redirect("identity:verify")
+    return render(request, "privacy/identity/find.html", {"form": form})
+
+
+@SENSITIVE
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    staff = _call_taker(request)
+    verification = _current_verification(request, staff)
+    if verification is None:
+        return render(request, "privacy/identity/no_call.html")
+    if verification.pending:
+        form = CallerAnswersForm(_posted(request), questions=verification.questions)
+        if request.method == "POST" and form.is_valid():
+            try:
+                caller_verification_answer(
+                    verification=verification, staff=staff, answers=form.answers()
+                )
+            except VerificationLocked as error:
+                return _locked(request, error)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("identity:verify")
+        return render(
+            request,
+            "privacy/identity/verify.html",
+            {"verification": verification, "form": form},
+        )
+    return _outcome(request, verification)
+
+
+def _outcome(request: HttpRequest, verification: CallerVerification) -> HttpResponse:
+    person = verification.person
+    fresh = verification_is_fresh(verification)
+    return render(
+        request,
+        "privacy/identity/outcome.html",
+        {
+            "verification": verification,
+            "person": person,
+            "fresh": fresh,
+            "fresh_minutes": int(VERIFICATION_FRESH_FOR.total_seconds() // 60),
+            "authorisations": live_authorisations(person) if fresh else [],
+            "locked_until": None if verification.passed else verification_locked_until(person),
+        },
+    )
+
+
+@require_POST
+def verify_use(request: HttpRequest) -> HttpResponse:
+    staff = _call_taker(request)
+    verification = _current_verification(request, staff)
+    form = AuthorisationUseForm(request.POST)
+    if verification is None or not form.is_valid():
+        messages.error(request, "Choose an authorisation on the screen of a call in progress.")
+        return redirect("identity:verify")
+    authorisation = Authorisation.objects.filter(
+        pk=form.cleaned_data["authorisation"], person_id=verification.person_id
+    ).first()
+    if authorisation is None:
+        messages.error(request, "That authorisation is not for this caller.")
+        return redirect("identity:verify")
+    try:
+        authorisation_use(authorisation=authorisation, verification=verification, actor=staff)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Recorded: you discussed the caller's data with {authorisation.authorised_party}.",
+        )
+    return redirect("identity:verify")
+
+
+@require_POST
+def end_call(request: HttpRequest) -> HttpResponse:
+    _call_taker(request)
+    request.session.pop(SESSION_KEY, None)
+    return redirect("identity:find")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def one_off(request: HttpRequest) -> HttpResponse:
+    staff = _call_taker(request)
+    verification = _current_verification(request, staff)
+    if verification is None or not verification_is_fresh(verification):
+        return render(request, "privacy/identity/one_off.html", {"form": None})
+    form = OneOffAuthorisationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            authorisation_record_one_off(
+                verification=verification,
+                authorised_party=form.cleaned_data["authorised_party"],
+                scope=form.cleaned_data["scope"],
+                actor=staff,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The one-off instruction is recorded.")
+            return redirect("identity:verify")
+    return render(request, "privacy/identity/one_off.html", {"form": form})
+
+
+# --- Staff: authorisations ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def authorisations(request: HttpRequest) -> HttpResponse:
+    _call_taker(request)
+    form = FindPersonForm(_posted(request))
+    found = None
+    if request.method == "POST" and form.is_valid():
+        person = person_by_email(form.cleaned_data["email"])
+        if person is None:
+            form.add_error("email", "We hold no one with this email address")
+        else:
+            found = authorisations_for_person(person)
+    return render(request, "privacy/identity/authorisations.html", {"form": form, "found": found})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def authorisation_written(request: HttpRequest) -> HttpResponse:
+    staff = _call_taker(request)
+    form = WrittenAuthorisationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = person_by_email(data["email"])
+        if person is None:
+            form.add_error("email", "We hold no one with this email address")
+        else:
+            try:
+                authorisation_record_written(
+                    person=person,
+                    authorised_party=data["authorised_party"],
+                    scope=data["scope"],
+                    document_reference=data["document_reference"],
+                    expires_on=data["expires_on"],
+                    actor=staff,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "The written authorisation is recorded.")
+                return redirect("identity:authorisations")
+    return render(request, "privacy/identity/authorisation_written.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def authorisation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = _call_taker(request)
+    authorisation = get_object_or_404(Authorisation.objects.filter(revoked_at__isnull=True), pk=pk)
+    if request.method == "POST":
+        try:
+            identity_services.authorisation_revoke(authorisation=authorisation, actor=staff)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The authorisation is revoked.")
+        return redirect("identity:authorisations")
+    return render(
+        request,
+        "privacy/identity/authorisation_revoke.html",
+        {"authorisation": authorisation, "kinds": AuthorisationKind},
+    )
+
+
+# --- Staff: the disclosure register -------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def disclosures(request: HttpRequest) -> HttpResponse:
+    _register_keeper(request)
+    return render(
+        request,
+        "privacy/identity/disclosures.html",
+        {"page": disclosures_page(request.GET.get("page"))},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def disclosure_new(request: HttpRequest) -> HttpResponse:
+    staff = _register_keeper(request)
+    form = DisclosureForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = disclosure_record(
+                email=data["email"],
+                requester_organisation=data["requester_organisation"],
+                requester=data["requester"],
+                legal_basis=data["legal_basis"],
+                legal_basis_description=data["legal_basis_description"],
+                what_disclosed=data["what_disclosed"],
+                disclosed_on=data["disclosed_on"],
+                withhold_from_subject=data["withhold_from_subject"],
+                exemption_reason=data["exemption_reason"],
+                actor=staff,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "The disclosure is recorded. Another colleague must now approve it."
+            )
+            return redirect("identity:disclosure", pk=record.pk)
+    return render(request, "privacy/identity/disclosure_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = _register_keeper(request)
+    record = get_object_or_404(
+        DisclosureRecord.objects.select_related("person", "recorded_by", "approved_by"), pk=pk
+    )
+    error_message = ""
+    if request.method == "POST":
+        try:
+            disclosure_approve(disclosure=record, actor=staff)
+        except ValidationError as error:
+            error_message = " ".join(error.messages)
+        else:
+            messages.success(request, "The disclosure is approved.")
+            return redirect("identity:disclosure", pk=record.pk)
+    return render(
+        request,
+        "privacy/identity/disclosure.html",
+        {
+            "record": record,
+            "basis_label": LegalBasis(record.legal_basis).label,
+            "can_approve": record.awaiting_approval and record.recorded_by_id != staff.pk,
+            "error_message": error_message,
+        },
+    )

@@ -1,0 +1,317 @@
+"""Rights requests: the public pages at /your-data/, and the staff queue.
+
+The data protection lead handles requests; partnership administrators may look at the queue
+and at a request, but change nothing and download nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+from safeguarding.accounts.selectors import staff_user, user_has_role
+from safeguarding.privacy import links
+from safeguarding.privacy.forms_rights import (
+    CompleteForm,
+    ExtendForm,
+    LogRequestForm,
+    PauseForm,
+    RefuseForm,
+    ResumeForm,
+    RightsRequestForm,
+    WithdrawForm,
+)
+from safeguarding.privacy.models.rights import RequestKind
+from safeguarding.privacy.rights_selectors import (
+    DEFAULT_TAB,
+    QUEUE_TABS,
+    request_pauses,
+    rights_queue,
+    rights_queue_counts,
+    rights_request_for_staff,
+    running_pause,
+)
+from safeguarding.privacy.rights_services import (
+    LINK_PURPOSE,
+    LINK_VALID_FOR,
+    rights_request_complete,
+    rights_request_confirm,
+    rights_request_export,
+    rights_request_extend,
+    rights_request_log,
+    rights_request_pause,
+    rights_request_refuse,
+    rights_request_resume,
+    rights_request_submit,
+    rights_request_withdraw,
+)
+
+PAGE_SIZE = 25
+
+# --- Public pages ----------------------------------------------------------------------------
+
+
+@require_safe
+def start(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy/rights/start.html", {"kinds": RequestKind})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def make_request(request: HttpRequest) -> HttpResponse:
+    form = RightsRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        rights_request_submit(
+            email=data["email"],
+            full_name=data["full_name"],
+            kind=data["kind"],
+            details=data["details"],
+        )
+        return redirect("your_data:check_email")
+    return render(request, "privacy/rights/request_form.html", {"form": form})
+
+
+@require_safe
+def check_email(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy/rights/check_email.html", {"days": LINK_VALID_FOR.days})
+
+
+@require_safe
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        payload = links.read_token(token, purpose=LINK_PURPOSE, max_age=LINK_VALID_FOR)
+        request_id = payload.get("request")
+        if not isinstance(request_id, int):
+            raise links.BadLink("This link is not valid.")
+    except links.BadLink as bad:
+        return _bad_link(request, str(bad))
+    rights_request = rights_request_confirm(request_id=request_id)
+    if rights_request is None:
+        return _bad_link(request, "This link has expired. Make your request again.")
+    return render(request, "privacy/rights/confirmed.html", {"rights_request": rights_request})
+
+
+def _bad_link(request: HttpRequest, message: str) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {"title": "This link does not work", "message": message},
+        status=400,
+    )
+
+
+# --- Staff pages -----------------------------------------------------------------------------
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = staff_user(request)
+    if not user_has_role(user, Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR):
+        raise PermissionDenied
+    return user
+
+
+def _data_protection_lead(request: HttpRequest) -> User:
+    user = staff_user(request)
+    if not user_has_role(user, Role.DATA_PROTECTION_LEAD):
+        raise PermissionDenied
+    return user
+
+
+@require_safe
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _viewer(request)
+    tab = request.GET.get("show", DEFAULT_TAB)
+    requests = rights_queue(tab)
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = rights_queue_counts()
+    return render(
+        request,
+        "privacy/rights/queue.html",
+        {
+            "tabs": [(item, counts[item.key]) for item in QUEUE_TABS],
+            "tab": tab,
+            "tab_label": next(item.label for item in QUEUE_TABS if item.key == tab),
+            "page": page,
+            "can_change": user_has_role(user, Role.DATA_PROTECTION_LEAD),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def log_request(request: HttpRequest) -> HttpResponse:
+    actor = _data_protection_lead(request)
+    form = LogRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            logged = rights_request_log(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Request {logged.reference} is logged and the clock started."
+            )
+            return redirect("rights:detail", pk=logged.pk)
+    return render(request, "privacy/rights/log.html", {"form": form})
+
+
+@require_safe
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _viewer(request)
+    rights_request = rights_request_for_staff(pk)
+    return render(
+        request,
+        "privacy/rights/detail.html",
+        {
+            "rights_request": rights_request,
+            "pauses": request_pauses(rights_request),
+            "running_pause": running_pause(rights_request),
+            "can_change": user_has_role(user, Role.DATA_PROTECTION_LEAD),
+            "can_export": rights_request.kind == RequestKind.ACCESS
+            and bool(rights_request.person.email),
+        },
+    )
+
+
+def _action(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[forms.Form],
+    service: Callable[..., Any],
+    title: str,
+    button: str,
+    done: str,
+    warning: str = "",
+) -> HttpResponse:
+    """One staff action on a request: a form, a service call, and back to the request."""
+    actor = _data_protection_lead(request)
+    rights_request = rights_request_for_staff(pk)
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(request=rights_request, actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done.format(reference=rights_request.reference))
+            return redirect("rights:detail", pk=rights_request.pk)
+    return render(
+        request,
+        "privacy/rights/action.html",
+        {
+            "form": form,
+            "rights_request": rights_request,
+            "title": title,
+            "button": button,
+            "warning": warning,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def pause(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        form_class=PauseForm,
+        service=rights_request_pause,
+        title="Pause the clock",
+        button="Pause the clock",
+        done="The clock for {reference} is paused.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        form_class=ResumeForm,
+        service=rights_request_resume,
+        title="Restart the clock",
+        button="Restart the clock",
+        done="The clock for {reference} has restarted; the days paused are added on.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        form_class=ExtendForm,
+        service=rights_request_extend,
+        title="Extend the deadline",
+        button="Extend and tell the requester",
+        done="The deadline for {reference} is extended.",
+        warning=(
+            "A deadline can be extended once, by up to two months, and only if the requester "
+            "is told why within the first month. If we have their email address, they are "
+            "emailed the reason now."
+        ),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        form_class=CompleteForm,
+        service=rights_request_complete,
+        title="Complete the request",
+        button="Complete the request",
+        done="Request {reference} is completed.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        form_class=RefuseForm,
+        service=rights_request_refuse,
+        title="Refuse the request",
+        button="Refuse the request",
+        done="Request {reference} is refused.",
+        warning="Tell the requester why, and that they can complain to the ICO.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        form_class=WithdrawForm,
+        service=rights_request_withdraw,
+        title="Record that the request was withdrawn",
+        button="Record the withdrawal",
+        done="Request {reference} is withdrawn.",
+    )
+
+
+@require_safe
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _data_protection_lead(request)
+    rights_request = rights_request_for_staff(pk)
+    try:
+        bundle = rights_request_export(request=rights_request, actor=actor)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("rights:detail", pk=rights_request.pk)
+    response = HttpResponse(bundle, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{rights_request.reference}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response

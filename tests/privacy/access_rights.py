@@ -1,0 +1,80 @@
+"""Access table entries for the rights request staff pages (see tests/access.py).
+
+The data protection lead handles requests; a partnership administrator may look at the queue
+and at a request but change nothing and download nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from safeguarding.accounts.roles import Role
+from safeguarding.privacy.models.person import Person
+from safeguarding.privacy.models.rights import (
+    RequestChannel,
+    RequestKind,
+    RequestStatus,
+    RightsRequest,
+)
+from safeguarding.privacy.rights_services import refresh_due
+from tests.access import Access, only
+
+
+def open_request(
+    *,
+    email: str | None = "subject@example.org",
+    kind: str = RequestKind.ACCESS,
+    received_at: datetime | None = None,
+    due_on: Any = None,
+    status: str = RequestStatus.OPEN,
+    full_name: str = "Sam Subject",
+) -> RightsRequest:
+    """An open request, as if confirmed at the moment it was received."""
+    person = (
+        Person.objects.get_or_create(email=email, defaults={"full_name": full_name})[0]
+        if email
+        else Person.objects.create(full_name=full_name)
+    )
+    received = received_at or timezone.now()
+    request = RightsRequest.objects.create(
+        person=person,
+        kind=kind,
+        details="All of it",
+        channel=RequestChannel.WEB,
+        received_at=received,
+        identity_confirmed_at=received if status != RequestStatus.AWAITING_CONFIRMATION else None,
+        status=status,
+        due_on=due_on,
+    )
+    if due_on is None and status != RequestStatus.AWAITING_CONFIRMATION:
+        refresh_due(request)
+        request.save(update_fields=["due_on"])
+    return request
+
+
+def _request_kwargs(**options: Any) -> Callable[[], dict[str, Any]]:
+    def make() -> dict[str, Any]:
+        return {"pk": open_request(**options).pk}
+
+    return make
+
+
+VIEWERS = only(Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
+LEAD = only(Role.DATA_PROTECTION_LEAD)
+
+ACCESS: dict[str, Access] = {
+    "rights:queue": Access(roles=VIEWERS),
+    "rights:log": Access(roles=LEAD),
+    "rights:detail": Access(roles=VIEWERS, make_kwargs=_request_kwargs()),
+    "rights:pause": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+    "rights:resume": Access(roles=LEAD, make_kwargs=_request_kwargs(status=RequestStatus.PAUSED)),
+    "rights:extend": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+    "rights:complete": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+    "rights:refuse": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+    "rights:withdraw": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+    "rights:export": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+}

@@ -1,0 +1,414 @@
+"""Third-party authorisations (P12): written until expiry, or one-off verbal, used once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+from safeguarding.audit.models import AuditEntry
+from safeguarding.privacy.identity_selectors import live_authorisations
+from safeguarding.privacy.identity_services import (
+    authorisation_record_one_off,
+    authorisation_record_written,
+    authorisation_revoke,
+    authorisation_use,
+    caller_verification_answer,
+    caller_verification_start,
+    security_questions_set,
+)
+from safeguarding.privacy.models.identity import (
+    Authorisation,
+    AuthorisationKind,
+    AuthorisationUse,
+    CallerVerification,
+    Question,
+)
+from safeguarding.privacy.models.person import Person
+from tests.conftest import sign_in
+
+ANSWERS: dict[str, str] = {
+    Question.FIRST_SCHOOL: "St Marys",
+    Question.FIRST_PET: "Rex",
+    Question.FIRST_CAR: "Mini",
+}
+VERIFY = reverse("identity:verify")
+FIND = reverse("identity:find")
+
+
+@pytest.fixture
+def person(db: None) -> Person:
+    person = Person.objects.create(email="sam@example.org", full_name="Sam Jones")
+    security_questions_set(person=person, answers=ANSWERS)
+    return person
+
+
+@pytest.fixture
+def call_taker(make_user: Callable[..., User]) -> User:
+    return make_user(Role.COMMUNICATIONS_OFFICER)
+
+
+def _verify(person: Person, staff: User, *, right: bool = True) -> CallerVerification:
+    verification = caller_verification_start(person=person, staff=staff)
+    return caller_verification_answer(
+        verification=verification,
+        staff=staff,
+        answers={k: ANSWERS[Question(k)] if right else "no" for k in verification.question_keys},
+    )
+
+
+def _written(person: Person, staff: User, *, expires_on: date | None = None) -> Authorisation:
+    return authorisation_record_written(
+        person=person,
+        authorised_party="Alex Jones, husband",
+        scope="Their training bookings",
+        document_reference="SCAN-0042",
+        expires_on=expires_on or timezone.localdate() + timedelta(days=90),
+        actor=staff,
+    )
+
+
+def _one_off(verification: CallerVerification, staff: User) -> Authorisation:
+    return authorisation_record_one_off(
+        verification=verification,
+        authorised_party="Pat, colleague",
+        scope="Whether the booking went through",
+        actor=staff,
+    )
+
+
+# --- Recording ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_written_authorisation_is_live_until_the_end_of_its_expiry_date(
+    person: Person, call_taker: User
+) -> None:
+    authorisation = _written(person, call_taker, expires_on=timezone.localdate())
+
+    assert list(live_authorisations(person)) == [authorisation]
+    assert authorisation.valid_until.date() == timezone.localdate()
+    entry = AuditEntry.objects.get(action="privacy.authorisation.recorded")
+    assert entry.details == {"person": person.pk, "kind": "written"}
+
+
+@pytest.mark.django_db
+def test_an_expired_written_authorisation_is_not_live_and_not_shown_on_the_call(
+    client: Client, person: Person, call_taker: User
+) -> None:
+    authorisation = _written(person, call_taker)
+    Authorisation.objects.filter(pk=authorisation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    sign_in(client, call_taker)
+    client.post(FIND, {"email": "sam@example.org"})
+    verification = CallerVerification.objects.get()
+    client.post(VERIFY, {f"answer_{k}": ANSWERS[Question(k)] for k in verification.question_keys})
+
+    page = client.get(VERIFY).content.decode()
+
+    assert not live_authorisations(person).exists()
+    assert authorisation.authorised_party not in page
+    assert "They have not authorised anyone else" in page
+    authorisation.refresh_from_db()
+    assert authorisation.status() == "Expired"
+
+
+@pytest.mark.django_db
+def test_a_written_authorisation_is_recorded_through_its_form(
+    client: Client, person: Person, call_taker: User
+) -> None:
+    sign_in(client, call_taker)
+    expiry = timezone.localdate() + timedelta(days=30)
+
+    response = client.post(
+        reverse("identity:authorisation_written"),
+        {
+            "email": "sam@example.org",
+            "authorised_party": "Jo Smith, solicitor",
+            "scope": "Everything about their complaint",
+            "document_reference": "LTR-2026-01",
+            "expires_on": expiry.strftime("%d/%m/%Y"),
+        },
+    )
+
+    assert response.status_code == 302
+    authorisation = Authorisation.objects.get()
+    assert authorisation.kind == AuthorisationKind.WRITTEN
+    assert authorisation.recorded_by == call_taker
+    assert authorisation.valid_until.date() == expiry
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"document_reference": ""}, "Enter the document reference"),
+        ({"expires_on": "01/01/2020"}, "The expiry date must be today or in the future"),
+        ({"expires_on": "31/02/2027"}, "Enter the expiry date as day/month/year"),
+        ({"email": "nobody@example.org"}, "We hold no one with this email address"),
+        ({"authorised_party": ""}, "Enter who we may speak to"),
+    ],
+)
+def test_a_bad_written_authorisation_gets_a_form_error(
+    client: Client, person: Person, call_taker: User, change: dict[str, str], error: str
+) -> None:
+    sign_in(client, call_taker)
+    data = {
+        "email": "sam@example.org",
+        "authorised_party": "Jo Smith, solicitor",
+        "scope": "Their complaint",
+        "document_reference": "LTR-2026-01",
+        "expires_on": (timezone.localdate() + timedelta(days=30)).strftime("%d/%m/%Y"),
+        **change,
+    }
+
+    response = client.post(reverse("identity:authorisation_written"), data)
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not Authorisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_one_off_instruction_needs_a_check_passed_within_the_hour(
+    person: Person, call_taker: User
+) -> None:
+    failed = _verify(person, call_taker, right=False)
+    with pytest.raises(ValidationError, match="passed the security questions"):
+        _one_off(failed, call_taker)
+
+    passed = _verify(person, call_taker)
+    CallerVerification.objects.filter(pk=passed.pk).update(
+        completed_at=timezone.now() - timedelta(minutes=61)
+    )
+    passed.refresh_from_db()
+    with pytest.raises(ValidationError, match="within the last hour"):
+        _one_off(passed, call_taker)
+
+    assert not Authorisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_one_off_instruction_is_recorded_on_a_verified_call(
+    client: Client, person: Person, call_taker: User
+) -> None:
+    sign_in(client, call_taker)
+    assert "can only be taken from a caller who passed" in (
+        client.get(reverse("identity:one_off")).content.decode()
+    )
+    client.post(FIND, {"email": "sam@example.org"})
+    verification = CallerVerification.objects.get()
+    client.post(VERIFY, {f"answer_{k}": ANSWERS[Question(k)] for k in verification.question_keys})
+
+    empty = client.post(reverse("identity:one_off"), {})
+    response = client.post(
+        reverse("identity:one_off"),
+        {"authorised_party": "Pat, colleague", "scope": "Their booking"},
+    )
+
+    assert "Enter who we may speak to" in empty.content.decode()
+    assert response.status_code == 302
+    authorisation = Authorisation.objects.get()
+    assert authorisation.kind == AuthorisationKind.VERBAL_ONE_OFF
+    assert authorisation.verification == verification
+    assert "Pat, colleague" in client.get(VERIFY).content.decode()
+
+
+# --- Using ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_one_off_instruction_can_be_used_only_once(person: Person, call_taker: User) -> None:
+    verification = _verify(person, call_taker)
+    authorisation = _one_off(verification, call_taker)
+
+    authorisation_use(authorisation=authorisation, verification=verification, actor=call_taker)
+    with pytest.raises(ValidationError, match="has been used"):
+        authorisation_use(authorisation=authorisation, verification=verification, actor=call_taker)
+
+    authorisation.refresh_from_db()
+    assert authorisation.status() == "Used"
+    assert authorisation.used_by == call_taker
+    assert authorisation.used_at is not None
+    assert AuthorisationUse.objects.count() == 1
+    assert AuditEntry.objects.filter(action="privacy.authorisation.used").count() == 1
+    assert not live_authorisations(person).exists()
+
+
+@pytest.mark.django_db
+def test_a_written_authorisation_can_be_used_on_every_verified_call(
+    person: Person, call_taker: User
+) -> None:
+    authorisation = _written(person, call_taker)
+
+    for _ in range(2):
+        verification = _verify(person, call_taker)
+        authorisation_use(authorisation=authorisation, verification=verification, actor=call_taker)
+
+    assert AuthorisationUse.objects.filter(authorisation=authorisation).count() == 2
+    assert list(live_authorisations(person)) == [authorisation]
+
+
+@pytest.mark.django_db
+def test_using_an_authorisation_needs_a_recent_pass_for_that_person(
+    person: Person, call_taker: User
+) -> None:
+    authorisation = _written(person, call_taker)
+    other = Person.objects.create(email="other@example.org")
+    security_questions_set(person=other, answers=ANSWERS)
+
+    with pytest.raises(ValidationError, match="someone else"):
+        authorisation_use(
+            authorisation=authorisation,
+            verification=_verify(other, call_taker),
+            actor=call_taker,
+        )
+    with pytest.raises(ValidationError, match="passed the security questions"):
+        authorisation_use(
+            authorisation=authorisation,
+            verification=_verify(person, call_taker, right=False),
+            actor=call_taker,
+        )
+    assert not AuthorisationUse.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_use_is_recorded_from_the_call_screen_and_a_second_is_refused(
+    client: Client, person: Person, call_taker: User
+) -> None:
+    sign_in(client, call_taker)
+    client.post(FIND, {"email": "sam@example.org"})
+    verification = CallerVerification.objects.get()
+    client.post(VERIFY, {f"answer_{k}": ANSWERS[Question(k)] for k in verification.question_keys})
+    verification.refresh_from_db()
+    authorisation = _one_off(verification, call_taker)
+
+    first = client.post(
+        reverse("identity:verify_use"), {"authorisation": authorisation.pk}, follow=True
+    )
+    second = client.post(
+        reverse("identity:verify_use"), {"authorisation": authorisation.pk}, follow=True
+    )
+
+    assert "Recorded: you discussed the caller" in first.content.decode()
+    assert "has been used, revoked or has expired" in second.content.decode()
+    assert AuthorisationUse.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_call_screen_refuses_an_authorisation_for_someone_else(
+    client: Client, person: Person, call_taker: User
+) -> None:
+    other = Person.objects.create(email="other@example.org")
+    theirs = _written(other, call_taker)
+    sign_in(client, call_taker)
+    client.post(FIND, {"email": "sam@example.org"})
+    verification = CallerVerification.objects.get()
+    client.post(VERIFY, {f"answer_{k}": ANSWERS[Question(k)] for k in verification.question_keys})
+
+    response = client.post(
+        reverse("identity:verify_use"), {"authorisation": theirs.pk}, follow=True
+    )
+
+    assert "That authorisation is not for this caller" in response.content.decode()
+    assert not AuthorisationUse.objects.exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_uses_of_a_one_off_instruction_at_once_give_exactly_one(
+    person: Person, call_taker: User, make_user: Callable[..., User]
+) -> None:
+    colleague = make_user(Role.TRAINING_COORDINATOR)
+    mine, theirs = _verify(person, call_taker), _verify(person, colleague)
+    authorisation = _one_off(mine, call_taker)
+    attempts = 8
+    start = threading.Barrier(attempts)
+    outcomes: list[str] = []
+
+    def use(n: int) -> None:
+        staff, verification = (call_taker, mine) if n % 2 else (colleague, theirs)
+        try:
+            start.wait()
+            authorisation_use(
+                authorisation=Authorisation.objects.get(pk=authorisation.pk),
+                verification=verification,
+                actor=staff,
+            )
+            outcomes.append("used")
+        except ValidationError:
+            outcomes.append("refused")
+        except BaseException as error:  # surfaced by the assertion below
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=use, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused"] * (attempts - 1) + ["used"]
+    assert AuthorisationUse.objects.count() == 1
+    assert AuditEntry.objects.filter(action="privacy.authorisation.used").count() == 1
+
+
+# --- Revoking -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_revoked_authorisation_is_no_longer_live_or_usable(
+    client: Client, person: Person, call_taker: User
+) -> None:
+    authorisation = _written(person, call_taker)
+    sign_in(client, call_taker)
+
+    response = client.post(reverse("identity:authorisation_revoke", args=[authorisation.pk]))
+
+    assert response.status_code == 302
+    authorisation.refresh_from_db()
+    assert authorisation.status() == "Revoked"
+    assert authorisation.revoked_by == call_taker
+    assert not live_authorisations(person).exists()
+    assert AuditEntry.objects.filter(action="privacy.authorisation.revoked").count() == 1
+    with pytest.raises(ValidationError):
+        authorisation_use(
+            authorisation=authorisation,
+            verification=_verify(person, call_taker),
+            actor=call_taker,
+        )
+    with pytest.raises(ValidationError, match="already been revoked"):
+        authorisation_revoke(authorisation=authorisation, actor=call_taker)
+    assert (
+        client.get(reverse("identity:authorisation_revoke", args=[authorisation.pk])).status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_staff_find_a_persons_authorisations_by_email_in_the_form_body(
+    client: Client, person: Person, call_taker: User
+) -> None:
+    live = _written(person, call_taker)
+    verification = _verify(person, call_taker)
+    used = _one_off(verification, call_taker)
+    authorisation_use(authorisation=used, verification=verification, actor=call_taker)
+    sign_in(client, call_taker)
+
+    page = client.post(reverse("identity:authorisations"), {"email": "sam@example.org"})
+
+    text = page.content.decode()
+    assert live.authorised_party in text
+    assert "Used" in text
+    assert call_taker.full_name in text

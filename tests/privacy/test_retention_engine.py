@@ -1,0 +1,494 @@
+"""The retention engine disposes of records when their period ends (P08), except under hold."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from axes.models import AccessAttempt, AccessAttemptExpiration
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from safeguarding.accounts.models import RecordMembership, StaffSession, User
+from safeguarding.accounts.roles import Role
+from safeguarding.audit.models import AuditEntry
+from safeguarding.audit.services import audit_log
+from safeguarding.audit.verify import verify_chain
+from safeguarding.privacy.models.retention import DestructionReceipt, LegalHold
+from safeguarding.privacy.retention import (
+    retention_forecast,
+    retention_not_automated,
+    retention_overdue_count,
+    retention_plans,
+    retention_sweep,
+)
+from safeguarding.privacy.retention_services import (
+    legal_hold_place,
+    legal_hold_release,
+    retention_period_change,
+)
+
+pytestmark = pytest.mark.django_db
+
+SIX_YEARS = timedelta(days=365 * 6)
+DAY = timedelta(days=1)
+
+
+def ago(delta: timedelta) -> datetime:
+    return timezone.now() - delta
+
+
+@pytest.fixture
+def lead(make_user: Callable[..., User]) -> User:
+    return make_user(Role.DATA_PROTECTION_LEAD)
+
+
+@pytest.fixture
+def task_result() -> Callable[..., DBTaskResult]:
+    def make(*, finished: timedelta) -> DBTaskResult:
+        return DBTaskResult.objects.create(
+            status="SUCCESSFUL",
+            args_kwargs={"args": [], "kwargs": {"to": ["someone@example.org"]}},
+            task_path="safeguarding.core.tasks.send_email",
+            backend_name="default",
+            run_after=ago(finished),
+            finished_at=ago(finished),
+        )
+
+    return make
+
+
+@pytest.fixture
+def membership(make_user: Callable[..., User]) -> Callable[..., RecordMembership]:
+    def make(*, revoked: timedelta | None = None, reason: str = "Panel member") -> RecordMembership:
+        granter = make_user()
+        return RecordMembership.objects.create(
+            content_type=ContentType.objects.get_for_model(User),
+            object_id=str(granter.pk),
+            user=make_user(),
+            granted_by=granter,
+            reason=reason,
+            granted_at=ago(SIX_YEARS * 2),
+            revoked_at=None if revoked is None else ago(revoked),
+            revoked_by=None if revoked is None else granter,
+            revocation_reason="" if revoked is None else "Left the panel",
+        )
+
+    return make
+
+
+def hold(record: Any, *, actor: User) -> LegalHold:
+    return legal_hold_place(
+        model_label=record._meta.label,
+        record_id=str(record.pk),
+        reason="Claim by a former panel member",
+        authority="Litigation: claim ref KB-2026-000123",
+        review_date=timezone.localdate() + timedelta(days=90),
+        actor=actor,
+    )
+
+
+def exists(record: Any) -> bool:
+    return type(record)._base_manager.filter(pk=record.pk).exists()
+
+
+# --- Due or not --------------------------------------------------------------------------------
+
+
+def test_a_record_a_day_past_its_period_is_deleted(task_result) -> None:
+    old = task_result(finished=timedelta(days=7) + DAY)
+
+    retention_sweep()
+
+    assert not exists(old)
+
+
+def test_a_record_a_day_short_of_its_period_is_kept(task_result) -> None:
+    recent = task_result(finished=timedelta(days=7) - DAY)
+
+    retention_sweep()
+
+    assert exists(recent)
+
+
+def test_a_record_whose_period_has_not_started_is_kept(membership) -> None:
+    current = membership(revoked=None)  # access not revoked and no expiry: no trigger yet
+
+    retention_sweep()
+
+    assert exists(current)
+
+
+def test_the_first_trigger_that_is_set_starts_the_period(membership) -> None:
+    expired = membership(revoked=None)
+    RecordMembership.objects.filter(pk=expired.pk).update(expires_at=ago(SIX_YEARS + DAY))
+
+    retention_sweep()
+
+    assert not exists(expired)
+
+
+def test_expired_sessions_and_old_login_attempts_go_too() -> None:
+    session = StaffSession.objects.create(
+        session_key="k" * 32, session_data="", expire_date=ago(2 * DAY)
+    )
+    live = StaffSession.objects.create(
+        session_key="l" * 32, session_data="", expire_date=timezone.now() + DAY
+    )
+    attempt = AccessAttempt.objects.create(
+        user_agent="test",
+        ip_address="192.0.2.1",
+        username="someone@example.org",
+        http_accept="*/*",
+        path_info="/staff/sign-in/",
+        get_data="",
+        post_data="",
+        failures_since_start=3,
+    )
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=ago(2 * DAY))
+    AccessAttemptExpiration.objects.create(access_attempt=attempt, expires_at=ago(2 * DAY))
+
+    receipts = {r.model_label: r for r in retention_sweep()}
+
+    assert not exists(session)
+    assert exists(live)
+    assert not AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    assert receipts["axes.AccessAttempt"].cascaded == {"axes.AccessAttemptExpiration": 1}
+
+
+# --- Legal holds -------------------------------------------------------------------------------
+
+
+def test_a_record_under_legal_hold_is_kept_and_disposed_of_after_release(
+    membership, lead: User
+) -> None:
+    held = membership(revoked=SIX_YEARS + DAY)
+    placed = hold(held, actor=lead)
+
+    receipts = retention_sweep()
+    assert [r for r in receipts if r.model_label == "accounts.RecordMembership"] == []
+    assert exists(held)
+    assert retention_overdue_count() == 0
+
+    legal_hold_release(hold=placed, reason="Claim settled", actor=lead)
+    assert retention_overdue_count() == 1
+    retention_sweep()
+
+    assert not exists(held)
+
+
+def test_a_hold_on_a_record_with_a_uuid_key_is_honoured(task_result, lead: User) -> None:
+    held, other = task_result(finished=30 * DAY), task_result(finished=30 * DAY)
+    hold(held, actor=lead)
+
+    retention_sweep()
+
+    assert exists(held)
+    assert not exists(other)
+
+
+def test_a_hold_placed_between_batches_is_honoured(membership, lead: User) -> None:
+    first, second, third = (membership(revoked=SIX_YEARS + DAY) for _ in range(3))
+    hold(third, actor=lead)
+
+    receipts = retention_sweep(batch_size=1)
+
+    assert exists(third)
+    assert not exists(first)
+    assert not exists(second)
+    assert [r.count for r in receipts if r.model_label == "accounts.RecordMembership"] == [2]
+
+
+# --- Anonymise and keep ------------------------------------------------------------------------
+
+
+def test_anonymise_keeps_the_row_and_blanks_the_declared_fields(lead: User, membership) -> None:
+    record = membership(revoked=None)
+    old = hold(record, actor=lead)
+    legal_hold_release(hold=old, reason="Claim withdrawn by Jane Example", actor=lead)
+    LegalHold.objects.filter(pk=old.pk).update(released_at=ago(SIX_YEARS + DAY))
+
+    receipts = retention_sweep()
+
+    old.refresh_from_db()
+    assert old.reason == "[removed]"
+    assert old.authority == "[removed]"
+    assert old.release_reason == ""
+    assert old.scope_label == ""
+    assert old.placed_by is None
+    assert old.released_by is None
+    assert old.object_id == str(record.pk)  # what was held, and when, stays on record
+    assert old.released_at is not None
+    assert [(r.model_label, r.action, r.count) for r in receipts] == [
+        ("privacy.LegalHold", "anonymise", 1)
+    ]
+
+
+def test_an_anonymised_row_is_not_anonymised_again(lead: User, membership) -> None:
+    old = hold(membership(revoked=None), actor=lead)
+    legal_hold_release(hold=old, reason="Done", actor=lead)
+    LegalHold.objects.filter(pk=old.pk).update(released_at=ago(SIX_YEARS + DAY))
+    retention_sweep()
+
+    assert retention_sweep() == []
+
+
+def test_keep_rules_never_dispose() -> None:
+    audit_log(action="tests.thing.happened", actor=None, details={"n": 1})
+
+    before = AuditEntry.objects.count()
+    retention_sweep(now=timezone.now() + timedelta(days=365 * 100))
+
+    keep = [p for p in retention_plans() if p.rule.key == "audit_trail"]
+    assert keep
+    assert not any(plan.automated for plan in keep)
+    assert AuditEntry.objects.count() == before + 1  # only the sweep's own entry
+
+
+def test_declarations_the_engine_cannot_dispose_of_are_reported() -> None:
+    not_automated = {label: why for label, _rule, why in retention_not_automated()}
+
+    assert not_automated["accounts.User"] == "no retention trigger is declared"
+    assert "audit.AuditEntry" not in not_automated  # kept by rule, not a gap
+
+
+# --- Receipts and the audit trail --------------------------------------------------------------
+
+
+def test_the_receipt_holds_no_personal_data_and_is_chained_into_the_audit_trail(
+    membership,
+) -> None:
+    record = membership(revoked=SIX_YEARS + DAY, reason="Jane Example's case review")
+    person = record.user
+
+    [receipt] = retention_sweep()
+
+    assert receipt.rule_key == "record_membership"
+    assert receipt.model_label == "accounts.RecordMembership"
+    assert receipt.action == "delete"
+    assert receipt.count == 1
+    assert list(receipt.references()) == [str(record.pk)]
+    assert receipt.finished_at is not None
+    stored = json.dumps(
+        {
+            "receipt": DestructionReceipt.objects.filter(pk=receipt.pk).values().get(),
+            "batches": list(receipt.batches.values("references", "count")),
+        },
+        default=str,
+    )
+    for personal in ("Jane", person.email, person.full_name, "Left the panel"):
+        assert personal not in stored
+    entry = AuditEntry.objects.get(sequence=receipt.audit_sequence)
+    assert entry.action == "privacy.retention.disposed"
+    assert entry.target_type == "privacy.destructionreceipt"
+    assert entry.target_id == str(receipt.pk)
+    assert entry.details == {
+        "rule": "record_membership",
+        "model": "accounts.RecordMembership",
+        "action": "delete",
+        "count": 1,
+        "receipt": receipt.pk,
+    }
+    assert verify_chain().ok
+
+
+def test_session_keys_are_not_kept_in_receipts() -> None:
+    StaffSession.objects.create(session_key="s" * 32, session_data="", expire_date=ago(2 * DAY))
+
+    [receipt] = retention_sweep()
+
+    assert receipt.count == 1
+    assert receipt.references_withheld
+    assert list(receipt.references()) == []
+
+
+def test_large_runs_are_disposed_of_in_batches_with_one_receipt(task_result) -> None:
+    results = [task_result(finished=30 * DAY) for _ in range(5)]
+
+    [receipt] = retention_sweep(batch_size=2)
+
+    assert receipt.count == 5
+    assert receipt.batches.count() == 3
+    assert sorted(receipt.references()) == sorted(str(r.pk) for r in results)
+
+
+def test_audit_entries_about_a_disposed_record_are_redacted(membership) -> None:
+    disposed = membership(revoked=SIX_YEARS + DAY)
+    kept = membership(revoked=None)
+    about_disposed = audit_log(
+        action="accounts.membership.granted",
+        actor=None,
+        target=disposed,
+        reason="Jane Example needs access",
+        details={"note": "Jane's review"},
+    )
+    about_kept = audit_log(
+        action="accounts.membership.granted", actor=None, target=kept, details={"note": "x"}
+    )
+
+    [receipt] = retention_sweep()
+
+    about_disposed.refresh_from_db()
+    about_kept.refresh_from_db()
+    assert about_disposed.details == {"redacted": True}
+    assert about_disposed.reason == ""
+    assert f"receipt {receipt.pk}" in about_disposed.redaction_reason
+    assert about_kept.redacted_at is None
+    assert verify_chain().ok
+
+
+# --- Overrides, forecast, idempotence -----------------------------------------------------------
+
+
+def test_an_override_changes_what_is_due(task_result, lead: User) -> None:
+    three_days_old = task_result(finished=3 * DAY)
+    retention_sweep()
+    assert exists(three_days_old)
+
+    retention_period_change(
+        rule_key="task_results", days=2, reason="Council schedule 2026", actor=lead
+    )
+    [receipt] = retention_sweep()
+
+    assert not exists(three_days_old)
+    assert receipt.period_days == 2
+
+
+def test_a_longer_override_keeps_records_the_default_would_dispose_of(
+    task_result, lead: User
+) -> None:
+    ten_days_old = task_result(finished=10 * DAY)
+    retention_period_change(rule_key="task_results", days=30, reason="Diagnosis", actor=lead)
+
+    retention_sweep()
+
+    assert exists(ten_days_old)
+
+
+def test_the_forecast_counts_what_will_be_disposed_of(task_result, membership, lead) -> None:
+    task_result(finished=8 * DAY)  # due now
+    task_result(finished=6 * DAY)  # due tomorrow
+    held = task_result(finished=7 * DAY + timedelta(hours=1))  # due now, but held
+    hold(held, actor=lead)
+    task_result(finished=DAY)  # due in six days
+    membership(revoked=SIX_YEARS - 60 * DAY)  # due in 60 days: outside the forecast
+
+    lines = {line.model_label: line for line in retention_forecast(days=30)}
+
+    tasks = lines["django_tasks_database.DBTaskResult"]
+    assert (tasks.rule_key, tasks.action) == ("task_results", "delete")
+    assert (tasks.due_now, tasks.due, tasks.held) == (1, 3, 1)
+    assert "accounts.RecordMembership" not in lines
+
+
+def test_the_forecast_changes_nothing(task_result) -> None:
+    old = task_result(finished=30 * DAY)
+
+    retention_forecast(days=30)
+
+    assert exists(old)
+
+
+def test_the_sweep_is_idempotent(task_result, membership) -> None:
+    task_result(finished=30 * DAY)
+    membership(revoked=SIX_YEARS + DAY)
+    first = retention_sweep()
+    remaining = (DBTaskResult.objects.count(), RecordMembership.objects.count())
+
+    second = retention_sweep()
+
+    assert len(first) == 2
+    assert second == []
+    assert (DBTaskResult.objects.count(), RecordMembership.objects.count()) == remaining
+    assert DestructionReceipt.objects.count() == 2
+    assert retention_overdue_count() == 0
+
+
+def test_every_run_is_on_record_even_when_nothing_is_due() -> None:
+    retention_sweep()
+
+    entry = AuditEntry.objects.filter(action="privacy.retention.swept").get()
+    assert entry.details == {"receipts": [], "disposed": 0}
+
+
+def test_an_unknown_hold_target_id_holds_nothing(task_result, lead: User) -> None:
+    old = task_result(finished=30 * DAY)
+    LegalHold.objects.create(
+        content_type=ContentType.objects.get_for_model(DBTaskResult),
+        object_id="not-a-uuid",
+        reason="Typed by hand",
+        authority="Test",
+        review_date=date(2099, 1, 1),
+        placed_by=lead,
+    )
+
+    retention_sweep()
+
+    assert not exists(old)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_job_runs_the_sweep_in_a_worker(run_tasks) -> None:
+    from safeguarding.privacy.retention_jobs import retention_sweep as job
+
+    stale = DBTaskResult.objects.create(
+        status="SUCCESSFUL",
+        args_kwargs={},
+        task_path="x",
+        backend_name="default",
+        run_after=ago(30 * DAY),
+        finished_at=ago(30 * DAY),
+        id=uuid.uuid4(),
+    )
+    job.enqueue()
+
+    run_tasks()
+
+    assert not exists(stale)
+    assert DBTaskResult.objects.get(task_path__endswith="retention_sweep").status == "SUCCESSFUL"
+    assert DestructionReceipt.objects.filter(rule_key="task_results").count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_hold_committed_while_a_batch_runs_wins(membership, lead: User) -> None:
+    record = membership(revoked=SIX_YEARS + DAY)
+    locked, finish = threading.Event(), threading.Event()
+
+    def place_hold_slowly() -> None:
+        # What legal_hold_place does, with a pause between locking the record and committing.
+        try:
+            with transaction.atomic():
+                RecordMembership.objects.select_for_update().get(pk=record.pk)
+                LegalHold.objects.create(
+                    content_type=ContentType.objects.get_for_model(RecordMembership),
+                    object_id=str(record.pk),
+                    reason="Claim",
+                    authority="Litigation",
+                    review_date=date(2099, 1, 1),
+                    placed_by=lead,
+                )
+                locked.set()
+                finish.wait(timeout=10)
+        finally:
+            connection.close()
+
+    placer = threading.Thread(target=place_hold_slowly)
+    placer.start()
+    assert locked.wait(timeout=10)
+    threading.Timer(0.5, finish.set).start()  # commit the hold while the sweep is under way
+    try:
+        receipts = retention_sweep()
+    finally:
+        finish.set()
+        placer.join()
+
+    assert exists(record)
+    assert [r for r in receipts if r.model_label == "accounts.RecordMembership"] == []
