@@ -32,6 +32,7 @@ declare(
 )
 declare(
     "accounts.StaffSession",
+    subject_filter=lambda email: Q(user__email=email),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="staff_session",
@@ -46,6 +47,9 @@ declare(
 )
 declare(
     "accounts.RecordMembership",
+    subject_filter=lambda email: (
+        Q(user__email=email) | Q(granted_by__email=email) | Q(revoked_by__email=email)
+    ),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="record_membership",
@@ -94,6 +98,7 @@ _DEVICE_COMMON: dict[str, FieldDeclaration] = {
 }
 declare(
     "otp_totp.TOTPDevice",
+    subject_filter=lambda email: Q(user__email=email),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="mfa_device",
@@ -105,6 +110,7 @@ declare(
 )
 declare(
     "otp_static.StaticDevice",
+    subject_filter=lambda email: Q(user__email=email),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="mfa_device",
@@ -112,6 +118,7 @@ declare(
 )
 declare(
     "otp_static.StaticToken",
+    subject_filter=lambda email: Q(device__user__email=email),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="mfa_device",
@@ -152,10 +159,13 @@ for _label, _extra in (
         purpose="security",
         retention="login_attempts",
         retention_trigger="attempt_time",
+        subject_filter=lambda email: Q(username__iexact=email),
         fields={**_ATTEMPT, **{name: personal(category) for name, category in _extra.items()}},
     )
 declare(
     "axes.AccessAttemptExpiration",
+    # What was typed at sign-in is not normalised, so these match case-insensitively.
+    subject_filter=lambda email: Q(access_attempt__username__iexact=email),
     subject=Subject.STAFF,
     purpose="security",
     retention="login_attempts",

@@ -30,6 +30,7 @@ from safeguarding.accounts.forms import (
 )
 from safeguarding.accounts.middleware import SESSION_STARTED_KEY
 from safeguarding.accounts.models import User
+from safeguarding.accounts.navigation import tools_for
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import (
     confirmed_totp_device,
@@ -164,6 +165,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "roles": user.role_names,
             "recovery_codes_left": recovery_codes_left(user),
             "is_administrator": user_has_role(user, Role.PARTNERSHIP_ADMINISTRATOR),
+            "tools": tools_for(user),
         },
     )
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from safeguarding.privacy.inventory import declare, not_personal, personal
 from safeguarding.privacy.taxonomy import Subject
 
 declare(
     "audit.AuditEntry",
+    # Entries the person made, or made on their behalf.
+    subject_filter=lambda email: Q(actor__email=email) | Q(on_behalf_of__email=email),
     subject=Subject.STAFF,
     purpose="security",
     retention="audit_trail",

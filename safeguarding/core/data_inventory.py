@@ -5,7 +5,12 @@ from __future__ import annotations
 from safeguarding.privacy.inventory import declare, not_personal, personal
 from safeguarding.privacy.taxonomy import Subject
 
-declare("core.ScheduledRun", fields=not_personal("id", "job", "period", "claimed_at"))
+declare(
+    "core.ScheduledRun",
+    retention="scheduler_history",
+    retention_trigger="claimed_at",
+    fields=not_personal("id", "job", "period", "claimed_at"),
+)
 declare(
     "django_tasks_database.DBTaskResult",
     subject=Subject.VISITOR,

@@ -8,7 +8,13 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy engine"
 
     def ready(self) -> None:
-        from safeguarding.privacy import checks  # noqa: F401  (registers the system checks)
+        # Registers the system checks and the daily jobs, in every process (web, worker,
+        # scheduler, management commands), not only where the URLs happen to be loaded.
+        from safeguarding.privacy import (  # noqa: F401
+            checks,
+            retention_jobs,
+            rights_services,
+        )
 
         # Every app declares its models' personal data in a data_inventory module.
         autodiscover_modules("data_inventory")

@@ -14,7 +14,7 @@ AT_3AM = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 
 def test_the_daily_housekeeping_jobs_are_registered() -> None:
     names = {job.name for job in registered_jobs()}
-    assert {"core.prune_scheduler_history", "privacy.retention_sweep"} <= names
+    assert {"privacy.retention_sweep", "privacy.prune_unconfirmed_requests"} <= names
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from safeguarding.privacy import retention_jobs  # noqa: F401  (registers the daily sweep)
+from django.db.models import Q
+
 from safeguarding.privacy.inventory import declare, not_personal, personal
 from safeguarding.privacy.purposes import Purpose, register
 from safeguarding.privacy.taxonomy import LawfulBasis, Subject
@@ -24,6 +25,7 @@ RECORDS_MANAGEMENT = register(
 
 declare(
     "privacy.RetentionSetting",
+    subject_filter=lambda email: Q(changed_by__email=email),
     subject=Subject.STAFF,
     purpose="records_management",
     retention="retention_records",
@@ -36,6 +38,7 @@ declare(
 )
 declare(
     "privacy.LegalHold",
+    subject_filter=lambda email: Q(placed_by__email=email) | Q(released_by__email=email),
     subject=Subject.STAFF,
     purpose="records_management",
     retention="legal_hold",
