@@ -17,6 +17,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Count, F
 
 from safeguarding.privacy import checks, purposes
 from safeguarding.privacy.taxonomy import is_forbidden_use
@@ -129,8 +130,18 @@ def disclosures_registered() -> tuple[Outcome, str]:
     model = _model("privacy.DisclosureRecord")
     if model is None:
         return not_yet("the disclosure register")
-    total = model.objects.count()
-    return Outcome.PASS, f"{total} disclosure(s) on the register"
+    approved = model.objects.filter(approved_by__isnull=False)
+    self_approved = approved.filter(approved_by=F("recorded_by")).count()
+    if self_approved:
+        return (
+            Outcome.FAIL,
+            f"{self_approved} disclosure(s) approved by the person who recorded them",
+        )
+    waiting = model.objects.filter(approved_by__isnull=True).count()
+    return Outcome.PASS, (
+        f"{approved.count()} approved disclosure(s), each approved by a second person; "
+        f"{waiting} awaiting approval"
+    )
 
 
 @promise("P08")
@@ -182,7 +193,13 @@ def security_questions() -> tuple[Outcome, str]:
     model = _model("privacy.SecurityQuestion")
     if model is None:
         return not_yet("caller identity checks")
-    return Outcome.PASS, f"{model.objects.count()} security answer(s), stored hashed"
+    answers = model.objects.all()
+    unhashed = answers.exclude(answer_hash__startswith="argon2$").exclude(
+        answer_hash__startswith="pbkdf2_sha256$"
+    )
+    if unhashed.exists():
+        return Outcome.FAIL, f"{unhashed.count()} security answer(s) not stored as a password hash"
+    return Outcome.PASS, f"{answers.count()} security answer(s), every one stored hashed"
 
 
 @promise("P12")
@@ -190,7 +207,13 @@ def authorisations() -> tuple[Outcome, str]:
     model = _model("privacy.Authorisation")
     if model is None:
         return not_yet("authorisation records")
-    return Outcome.PASS, f"{model.objects.count()} authorisation(s) on record"
+    one_offs = model.objects.filter(kind="verbal_one_off")
+    reused = one_offs.annotate(times=Count("uses")).filter(times__gt=1).count()
+    if reused:
+        return Outcome.FAIL, f"{reused} one-off instruction(s) used more than once"
+    return Outcome.PASS, (
+        f"{model.objects.count()} authorisation(s); no one-off instruction used more than once"
+    )
 
 
 @promise("P13")

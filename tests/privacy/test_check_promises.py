@@ -29,3 +29,17 @@ def test_a_staff_account_that_signed_in_without_mfa_breaks_p10(capsys) -> None:
     with pytest.raises(CommandError, match="P10"):
         call_command("check_promises")
     assert "P10: FAIL" in capsys.readouterr().out
+
+
+def test_an_unhashed_security_answer_breaks_p11(capsys) -> None:
+    from safeguarding.privacy.models.identity import SecurityQuestion
+    from safeguarding.privacy.models.person import Person
+
+    person = Person.objects.create(email="plain@example.org")
+    question = SecurityQuestion(person=person, answer_hash="plain text answer")
+    question.question = question._meta.get_field("question").choices[0][0]
+    question.save()
+
+    with pytest.raises(CommandError, match="P11"):
+        call_command("check_promises")
+    assert "P11: FAIL" in capsys.readouterr().out
