@@ -7,15 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from safeguarding.accounts.models import User
-from safeguarding.accounts.roles import Role
-
-CALL_HANDLERS = (
-    Role.DATA_PROTECTION_LEAD,
-    Role.PARTNERSHIP_ADMINISTRATOR,
-    Role.TRAINING_COORDINATOR,
-    Role.COMMUNICATIONS_OFFICER,
-)
-DATA_PROTECTION = (Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
+from safeguarding.accounts.roles import CALL_HANDLING_ROLES, DATA_PROTECTION_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -35,31 +27,31 @@ TOOLS = (
         "Verify a caller",
         "identity:find",
         "Security questions and authorisations before discussing someone's data.",
-        CALL_HANDLERS,
+        CALL_HANDLING_ROLES,
     ),
     StaffTool(
         "Rights requests",
         "rights:queue",
         "Requests to see, correct or erase data, with their legal deadlines.",
-        DATA_PROTECTION,
+        DATA_PROTECTION_ROLES,
     ),
     StaffTool(
         "Disclosure register",
         "identity:disclosures",
         "Disclosures required by law, and their approval.",
-        DATA_PROTECTION,
+        DATA_PROTECTION_ROLES,
     ),
     StaffTool(
         "Retention and legal holds",
         "retention:overview",
         "How long records are kept, what is due for disposal, and legal holds.",
-        DATA_PROTECTION,
+        DATA_PROTECTION_ROLES,
     ),
     StaffTool(
         "Record of processing",
         "records:article_30",
         "The Article 30 record, generated from the data inventory.",
-        DATA_PROTECTION,
+        DATA_PROTECTION_ROLES,
     ),
     StaffTool(
         "People and access",

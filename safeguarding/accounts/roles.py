@@ -15,3 +15,15 @@ class Role(StrEnum):
 
 
 ALL_ROLES: tuple[Role, ...] = tuple(Role)
+
+# Who answers data protection work (rights requests, disclosures, retention, Article 30).
+DATA_PROTECTION_ROLES: tuple[Role, ...] = (
+    Role.DATA_PROTECTION_LEAD,
+    Role.PARTNERSHIP_ADMINISTRATOR,
+)
+# Who takes calls from the public and so verifies callers.
+CALL_HANDLING_ROLES: tuple[Role, ...] = (
+    *DATA_PROTECTION_ROLES,
+    Role.TRAINING_COORDINATOR,
+    Role.COMMUNICATIONS_OFFICER,
+)

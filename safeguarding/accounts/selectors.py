@@ -42,3 +42,11 @@ def staff_user(request: HttpRequest) -> User:
     if not isinstance(user, User) or not mfa_verified(request):
         raise PermissionDenied
     return user
+
+
+def staff_user_with_role(request: HttpRequest, *roles: Role) -> User:
+    """The signed-in, MFA-verified person on a staff page, if they hold one of ``roles``."""
+    user = staff_user(request)
+    if not user_has_role(user, *roles):
+        raise PermissionDenied
+    return user

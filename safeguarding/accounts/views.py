@@ -8,7 +8,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -37,9 +37,11 @@ from safeguarding.accounts.selectors import (
     mfa_verified,
     recovery_codes_left,
     staff_user,
+    staff_user_with_role,
     user_has_role,
 )
 from safeguarding.audit.services import audit_log
+from safeguarding.core.forms import posted
 
 NEXT_KEY = "after_mfa_next"
 PEOPLE_PER_PAGE = 50
@@ -101,7 +103,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     if confirmed_totp_device(user) is not None:
         return redirect("accounts:mfa_verify")
     device = mfa.pending_totp_device(user)
-    form = EnrolmentForm(request.POST if request.method == "POST" else None)
+    form = EnrolmentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             codes = services.mfa_confirm_enrolment(
@@ -135,7 +137,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:dashboard")
     if confirmed_totp_device(user) is None:
         return redirect("accounts:mfa_setup")
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         persistent_id = services.mfa_verify(user=user, code=form.cleaned_data["code"])
         if persistent_id:
@@ -180,10 +182,7 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
 
 
 def _require_administrator(request: HttpRequest) -> User:
-    user = staff_user(request)
-    if not user_has_role(user, Role.PARTNERSHIP_ADMINISTRATOR):
-        raise PermissionDenied
-    return user
+    return staff_user_with_role(request, Role.PARTNERSHIP_ADMINISTRATOR)
 
 
 def people(request: HttpRequest) -> HttpResponse:
@@ -196,7 +195,7 @@ def people(request: HttpRequest) -> HttpResponse:
 def person_disable(request: HttpRequest, pk: int) -> HttpResponseBase:
     actor = _require_administrator(request)
     person = get_object_or_404(User, pk=pk)
-    form = ReasonForm(request.POST if request.method == "POST" else None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if person == actor:
             form.add_error(None, "You cannot disable your own account.")
@@ -210,7 +209,7 @@ def person_disable(request: HttpRequest, pk: int) -> HttpResponseBase:
 def person_reset_mfa(request: HttpRequest, pk: int) -> HttpResponseBase:
     actor = _require_administrator(request)
     person = get_object_or_404(User, pk=pk)
-    form = ReasonForm(request.POST if request.method == "POST" else None)
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.mfa_reset(user=person, actor=actor, reason=form.cleaned_data["reason"])
         messages.success(

@@ -23,6 +23,7 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
+from django.http import HttpRequest, QueryDict
 
 # (widget class, GOV.UK class, GOV.UK error modifier), most specific first: isinstance
 # decides, so a project widget that subclasses one of these is styled like its parent.
@@ -77,3 +78,11 @@ class GovukFormRenderer(TemplatesSetting):
     form_template_name = "forms/govuk/form.html"
     field_template_name = "forms/govuk/field.html"
     bound_field_class = GovukBoundField
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """Form data for a POST, even an empty one (so it shows its errors); None otherwise.
+
+    ``request.POST or None`` would treat an empty POST as no submission at all.
+    """
+    return request.POST if request.method == "POST" else None

@@ -8,15 +8,16 @@ Emails are only ever sent in a POST body, never in a URL.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguarding.accounts.models import User
-from safeguarding.accounts.roles import Role
-from safeguarding.accounts.selectors import staff_user, user_has_role
+from safeguarding.accounts.roles import CALL_HANDLING_ROLES, DATA_PROTECTION_ROLES
+from safeguarding.accounts.selectors import staff_user_with_role
+from safeguarding.core.forms import posted
 from safeguarding.privacy import identity_services, links
 from safeguarding.privacy.forms_identity import (
     AuthorisationUseForm,
@@ -62,35 +63,17 @@ from safeguarding.privacy.models.identity import (
     LegalBasis,
 )
 
-CALLER_ROLES = (
-    Role.DATA_PROTECTION_LEAD,
-    Role.PARTNERSHIP_ADMINISTRATOR,
-    Role.TRAINING_COORDINATOR,
-    Role.COMMUNICATIONS_OFFICER,
-)
-REGISTER_ROLES = (Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
 SESSION_KEY = "privacy.caller_verification"
 # Answers never appear in error reports.
 SENSITIVE = sensitive_post_parameters()
 
 
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The form data of a POST (even an empty one, so it gets its errors), else None."""
-    return request.POST if request.method == "POST" else None
-
-
 def _call_taker(request: HttpRequest) -> User:
-    user = staff_user(request)
-    if not user_has_role(user, *CALLER_ROLES):
-        raise PermissionDenied
-    return user
+    return staff_user_with_role(request, *CALL_HANDLING_ROLES)
 
 
 def _register_keeper(request: HttpRequest) -> User:
-    user = staff_user(request)
-    if not user_has_role(user, *REGISTER_ROLES):
-        raise PermissionDenied
-    return user
+    return staff_user_with_role(request, *DATA_PROTECTION_ROLES)
 
 
 # --- Public: setting security questions ---------------------------------------------------------
@@ -98,7 +81,7 @@ def _register_keeper(request: HttpRequest) -> User:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def questions_request(request: HttpRequest) -> HttpResponse:
-    form = SecurityQuestionsEmailForm(_posted(request))
+    form = SecurityQuestionsEmailForm(posted(request))
     if request.method == "POST" and form.is_valid():
         security_questions_link_request(email=form.cleaned_data["email"])
         return redirect("security_questions:sent")
@@ -120,7 +103,7 @@ def questions_set(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "privacy/identity/bad_link.html", {"message": str(error)}, status=400
         )
-    form = SecurityQuestionsForm(_posted(request))
+    form = SecurityQuestionsForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             security_questions_set(person=person, answers=form.cleaned_data["answers"])
@@ -157,7 +140,7 @@ def _locked(request: HttpRequest, error: VerificationLocked) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def find(request: HttpRequest) -> HttpResponse:
     staff = _call_taker(request)
-    form = FindPersonForm(_posted(request))
+    form = FindPersonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         person = person_by_email(form.cleaned_data["email"])
         if person is None:
@@ -184,7 +167,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if verification is None:
         return render(request, "privacy/identity/no_call.html")
     if verification.pending:
-        form = CallerAnswersForm(_posted(request), questions=verification.questions)
+        form = CallerAnswersForm(posted(request), questions=verification.questions)
         if request.method == "POST" and form.is_valid():
             try:
                 caller_verification_answer(
@@ -260,7 +243,7 @@ def one_off(request: HttpRequest) -> HttpResponse:
     verification = _current_verification(request, staff)
     if verification is None or not verification_is_fresh(verification):
         return render(request, "privacy/identity/one_off.html", {"form": None})
-    form = OneOffAuthorisationForm(_posted(request))
+    form = OneOffAuthorisationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             authorisation_record_one_off(
@@ -283,7 +266,7 @@ def one_off(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def authorisations(request: HttpRequest) -> HttpResponse:
     _call_taker(request)
-    form = FindPersonForm(_posted(request))
+    form = FindPersonForm(posted(request))
     found = None
     if request.method == "POST" and form.is_valid():
         person = person_by_email(form.cleaned_data["email"])
@@ -297,7 +280,7 @@ def authorisations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def authorisation_written(request: HttpRequest) -> HttpResponse:
     staff = _call_taker(request)
-    form = WrittenAuthorisationForm(_posted(request))
+    form = WrittenAuthorisationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = person_by_email(data["email"])
@@ -356,7 +339,7 @@ def disclosures(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def disclosure_new(request: HttpRequest) -> HttpResponse:
     staff = _register_keeper(request)
-    form = DisclosureForm(_posted(request))
+    form = DisclosureForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from safeguarding.accounts.roles import Role
+from safeguarding.accounts.roles import DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user, user_has_role
 from safeguarding.core.views import permission_denied
 from safeguarding.privacy import notice
@@ -26,9 +26,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 
 
 def _data_protection_staff(request: HttpRequest) -> bool:
-    return user_has_role(
-        staff_user(request), Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR
-    )
+    return user_has_role(staff_user(request), *DATA_PROTECTION_ROLES)
 
 
 @require_safe

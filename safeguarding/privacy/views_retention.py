@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from safeguarding.accounts.models import User
-from safeguarding.accounts.roles import Role
-from safeguarding.accounts.selectors import staff_user, user_has_role
+from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
+from safeguarding.accounts.selectors import staff_user_with_role, user_has_role
+from safeguarding.core.forms import posted
 from safeguarding.privacy.models.retention import LegalHold
 from safeguarding.privacy.retention import retention_forecast
 from safeguarding.privacy.retention_forms import (
@@ -36,17 +37,11 @@ FORECAST_DAYS = 30
 
 
 def _viewer(request: HttpRequest) -> User:
-    user = staff_user(request)
-    if not user_has_role(user, Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR):
-        raise PermissionDenied
-    return user
+    return staff_user_with_role(request, *DATA_PROTECTION_ROLES)
 
 
 def _data_protection_lead(request: HttpRequest) -> User:
-    user = staff_user(request)
-    if not user_has_role(user, Role.DATA_PROTECTION_LEAD):
-        raise PermissionDenied
-    return user
+    return staff_user_with_role(request, Role.DATA_PROTECTION_LEAD)
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -70,7 +65,7 @@ def rule_change(request: HttpRequest, key: str) -> HttpResponse:
     row = retention_rule(key)
     if row is None:
         raise Http404("No such retention rule")
-    form = RetentionPeriodForm(request.POST or None, initial={"days": row.days})
+    form = RetentionPeriodForm(posted(request), initial={"days": row.days})
     if request.method == "POST" and form.is_valid():
         try:
             retention_period_change(
@@ -104,7 +99,7 @@ def holds(request: HttpRequest) -> HttpResponse:
 
 def hold_place(request: HttpRequest) -> HttpResponse:
     actor = _data_protection_lead(request)
-    form = LegalHoldForm(request.POST or None, record_types=holdable_record_types())
+    form = LegalHoldForm(posted(request), record_types=holdable_record_types())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -128,7 +123,7 @@ def hold_place(request: HttpRequest) -> HttpResponse:
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _data_protection_lead(request)
     hold = get_object_or_404(LegalHold.objects.active().select_related("content_type"), pk=pk)
-    form = HoldReleaseForm(request.POST or None)
+    form = HoldReleaseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             legal_hold_release(hold=hold, reason=form.cleaned_data["reason"], actor=actor)

@@ -11,15 +11,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.accounts.models import User
-from safeguarding.accounts.roles import Role
-from safeguarding.accounts.selectors import staff_user, user_has_role
+from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
+from safeguarding.accounts.selectors import staff_user_with_role, user_has_role
+from safeguarding.core.forms import posted
 from safeguarding.privacy import links
 from safeguarding.privacy.forms_rights import (
     CompleteForm,
@@ -68,7 +69,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def make_request(request: HttpRequest) -> HttpResponse:
-    form = RightsRequestForm(request.POST or None)
+    form = RightsRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         rights_request_submit(
@@ -114,17 +115,11 @@ def _bad_link(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def _viewer(request: HttpRequest) -> User:
-    user = staff_user(request)
-    if not user_has_role(user, Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR):
-        raise PermissionDenied
-    return user
+    return staff_user_with_role(request, *DATA_PROTECTION_ROLES)
 
 
 def _data_protection_lead(request: HttpRequest) -> User:
-    user = staff_user(request)
-    if not user_has_role(user, Role.DATA_PROTECTION_LEAD):
-        raise PermissionDenied
-    return user
+    return staff_user_with_role(request, Role.DATA_PROTECTION_LEAD)
 
 
 @require_safe
@@ -150,7 +145,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def log_request(request: HttpRequest) -> HttpResponse:
     actor = _data_protection_lead(request)
-    form = LogRequestForm(request.POST or None)
+    form = LogRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             logged = rights_request_log(actor=actor, **form.cleaned_data)
