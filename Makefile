@@ -74,7 +74,7 @@ bench: venv assets ## Benchmarks, printed as ratios to a baseline measured in th
 
 .PHONY: lock
 lock: venv ## Re-pin every Python dependency from pyproject.toml into requirements.lock
-	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --extra dev --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 
 .PHONY: format
 format: venv ## Apply ruff's formatting and safe fixes

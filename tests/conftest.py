@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+import pytest_django.fixtures
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -13,6 +14,7 @@ from safeguarding.accounts.middleware import SESSION_STARTED_KEY
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from tests.factories import UserFactory
+from tests.smtp import Mailbox, SMTPSink
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> None:
@@ -61,3 +63,20 @@ def run_tasks() -> Callable[[], None]:
 def _skip_postgres_only_tests_elsewhere(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
         pytest.skip(f"only PostgreSQL enforces this; the test database is {connection.vendor}")
+
+
+@pytest.fixture
+def smtp_server(settings: pytest_django.fixtures.SettingsWrapper) -> Iterator[Mailbox]:
+    """A real SMTP server on loopback; Django's SMTP backend sends to it during the test."""
+    sink = SMTPSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink.mailbox
+    finally:
+        sink.stop()
