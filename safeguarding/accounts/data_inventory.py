@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat
 
 from safeguarding.privacy.inventory import (
     NOT_PERSONAL,
@@ -18,9 +19,22 @@ declare(
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="staff_account",
+    retention_trigger="disabled_at",
+    # The row stays (audit entries and case records point at it); who it was goes.
+    anonymise={
+        "email": Concat(
+            Value("former-staff-"), Cast(F("id"), CharField()), Value("@removed.invalid")
+        ),
+        "full_name": "",
+        "password": "!",  # an unusable password: Django never matches a "!" hash
+        "last_login": None,
+        "groups": None,
+        "user_permissions": None,
+    },
     subject_filter=lambda email: Q(email=email),
     fields={
         **not_personal("id", "is_superuser", "is_active", "is_staff", "is_demo"),
+        "disabled_at": personal("user.account"),
         "email": personal("user.contact.email"),
         "full_name": personal("user.name"),
         "password": personal("user.authorization.password", note="Argon2 hash only"),
@@ -102,6 +116,7 @@ declare(
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="mfa_device",
+    retention_trigger="user__disabled_at",
     fields={
         **_DEVICE_COMMON,
         **not_personal("step", "t0", "digits", "tolerance", "drift", "last_t"),
@@ -114,6 +129,7 @@ declare(
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="mfa_device",
+    retention_trigger="user__disabled_at",
     fields=_DEVICE_COMMON,
 )
 declare(
@@ -122,6 +138,7 @@ declare(
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="mfa_device",
+    retention_trigger="device__user__disabled_at",
     fields={
         **not_personal("id", "device"),
         "token": personal("user.authorization.credentials", note="keyed hash of a recovery code"),

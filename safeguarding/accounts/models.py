@@ -36,6 +36,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150)
     is_active = models.BooleanField(default=True)
+    disabled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the account was disabled; starts its retention."
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Django's admin flag; unused: staff pages check roles instead."
     )

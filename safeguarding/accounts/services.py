@@ -55,7 +55,8 @@ def staff_deactivate(*, user: User, actor: User, reason: str) -> None:
     if not reason.strip():
         raise ValidationError("Give a reason for disabling the account.")
     user.is_active = False
-    user.save(update_fields=["is_active"])
+    user.disabled_at = timezone.now()
+    user.save(update_fields=["is_active", "disabled_at"])
     ended = sessions_end_for_user(user=user)
     audit_log(
         action="accounts.user.disabled",

@@ -137,7 +137,12 @@ def _anonymised_values(
     """The value each declared field gets: None where allowed, else "", "[removed]" or its
     default. Raises ValueError for a field that cannot be blanked (unique and not nullable)."""
     if isinstance(spec, Mapping):
-        return dict(spec), ()
+        # Explicit values; a many-to-many field named here (its value ignored) is emptied.
+        pairs = {name: (value, model._meta.get_field(name)) for name, value in spec.items()}
+        return (
+            {name: value for name, (value, f) in pairs.items() if not f.many_to_many},
+            tuple(name for name, (_, f) in pairs.items() if f.many_to_many),
+        )
     values: dict[str, Any] = {}
     m2m: list[str] = []
     for name in spec:
