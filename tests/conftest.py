@@ -80,3 +80,13 @@ def smtp_server(settings: pytest_django.fixtures.SettingsWrapper) -> Iterator[Ma
         yield sink.mailbox
     finally:
         sink.stop()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache, so rate limits never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -127,7 +127,13 @@ FORM_RENDERER = "safeguarding.core.forms.GovukFormRenderer"
 DATABASES = {"default": database_from_url("DATABASE_URL", DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_url("REDIS_URL", None, schemes={"redis", "rediss"})
+# The cache holds the public forms' rate-limit counters (safeguarding.core.ratelimit); with
+# more than one web process they must share it, so production requires Redis.
+REDIS_URL = env_url(
+    "REDIS_URL",
+    env_required("REDIS_URL", reason=_NEEDED) if PRODUCTION else None,
+    schemes={"redis", "rediss"},
+)
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

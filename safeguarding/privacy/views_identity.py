@@ -18,6 +18,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import CALL_HANDLING_ROLES, DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.core.forms import posted
+from safeguarding.core.ratelimit import TOO_MANY, Limit, over_limit
 from safeguarding.privacy import identity_services, links
 from safeguarding.privacy.forms_identity import (
     AuthorisationUseForm,
@@ -67,6 +68,8 @@ SESSION_KEY = "privacy.caller_verification"
 # Answers never appear in error reports.
 SENSITIVE = sensitive_post_parameters()
 
+SECURITY_QUESTIONS_LIMIT = Limit("security-questions")
+
 
 def _call_taker(request: HttpRequest) -> User:
     return staff_user_with_role(request, *CALL_HANDLING_ROLES)
@@ -83,6 +86,11 @@ def _register_keeper(request: HttpRequest) -> User:
 def questions_request(request: HttpRequest) -> HttpResponse:
     form = SecurityQuestionsEmailForm(posted(request))
     if request.method == "POST" and form.is_valid():
+        if over_limit(request, SECURITY_QUESTIONS_LIMIT, address=form.cleaned_data["email"]):
+            form.add_error(None, TOO_MANY)
+            return render(
+                request, "privacy/identity/questions_request.html", {"form": form}, status=429
+            )
         security_questions_link_request(email=form.cleaned_data["email"])
         return redirect("security_questions:sent")
     return render(request, "privacy/identity/questions_request.html", {"form": form})

@@ -21,6 +21,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.accounts.selectors import staff_user_with_role, user_has_role
 from safeguarding.core.forms import posted
+from safeguarding.core.ratelimit import TOO_MANY, Limit, over_limit
 from safeguarding.privacy import links
 from safeguarding.privacy.forms_rights import (
     CompleteForm,
@@ -61,6 +62,8 @@ PAGE_SIZE = 25
 
 # --- Public pages ----------------------------------------------------------------------------
 
+RIGHTS_REQUEST_LIMIT = Limit("your-data-request")
+
 
 @require_safe
 def start(request: HttpRequest) -> HttpResponse:
@@ -72,6 +75,9 @@ def make_request(request: HttpRequest) -> HttpResponse:
     form = RightsRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if over_limit(request, RIGHTS_REQUEST_LIMIT, address=data["email"]):
+            form.add_error(None, TOO_MANY)
+            return render(request, "privacy/rights/request_form.html", {"form": form}, status=429)
         rights_request_submit(
             email=data["email"],
             full_name=data["full_name"],

@@ -18,12 +18,21 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/safeguarding",
     "EMAIL_URL": "smtp://127.0.0.1:1025",
     "AUDIT_HMAC_KEY": "an-invented-audit-key-for-tests-only-0123456789",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
 @pytest.mark.parametrize(
     "missing",
-    ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL", "EMAIL_URL", "AUDIT_HMAC_KEY"],
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "SITE_URL",
+        "DATABASE_URL",
+        "EMAIL_URL",
+        "AUDIT_HMAC_KEY",
+        "REDIS_URL",
+    ],
 )
 def test_production_refuses_to_start_without(missing: str, tmp_path: Path) -> None:
     env = project_env(tmp_path, **{k: v for k, v in PRODUCTION.items() if k != missing})
