@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/safeguarding
+# pytest-xdist processes; 0 runs the suite in this process (easier to debug)
+TEST_WORKERS ?= auto
 PORT ?= 8000
 
 .PHONY: help
@@ -58,14 +60,14 @@ typecheck: venv ## Mypy with django-stubs
 
 .PHONY: pytest
 pytest: venv assets ## Run the test suite on the configured database (SQLite by default)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 .PHONY: test
 test: lint typecheck pytest ## The whole suite: lint, types, tests (SQLite)
 
 .PHONY: test-postgres
 test-postgres: venv assets ## The test suite against PostgreSQL (PG_TEST_URL)
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(TEST_WORKERS)
 
 .PHONY: bench
 bench: venv assets ## Benchmarks, printed as ratios to a baseline measured in the same run
