@@ -66,7 +66,7 @@ def _skip_postgres_only_tests_elsewhere(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def smtp_server(settings: pytest_django.fixtures.SettingsWrapper) -> Iterator[Mailbox]:
+def smtp_server(settings: pytest_django.fixtures.Settings) -> Iterator[Mailbox]:
     """A real SMTP server on loopback; Django's SMTP backend sends to it during the test."""
     sink = SMTPSink().start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -57,6 +57,13 @@ else:
     EMAIL_URL = env_str("EMAIL_URL")
     AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY") or local_secret(VAR_DIR / "audit_hmac_key")
 
+# The audit chain head is copied here daily (safeguarding.audit.anchors): a file on storage
+# the database's administrators cannot rewrite, and/or a mailbox outside the platform.
+AUDIT_ANCHOR_FILE = env_str(
+    "AUDIT_ANCHOR_FILE", "" if PRODUCTION else str(VAR_DIR / "audit-anchors.txt")
+)
+AUDIT_ANCHOR_EMAIL = env_str("AUDIT_ANCHOR_EMAIL", "")
+
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when DEPLOYMENT=production")
