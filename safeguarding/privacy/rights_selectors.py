@@ -84,3 +84,8 @@ def request_pauses(request: RightsRequest) -> list[RequestPause]:
 
 def running_pause(request: RightsRequest) -> RequestPause | None:
     return request.pauses.filter(ended_at__isnull=True).first()
+
+
+def rights_request_from_link(request_id: int) -> RightsRequest | None:
+    """The request an emailed confirmation link names, if it still exists."""
+    return RightsRequest.objects.filter(pk=request_id).first()

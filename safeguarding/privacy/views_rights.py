@@ -33,7 +33,7 @@ from safeguarding.privacy.forms_rights import (
     RightsRequestForm,
     WithdrawForm,
 )
-from safeguarding.privacy.models.rights import RequestKind
+from safeguarding.privacy.models.rights import RequestKind, RequestStatus
 from safeguarding.privacy.rights_selectors import (
     DEFAULT_TAB,
     QUEUE_TABS,
@@ -41,11 +41,13 @@ from safeguarding.privacy.rights_selectors import (
     rights_queue,
     rights_queue_counts,
     rights_request_for_staff,
+    rights_request_from_link,
     running_pause,
 )
 from safeguarding.privacy.rights_services import (
     LINK_PURPOSE,
     LINK_VALID_FOR,
+    UNCONFIRMED_KEPT_FOR,
     rights_request_complete,
     rights_request_confirm,
     rights_request_export,
@@ -93,8 +95,10 @@ def check_email(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/rights/check_email.html", {"days": LINK_VALID_FOR.days})
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only its POST confirms, so a mail scanner that follows every link
+    in a message cannot confirm a request on the requester's behalf."""
     try:
         payload = links.read_token(token, purpose=LINK_PURPOSE, max_age=LINK_VALID_FOR)
         request_id = payload.get("request")
@@ -102,7 +106,16 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             raise links.BadLink("This link is not valid.")
     except links.BadLink as bad:
         return _bad_link(request, str(bad))
-    rights_request = rights_request_confirm(request_id=request_id)
+    if request.method == "POST":
+        rights_request = rights_request_confirm(request_id=request_id)
+    else:
+        rights_request = rights_request_from_link(request_id)
+        if rights_request and rights_request.status == RequestStatus.AWAITING_CONFIRMATION:
+            return render(
+                request,
+                "privacy/rights/confirm.html",
+                {"rights_request": rights_request, "kept_days": UNCONFIRMED_KEPT_FOR.days},
+            )
     if rights_request is None:
         return _bad_link(request, "This link has expired. Make your request again.")
     return render(request, "privacy/rights/confirmed.html", {"rights_request": rights_request})
