@@ -20,6 +20,7 @@ from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import TOO_MANY, Limit, over_limit
 from safeguarding.privacy import identity_services, links
+from safeguarding.privacy.disclosure_services import disclosure_approve, disclosure_record
 from safeguarding.privacy.forms_identity import (
     AuthorisationUseForm,
     CallerAnswersForm,
@@ -50,8 +51,6 @@ from safeguarding.privacy.identity_services import (
     authorisation_use,
     caller_verification_answer,
     caller_verification_start,
-    disclosure_approve,
-    disclosure_record,
     person_from_link,
     security_questions_link_request,
     security_questions_set,
