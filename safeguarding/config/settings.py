@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "safeguarding.audit",
     "safeguarding.accounts",
     "safeguarding.privacy",
+    "safeguarding.training",
+    "safeguarding.newsletter",
+    "safeguarding.public",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,10 @@ from django.urls import include, path
 from safeguarding.privacy import views_notice
 
 urlpatterns = [
+    # Each app's urls.py holds its own full paths (public and staff/).
+    path("", include("safeguarding.training.urls")),
+    path("", include("safeguarding.newsletter.urls")),
+    path("", include("safeguarding.public.urls")),
     path("staff/retention/", include("safeguarding.privacy.urls.retention_staff")),
     path("staff/callers/", include("safeguarding.privacy.urls.identity_staff")),
     path("staff/rights-requests/", include("safeguarding.privacy.urls.rights_staff")),

@@ -4,15 +4,19 @@ to make the partnership's mail server look like a spammer.
 Two counters per form, both in the shared cache (Redis in production, so every web machine
 sees the same counts): one per recipient address, one per client address. The cache keys are
 hashes (django-ratelimit builds them that way), so no email address is stored in the cache.
-A form calls ``over_limit`` once it is valid, and answers 429 with a readable error when it
-says so; nothing is saved and nothing is sent.
+A form calls ``over_limit`` once it is valid, and when it says so answers with
+``too_many_response`` (429 with a readable error on the form); nothing is saved and nothing is
+sent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.http import HttpRequest
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited  # type: ignore[import-untyped]
 
 TOO_MANY = (
@@ -45,3 +49,14 @@ def over_limit(request: HttpRequest, limit: Limit, *, address: str) -> bool:
         request, group=f"{limit.group}:client", key="ip", rate=limit.per_client, increment=True
     )
     return bool(by_address or by_client)
+
+
+def too_many_response(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The form again, with the over-limit error at its top, as 429 Too Many Requests."""
+    form.add_error(None, TOO_MANY)
+    return render(request, template, {"form": form, **(context or {})}, status=429)

@@ -18,7 +18,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import CALL_HANDLING_ROLES, DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.core.forms import posted
-from safeguarding.core.ratelimit import TOO_MANY, Limit, over_limit
+from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.privacy import identity_services, links
 from safeguarding.privacy.disclosure_services import disclosure_approve, disclosure_record
 from safeguarding.privacy.forms_identity import (
@@ -86,10 +86,7 @@ def questions_request(request: HttpRequest) -> HttpResponse:
     form = SecurityQuestionsEmailForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if over_limit(request, SECURITY_QUESTIONS_LIMIT, address=form.cleaned_data["email"]):
-            form.add_error(None, TOO_MANY)
-            return render(
-                request, "privacy/identity/questions_request.html", {"form": form}, status=429
-            )
+            return too_many_response(request, form, "privacy/identity/questions_request.html")
         security_questions_link_request(email=form.cleaned_data["email"])
         return redirect("security_questions:sent")
     return render(request, "privacy/identity/questions_request.html", {"form": form})

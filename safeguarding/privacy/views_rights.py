@@ -21,7 +21,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.accounts.selectors import staff_user_with_role, user_has_role
 from safeguarding.core.forms import posted
-from safeguarding.core.ratelimit import TOO_MANY, Limit, over_limit
+from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.privacy import links
 from safeguarding.privacy.forms_rights import (
     CompleteForm,
@@ -78,8 +78,7 @@ def make_request(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if over_limit(request, RIGHTS_REQUEST_LIMIT, address=data["email"]):
-            form.add_error(None, TOO_MANY)
-            return render(request, "privacy/rights/request_form.html", {"form": form}, status=429)
+            return too_many_response(request, form, "privacy/rights/request_form.html")
         rights_request_submit(
             email=data["email"],
             full_name=data["full_name"],
