@@ -152,20 +152,12 @@ class OneOffAuthorisationForm(forms.Form):
     )
 
 
-class WrittenAuthorisationForm(forms.Form):
+class WrittenAuthorisationForm(OneOffAuthorisationForm):
+    """A one-off authorisation's fields, plus who gave it, where it is filed and when it ends."""
+
+    field_order = ["email", "authorised_party", "scope", "document_reference", "expires_on"]
+
     email = _email_field(label="Email address of the person giving the authorisation")
-    authorised_party = forms.CharField(
-        label="Who may we speak to?",
-        help_text="Their name and relationship to the person, for example a solicitor's firm.",
-        max_length=200,
-        error_messages={"required": "Enter who we may speak to"},
-    )
-    scope = forms.CharField(
-        label="What may we discuss with them?",
-        max_length=2000,
-        widget=TEXT_WIDGET,
-        error_messages={"required": "Enter what we may discuss"},
-    )
     document_reference = forms.CharField(
         label="Document reference",
         help_text="Where the signed authorisation is filed.",
@@ -173,6 +165,12 @@ class WrittenAuthorisationForm(forms.Form):
         error_messages={"required": "Enter the document reference"},
     )
     expires_on = _date_field("Expiry date", "The last day it applies. For example, 31/3/2027.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["authorised_party"].help_text = (
+            "Their name and relationship to the person, for example a solicitor's firm."
+        )
 
     def clean_expires_on(self) -> date:
         expires_on: date = self.cleaned_data["expires_on"]
