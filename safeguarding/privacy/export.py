@@ -6,7 +6,9 @@
   with their PERSONAL fields only, each with its data category, purpose and retention;
 - ``summary.html``: the same in plain words (what we hold, why, for how long, where it came
   from), self-contained and escaped, with no external assets and a policy that forbids any;
-  and the disclosures the law required us to make, when the disclosure register exists.
+  and the disclosures the law required us to make, when the disclosure register exists;
+- in both, the redaction schedule: what was withheld under an exemption, and why, in plain
+  words (``safeguarding.privacy.withheld_services``); records withheld whole are left out.
 
 Cost is set by the subject's data, not the size of the database: one filtered query per
 declared model (plus one per many-to-many field), through the declaration's filter.
@@ -18,7 +20,8 @@ import dataclasses
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,7 +36,9 @@ from django.utils import timezone
 from safeguarding.privacy import purposes, retention_rules
 from safeguarding.privacy.inventory import ModelDeclaration, ResolvedField, all_declarations
 from safeguarding.privacy.models.person import Person, normalise_email
+from safeguarding.privacy.models.rights_outcomes import WithheldItem
 from safeguarding.privacy.retention import effective_periods
+from safeguarding.privacy.withheld_services import redaction_schedule
 
 DISCLOSURES_MODULE = "safeguarding.privacy.identity_selectors"
 # Secrets: the export says we hold them but never copies them out, because a leaked bundle
@@ -46,6 +51,9 @@ WITHHELD_CATEGORIES = (
     "user.device.cookie_id",
 )
 WITHHELD = "[held, but not shown, to keep your account secure]"
+# Items withheld under an exemption reach the requester as the redaction schedule, never as
+# rows: the justification for the file could reveal what was withheld.
+SHOWN_AS_SCHEDULE = "privacy.WithheldItem"
 
 
 @dataclass(frozen=True)
@@ -86,20 +94,31 @@ class ExportedModel:
 
 
 def subject_declarations() -> list[ModelDeclaration]:
-    """The declarations the export reads: those holding personal data with a subject filter."""
+    """The declarations holding personal data with a subject filter: what an export reads
+    (all but the withheld items, shown as the schedule) and what an erasure visits."""
     return [d for d in all_declarations() if d.holds_personal_data and d.subject_filter]
 
 
-def build_export(person: Person, *, now: datetime | None = None) -> bytes:
+def build_export(
+    person: Person, *, now: datetime | None = None, withheld: Sequence[WithheldItem] = ()
+) -> bytes:
+    """The bundle for ``person``, leaving out the records ``withheld`` names (signed-off
+    items of the request; the caller checks they are signed off)."""
     if not person.email:
         raise ValueError("A person's records are found by email address; this person has none.")
     email = normalise_email(person.email)
     periods = effective_periods()
+    left_out = {(item.model_label, item.object_id) for item in withheld if item.model_label}
     exported = [
         model
-        for model in (_export_model(d, email, periods) for d in subject_declarations())
+        for model in (
+            _export_model(d, email, periods, left_out)
+            for d in subject_declarations()
+            if d.model_label != SHOWN_AS_SCHEDULE
+        )
         if model.rows
     ]
+    schedule = redaction_schedule(list(withheld))
     disclosures = _disclosures(person)
     generated_at = now or timezone.now()
 
@@ -133,6 +152,7 @@ def build_export(person: Person, *, now: datetime | None = None) -> bytes:
     }
     if disclosures is not None:
         data["disclosures_required_by_law"] = disclosures
+    data["withheld"] = [dataclasses.asdict(line) for line in schedule]
     data_json = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
 
     summary = render_to_string(
@@ -144,6 +164,7 @@ def build_export(person: Person, *, now: datetime | None = None) -> bytes:
             ),
             "generated_at": generated_at,
             "partnership": settings.PARTNERSHIP,
+            "schedule": schedule,
         },
     )
 
@@ -155,7 +176,10 @@ def build_export(person: Person, *, now: datetime | None = None) -> bytes:
 
 
 def _export_model(
-    declaration: ModelDeclaration, email: str, periods: Mapping[str, int]
+    declaration: ModelDeclaration,
+    email: str,
+    periods: Mapping[str, int],
+    left_out: AbstractSet[tuple[str, str]] = frozenset(),
 ) -> ExportedModel:
     model = declaration.model
     subject_filter = declaration.subject_filter
@@ -175,6 +199,7 @@ def _export_model(
     rows = [
         ExportedRow(id=str(obj.pk), fields=[_export_field(obj, f, periods) for f in personal])
         for obj in queryset
+        if (declaration.model_label, str(obj.pk)) not in left_out
     ]
     return ExportedModel(
         label=declaration.model_label,

@@ -491,7 +491,11 @@ def test_the_lead_downloads_the_export_of_an_access_request(
     entry = AuditEntry.objects.get(action="privacy.rights_request.exported")
     assert entry.actor == lead
     assert entry.target_id == str(request.pk)
-    assert entry.details == {"person": request.person_id, "bytes": len(response.content)}
+    assert entry.details == {
+        "person": request.person_id,
+        "bytes": len(response.content),
+        "withheld": 0,
+    }
 
 
 @pytest.mark.django_db
