@@ -29,17 +29,6 @@ from tests.conftest import sign_in
 from tests.privacy.access_rights import open_request
 
 
-@pytest.fixture
-def lead(make_user: Callable[..., User]) -> User:
-    return make_user(Role.DATA_PROTECTION_LEAD)
-
-
-@pytest.fixture
-def lead_client(client: Client, lead: User) -> Client:
-    sign_in(client, lead)
-    return client
-
-
 def _queue(client: Client, show: str) -> str:
     response = client.get(reverse("rights:queue"), {"show": show})
     assert response.status_code == 200
