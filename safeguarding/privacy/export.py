@@ -8,7 +8,8 @@
   from), self-contained and escaped, with no external assets and a policy that forbids any;
   and the disclosures the law required us to make, when the disclosure register exists;
 - in both, the redaction schedule: what was withheld under an exemption, and why, in plain
-  words (``safeguarding.privacy.withheld_services``); records withheld whole are left out.
+  words (``safeguarding.privacy.withheld_services``); records withheld whole are left out,
+  and a field withheld alone shows ``WITHHELD_UNDER_EXEMPTION``.
 
 Cost is set by the subject's data, not the size of the database: one filtered query per
 declared model (plus one per many-to-many field), through the declaration's filter.
@@ -51,6 +52,7 @@ WITHHELD_CATEGORIES = (
     "user.device.cookie_id",
 )
 WITHHELD = "[held, but not shown, to keep your account secure]"
+WITHHELD_UNDER_EXEMPTION = "[withheld under an exemption: see the redaction schedule]"
 # Items withheld under an exemption reach the requester as the redaction schedule, never as
 # rows: the justification for the file could reveal what was withheld.
 SHOWN_AS_SCHEDULE = "privacy.WithheldItem"
@@ -108,7 +110,9 @@ def build_export(
         raise ValueError("A person's records are found by email address; this person has none.")
     email = normalise_email(person.email)
     periods = effective_periods()
-    left_out = {(item.model_label, item.object_id) for item in withheld if item.model_label}
+    left_out = {
+        (item.model_label, item.object_id, item.field_name) for item in withheld if item.model_label
+    }
     exported = [
         model
         for model in (
@@ -179,7 +183,7 @@ def _export_model(
     declaration: ModelDeclaration,
     email: str,
     periods: Mapping[str, int],
-    left_out: AbstractSet[tuple[str, str]] = frozenset(),
+    left_out: AbstractSet[tuple[str, str, str]] = frozenset(),
 ) -> ExportedModel:
     model = declaration.model
     subject_filter = declaration.subject_filter
@@ -196,10 +200,17 @@ def _export_model(
         .prefetch_related(*many_to_many)
         .order_by("pk")
     )
+    label = declaration.model_label
     rows = [
-        ExportedRow(id=str(obj.pk), fields=[_export_field(obj, f, periods) for f in personal])
+        ExportedRow(
+            id=str(obj.pk),
+            fields=[
+                _export_field(obj, f, periods, withheld=(label, str(obj.pk), f.name) in left_out)
+                for f in personal
+            ],
+        )
         for obj in queryset
-        if (declaration.model_label, str(obj.pk)) not in left_out
+        if (label, str(obj.pk), "") not in left_out
     ]
     return ExportedModel(
         label=declaration.model_label,
@@ -211,11 +222,13 @@ def _export_model(
 
 
 def _export_field(
-    obj: models.Model, resolved: ResolvedField, periods: Mapping[str, int]
+    obj: models.Model, resolved: ResolvedField, periods: Mapping[str, int], *, withheld: bool
 ) -> ExportedField:
     model_field = obj._meta.get_field(resolved.name)
     value: Any
-    if resolved.category.startswith(WITHHELD_CATEGORIES):
+    if withheld:
+        value = display = WITHHELD_UNDER_EXEMPTION
+    elif resolved.category.startswith(WITHHELD_CATEGORIES):
         value = display = WITHHELD
     elif model_field.many_to_many:
         value = [str(related) for related in getattr(obj, resolved.name).all()]

@@ -13,8 +13,8 @@ from safeguarding.privacy.models.rights import NOTE_MAX_LENGTH
 from safeguarding.privacy.models.rights_outcomes import Exemption, ObjectionOutcome
 
 WHOLE_RECORD_HINT = (
-    "Choose a record to leave it out of the export whole, or leave this empty if you will "
-    "redact part of a record or something held outside this system."
+    "Choose a record to leave it (or one of its fields) out of the export, or leave this "
+    "empty for something the export does not hold, such as a paper file."
 )
 
 
@@ -64,6 +64,14 @@ class WithholdForm(forms.Form):
             records, required=False, label="Leave out a whole record?"
         )
         self.fields["record"].help_text = WHOLE_RECORD_HINT
+        self.fields["field_name"] = forms.CharField(
+            label="Only one field of it? (optional)",
+            help_text="The field's name as data.json shows it, for example details. Leave "
+            "empty to leave out the whole record.",
+            required=False,
+            max_length=100,
+            error_messages={"max_length": _too_long("The field name", 100)},
+        )
 
 
 class ConfirmForm(forms.Form):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import user_has_role
 from safeguarding.audit.services import audit_log
-from safeguarding.privacy.inventory import declaration_for
+from safeguarding.privacy.inventory import PersonalField, declaration_for
 from safeguarding.privacy.models.person import normalise_email
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import (
@@ -61,6 +61,26 @@ def unsigned_count(request: RightsRequest) -> int:
     return request.withheld_items.filter(signed_off_at__isnull=True).count()
 
 
+def _find_field(request: RightsRequest, record: str, field_name: str) -> tuple[str, str, str]:
+    """The record (``app_label.Model:pk``, one of the requester's own) and, if named, one of
+    its declared personal fields, checked."""
+    if not record:
+        if field_name:
+            raise ValidationError({"record": "Choose the record the field belongs to"})
+        return "", "", ""
+    label, object_id = _find_record(request, record)
+    if field_name:
+        from django.apps import apps
+
+        declaration = declaration_for(apps.get_model(label))
+        fields = declaration.fields if declaration else {}
+        if not isinstance(fields.get(field_name), PersonalField):
+            raise ValidationError(
+                {"field_name": "Enter the name of a field of personal data in this record"}
+            )
+    return label, object_id, field_name
+
+
 def _find_record(request: RightsRequest, record: str) -> tuple[str, str]:
     """``app_label.Model:pk`` naming one of the requester's own records, checked."""
     from django.apps import apps
@@ -96,6 +116,7 @@ def withheld_item_propose(
     description: str,
     justification: str,
     record: str = "",
+    field_name: str = "",
 ) -> WithheldItem:
     errors: dict[str, str] = {}
     if request.kind != RequestKind.ACCESS or not request.is_running:
@@ -108,7 +129,7 @@ def withheld_item_propose(
         errors["justification"] = "Enter why the exemption applies"
     if errors:
         raise ValidationError(errors)
-    model_label, object_id = _find_record(request, record) if record else ("", "")
+    model_label, object_id, field_name = _find_field(request, record, field_name.strip())
     with transaction.atomic():
         item = WithheldItem(
             request=request,
@@ -117,6 +138,7 @@ def withheld_item_propose(
             justification=justification.strip(),
             model_label=model_label,
             object_id=object_id,
+            field_name=field_name,
             proposed_by=actor,
         )
         item.full_clean()
@@ -130,6 +152,7 @@ def withheld_item_propose(
                 "exemption": exemption,
                 "model": model_label,
                 "object_id": object_id,
+                "field": field_name,
             },
         )
     return item

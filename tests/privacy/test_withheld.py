@@ -19,7 +19,7 @@ from django.urls import reverse
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy.export import build_export
+from safeguarding.privacy.export import WITHHELD_UNDER_EXEMPTION, build_export
 from safeguarding.privacy.models.rights import RequestKind, RequestStatus
 from safeguarding.privacy.models.rights_outcomes import Exemption, WithheldItem
 from safeguarding.privacy.rights_services import rights_request_complete, rights_request_export
@@ -77,6 +77,51 @@ def test_a_signed_off_record_is_left_out_and_the_schedule_says_why(
     # The justification is for the file, and could reveal what was withheld.
     assert JUSTIFICATION not in json.dumps(data) + summary
     assert "privacy.WithheldItem" not in data["records"]
+
+
+@pytest.mark.django_db
+def test_one_withheld_field_is_blanked_and_the_rest_of_the_record_is_exported(
+    lead: User, second_lead: User
+) -> None:
+    request = open_request(email="me@example.org")
+    request.details = "Everything, including what my brother said about me"
+    request.save()
+    item = withheld_item_propose(
+        request=request,
+        actor=lead,
+        exemption=Exemption.THIRD_PARTY,
+        description="Part of the text of your request that is about your brother",
+        justification=JUSTIFICATION,
+        record=f"privacy.RightsRequest:{request.pk}",
+        field_name="details",
+    )
+    withheld_item_sign_off(item=item, actor=second_lead)
+
+    data, summary = _open(rights_request_export(request=request, actor=lead))
+
+    fields = data["records"]["privacy.RightsRequest"]["rows"][0]["fields"]
+    assert fields["details"]["value"] == WITHHELD_UNDER_EXEMPTION
+    assert fields["kind"]["value"] == "access"
+    assert "my brother" not in json.dumps(data) + summary
+
+
+@pytest.mark.django_db
+def test_a_field_that_is_not_personal_data_cannot_be_withheld(lead: User) -> None:
+    request = open_request(email="me@example.org")
+
+    with pytest.raises(ValidationError) as refused:
+        withheld_item_propose(
+            request=request,
+            actor=lead,
+            exemption=Exemption.OTHER,
+            description="Something",
+            justification="Because",
+            record=f"privacy.RightsRequest:{request.pk}",
+            field_name="due_on",
+        )
+
+    assert "field_name" in refused.value.message_dict
+    assert not WithheldItem.objects.exists()
 
 
 @pytest.mark.django_db

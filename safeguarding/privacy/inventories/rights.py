@@ -125,7 +125,7 @@ declare(
     keep_on_erasure=KEPT_AS_THE_ANSWER,
     description="What we left out of a copy of your data, under which exemption.",
     fields={
-        **not_personal("id", "exemption", "model_label", "object_id"),
+        **not_personal("id", "exemption", "model_label", "object_id", "field_name"),
         "request": personal("user.unique_id"),
         "description": personal("user.content.private", note="what was withheld, in words"),
         "justification": personal("user.content.private", note="free text, may name people"),

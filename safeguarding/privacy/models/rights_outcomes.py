@@ -1,6 +1,7 @@
 """What staff did to answer a rights request, beyond the request itself.
 
-- ``WithheldItem``: something left out of an access export under an exemption, proposed by
+- ``WithheldItem``: something left out of an access export under an exemption (a whole
+  record, one field of one, or something the export does not hold, by description), proposed by
   one person and signed off by a second; the requester is told about it in plain words (the
   redaction schedule) without being shown it.
 - ``ErasureReport``: what an erasure removed, anonymised and kept, and why, by record type.
@@ -65,6 +66,9 @@ class WithheldItem(models.Model):
         max_length=100, blank=True, help_text="The record type left out of the export, if any."
     )
     object_id = models.CharField(max_length=64, blank=True)
+    field_name = models.CharField(
+        max_length=100, blank=True, help_text="One field of the record, or empty for all of it."
+    )
     justification = models.TextField(max_length=NOTE_MAX_LENGTH)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -85,6 +89,10 @@ class WithheldItem(models.Model):
             models.CheckConstraint(
                 condition=Q(model_label="", object_id="") | (~Q(model_label="") & ~Q(object_id="")),
                 name="withheld_item_names_a_whole_record_or_none",
+            ),
+            models.CheckConstraint(
+                condition=Q(field_name="") | ~Q(object_id=""),
+                name="withheld_field_belongs_to_a_record",
             ),
         ]
 
