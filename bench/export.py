@@ -116,6 +116,7 @@ def main() -> None:
             f"{queries} queries ({queries / baseline[2]:.2f}x), against {min(args.others):,}"
         )
 
+
 if __name__ == "__main__":
     try:
         main()
