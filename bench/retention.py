@@ -12,51 +12,19 @@ The target in the brief: a million rows within 3x the raw delete, with flat memo
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-_tmp = tempfile.mkdtemp(prefix="safeguarding-bench-retention-")
-os.environ["VAR_DIR"] = _tmp
-_SERVER_URL = os.environ.get("BENCH_DATABASE_URL", "")
-_PG_NAME = f"safeguarding_bench_retention_{os.getpid()}"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import database
 
-
-def _database_url() -> str:
-    if not _SERVER_URL:
-        return f"sqlite:///{_tmp}/bench.sqlite3"
-    parts = urlsplit(_SERVER_URL)
-    return urlunsplit(parts._replace(path=f"/{_PG_NAME}"))
-
-
-def _postgres(sql: str) -> None:
-    """Run one statement on the server's maintenance database (CREATE/DROP DATABASE)."""
-    import psycopg
-
-    parts = urlsplit(_SERVER_URL)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(sql)
-
-
-if _SERVER_URL:
-    _postgres(f'CREATE DATABASE "{_PG_NAME}"')
-os.environ["DATABASE_URL"] = _database_url()
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-
-import django  # noqa: E402
-
-django.setup()
+cleanup = database.start("retention")
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from safeguarding.accounts.models import StaffSession  # noqa: E402
@@ -146,7 +114,4 @@ if __name__ == "__main__":
     try:
         main()
     finally:
-        connections.close_all()
-        if _SERVER_URL:
-            _postgres(f'DROP DATABASE IF EXISTS "{_PG_NAME}"')
-        shutil.rmtree(_tmp, ignore_errors=True)
+        cleanup()

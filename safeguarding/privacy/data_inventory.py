@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from safeguarding.privacy.inventories import identity, retention, rights  # noqa: F401
 from safeguarding.privacy.inventory import declare, not_personal, personal
+from safeguarding.privacy.person_retention import person_retention_from
 from safeguarding.privacy.taxonomy import Subject
 
 declare(
@@ -13,7 +14,12 @@ declare(
     subject=Subject.PRACTITIONER,
     purpose="rights_requests",
     retention="person",
+    retention_trigger=person_retention_from,
     subject_filter=lambda email: Q(email=email),
+    keep_on_erasure=(
+        "Your name and email address stay with the record of your request, and are deleted "
+        "when no record about you remains."
+    ),
     fields={
         **not_personal("id"),
         "email": personal("user.contact.email"),

@@ -6,7 +6,10 @@
   with their PERSONAL fields only, each with its data category, purpose and retention;
 - ``summary.html``: the same in plain words (what we hold, why, for how long, where it came
   from), self-contained and escaped, with no external assets and a policy that forbids any;
-  and the disclosures the law required us to make, when the disclosure register exists.
+  and the disclosures the law required us to make, when the disclosure register exists;
+- in both, the redaction schedule: what was withheld under an exemption, and why, in plain
+  words (``safeguarding.privacy.withheld_services``); records withheld whole are left out,
+  and a field withheld alone shows ``WITHHELD_UNDER_EXEMPTION``.
 
 Cost is set by the subject's data, not the size of the database: one filtered query per
 declared model (plus one per many-to-many field), through the declaration's filter.
@@ -18,7 +21,8 @@ import dataclasses
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,7 +37,9 @@ from django.utils import timezone
 from safeguarding.privacy import purposes, retention_rules
 from safeguarding.privacy.inventory import ModelDeclaration, ResolvedField, all_declarations
 from safeguarding.privacy.models.person import Person, normalise_email
+from safeguarding.privacy.models.rights_outcomes import WithheldItem
 from safeguarding.privacy.retention import effective_periods
+from safeguarding.privacy.withheld_services import redaction_schedule
 
 DISCLOSURES_MODULE = "safeguarding.privacy.identity_selectors"
 # Secrets: the export says we hold them but never copies them out, because a leaked bundle
@@ -46,6 +52,10 @@ WITHHELD_CATEGORIES = (
     "user.device.cookie_id",
 )
 WITHHELD = "[held, but not shown, to keep your account secure]"
+WITHHELD_UNDER_EXEMPTION = "[withheld under an exemption: see the redaction schedule]"
+# Items withheld under an exemption reach the requester as the redaction schedule, never as
+# rows: the justification for the file could reveal what was withheld.
+SHOWN_AS_SCHEDULE = "privacy.WithheldItem"
 
 
 @dataclass(frozen=True)
@@ -86,20 +96,33 @@ class ExportedModel:
 
 
 def subject_declarations() -> list[ModelDeclaration]:
-    """The declarations the export reads: those holding personal data with a subject filter."""
+    """The declarations holding personal data with a subject filter: what an export reads
+    (all but the withheld items, shown as the schedule) and what an erasure visits."""
     return [d for d in all_declarations() if d.holds_personal_data and d.subject_filter]
 
 
-def build_export(person: Person, *, now: datetime | None = None) -> bytes:
+def build_export(
+    person: Person, *, now: datetime | None = None, withheld: Sequence[WithheldItem] = ()
+) -> bytes:
+    """The bundle for ``person``, leaving out the records ``withheld`` names (signed-off
+    items of the request; the caller checks they are signed off)."""
     if not person.email:
         raise ValueError("A person's records are found by email address; this person has none.")
     email = normalise_email(person.email)
     periods = effective_periods()
+    left_out = {
+        (item.model_label, item.object_id, item.field_name) for item in withheld if item.model_label
+    }
     exported = [
         model
-        for model in (_export_model(d, email, periods) for d in subject_declarations())
+        for model in (
+            _export_model(d, email, periods, left_out)
+            for d in subject_declarations()
+            if d.model_label != SHOWN_AS_SCHEDULE
+        )
         if model.rows
     ]
+    schedule = redaction_schedule(list(withheld))
     disclosures = _disclosures(person)
     generated_at = now or timezone.now()
 
@@ -133,6 +156,7 @@ def build_export(person: Person, *, now: datetime | None = None) -> bytes:
     }
     if disclosures is not None:
         data["disclosures_required_by_law"] = disclosures
+    data["withheld"] = [dataclasses.asdict(line) for line in schedule]
     data_json = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
 
     summary = render_to_string(
@@ -144,6 +168,7 @@ def build_export(person: Person, *, now: datetime | None = None) -> bytes:
             ),
             "generated_at": generated_at,
             "partnership": settings.PARTNERSHIP,
+            "schedule": schedule,
         },
     )
 
@@ -155,7 +180,10 @@ def build_export(person: Person, *, now: datetime | None = None) -> bytes:
 
 
 def _export_model(
-    declaration: ModelDeclaration, email: str, periods: Mapping[str, int]
+    declaration: ModelDeclaration,
+    email: str,
+    periods: Mapping[str, int],
+    left_out: AbstractSet[tuple[str, str, str]] = frozenset(),
 ) -> ExportedModel:
     model = declaration.model
     subject_filter = declaration.subject_filter
@@ -172,9 +200,17 @@ def _export_model(
         .prefetch_related(*many_to_many)
         .order_by("pk")
     )
+    label = declaration.model_label
     rows = [
-        ExportedRow(id=str(obj.pk), fields=[_export_field(obj, f, periods) for f in personal])
+        ExportedRow(
+            id=str(obj.pk),
+            fields=[
+                _export_field(obj, f, periods, withheld=(label, str(obj.pk), f.name) in left_out)
+                for f in personal
+            ],
+        )
         for obj in queryset
+        if (label, str(obj.pk), "") not in left_out
     ]
     return ExportedModel(
         label=declaration.model_label,
@@ -186,11 +222,13 @@ def _export_model(
 
 
 def _export_field(
-    obj: models.Model, resolved: ResolvedField, periods: Mapping[str, int]
+    obj: models.Model, resolved: ResolvedField, periods: Mapping[str, int], *, withheld: bool
 ) -> ExportedField:
     model_field = obj._meta.get_field(resolved.name)
     value: Any
-    if resolved.category.startswith(WITHHELD_CATEGORIES):
+    if withheld:
+        value = display = WITHHELD_UNDER_EXEMPTION
+    elif resolved.category.startswith(WITHHELD_CATEGORIES):
         value = display = WITHHELD
     elif model_field.many_to_many:
         value = [str(related) for related in getattr(obj, resolved.name).all()]

@@ -17,6 +17,9 @@ category, purpose or retention rule that does not exist (``safeguarding.privacy.
 A declaration whose rule deletes or anonymises also says when the period starts
 (``retention_trigger="expire_date"``) and, for ANONYMISE, which fields to blank
 (``anonymise=("reason", "placed_by")``); the retention engine then disposes of its rows.
+A declaration whose rows must survive an erasure request says why in ``keep_on_erasure``
+(statutory records, the disclosure register, the record of the request itself); an erasure
+(``safeguarding.privacy.erasure``) removes or anonymises everything else it finds.
 The privacy notice, the Article 30 record and subject access exports are built from here.
 """
 
@@ -105,6 +108,7 @@ class ModelDeclaration:
     declared_in: str = field(default="")
     retention_trigger: RetentionTrigger | None = None
     anonymise: AnonymiseFields | None = None
+    keep_on_erasure: str = ""
 
     @property
     def model(self) -> type[models.Model]:
@@ -143,6 +147,7 @@ def declare(
     description: str = "",
     retention_trigger: RetentionTrigger | None = None,
     anonymise: AnonymiseFields | None = None,
+    keep_on_erasure: str = "",
 ) -> ModelDeclaration:
     label = model if isinstance(model, str) else model._meta.label
     app_label, _, model_name = label.partition(".")
@@ -157,6 +162,7 @@ def declare(
         description=description,
         retention_trigger=retention_trigger,
         anonymise=anonymise,
+        keep_on_erasure=keep_on_erasure,
     )
     _registry[key] = declaration
     return declaration

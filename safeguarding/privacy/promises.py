@@ -146,13 +146,27 @@ def disclosures_registered() -> tuple[Outcome, str]:
 
 @promise("P08")
 def retention_applied() -> tuple[Outcome, str]:
-    overdue = _optional("safeguarding.privacy.retention", "retention_overdue_count")
-    if overdue is None:
-        return not_yet("the retention engine")
-    count = overdue()
+    from safeguarding.privacy.retention import (
+        retention_not_automated,
+        retention_overdue_count,
+        retention_plans,
+    )
+
+    count = retention_overdue_count()
     if count:
         return Outcome.FAIL, f"{count} record(s) past retention without a legal hold"
-    return Outcome.PASS, "0 records past retention without a legal hold"
+    manual = retention_not_automated()
+    if manual:
+        labels = ", ".join(f"{label} ({why})" for label, _, why in manual)
+        return Outcome.FAIL, (
+            f"{len(manual)} record type(s) whose rule deletes or anonymises are not disposed "
+            f"of automatically: {labels}"
+        )
+    automated = sum(1 for plan in retention_plans() if plan.automated)
+    return Outcome.PASS, (
+        f"0 records past retention without a legal hold; all {automated} record types whose "
+        "rule deletes or anonymises are disposed of automatically"
+    )
 
 
 @promise("P09")

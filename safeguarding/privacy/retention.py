@@ -224,6 +224,11 @@ def _held_pks(model: type[models.Model]) -> set[Any]:
     return held
 
 
+def held_pks(model: type[models.Model]) -> set[Any]:
+    """Primary keys of this model's records under an active legal hold (for erasure)."""
+    return _held_pks(model)
+
+
 def _cutoff(plan: RetentionPlan, now: datetime) -> datetime:
     return now - timedelta(days=plan.days)
 
@@ -441,6 +446,11 @@ def _delete(model: type[models.Model], pks: list[Any]) -> tuple[int, dict[str, i
     label = model._meta.label
     cascaded = {name: n for name, n in per_model.items() if name != label and n}
     return per_model.get(label, 0), cascaded
+
+
+def anonymise_records(plan: RetentionPlan, pks: list[Any]) -> int:
+    """Blank the plan's declared fields on these rows (for erasure); returns how many."""
+    return _anonymise(plan, pks)
 
 
 def _anonymise(plan: RetentionPlan, pks: list[Any]) -> int:

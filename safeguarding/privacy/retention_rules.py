@@ -82,7 +82,18 @@ register(RetentionRule("login_attempts", "the attempt", 1, Action.DELETE))
 register(RetentionRule("task_results", "the task finishes", 7, Action.DELETE))
 register(RetentionRule("scheduler_history", "the job runs", 90, Action.DELETE))
 register(
-    RetentionRule("person", "the last record about the person is disposed of", 30, Action.DELETE)
+    RetentionRule(
+        "person",
+        "your last contact with us (your first request, setting security questions, or a "
+        "call), once no request, restriction, authorisation or disclosure about you remains",
+        365 * 2,
+        Action.DELETE,
+        reason=(
+            "The record of who you are is needed while anything we hold refers to you, and "
+            "for as long as you may call us using your security questions; two years without "
+            "contact and with nothing left that refers to you is enough."
+        ),
+    )
 )
 register(
     RetentionRule(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -15,6 +16,7 @@ from safeguarding.privacy.models.rights import (
     RequestStatus,
     RightsRequest,
 )
+from safeguarding.privacy.models.rights_outcomes import ErasureReport, ProcessingRestriction
 
 DUE_SOON_DAYS = 7
 
@@ -89,3 +91,20 @@ def running_pause(request: RightsRequest) -> RequestPause | None:
 def rights_request_from_link(request_id: int) -> RightsRequest | None:
     """The request an emailed confirmation link names, if it still exists."""
     return RightsRequest.objects.filter(pk=request_id).first()
+
+
+def rights_request_answer(request: RightsRequest) -> dict[str, Any]:
+    """What staff have done to answer the request, for its page."""
+    return {
+        "withheld": list(
+            request.withheld_items.select_related("proposed_by", "signed_off_by").order_by(
+                "proposed_at", "pk"
+            )
+        ),
+        "erasure_report": ErasureReport.objects.filter(request=request).first(),
+        "rectifications": list(request.rectifications.order_by("recorded_at", "pk")),
+        "restriction": ProcessingRestriction.objects.filter(
+            person=request.person_id, lifted_at__isnull=True
+        ).first(),
+        "objections": list(request.objections.order_by("decided_at", "pk")),
+    }

@@ -357,15 +357,53 @@ def _close(
 
 
 def rights_request_complete(*, request: RightsRequest, outcome: str, actor: User) -> RightsRequest:
+    """Close the request as answered, and tell the requester (with the redaction schedule of
+    an access request, or the report of an erasure) when we have their email address."""
     if not outcome.strip():
         raise ValidationError({"outcome": "Enter what was done to answer the request"})
-    return _close(
-        request=request,
-        status=RequestStatus.COMPLETED,
-        outcome=outcome,
-        actor=actor,
-        action="completed",
+    _refuse_unsigned_items(request)
+    with transaction.atomic():
+        request = _close(
+            request=request,
+            status=RequestStatus.COMPLETED,
+            outcome=outcome,
+            actor=actor,
+            action="completed",
+        )
+        send_completion_email(request)
+    return request
+
+
+def send_completion_email(request: RightsRequest) -> None:
+    """After commit, email the requester that the request is answered, if we can."""
+    from safeguarding.privacy.withheld_services import redaction_schedule, withheld_items
+
+    if not request.person.email:
+        return
+    report = getattr(request, "erasure_report", None)
+    context = {
+        "request": request,
+        "partnership": settings.PARTNERSHIP,
+        "schedule": redaction_schedule(withheld_items(request)),
+        "report": report.lines if report is not None else [],
+    }
+    enqueue_on_commit(
+        send_email,
+        subject=render_to_string("privacy/rights/email/completed_subject.txt", context).strip(),
+        body=render_to_string("privacy/rights/email/completed.txt", context),
+        to=[request.person.email],
     )
+
+
+def _refuse_unsigned_items(request: RightsRequest) -> None:
+    from safeguarding.privacy.withheld_services import unsigned_count
+
+    waiting = unsigned_count(request)
+    if waiting:
+        raise ValidationError(
+            f"Withheld items awaiting a second person's sign-off: {waiting}. Nothing can be "
+            "released until each is signed off."
+        )
 
 
 def rights_request_refuse(*, request: RightsRequest, reason: str, actor: User) -> RightsRequest:
@@ -392,6 +430,7 @@ def rights_request_export(*, request: RightsRequest, actor: User) -> bytes:
     """Build the access export bundle for the request's subject, and audit that staff did."""
     from safeguarding.privacy.export import build_export
     from safeguarding.privacy.sharing import require_export_purpose
+    from safeguarding.privacy.withheld_services import withheld_items
 
     if request.kind != RequestKind.ACCESS:
         raise ValidationError("Only an access request has an export.")
@@ -400,15 +439,17 @@ def rights_request_export(*, request: RightsRequest, actor: User) -> bytes:
             "We have no email address for this requester, so their records cannot be found "
             "automatically."
         )
+    _refuse_unsigned_items(request)
     # Personal data leaves the system only for a declared purpose (P06).
     require_export_purpose(purpose="rights_requests", actor=actor, what="subject access export")
     with transaction.atomic():
-        bundle = build_export(request.person)
+        withheld = withheld_items(request)
+        bundle = build_export(request.person, withheld=withheld)
         audit_log(
             action="privacy.rights_request.exported",
             actor=actor,
             target=request,
-            details={"person": request.person_id, "bytes": len(bundle)},
+            details={"person": request.person_id, "bytes": len(bundle), "withheld": len(withheld)},
         )
     return bundle
 

@@ -33,13 +33,14 @@ from safeguarding.privacy.forms_rights import (
     RightsRequestForm,
     WithdrawForm,
 )
-from safeguarding.privacy.models.rights import RequestKind, RequestStatus
+from safeguarding.privacy.models.rights import RequestKind, RequestStatus, RightsRequest
 from safeguarding.privacy.rights_selectors import (
     DEFAULT_TAB,
     QUEUE_TABS,
     request_pauses,
     rights_queue,
     rights_queue_counts,
+    rights_request_answer,
     rights_request_for_staff,
     rights_request_from_link,
     running_pause,
@@ -191,6 +192,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": user_has_role(user, Role.DATA_PROTECTION_LEAD),
             "can_export": rights_request.kind == RequestKind.ACCESS
             and bool(rights_request.person.email),
+            **rights_request_answer(rights_request),
         },
     )
 
@@ -205,11 +207,20 @@ def _action(
     button: str,
     done: str,
     warning: str = "",
+    gate: Callable[[HttpRequest], User] | None = None,
+    form_kwargs: Callable[[RightsRequest], dict[str, Any]] | None = None,
+    context: Callable[[RightsRequest], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    """One staff action on a request: a form, a service call, and back to the request."""
-    actor = _data_protection_lead(request)
+    """One staff action on a request: a form, a service call, and back to the request.
+
+    ``gate`` checks the role (the data protection lead by default); ``form_kwargs`` gives the
+    form what it needs from the request (its choices, say)."""
+    actor = (gate or _data_protection_lead)(request)
     rights_request = rights_request_for_staff(pk)
-    form = form_class(request.POST if request.method == "POST" else None)
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        **(form_kwargs(rights_request) if form_kwargs else {}),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             service(request=rights_request, actor=actor, **form.cleaned_data)
@@ -227,6 +238,7 @@ def _action(
             "title": title,
             "button": button,
             "warning": warning,
+            **(context(rights_request) if context else {}),
         },
     )
 

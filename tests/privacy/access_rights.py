@@ -20,6 +20,7 @@ from safeguarding.privacy.models.rights import (
     RequestStatus,
     RightsRequest,
 )
+from safeguarding.privacy.models.rights_outcomes import Exemption, WithheldItem
 from safeguarding.privacy.rights_services import refresh_due
 from tests.access import Access, only
 
@@ -56,6 +57,26 @@ def open_request(
     return request
 
 
+def withheld_item(request: RightsRequest | None = None, **options: Any) -> WithheldItem:
+    """An item proposed for withholding from an access request, not yet signed off."""
+    from tests.factories import UserFactory
+
+    return WithheldItem.objects.create(
+        request=request or open_request(),
+        exemption=options.get("exemption", Exemption.THIRD_PARTY),
+        description=options.get("description", "A note that also names another person"),
+        justification=options.get("justification", "Their mother has not agreed"),
+        model_label=options.get("model_label", ""),
+        object_id=options.get("object_id", ""),
+        proposed_by=options.get("proposed_by") or UserFactory(),
+    )
+
+
+def _item_kwargs() -> dict[str, Any]:
+    item = withheld_item()
+    return {"pk": item.request_id, "item_pk": item.pk}
+
+
 def _request_kwargs(**options: Any) -> Callable[[], dict[str, Any]]:
     def make() -> dict[str, Any]:
         return {"pk": open_request(**options).pk}
@@ -77,4 +98,18 @@ ACCESS: dict[str, Access] = {
     "rights:refuse": Access(roles=LEAD, make_kwargs=_request_kwargs()),
     "rights:withdraw": Access(roles=LEAD, make_kwargs=_request_kwargs()),
     "rights:export": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+    "rights:withhold": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+    "rights:sign_off": Access(roles=VIEWERS, make_kwargs=_item_kwargs),
+    "rights:release": Access(roles=LEAD, make_kwargs=_item_kwargs),
+    "rights:erase": Access(roles=LEAD, make_kwargs=_request_kwargs(kind=RequestKind.ERASURE)),
+    "rights:rectify": Access(
+        roles=LEAD, make_kwargs=_request_kwargs(kind=RequestKind.RECTIFICATION)
+    ),
+    "rights:restrict": Access(
+        roles=LEAD, make_kwargs=_request_kwargs(kind=RequestKind.RESTRICTION)
+    ),
+    "rights:lift_restriction": Access(
+        roles=LEAD, make_kwargs=_request_kwargs(kind=RequestKind.RESTRICTION)
+    ),
+    "rights:objection": Access(roles=LEAD, make_kwargs=_request_kwargs(kind=RequestKind.OBJECTION)),
 }

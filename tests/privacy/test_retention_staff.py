@@ -87,7 +87,7 @@ def test_the_lead_sees_rules_forecast_and_receipts(lead_client: Client) -> None:
     assert "task_results" in page
     assert "The task finishes" in page
     assert "7 days" in page
-    assert "Not automated" in page  # accounts.User has no trigger yet
+    assert "Not automated" not in page  # every rule that disposes of records is automated
     assert "Due in the next 30 days" in page
     assert "django_tasks_database.DBTaskResult" in page  # in the forecast and the receipts
     assert "The sweep last ran on" in page

@@ -15,8 +15,9 @@ Retention, and why:
   for claims (Limitation Act 1980) and the common "6+1" council practice; a disclosure the law
   required is exactly what a later claim or ICO complaint asks about. A legal hold keeps one
   longer.
-- Security questions live as long as the person's record (rule ``person``): they are deleted
-  with it, or replaced whenever the person sets new ones.
+- Security questions live as long as the person's record (rule ``person``, see
+  ``privacy/data_inventory.py``): they are deleted with it, or replaced whenever the person
+  sets new ones.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from safeguarding.privacy.inventory import declare, not_personal, personal
+from safeguarding.privacy.person_retention import person_retention_from
 from safeguarding.privacy.retention_rules import Action, RetentionRule
 from safeguarding.privacy.retention_rules import register as register_rule
 from safeguarding.privacy.taxonomy import Subject
@@ -67,6 +69,8 @@ declare(
     subject=Subject.PRACTITIONER,
     purpose="rights_requests",
     retention="person",
+    # They go with the person: due when the person is.
+    retention_trigger=lambda: person_retention_from("person_id", "person__created_at"),
     subject_filter=_person_is,
     description="The security questions a person chose, with a hash of each answer.",
     fields={
@@ -153,6 +157,10 @@ declare(
     # access export (and an entry the law made us keep is never found for erasure either).
     subject_filter=lambda email: Q(
         person__email=email, approved_at__isnull=False, withhold_from_subject=False
+    ),
+    keep_on_erasure=(
+        "The disclosure register records what the law required us to share; it is kept for "
+        "6 years so that the disclosure can be accounted for."
     ),
     description="The disclosure register: what was shared without consent, why and with whom.",
     fields={

@@ -51,6 +51,7 @@ declare(
         "released_by",
         "release_reason",
     ),
+    keep_on_erasure="A legal hold is the evidence of why records had to be kept.",
     description="Holds that stop records being disposed of while a legal matter needs them.",
     fields={
         **not_personal("id", "content_type", "object_id", "review_date"),

@@ -41,6 +41,11 @@ RIGHTS_REQUEST_RULE = register_rule(
     )
 )
 
+KEPT_AS_THE_ANSWER = (
+    "The record of your request and of how we answered it is kept, so that we can show the "
+    "ICO what we did; it is deleted 2 years after the request is closed."
+)
+
 declare(
     "privacy.RightsRequest",
     subject=Subject.ENQUIRER,
@@ -48,6 +53,7 @@ declare(
     retention="rights_request",
     retention_trigger="completed_at",
     subject_filter=lambda email: Q(person__email=email),
+    keep_on_erasure=KEPT_AS_THE_ANSWER,
     description="Requests to see, correct, erase, restrict or object to the use of your data.",
     fields={
         **not_personal("id", "due_on", "extension_months"),
@@ -74,6 +80,7 @@ declare(
     # Deleted with its request in any case; the trigger lets the engine see it is automated.
     retention_trigger=lambda: F("request__completed_at"),
     subject_filter=lambda email: Q(request__person__email=email),
+    keep_on_erasure=KEPT_AS_THE_ANSWER,
     description="Times the clock stopped while we waited for the requester to clarify.",
     fields={
         **not_personal("id"),
@@ -81,5 +88,126 @@ declare(
         "started_at": personal("system.operations"),
         "ended_at": personal("system.operations"),
         "reason": personal("user.content.private", note="free text, may name people"),
+    },
+)
+
+# --- What staff did to answer requests (safeguarding.privacy.models.rights_outcomes) ---------
+
+RESTRICTION_RULE = register_rule(
+    RetentionRule(
+        "processing_restriction",
+        "the restriction is lifted",
+        365 * 2,
+        Action.DELETE,
+        reason=(
+            "Kept after it is lifted long enough to answer a complaint that we processed "
+            "data while it was restricted."
+        ),
+    )
+)
+
+
+def _request_subject(email: str) -> Q:
+    return Q(request__person__email=email)
+
+
+def _request_closed() -> F:
+    return F("request__completed_at")
+
+
+declare(
+    "privacy.WithheldItem",
+    subject=Subject.ENQUIRER,
+    purpose="rights_requests",
+    retention="rights_request",
+    retention_trigger=_request_closed,
+    subject_filter=_request_subject,
+    keep_on_erasure=KEPT_AS_THE_ANSWER,
+    description="What we left out of a copy of your data, under which exemption.",
+    fields={
+        **not_personal("id", "exemption", "model_label", "object_id", "field_name"),
+        "request": personal("user.unique_id"),
+        "description": personal("user.content.private", note="what was withheld, in words"),
+        "justification": personal("user.content.private", note="free text, may name people"),
+        "proposed_by": personal("user.unique_id", subject=Subject.STAFF),
+        "proposed_at": personal("system.operations"),
+        "signed_off_by": personal("user.unique_id", subject=Subject.STAFF),
+        "signed_off_at": personal("system.operations"),
+    },
+)
+declare(
+    "privacy.ErasureReport",
+    subject=Subject.ENQUIRER,
+    purpose="rights_requests",
+    retention="rights_request",
+    retention_trigger=_request_closed,
+    subject_filter=_request_subject,
+    keep_on_erasure=KEPT_AS_THE_ANSWER,
+    description="What an erasure removed and what it kept, and why: counts, not content.",
+    fields={
+        **not_personal("id", "lines"),
+        "request": personal("user.unique_id"),
+        "carried_out_by": personal("user.unique_id", subject=Subject.STAFF),
+        "carried_out_at": personal("system.operations"),
+    },
+)
+declare(
+    "privacy.Rectification",
+    subject=Subject.ENQUIRER,
+    purpose="rights_requests",
+    retention="rights_request",
+    retention_trigger=_request_closed,
+    subject_filter=_request_subject,
+    keep_on_erasure=KEPT_AS_THE_ANSWER,
+    description="Corrections we made to your data, with the value before and after.",
+    fields={
+        **not_personal("id", "model_label", "object_id", "field_name"),
+        "request": personal("user.unique_id"),
+        "before": personal("user.content.private", note="the value as it was"),
+        "after": personal("user.content.private", note="the corrected value"),
+        "recorded_by": personal("user.unique_id", subject=Subject.STAFF),
+        "recorded_at": personal("system.operations"),
+    },
+)
+declare(
+    "privacy.ProcessingRestriction",
+    subject=Subject.ENQUIRER,
+    purpose="rights_requests",
+    retention="processing_restriction",
+    retention_trigger="lifted_at",
+    subject_filter=lambda email: Q(person__email=email),
+    keep_on_erasure=(
+        "A restriction in force is kept until it is lifted, so that nothing processes your "
+        "data meanwhile."
+    ),
+    description="Restrictions on how we may use your data, while they are in force.",
+    fields={
+        **not_personal("id"),
+        "person": personal("user.unique_id"),
+        "request": personal("user.unique_id"),
+        "reason": personal("user.content.private", note="free text, may name people"),
+        "placed_by": personal("user.unique_id", subject=Subject.STAFF),
+        "placed_at": personal("system.operations"),
+        "lifted_at": personal("system.operations"),
+        "lifted_by": personal("user.unique_id", subject=Subject.STAFF),
+        "lift_reason": personal("user.content.private"),
+    },
+)
+declare(
+    "privacy.Objection",
+    subject=Subject.ENQUIRER,
+    purpose="rights_requests",
+    retention="rights_request",
+    retention_trigger=_request_closed,
+    subject_filter=_request_subject,
+    keep_on_erasure=KEPT_AS_THE_ANSWER,
+    description="Objections to how we use your data, and what we decided.",
+    fields={
+        **not_personal("id", "purpose"),
+        "request": personal("user.unique_id"),
+        "outcome": personal("user.content.private", note="upheld or not"),
+        "reasons": personal("user.content.private", note="free text, may name people"),
+        "decided_by": personal("user.unique_id", subject=Subject.STAFF),
+        "decided_at": personal("system.operations"),
     },
 )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from safeguarding.privacy import views_rights as views
+from safeguarding.privacy import views_rights_actions as actions
 
 app_name = "rights"
 
@@ -15,4 +16,12 @@ urlpatterns = [
     path("<int:pk>/refuse/", views.refuse, name="refuse"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/export.zip", views.export, name="export"),
+    path("<int:pk>/withhold/", actions.withhold, name="withhold"),
+    path("<int:pk>/withheld/<int:item_pk>/sign-off/", actions.sign_off, name="sign_off"),
+    path("<int:pk>/withheld/<int:item_pk>/release/", actions.drop, name="release"),
+    path("<int:pk>/erase/", actions.erase, name="erase"),
+    path("<int:pk>/rectify/", actions.rectify, name="rectify"),
+    path("<int:pk>/restrict/", actions.restrict, name="restrict"),
+    path("<int:pk>/lift-restriction/", actions.lift_restriction, name="lift_restriction"),
+    path("<int:pk>/objection/", actions.objection, name="objection"),
 ]

@@ -1,0 +1,239 @@
+"""Rectification, restriction and objection: what staff do to answer those requests.
+
+Each is one transaction with its own audit entry. Audit details hold ids, model and field
+names and decisions only: the values before and after a correction, and any free-text reason,
+stay in the privacy engine's own records, never in the audit trail or a log.
+
+Later features ask ``processing_restricted(email)`` before processing someone's data beyond
+storing it, and ``objection_upheld(email, purpose)`` before using it for a purpose.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from safeguarding.audit.services import audit_log
+from safeguarding.privacy import purposes
+from safeguarding.privacy.inventory import PersonalField, declaration_for
+from safeguarding.privacy.models.person import normalise_email
+from safeguarding.privacy.models.rights import RequestKind, RightsRequest
+from safeguarding.privacy.models.rights_outcomes import (
+    Objection,
+    ObjectionOutcome,
+    ProcessingRestriction,
+    Rectification,
+)
+
+if TYPE_CHECKING:
+    from safeguarding.accounts.models import User
+
+
+# --- Selectors for later features ------------------------------------------------------------
+
+
+def processing_restricted(email: str) -> bool:
+    """Whether a restriction is in force for the person with this address."""
+    return ProcessingRestriction.objects.filter(
+        person__email=normalise_email(email), lifted_at__isnull=True
+    ).exists()
+
+
+def objection_upheld(email: str, purpose: str) -> bool:
+    """Whether the person objected to processing under ``purpose`` and we agreed to stop."""
+    return Objection.objects.filter(
+        request__person__email=normalise_email(email),
+        purpose=purpose,
+        outcome=ObjectionOutcome.STOPPED,
+    ).exists()
+
+
+def restriction_in_force(request: RightsRequest) -> ProcessingRestriction | None:
+    return ProcessingRestriction.objects.filter(
+        person=request.person_id, lifted_at__isnull=True
+    ).first()
+
+
+def subject_records(request: RightsRequest) -> list[tuple[str, str]]:
+    """(``label:pk``, label for a menu) for each record found under the requester's address."""
+    from safeguarding.privacy.export import subject_declarations
+
+    email = request.person.email
+    if not email:
+        return []
+    choices = []
+    for declaration in subject_declarations():
+        model = declaration.model
+        assert declaration.subject_filter is not None  # noqa: S101  (subject_declarations())
+        name = str(model._meta.verbose_name).capitalize()
+        for pk in (
+            model._base_manager.filter(declaration.subject_filter(normalise_email(email)))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ):
+            choices.append((f"{declaration.model_label}:{pk}", f"{name} {pk}"))
+    return choices
+
+
+# --- Rectification ---------------------------------------------------------------------------
+
+
+def _requires(request: RightsRequest, kind: RequestKind) -> None:
+    if request.kind != kind or not request.is_running:
+        raise ValidationError(f"This needs an open {kind.label.split(':')[0].lower()} request.")
+
+
+def _subject_record(request: RightsRequest, record: str) -> models.Model:
+    label, _, object_id = record.partition(":")
+    if record not in {value for value, _ in subject_records(request)}:
+        raise ValidationError({"record": "Choose one of the requester's records"})
+    model = apps.get_model(label)
+    return model._base_manager.get(pk=object_id)
+
+
+def rights_request_rectify(
+    *, request: RightsRequest, actor: User, record: str, field_name: str, new_value: str
+) -> Rectification:
+    """Correct one declared personal field of one of the requester's records."""
+    _requires(request, RequestKind.RECTIFICATION)
+    obj = _subject_record(request, record)
+    declaration = declaration_for(type(obj))
+    wrong_field = ValidationError(
+        {"field_name": "Choose a field of personal data that can be corrected in this record"}
+    )
+    if declaration is None or not isinstance(declaration.fields.get(field_name), PersonalField):
+        raise wrong_field
+    try:
+        field = obj._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        raise wrong_field from None
+    if not isinstance(field, models.Field) or field.is_relation or not field.editable:
+        raise wrong_field
+    before = field.value_from_object(obj)
+    value: Any = field.clean(new_value, obj)  # raises ValidationError with the field's words
+    try:
+        with transaction.atomic():
+            setattr(obj, field.attname, value)
+            obj.save(update_fields=[field.attname])
+            rectification = Rectification(
+                request=request,
+                model_label=obj._meta.label,
+                object_id=str(obj.pk),
+                field_name=field_name,
+                before="" if before is None else str(before),
+                after="" if value is None else str(getattr(obj, field.attname)),
+                recorded_by=actor,
+            )
+            rectification.full_clean()
+            rectification.save()
+            audit_log(
+                action="privacy.rights_request.rectified",
+                actor=actor,
+                target=request,
+                details={
+                    "rectification": rectification.pk,
+                    "model": obj._meta.label,
+                    "object_id": str(obj.pk),
+                    "field": field_name,
+                },
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"new_value": "Another record already has this value: check it and try again"}
+        ) from None
+    return rectification
+
+
+# --- Restriction -----------------------------------------------------------------------------
+
+
+def restriction_place(*, request: RightsRequest, actor: User, reason: str) -> ProcessingRestriction:
+    _requires(request, RequestKind.RESTRICTION)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why processing is restricted"})
+    with transaction.atomic():
+        if restriction_in_force(request) is not None:
+            raise ValidationError("A restriction is already in force for this person.")
+        restriction = ProcessingRestriction(
+            person_id=request.person_id, request=request, reason=reason.strip(), placed_by=actor
+        )
+        restriction.full_clean()
+        try:
+            with transaction.atomic():
+                restriction.save()
+        except IntegrityError:  # placed by someone else at the same moment
+            raise ValidationError("A restriction is already in force for this person.") from None
+        audit_log(
+            action="privacy.restriction.placed",
+            actor=actor,
+            target=restriction,
+            details={"request": request.pk, "person": request.person_id},
+        )
+    return restriction
+
+
+def restriction_lift(
+    *, request: RightsRequest, actor: User, lift_reason: str
+) -> ProcessingRestriction:
+    if not lift_reason.strip():
+        raise ValidationError({"lift_reason": "Enter why the restriction is lifted"})
+    with transaction.atomic():
+        restriction = (
+            ProcessingRestriction.objects.select_for_update()
+            .filter(person=request.person_id, lifted_at__isnull=True)
+            .first()
+        )
+        if restriction is None:
+            raise ValidationError("No restriction is in force for this person.")
+        restriction.lifted_at = timezone.now()
+        restriction.lifted_by = actor
+        restriction.lift_reason = lift_reason.strip()
+        restriction.full_clean()
+        restriction.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        audit_log(
+            action="privacy.restriction.lifted",
+            actor=actor,
+            target=restriction,
+            details={"request": request.pk, "person": request.person_id},
+        )
+    return restriction
+
+
+# --- Objection -------------------------------------------------------------------------------
+
+
+def objection_decide(
+    *, request: RightsRequest, actor: User, purpose: str, outcome: str, reasons: str
+) -> Objection:
+    """Record the decision on an objection to processing under one purpose."""
+    _requires(request, RequestKind.OBJECTION)
+    errors = {}
+    if purposes.get(purpose) is None:
+        errors["purpose"] = "Choose the purpose the requester objects to"
+    if outcome not in ObjectionOutcome.values:
+        errors["outcome"] = "Choose whether we stop or continue"
+    if not reasons.strip():
+        errors["reasons"] = "Enter the reasons for the decision"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        objection = Objection(
+            request=request,
+            purpose=purpose,
+            outcome=outcome,
+            reasons=reasons.strip(),
+            decided_by=actor,
+        )
+        objection.full_clean()
+        objection.save()
+        audit_log(
+            action="privacy.objection.decided",
+            actor=actor,
+            target=request,
+            details={"objection": objection.pk, "purpose": purpose, "outcome": outcome},
+        )
+    return objection
