@@ -147,7 +147,8 @@ def assert_accessible(page: Page) -> None:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT.read_text())
     results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        "tags => axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_AA_TAGS,
     )
     violations = [
@@ -163,7 +164,7 @@ def assert_accessible(page: Page) -> None:
 
 
 def assert_page_basics(page: Page, title: str) -> None:
-    """One <h1>, and a <title> of "<title> – <short name>" (GOV.UK's page title pattern)."""
+    """One <h1>, and a <title> of "<title> (en dash) <short name>" (GOV.UK's page title pattern)."""
     from django.conf import settings
 
     assert page.locator("h1").count() == 1, f"{page.url} has {page.locator('h1').count()} h1"
