@@ -15,7 +15,7 @@ as confirmed once its confirmation has been shown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -80,8 +80,15 @@ def consent_from_request(request: HttpRequest) -> Consent:
     )
 
 
+def apply_choice(request: HttpRequest, choice: Choice, *, just_chosen: bool) -> Consent:
+    """A choice made on this request is in force for its own response already: the page shows
+    it, and the middleware widens the CSP or removes analytics cookies accordingly."""
+    decided = replace(consent_from_request(request), choice=choice, just_chosen=just_chosen)
+    request.cookie_consent = decided  # type: ignore[attr-defined]  # our own request attribute
+    return decided
+
+
 def remember_choice(response: HttpResponseBase, choice: Choice, *, just_chosen: bool) -> None:
-    """Set the consent cookie; a rejection also removes the analytics cookies at once."""
     response.set_cookie(
         cookies.CONSENT_COOKIE_NAME,
         cookie_value(choice, just_chosen=just_chosen),
@@ -113,12 +120,10 @@ class CookieConsentMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        consent = consent_from_request(request)
-        request.cookie_consent = consent  # type: ignore[attr-defined]  # our own request attribute
+        request.cookie_consent = consent_from_request(request)  # type: ignore[attr-defined]
         response = self.get_response(request)
-        # A view that records a new choice decides the cookies of its own response.
-        if getattr(response, "cookie_choice_recorded", False):
-            return response
+        # A view that records a new choice replaces request.cookie_consent with it.
+        consent: Consent = request.cookie_consent  # type: ignore[attr-defined]
         if consent.analytics_allowed:
             update: dict[str, Any] = getattr(response, "_csp_update", None) or {}
             for directive, sources in analytics_csp().items():

@@ -20,16 +20,6 @@ from safeguarding.public.services import enquiry_submit
 ENQUIRY_LIMIT = Limit("contact-form")
 
 
-def _record_choice(
-    request: HttpRequest, response: HttpResponseBase, choice: consent.Choice, *, from_banner: bool
-) -> HttpResponseBase:
-    consent.remember_choice(response, choice, just_chosen=from_banner)
-    if choice is consent.Choice.REJECTED:
-        consent.forget_analytics_cookies(request, response)
-    response.cookie_choice_recorded = True  # type: ignore[attr-defined]  # read by the middleware
-    return response
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def cookies_page(request: HttpRequest) -> HttpResponse:
     decided: consent.Consent = request.cookie_consent  # type: ignore[attr-defined]
@@ -50,10 +40,10 @@ def cookies_page(request: HttpRequest) -> HttpResponse:
             return HttpResponseNotAllowed(["GET", "HEAD"])
         if form.is_valid():
             choice = consent.Choice(form.cleaned_data["analytics"])
+            context["consent"] = consent.apply_choice(request, choice, just_chosen=False)
             context["saved"] = True
-            context["saved_choice"] = choice
             response = render(request, "public/cookies.html", context)
-            _record_choice(request, response, choice, from_banner=False)
+            consent.remember_choice(response, choice, just_chosen=False)
             return response
     return render(request, "public/cookies.html", context)
 
@@ -75,9 +65,10 @@ def cookie_banner_choice(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return bad_request(request)
     response = redirect(_back_to(request, form.cleaned_data["next"]))
-    return _record_choice(
-        request, response, consent.Choice(form.cleaned_data["analytics"]), from_banner=True
-    )
+    choice = consent.Choice(form.cleaned_data["analytics"])
+    consent.apply_choice(request, choice, just_chosen=True)
+    consent.remember_choice(response, choice, just_chosen=True)
+    return response
 
 
 @require_POST

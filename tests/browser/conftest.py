@@ -22,6 +22,8 @@ What each gives you:
   into node_modules by ``npm ci``) on the page as it is now, against the WCAG 2.0/2.1/2.2 A
   and AA rules, and fails listing every violation.
 - ``assert_page_basics(page, title)``: exactly one ``<h1>`` and the expected ``<title>``.
+- ``tab_to(page, selector)``: press Tab until that element has focus (keyboard journeys).
+- ``analytics``: Google Analytics configured with an invented measurement ID.
 
 When ``/usr/bin/chromium`` is missing, every test here is skipped and the run ends with a line
 saying so and how to install it (``apt-get install -y chromium``; CI does that in ``.ci/run``).
@@ -48,6 +50,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 HERE = Path(__file__).resolve().parent
+ANALYTICS_ID = "G-BROWSER123"
+ANALYTICS_HOSTS = ("googletagmanager.com", "google-analytics.com", "analytics.google.com")
 
 
 def missing_reason() -> str:
@@ -134,8 +138,27 @@ def no_script_page(browser: Browser, live_server: Any, network_log: list[str]) -
 
 
 @pytest.fixture
-def mailbox(smtp_server: Mailbox) -> Mailbox:
+def mailbox(smtp_server: Mailbox, settings: Any, live_server: Any) -> Mailbox:
+    """The loopback SMTP server's mailbox; links in emails point at the live server."""
+    settings.SITE_URL = live_server.url
     return smtp_server
+
+
+@pytest.fixture
+def analytics(settings: Any) -> str:
+    """Google Analytics configured (requests to its hosts are aborted and logged)."""
+    settings.GOOGLE_ANALYTICS_ID = ANALYTICS_ID
+    return ANALYTICS_ID
+
+
+def tab_to(page: Page, selector: str, *, most: int = 60) -> None:
+    """Press Tab until the element matching ``selector`` has focus, as a keyboard user would."""
+    target = page.locator(selector)
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{selector} never received focus after {most} presses of Tab")
 
 
 def assert_accessible(page: Page) -> None:

@@ -19,7 +19,7 @@ PAGES = [
     ("/contact/", "Contact us"),
     ("/your-data/", "Your data and your rights"),
     ("/your-data/request/", "Make a request about your data"),
-    ("/staff/login/", "Sign in"),
+    ("/staff/sign-in/", "Sign in"),
     ("/no-such-page/", "Page not found"),
 ]
 

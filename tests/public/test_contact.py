@@ -131,4 +131,4 @@ def test_an_foi_enquiry_cannot_be_stored() -> None:
 
 
 def test_the_inbox_setting_defaults_to_the_partnership_contact_address() -> None:
-    assert settings.BUSINESS_UNIT_INBOX == settings.PARTNERSHIP["contact_email"]
+    assert settings.PARTNERSHIP["contact_email"] == settings.BUSINESS_UNIT_INBOX
