@@ -103,7 +103,8 @@ def test_the_banner_is_the_first_thing_a_keyboard_reaches(
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Accept analytics cookies"
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
     expect(page.locator(".govuk-cookie-banner")).to_contain_text(
         "You\N{RIGHT SINGLE QUOTATION MARK}ve accepted"
