@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -11,6 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
+from safeguarding.privacy.export import build_export
+from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.retention import retention_sweep
 from safeguarding.public.models import Enquiry, EnquiryKind
 from tests.public.factories import EnquiryFactory
@@ -132,3 +137,16 @@ def test_an_foi_enquiry_cannot_be_stored() -> None:
 
 def test_the_inbox_setting_defaults_to_the_partnership_contact_address() -> None:
     assert settings.PARTNERSHIP["contact_email"] == settings.BUSINESS_UNIT_INBOX
+
+
+def test_a_subject_access_export_holds_the_persons_enquiries_and_nobody_elses() -> None:
+    mine = EnquiryFactory(email="me@example.org", message="My question")
+    EnquiryFactory(email="them@example.org", message="Their question")
+    person = Person.objects.create(email="me@example.org")
+
+    with zipfile.ZipFile(io.BytesIO(build_export(person))) as archive:
+        data = json.loads(archive.read("data.json"))
+
+    rows = data["records"]["public.Enquiry"]["rows"]
+    assert [row["id"] for row in rows] == [str(mine.pk)]
+    assert "Their question" not in json.dumps(data)
