@@ -71,3 +71,18 @@ def test_staff_sign_in_with_password_and_totp_by_keyboard(
     assert_accessible(page)
     session = next(c for c in page.context.cookies() if c["name"] == "sessionid")
     assert session["expires"] == -1, "the session cookie must end when the browser closes"
+
+
+def test_a_wrong_password_shows_an_accessible_error(
+    page: Page, live_server: Any, make_user: Callable[..., User]
+) -> None:
+    user = make_user(Role.TRAINING_COORDINATOR)
+
+    page.goto("/staff/sign-in/")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill("not the password at all")
+    page.get_by_role("button", name="Continue").click()
+
+    assert_page_basics(page, "Error: Sign in")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    assert_accessible(page)
