@@ -8,8 +8,9 @@ has rejected analytics, whatever the cookie says, and is not asked.
 
 ``CookieConsentMiddleware`` puts the decision on ``request.cookie_consent``; on the way out it
 lets the analytics hosts into this response's Content Security Policy only when analytics is
-allowed, removes analytics cookies the site can remove when it is not, and marks a fresh choice
-as confirmed once its confirmation has been shown.
+allowed on the page, removes analytics cookies the site can remove when the visitor has not
+accepted them, and marks a fresh choice as confirmed once its confirmation has been shown.
+The staff area is never measured and shows no banner.
 """
 
 from __future__ import annotations
@@ -36,18 +37,28 @@ class Consent:
     choice: Choice | None  # the answer to the current policy version, if any
     just_chosen: bool  # the confirmation of that answer has not been shown yet
     global_privacy_control: bool
+    # Analytics may measure this page. The staff area is never measured: its addresses name
+    # records, and staff did not come to be counted.
+    measured: bool = True
 
     @property
-    def analytics_allowed(self) -> bool:
+    def accepted(self) -> bool:
+        """The visitor's standing answer lets analytics cookies exist."""
         return self.offered and not self.global_privacy_control and self.choice is Choice.ACCEPTED
 
     @property
+    def analytics_allowed(self) -> bool:
+        """Analytics runs on this page."""
+        return self.accepted and self.measured
+
+    @property
     def show_banner(self) -> bool:
-        if not self.offered or self.global_privacy_control:
+        if not (self.offered and self.measured) or self.global_privacy_control:
             return False
         return self.choice is None or self.just_chosen
 
 
+UNMEASURED_PREFIX = "/staff/"
 NO_CHOICE = Consent(offered=False, choice=None, just_chosen=False, global_privacy_control=False)
 
 
@@ -77,6 +88,7 @@ def consent_from_request(request: HttpRequest) -> Consent:
         choice=choice if offered else None,
         just_chosen=just_chosen and offered,
         global_privacy_control=request.headers.get("Sec-GPC", "").strip() == "1",
+        measured=not request.path.startswith(UNMEASURED_PREFIX),
     )
 
 
@@ -129,7 +141,7 @@ class CookieConsentMiddleware:
             for directive, sources in analytics_csp().items():
                 update[directive] = [*update.get(directive, []), *sources]
             response._csp_update = update  # type: ignore[attr-defined]  # django-csp's hook
-        else:
+        elif not consent.accepted:
             forget_analytics_cookies(request, response)
         if consent.just_chosen and consent.choice and _is_page(response):
             remember_choice(response, consent.choice, just_chosen=False)

@@ -23,7 +23,7 @@ ENQUIRY_LIMIT = Limit("contact-form")
 @require_http_methods(["GET", "HEAD", "POST"])
 def cookies_page(request: HttpRequest) -> HttpResponse:
     decided: consent.Consent = request.cookie_consent  # type: ignore[attr-defined]
-    initial = decided.choice.value if decided.analytics_allowed and decided.choice else None
+    initial = consent.Choice.ACCEPTED.value if decided.accepted else None
     form = None
     if decided.offered:
         form = CookiePreferencesForm(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from safeguarding.public import consent, cookies
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,22 @@ def test_cookies_page_without_an_answer_shows_an_error_and_saves_nothing(
 
 def test_cookies_page_has_nothing_to_save_without_analytics(client: Client) -> None:
     assert client.post("/cookies/", {"analytics": "yes"}).status_code == 405
+
+
+def test_the_staff_area_is_never_measured_and_keeps_the_visitors_analytics_cookies(
+    client: Client, analytics: str, colleague
+) -> None:
+    sign_in(client, colleague)
+    client.cookies[cookies.CONSENT_COOKIE_NAME] = consent.cookie_value(
+        consent.Choice.ACCEPTED, just_chosen=False
+    )
+    client.cookies["_ga"] = "GA1.1.1"
+
+    response = client.get("/staff/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert BANNER not in content
+    assert ANALYTICS_HOST not in content
+    assert ANALYTICS_HOST not in response["Content-Security-Policy"]
+    assert "_ga" not in response.cookies
