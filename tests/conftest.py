@@ -90,3 +90,12 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly when the browser tests could not run (tests/browser/conftest.py skips them)."""
+    from tests.browser.conftest import missing_reason
+
+    reason = missing_reason()
+    if reason:
+        terminalreporter.write_line(f"Browser tests SKIPPED: {reason}", yellow=True, bold=True)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import dj_database_url
 import dj_email_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off"}
@@ -86,6 +88,25 @@ def env_url(name: str, default: str | None = None, *, schemes: set[str]) -> str 
             f"{name} must be an absolute URL starting with {' or '.join(sorted(schemes))}://"
         )
     return value.rstrip("/")
+
+
+def env_date(name: str, default: date) -> date:
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date written YYYY-MM-DD") from None
+
+
+def env_email(name: str, default: str) -> str:
+    value = env_str(name, default) or default
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ImproperlyConfigured(f"{name} must be an email address") from None
+    return value
 
 
 def database_from_url(name: str, url: str) -> dict[str, Any]:

@@ -8,7 +8,8 @@ unless every secret and address is given, and turns on the transport-security se
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
@@ -19,6 +20,8 @@ from safeguarding.config.env import (
     email_from_url,
     env_bool,
     env_choice,
+    env_date,
+    env_email,
     env_int,
     env_list,
     env_required,
@@ -110,6 +113,8 @@ MIDDLEWARE = [
     "safeguarding.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeguarding.core.middleware.RequestContextMiddleware",
+    # After CSPMiddleware: it widens the CSP for visitors who accepted analytics, and only them.
+    "safeguarding.public.consent.CookieConsentMiddleware",
     # Axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.core.context_processors.partnership",
+                "safeguarding.public.context_processors.cookie_consent",
             ],
         },
     },
@@ -282,6 +288,37 @@ PARTNERSHIP = {
         "The safeguarding partnership is not subject to Freedom of Information requests. "
         "To ask for information held by the council that hosts us, make your request to it.",
     ),
+}
+
+# --- The public site (safeguarding.public) ---------------------------------------------------
+
+# Google Analytics 4 measurement ID ("G-..."); empty means no analytics at all: no banner, no
+# analytics category. With an ID, analytics runs only for visitors who accept it (P20).
+GOOGLE_ANALYTICS_ID = env_str("GOOGLE_ANALYTICS_ID", "") or ""
+if GOOGLE_ANALYTICS_ID and not re.fullmatch(r"G-[A-Z0-9]{4,16}", GOOGLE_ANALYTICS_ID):
+    raise ImproperlyConfigured("GOOGLE_ANALYTICS_ID must look like G-XXXXXXXXXX")
+# Where the contact form's messages go.
+BUSINESS_UNIT_INBOX = env_email(
+    "BUSINESS_UNIT_INBOX", str(PARTNERSHIP["contact_email"] or "nscp@example.org")
+)
+# Where the contact form sends people who want to make a Freedom of Information request (P15).
+FOI_REQUEST_URL = env_url("FOI_REQUEST_URL", None, schemes={"https", "http"})
+# The accessibility statement (the format UK public sector bodies publish).
+ACCESSIBILITY = {
+    "compliance": env_choice("ACCESSIBILITY_COMPLIANCE", "partial", {"full", "partial", "none"}),
+    "prepared": env_date("ACCESSIBILITY_STATEMENT_PREPARED", date(2026, 11, 29)),
+    "reviewed": env_date("ACCESSIBILITY_STATEMENT_REVIEWED", date(2026, 11, 29)),
+    "last_tested": env_date("ACCESSIBILITY_LAST_TESTED", date(2026, 11, 29)),
+    "tested_by": env_str(
+        "ACCESSIBILITY_TESTED_BY",
+        "the partnership's developers, with automated axe-core checks of every page in a "
+        "browser on every change, and manual keyboard-only checks",
+    ),
+    "contact_email": env_email(
+        "ACCESSIBILITY_CONTACT_EMAIL", str(PARTNERSHIP["contact_email"] or "nscp@example.org")
+    ),
+    "contact_phone": env_str("ACCESSIBILITY_CONTACT_PHONE", ""),
+    "response_days": env_int("ACCESSIBILITY_RESPONSE_DAYS", 10, minimum=1),
 }
 
 # --- Internationalisation, static files, logging ---------------------------------------------

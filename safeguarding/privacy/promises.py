@@ -250,12 +250,14 @@ def statutory_organisations() -> tuple[Outcome, str]:
 
 @promise("P15")
 def freedom_of_information() -> tuple[Outcome, str]:
-    if not settings.PARTNERSHIP.get("foi_statement"):
-        return Outcome.FAIL, "no FOI statement is configured"
-    return (
-        Outcome.PASS,
-        "FOI statement configured and shown in the notice (contact form routing: public site work)",
-    )
+    return _public_check("freedom_of_information")
+
+
+def _public_check(name: str) -> tuple[Outcome, str]:
+    """One of the public site's checks (safeguarding/public/promise_checks.py)."""
+    check = import_module("safeguarding.public.promise_checks")
+    kept, evidence = getattr(check, name)()
+    return (Outcome.PASS if kept else Outcome.FAIL), evidence
 
 
 def _later(reason: str) -> Check:
@@ -265,31 +267,43 @@ def _later(reason: str) -> Check:
 for _key, _reason in (
     ("P16", "newsletter consent records"),
     ("P17", "one-click unsubscribe"),
-    ("P18", "the cookie registry"),
-    ("P19", "the cookie registry"),
-    ("P20", "analytics consent"),
-    ("P21", "the cookies page"),
-    ("P23", "the browser crawl of public pages"),
 ):
     promise(_key)(_later(_reason))
 
 
+@promise("P18")
+def every_cookie_declared() -> tuple[Outcome, str]:
+    return _public_check("every_cookie_declared")
+
+
+@promise("P19")
+def strictly_necessary_cookies() -> tuple[Outcome, str]:
+    return _public_check("strictly_necessary_declared_as_such")
+
+
+@promise("P20")
+def analytics_after_opt_in() -> tuple[Outcome, str]:
+    return _public_check("analytics_only_after_opt_in")
+
+
+@promise("P21")
+def analytics_cookie_lifetimes() -> tuple[Outcome, str]:
+    return _public_check("analytics_lifetimes_as_notice_says")
+
+
 @promise("P22")
 def browser_session_cookie() -> tuple[Outcome, str]:
-    if not settings.SESSION_EXPIRE_AT_BROWSER_CLOSE:
-        return Outcome.FAIL, "SESSION_EXPIRE_AT_BROWSER_CLOSE is off"
-    return Outcome.PASS, "the session cookie has no expiry: it ends when the browser closes"
+    return _public_check("session_cookie_ends_with_the_browser")
+
+
+@promise("P23")
+def refusing_cookies() -> tuple[Outcome, str]:
+    return _public_check("works_with_only_necessary_cookies")
 
 
 @promise("P24")
 def no_advertising_scripts() -> tuple[Outcome, str]:
-    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
-    script_src: list[str] = directives.get("script-src", [])  # type: ignore[assignment]  # settings are untyped
-    sources = [str(source) for source in script_src]
-    third_party = [s for s in sources if "://" in s or s.startswith("*")]
-    if third_party:
-        return Outcome.FAIL, f"CSP allows third-party scripts: {', '.join(third_party)}"
-    return Outcome.PASS, "CSP allows scripts only from this site (and nonce-tagged inline)"
+    return _public_check("no_advertising")
 
 
 def check_all() -> list[Result]:

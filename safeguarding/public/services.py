@@ -1,0 +1,41 @@
+"""Writes for the public site: a contact form enquiry."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from safeguarding.audit.services import audit_log
+from safeguarding.core.tasks import enqueue_on_commit, send_email
+from safeguarding.privacy.models.person import normalise_email
+from safeguarding.public.models import Enquiry, EnquiryKind
+
+
+def enquiry_submit(*, kind: str, name: str, email: str, message: str) -> Enquiry:
+    """Keep the enquiry and, once committed, email it to the business unit's inbox.
+
+    A Freedom of Information request is not an enquiry we keep: the form answers it (P15).
+    """
+    if kind == EnquiryKind.FREEDOM_OF_INFORMATION:
+        raise ValueError("Freedom of Information requests are answered, not stored")
+    enquiry = Enquiry(
+        kind=kind, name=name.strip(), email=normalise_email(email), message=message.strip()
+    )
+    enquiry.full_clean()
+    with transaction.atomic():
+        enquiry.save()
+        audit_log(
+            action="public.enquiry.received",
+            actor=None,
+            target=enquiry,
+            details={"kind": kind},
+        )
+        context = {"enquiry": enquiry, "kind": EnquiryKind(kind).label}
+        enqueue_on_commit(
+            send_email,
+            subject=render_to_string("public/email/enquiry_subject.txt", context).strip(),
+            body=render_to_string("public/email/enquiry.txt", context),
+            to=[settings.BUSINESS_UNIT_INBOX],
+        )
+    return enquiry
