@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -20,7 +21,13 @@ from safeguarding.training.services import (
     offer_accept,
 )
 
-BOOKING_LIMIT = Limit("training-booking", per_address="5/h", per_client="30/h")
+
+def booking_limit() -> Limit:
+    return Limit(
+        "training-booking",
+        per_address="5/h",
+        per_client=f"{settings.TRAINING_BOOKINGS_PER_CLIENT_HOUR}/h",
+    )
 
 
 def bad_link(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
@@ -68,7 +75,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     if not session.accepts_bookings():
         return render(request, "training/book_closed.html", context, status=410)
     if request.method == "POST" and form.is_valid():
-        if over_limit(request, BOOKING_LIMIT, address=form.cleaned_data["email"]):
+        if over_limit(request, booking_limit(), address=form.cleaned_data["email"]):
             return too_many_response(request, form, "training/book.html", context)
         try:
             record = booking_request(session_id=session.pk, applicant=form.applicant())

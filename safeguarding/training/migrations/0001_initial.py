@@ -10,7 +10,6 @@ import safeguarding.training.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,167 +18,495 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=200)),
-                ('email', models.EmailField(max_length=254)),
-                ('organisation', models.CharField(max_length=200)),
-                ('organisation_type', models.CharField(choices=[('school', 'School or education'), ('health', 'Health'), ('police', 'Police'), ('social_care', 'Social care'), ('voluntary', 'Voluntary or community'), ('other', 'Other')], max_length=20)),
-                ('role', models.CharField(max_length=200)),
-                ('manager_email', models.EmailField(blank=True, max_length=254)),
-                ('status', models.CharField(choices=[('awaiting_approval', "Waiting for manager's approval"), ('confirmed', 'Confirmed'), ('declined', 'Declined by manager'), ('cancelled', 'Cancelled')], max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('attendance', models.CharField(blank=True, choices=[('present', 'Present'), ('late', 'Late'), ('left_early', 'Left early'), ('absent', 'Absent')], max_length=20)),
-                ('first_reminder_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_reminder_sent_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=200)),
+                ("email", models.EmailField(max_length=254)),
+                ("organisation", models.CharField(max_length=200)),
+                (
+                    "organisation_type",
+                    models.CharField(
+                        choices=[
+                            ("school", "School or education"),
+                            ("health", "Health"),
+                            ("police", "Police"),
+                            ("social_care", "Social care"),
+                            ("voluntary", "Voluntary or community"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("role", models.CharField(max_length=200)),
+                ("manager_email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_approval", "Waiting for manager's approval"),
+                            ("confirmed", "Confirmed"),
+                            ("declined", "Declined by manager"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "attendance",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("present", "Present"),
+                            ("late", "Late"),
+                            ("left_early", "Left early"),
+                            ("absent", "Absent"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("first_reminder_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_reminder_sent_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=safeguarding.training.models.new_verification_code, max_length=12, unique=True)),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('booking', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='certificate', to='training.booking')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=safeguarding.training.models.new_verification_code,
+                        max_length=12,
+                        unique=True,
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                (
+                    "booking",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certificate",
+                        to="training.booking",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField()),
-                ('outcomes', models.TextField(help_text='What people will be able to do; one per line.')),
-                ('audience', models.CharField(choices=[('all', 'All practitioners working with children and families'), ('designated_leads', 'Designated safeguarding leads'), ('managers', 'Managers and supervisors'), ('volunteers', 'Volunteers and community groups')], max_length=30)),
-                ('level', models.CharField(choices=[('level_1', 'Level 1 (introductory)'), ('level_2', 'Level 2 (core)'), ('level_3', 'Level 3 (advanced)'), ('specialist', 'Specialist')], max_length=20)),
-                ('format', models.CharField(choices=[('in_person', 'In person'), ('online_live', 'Online, live'), ('elearning', 'E-learning')], max_length=20)),
-                ('topic', models.CharField(choices=[('core', 'Core safeguarding'), ('neglect', 'Neglect'), ('exploitation', 'Exploitation'), ('domestic_abuse', 'Domestic abuse'), ('online_safety', 'Online safety'), ('information_sharing', 'Information sharing')], max_length=30)),
-                ('eligible_organisation_types', models.JSONField(blank=True, default=list)),
-                ('needs_manager_approval', models.BooleanField(default=False)),
-                ('late_cancellation_charge', models.DecimalField(decimal_places=2, default=0, max_digits=7)),
-                ('no_show_charge', models.DecimalField(decimal_places=2, default=0, max_digits=7)),
-                ('refresher_valid_months', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('evaluation_required', models.BooleanField(default=False)),
-                ('is_published', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('prerequisites', models.ManyToManyField(blank=True, related_name='required_for', to='training.course')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField()),
+                (
+                    "outcomes",
+                    models.TextField(help_text="What people will be able to do; one per line."),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("all", "All practitioners working with children and families"),
+                            ("designated_leads", "Designated safeguarding leads"),
+                            ("managers", "Managers and supervisors"),
+                            ("volunteers", "Volunteers and community groups"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("level_1", "Level 1 (introductory)"),
+                            ("level_2", "Level 2 (core)"),
+                            ("level_3", "Level 3 (advanced)"),
+                            ("specialist", "Specialist"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("online_live", "Online, live"),
+                            ("elearning", "E-learning"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("core", "Core safeguarding"),
+                            ("neglect", "Neglect"),
+                            ("exploitation", "Exploitation"),
+                            ("domestic_abuse", "Domestic abuse"),
+                            ("online_safety", "Online safety"),
+                            ("information_sharing", "Information sharing"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("eligible_organisation_types", models.JSONField(blank=True, default=list)),
+                ("needs_manager_approval", models.BooleanField(default=False)),
+                (
+                    "late_cancellation_charge",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=7),
+                ),
+                ("no_show_charge", models.DecimalField(decimal_places=2, default=0, max_digits=7)),
+                ("refresher_valid_months", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("evaluation_required", models.BooleanField(default=False)),
+                ("is_published", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "prerequisites",
+                    models.ManyToManyField(
+                        blank=True, related_name="required_for", to="training.course"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('venue', models.CharField(blank=True, help_text='Empty for online sessions.', max_length=300)),
-                ('online', models.BooleanField(default=False)),
-                ('joining_instructions', models.TextField(blank=True)),
-                ('capacity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('bookings_close_at', models.DateTimeField(help_text='No bookings or offers after this.')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], default='scheduled', max_length=20)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='training.course')),
-                ('trainer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='training_sessions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                (
+                    "venue",
+                    models.CharField(
+                        blank=True, help_text="Empty for online sessions.", max_length=300
+                    ),
+                ),
+                ("online", models.BooleanField(default=False)),
+                ("joining_instructions", models.TextField(blank=True)),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)]
+                    ),
+                ),
+                (
+                    "bookings_close_at",
+                    models.DateTimeField(help_text="No bookings or offers after this."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("closed", "Closed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="training.course",
+                    ),
+                ),
+                (
+                    "trainer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="training_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='booking',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='training.session'),
+            model_name="booking",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="bookings",
+                to="training.session",
+            ),
         ),
         migrations.CreateModel(
-            name='WaitingListEntry',
+            name="WaitingListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=200)),
-                ('email', models.EmailField(max_length=254)),
-                ('organisation', models.CharField(max_length=200)),
-                ('organisation_type', models.CharField(choices=[('school', 'School or education'), ('health', 'Health'), ('police', 'Police'), ('social_care', 'Social care'), ('voluntary', 'Voluntary or community'), ('other', 'Other')], max_length=20)),
-                ('role', models.CharField(max_length=200)),
-                ('manager_email', models.EmailField(blank=True, max_length=254)),
-                ('status', models.CharField(choices=[('waiting', 'Waiting'), ('offered', 'Offered a place'), ('accepted', 'Took the place'), ('expired', 'Offer expired'), ('left', 'Left the waiting list'), ('closed', 'No place became free')], default='waiting', max_length=20)),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('offered_at', models.DateTimeField(blank=True, null=True)),
-                ('offer_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('booking', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='from_waiting', to='training.booking')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waiting_list', to='training.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=200)),
+                ("email", models.EmailField(max_length=254)),
+                ("organisation", models.CharField(max_length=200)),
+                (
+                    "organisation_type",
+                    models.CharField(
+                        choices=[
+                            ("school", "School or education"),
+                            ("health", "Health"),
+                            ("police", "Police"),
+                            ("social_care", "Social care"),
+                            ("voluntary", "Voluntary or community"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("role", models.CharField(max_length=200)),
+                ("manager_email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting"),
+                            ("offered", "Offered a place"),
+                            ("accepted", "Took the place"),
+                            ("expired", "Offer expired"),
+                            ("left", "Left the waiting list"),
+                            ("closed", "No place became free"),
+                        ],
+                        default="waiting",
+                        max_length=20,
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("offered_at", models.DateTimeField(blank=True, null=True)),
+                ("offer_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "booking",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="from_waiting",
+                        to="training.booking",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waiting_list",
+                        to="training.session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'waiting list entries',
-                'ordering': ['joined_at', 'pk'],
+                "verbose_name_plural": "waiting list entries",
+                "ordering": ["joined_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AccessNeeds',
+            name="AccessNeeds",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('details', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('booking', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='access_needs', to='training.booking')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_needs', to='training.session')),
-                ('waiting_entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='access_needs', to='training.waitinglistentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("details", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "booking",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_needs",
+                        to="training.booking",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_needs",
+                        to="training.session",
+                    ),
+                ),
+                (
+                    "waiting_entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_needs",
+                        to="training.waitinglistentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'access needs',
+                "verbose_name_plural": "access needs",
             },
         ),
         migrations.CreateModel(
-            name='Charge',
+            name="Charge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation', models.CharField(max_length=200)),
-                ('reason', models.CharField(choices=[('late_cancellation', 'Cancelled after the cut-off'), ('no_show', 'Did not attend')], max_length=20)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=7)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='charges', to='training.booking')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("organisation", models.CharField(max_length=200)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("late_cancellation", "Cancelled after the cut-off"),
+                            ("no_show", "Did not attend"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=7)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="charges",
+                        to="training.booking",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('booking', 'reason'), name='one_charge_per_reason')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("booking", "reason"), name="one_charge_per_reason"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('post_course', 'After the course'), ('follow_up', 'Impact, some weeks later')], max_length=20)),
-                ('rating', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('confidence', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('comments', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='training.booking')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("post_course", "After the course"),
+                            ("follow_up", "Impact, some weeks later"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                ("comments", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="training.booking",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('booking', 'kind'), name='one_evaluation_per_kind')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("booking", "kind"), name="one_evaluation_per_kind"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='session_ends_after_start'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="session_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('bookings_close_at__lte', models.F('starts_at'))), name='session_bookings_close_by_start'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("bookings_close_at__lte", models.F("starts_at"))),
+                name="session_bookings_close_by_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['awaiting_approval', 'confirmed'])), fields=('session', 'email'), name='one_place_per_email_per_session'),
+            model_name="booking",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["awaiting_approval", "confirmed"])),
+                fields=("session", "email"),
+                name="one_place_per_email_per_session",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='waitinglistentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['waiting', 'offered'])), fields=('session', 'email'), name='one_waiting_place_per_email_per_session'),
+            model_name="waitinglistentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["waiting", "offered"])),
+                fields=("session", "email"),
+                name="one_waiting_place_per_email_per_session",
+            ),
         ),
     ]
