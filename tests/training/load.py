@@ -86,4 +86,4 @@ def post_all_at_once(base: str, path: str, forms: list[dict[str, str]]) -> list[
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
