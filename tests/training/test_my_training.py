@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from safeguarding.training import links as training_links
 from safeguarding.training.models import (
@@ -31,6 +31,7 @@ from tests.training.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
 
 
 def path_of(link: str) -> str:
@@ -113,9 +114,9 @@ def test_the_cut_off_skips_weekends_and_england_bank_holidays() -> None:
     # Monday 28 December 2026 is the Boxing Day substitute; Friday 25th is Christmas Day.
     assert working_days_before(date(2026, 12, 30), 3) == date(2026, 12, 23)
     session = SessionFactory.build(
-        starts_at=timezone.make_aware(datetime(2026, 12, 30, 9, 30)),
+        starts_at=datetime(2026, 12, 30, 9, 30, tzinfo=LONDON),
     )
-    assert cancellation_cutoff(session) == timezone.make_aware(datetime(2026, 12, 24))
+    assert cancellation_cutoff(session) == datetime(2026, 12, 24, tzinfo=LONDON)
 
 
 def test_transferring_a_place_gives_it_to_the_colleague_and_the_old_link_stops_working(

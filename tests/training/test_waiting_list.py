@@ -15,6 +15,7 @@ from safeguarding.audit.models import AuditEntry
 from safeguarding.training.models import (
     Booking,
     BookingStatus,
+    Session,
     WaitingListEntry,
     WaitingStatus,
 )
@@ -32,7 +33,9 @@ from tests.training.factories import BookingFactory, SessionFactory, WaitingList
 pytestmark = pytest.mark.django_db
 
 
-def full_session_with_queue(*, waiting: int = 2, **session: object) -> tuple:
+def full_session_with_queue(
+    *, waiting: int = 2, **session: object
+) -> tuple[Session, Booking, list[WaitingListEntry]]:
     session_row = SessionFactory(capacity=1, **session)
     booking = BookingFactory(session=session_row)
     entries = [
@@ -76,7 +79,7 @@ def test_a_freed_place_is_offered_by_email_and_taken_with_a_button(
 
 
 def test_the_first_person_waiting_gets_the_offer() -> None:
-    session, booking, (first, second) = full_session_with_queue()
+    _session, booking, (first, second) = full_session_with_queue()
 
     booking_cancel(booking_id=booking.pk)
 
@@ -85,7 +88,7 @@ def test_the_first_person_waiting_gets_the_offer() -> None:
 
 
 def test_an_offer_lasts_48_hours_by_default(settings: object) -> None:
-    session, booking, (first, _second) = full_session_with_queue()
+    _session, booking, (first, _second) = full_session_with_queue()
 
     before = timezone.now()
     booking_cancel(booking_id=booking.pk)
@@ -97,7 +100,7 @@ def test_an_offer_lasts_48_hours_by_default(settings: object) -> None:
 
 def test_an_offer_never_runs_past_the_booking_cut_off() -> None:
     closes = timezone.now() + timedelta(hours=5)
-    session, booking, (first, _second) = full_session_with_queue(
+    _session, booking, (first, _second) = full_session_with_queue(
         starts_at=closes + timedelta(hours=1), bookings_close_at=closes
     )
 
@@ -108,7 +111,7 @@ def test_an_offer_never_runs_past_the_booking_cut_off() -> None:
 
 
 def test_an_unanswered_offer_passes_to_the_next_person() -> None:
-    session, booking, (first, second) = full_session_with_queue()
+    _session, booking, (first, second) = full_session_with_queue()
     booking_cancel(booking_id=booking.pk)
 
     expire_offers(now=timezone.now() + timedelta(hours=49))
@@ -121,7 +124,7 @@ def test_an_unanswered_offer_passes_to_the_next_person() -> None:
 
 
 def test_an_expired_offer_cannot_be_accepted() -> None:
-    session, booking, (first, _second) = full_session_with_queue()
+    _session, booking, (first, _second) = full_session_with_queue()
     booking_cancel(booking_id=booking.pk)
 
     with pytest.raises(BookingRefused, match="expired"):
@@ -131,7 +134,7 @@ def test_an_expired_offer_cannot_be_accepted() -> None:
 
 def test_offers_stop_at_the_cut_off_and_the_list_closes() -> None:
     closes = timezone.now() + timedelta(hours=1)
-    session, booking, (first, second) = full_session_with_queue(
+    session, _booking, (first, second) = full_session_with_queue(
         starts_at=closes + timedelta(days=1), bookings_close_at=closes
     )
 
@@ -145,7 +148,7 @@ def test_offers_stop_at_the_cut_off_and_the_list_closes() -> None:
 
 
 def test_leaving_with_an_offer_passes_it_on() -> None:
-    session, booking, (first, second) = full_session_with_queue()
+    _session, booking, (first, second) = full_session_with_queue()
     booking_cancel(booking_id=booking.pk)
 
     waiting_leave(entry_id=first.pk)
