@@ -114,6 +114,7 @@ declare(
 declare(
     "training.Session",
     subject=Subject.STAFF,
+    subject_filter=lambda email: Q(trainer__email=email),
     purpose="training_delivery",
     retention="training_programme",
     fields={

@@ -406,16 +406,7 @@ def waiting_leave(*, entry_id: int) -> WaitingListEntry:
         if entry.status not in ACTIVE_WAITING:
             raise BookingRefused("You are no longer on this waiting list.")
         had_offer = entry.status == WaitingStatus.OFFERED
-        entry.status = WaitingStatus.LEFT
-        entry.resolved_at = timezone.now()
-        entry.save(update_fields=["status", "resolved_at"])
-        AccessNeeds.objects.filter(waiting_entry=entry).delete()
-        audit_log(
-            action="training.waiting_list.left",
-            actor=None,
-            target=entry,
-            details={"session": session_id, "had_offer": had_offer},
-        )
+        _end_waiting(entry, WaitingStatus.LEFT, now=timezone.now(), email=None)
         if had_offer:
             offer_free_places(session_id=session_id)
     return entry
@@ -441,17 +432,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
             for entry in WaitingListEntry.objects.select_for_update().filter(
                 session=session, status=WaitingStatus.OFFERED, offer_expires_at__lte=now
             ):
-                entry.status = WaitingStatus.EXPIRED
-                entry.resolved_at = now
-                entry.save(update_fields=["status", "resolved_at"])
-                AccessNeeds.objects.filter(waiting_entry=entry).delete()
-                audit_log(
-                    action="training.waiting_list.offer_expired",
-                    actor=None,
-                    target=entry,
-                    details={"session": session.pk},
-                )
-                emails.queue("offer_expired", entry=entry)
+                _end_waiting(entry, WaitingStatus.EXPIRED, now=now, email="offer_expired")
                 expired += 1
             if session.accepts_bookings(now):
                 offer_free_places(session_id=session.pk, now=now)
@@ -464,14 +445,30 @@ def _close_waiting_list(session: Session, now: datetime) -> None:
     for entry in WaitingListEntry.objects.select_for_update().filter(
         session=session, status=WaitingStatus.WAITING
     ):
-        entry.status = WaitingStatus.CLOSED
-        entry.resolved_at = now
-        entry.save(update_fields=["status", "resolved_at"])
-        AccessNeeds.objects.filter(waiting_entry=entry).delete()
-        audit_log(
-            action="training.waiting_list.closed",
-            actor=None,
-            target=entry,
-            details={"session": session.pk},
-        )
-        emails.queue("waiting_list_closed", entry=entry)
+        _end_waiting(entry, WaitingStatus.CLOSED, now=now, email="waiting_list_closed")
+
+
+def _end_waiting(
+    entry: WaitingListEntry, status: WaitingStatus, *, now: datetime, email: str | None
+) -> None:
+    """Take someone off the waiting list (the session is locked): their access needs go."""
+    had_offer = entry.status == WaitingStatus.OFFERED
+    entry.status = status
+    entry.resolved_at = now
+    entry.save(update_fields=["status", "resolved_at"])
+    AccessNeeds.objects.filter(waiting_entry=entry).delete()
+    audit_log(
+        action=f"training.waiting_list.{_ENDED_ACTION[status]}",
+        actor=None,
+        target=entry,
+        details={"session": entry.session_id, "had_offer": had_offer},
+    )
+    if email:
+        emails.queue(email, entry=entry)
+
+
+_ENDED_ACTION = {
+    WaitingStatus.EXPIRED: "offer_expired",
+    WaitingStatus.CLOSED: "closed",
+    WaitingStatus.LEFT: "left",
+}
