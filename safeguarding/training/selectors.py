@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -59,6 +60,33 @@ def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
     )
 
 
+def attach_places(sessions: Iterable[Session]) -> None:
+    """Set ``booked``, ``offered`` and ``waiting`` on already-loaded sessions with two grouped
+    queries (cheaper to build than ``with_places``' subqueries for a page of sessions)."""
+    by_id = {session.pk: session for session in sessions}
+    for session in by_id.values():
+        session.booked = session.offered = session.waiting = 0  # type: ignore[attr-defined]
+    booked = (
+        Booking.objects.filter(session__in=list(by_id), status__in=HOLDING)
+        .values_list("session")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for session_id, count in booked:
+        by_id[session_id].booked = count  # type: ignore[attr-defined]
+    waiting = (
+        WaitingListEntry.objects.filter(session__in=list(by_id), status__in=ACTIVE_WAITING)
+        .values_list("session", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for session_id, status, count in waiting:
+        session = by_id[session_id]
+        session.waiting += count  # type: ignore[attr-defined]
+        if status == WaitingStatus.OFFERED:
+            session.offered = count  # type: ignore[attr-defined]
+
+
 def places_left(session: Session) -> int:
     booked = Booking.objects.filter(session=session, status__in=HOLDING).count()
     offered = WaitingListEntry.objects.filter(session=session, status=WaitingStatus.OFFERED).count()
@@ -76,15 +104,17 @@ class CatalogueFilters:
 
 
 def upcoming_sessions(now: datetime | None = None) -> QuerySet[Session]:
+    """Scheduled sessions yet to start; give them places with ``attach_places``."""
     now = now or timezone.now()
-    return with_places(
-        Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
-    ).order_by("starts_at", "pk")
+    return Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gt=now).order_by(
+        "starts_at", "pk"
+    )
 
 
 def catalogue(filters: CatalogueFilters) -> QuerySet[Course]:
     """Published courses matching the filters, each with its upcoming sessions prefetched
-    (with places annotated): two queries, whatever the number of courses."""
+    (``attach_places`` then adds places): a fixed number of queries per page, whatever the
+    number of courses."""
     courses = Course.objects.filter(is_published=True)
     if filters.search:
         courses = courses.filter(
@@ -101,11 +131,13 @@ def catalogue(filters: CatalogueFilters) -> QuerySet[Course]:
         courses = courses.filter(
             sessions__status=SessionStatus.SCHEDULED, sessions__starts_at__gte=start
         ).distinct()
-    return courses.prefetch_related(Prefetch("sessions", queryset=sessions, to_attr="upcoming"))
+    return courses.order_by("title", "pk").prefetch_related(
+        Prefetch("sessions", queryset=sessions, to_attr="upcoming")
+    )
 
 
 def published_course(pk: int) -> Course | None:
-    return (
+    course = (
         Course.objects.filter(is_published=True, pk=pk)
         .prefetch_related(
             "prerequisites",
@@ -113,6 +145,9 @@ def published_course(pk: int) -> Course | None:
         )
         .first()
     )
+    if course is not None:
+        attach_places(getattr(course, "upcoming", []))
+    return course
 
 
 def bookable_session(pk: int) -> Session | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -13,6 +14,7 @@ from safeguarding.privacy.links import BadLink
 from safeguarding.training import links, selectors
 from safeguarding.training.forms import BookingForm, CatalogueForm
 from safeguarding.training.models import Booking, BookingStatus, WaitingListEntry, WaitingStatus
+from safeguarding.training.selectors import attach_places
 from safeguarding.training.services import (
     AlreadyDecided,
     BookingRefused,
@@ -20,6 +22,8 @@ from safeguarding.training.services import (
     booking_request,
     offer_accept,
 )
+
+CATALOGUE_PAGE_SIZE = 20
 
 
 def booking_limit() -> Limit:
@@ -53,8 +57,24 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             topic=data["topic"],
             from_date=data["from_date"],
         )
-    courses = list(selectors.catalogue(filters))
-    return render(request, "training/catalogue.html", {"form": form, "courses": courses})
+    page = Paginator(selectors.catalogue(filters), CATALOGUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    attach_places(
+        session for course in page.object_list for session in getattr(course, "upcoming", [])
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "training/catalogue.html",
+        {
+            "form": form,
+            "page": page,
+            "courses": page.object_list,
+            "page_query": query.urlencode() + "&" if query else "",
+        },
+    )
 
 
 @require_safe
