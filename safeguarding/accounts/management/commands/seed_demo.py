@@ -52,7 +52,11 @@ class Command(BaseCommand):
                     is_demo=True,
                 )
                 created += 1
+        from safeguarding.training.demo import seed_training_demo
+
+        courses = seed_training_demo()
         self.stdout.write(f"Demo data: {created} account(s) created; all data shown is invented.")
+        self.stdout.write(f"Training demo: {courses} invented course(s) created.")
         self.stdout.write("")
         self.stdout.write("Sign in to the staff area at " + f"{settings.SITE_URL}/staff/")
         self.stdout.write(
