@@ -270,6 +270,8 @@ TRAINING_CANCELLATION_WORKING_DAYS = env_int("TRAINING_CANCELLATION_WORKING_DAYS
 # Reminders: calendar days before, then working days before (England bank holidays excluded).
 TRAINING_FIRST_REMINDER_DAYS = env_int("TRAINING_FIRST_REMINDER_DAYS", 14, minimum=1)
 TRAINING_LAST_REMINDER_WORKING_DAYS = env_int("TRAINING_LAST_REMINDER_WORKING_DAYS", 2, minimum=1)
+# The impact evaluation is offered this many weeks after a session.
+TRAINING_FOLLOW_UP_WEEKS = env_int("TRAINING_FOLLOW_UP_WEEKS", 6, minimum=1)
 # Booking form submissions allowed per client network address per hour (a school or trust
 # books many staff from one address, so this is higher than other public forms).
 TRAINING_BOOKINGS_PER_CLIENT_HOUR = env_int("TRAINING_BOOKINGS_PER_CLIENT_HOUR", 60, minimum=1)

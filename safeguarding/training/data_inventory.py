@@ -151,6 +151,7 @@ declare(
         "attendance": personal("user.behavior"),
         "first_reminder_sent_at": personal("system.operations"),
         "last_reminder_sent_at": personal("system.operations"),
+        "follow_up_invited_at": personal("system.operations"),
     },
 )
 declare(

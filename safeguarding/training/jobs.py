@@ -18,7 +18,7 @@ from safeguarding.audit.services import audit_log
 from safeguarding.core.scheduler import PeriodicJob, daily, register
 from safeguarding.privacy.clock import is_working_day
 from safeguarding.training import emails, services
-from safeguarding.training.models import Booking, BookingStatus, SessionStatus
+from safeguarding.training.models import ATTENDED, Booking, BookingStatus, SessionStatus
 
 UNCONFIRMED_KEPT_FOR = timedelta(days=30)
 
@@ -74,7 +74,33 @@ def send_reminders(*, now: datetime | None = None) -> int:
     return sent
 
 
-def _claim_and_send(booking_id: int, column: str, now: datetime) -> int:
+def send_follow_up_invitations(*, now: datetime | None = None) -> int:
+    """Invite each attendee to the impact evaluation TRAINING_FOLLOW_UP_WEEKS weeks after
+    their session, once (sessions more than 30 days past that point are left alone)."""
+    now = now or timezone.now()
+    due_by = now - timedelta(weeks=settings.TRAINING_FOLLOW_UP_WEEKS)
+    due = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED,
+        attendance__in=ATTENDED,
+        session__status=SessionStatus.CLOSED,
+        session__ends_at__lte=due_by,
+        session__ends_at__gt=due_by - timedelta(days=30),
+        follow_up_invited_at__isnull=True,
+    )
+    return sum(
+        _claim_and_send(booking_id, "follow_up_invited_at", now, email="evaluation_follow_up")
+        for booking_id in due.values_list("pk", flat=True)
+    )
+
+
+@daily("training.follow_up_evaluations")
+@task()
+def follow_up_evaluations() -> int:
+    return send_follow_up_invitations()
+
+
+def _claim_and_send(booking_id: int, column: str, now: datetime, *, email: str = "reminder") -> int:
+    """Set ``column`` if it is still empty and, only if this call set it, send ``email``."""
     with transaction.atomic():
         claimed = Booking.objects.filter(pk=booking_id, **{f"{column}__isnull": True}).update(
             **{column: now}
@@ -83,16 +109,16 @@ def _claim_and_send(booking_id: int, column: str, now: datetime) -> int:
             return 0
         booking = Booking.objects.get(pk=booking_id)
         audit_log(
-            action="training.booking.reminded",
+            action=f"training.booking.{email}_sent",
             actor=None,
             target=booking,
-            details={"reminder": column.removesuffix("_reminder_sent_at")},
+            details={"column": column},
         )
-        emails.queue("reminder", booking=booking)
+        emails.queue(email, booking=booking)
     return 1
 
 
-@daily("training.reminders", not_before_hour=7)
+@daily("training.reminders")
 @task()
 def reminders() -> int:
     return send_reminders()

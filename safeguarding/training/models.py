@@ -187,6 +187,7 @@ class Booking(models.Model):
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     first_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     last_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    follow_up_invited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

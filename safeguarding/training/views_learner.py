@@ -95,9 +95,9 @@ def my_training(request: HttpRequest, token: str) -> HttpResponse:
             booking=booking,
             can_change=booking.status in HOLDING and booking.session.starts_at > timezone.now(),
             cancel_free_until=cancellation_cutoff(booking.session),
-            can_evaluate=booking.session.status == SessionStatus.CLOSED
-            and booking.attended
-            and not any(e.kind == EvaluationKind.POST_COURSE for e in booking.evaluations.all()),
+            can_evaluate=_may_evaluate(booking, EvaluationKind.POST_COURSE),
+            can_follow_up=booking.follow_up_invited_at is not None
+            and _may_evaluate(booking, EvaluationKind.FOLLOW_UP),
         )
         for booking in records.bookings
     ]
@@ -108,12 +108,21 @@ def my_training(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _may_evaluate(booking: Booking, kind: EvaluationKind) -> bool:
+    return (
+        booking.session.status == SessionStatus.CLOSED
+        and booking.attended
+        and not any(e.kind == kind for e in booking.evaluations.all())
+    )
+
+
 @dataclass(frozen=True)
 class BookingRow:
     booking: Booking
     can_change: bool
     cancel_free_until: datetime
     can_evaluate: bool
+    can_follow_up: bool
 
 
 def _booking_action(request: HttpRequest, token: str, pk: int, template: str) -> HttpResponse:

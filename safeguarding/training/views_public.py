@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.core.forms import posted
@@ -164,4 +165,6 @@ def offer(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "training/offer_taken.html", {"booking": booking})
     if entry.status != WaitingStatus.OFFERED:
         return bad_link(request, "This offer is no longer open.", status=409)
+    if entry.offer_expires_at and entry.offer_expires_at <= timezone.now():
+        return bad_link(request, "This offer has expired.", status=409)
     return render(request, "training/offer.html", {"entry": entry})

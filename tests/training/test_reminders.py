@@ -7,11 +7,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.core.scheduler import registered_jobs
-from safeguarding.training.jobs import prune_unconfirmed, send_reminders
-from safeguarding.training.models import Booking, BookingStatus
+from safeguarding.training import links as training_links
+from safeguarding.training.jobs import (
+    prune_unconfirmed,
+    send_follow_up_invitations,
+    send_reminders,
+)
+from safeguarding.training.models import Attendance, Booking, BookingStatus, SessionStatus
 from tests.smtp import Mailbox
 from tests.training.factories import BookingFactory, SessionFactory
 
@@ -33,7 +40,12 @@ def booked_long_ago() -> Booking:
 def test_the_jobs_are_registered_with_the_scheduler() -> None:
     names = {job.name for job in registered_jobs()}
 
-    assert {"training.reminders", "training.expire_offers", "training.prune_unconfirmed"} <= names
+    assert {
+        "training.reminders",
+        "training.expire_offers",
+        "training.prune_unconfirmed",
+        "training.follow_up_evaluations",
+    } <= names
 
 
 def test_the_first_reminder_goes_14_days_before_and_only_once() -> None:
@@ -59,7 +71,7 @@ def test_the_last_reminder_counts_working_days_around_bank_holidays() -> None:
     later = send_reminders(now=datetime(2026, 12, 29, 8, 0, tzinfo=LONDON))
 
     assert (on_the_23rd, on_the_24th, later) == (0, 1, 0)
-    assert AuditEntry.objects.filter(action="training.booking.reminded").count() == 2
+    assert AuditEntry.objects.filter(action="training.booking.reminder_sent").count() == 2
 
 
 def test_cancelled_bookings_get_no_reminder() -> None:
@@ -95,3 +107,22 @@ def test_declined_bookings_are_pruned_after_30_days() -> None:
     assert prune_unconfirmed(now=datetime(2026, 2, 5, tzinfo=LONDON)) == 1
     assert not Booking.objects.filter(pk=declined.pk).exists()
     assert Booking.objects.filter(pk=recent.pk).exists()
+
+
+def test_attendees_are_invited_once_to_the_impact_evaluation_six_weeks_on(client: Client) -> None:
+    ended = timezone.now() - timedelta(weeks=6, days=1)
+    session = SessionFactory(
+        starts_at=ended - timedelta(hours=2),
+        ends_at=ended,
+        bookings_close_at=ended - timedelta(hours=2),
+        status=SessionStatus.CLOSED,
+    )
+    attended = BookingFactory(session=session, attendance=Attendance.PRESENT)
+    BookingFactory(session=session, attendance=Attendance.ABSENT)
+
+    first, again = send_follow_up_invitations(), send_follow_up_invitations()
+    link = training_links.my_training_url(attended.email, booking_id=attended.pk)
+    page = client.get("/" + link.split("://", 1)[1].split("/", 1)[1]).content.decode()
+
+    assert (first, again) == (1, 0)
+    assert "Tell us about the impact" in page
