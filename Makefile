@@ -75,6 +75,7 @@ bench: venv assets ## Benchmarks, printed as ratios to a baseline measured in th
 	$(BIN)/python bench/retention.py --rows 100000
 	$(BIN)/python bench/export.py --others 1000 100000
 	$(BIN)/python bench/public.py
+	$(BIN)/python bench/training.py
 
 .PHONY: lock
 lock: venv ## Re-pin every Python dependency from pyproject.toml into requirements.lock

@@ -52,11 +52,13 @@ def fetch(url: str) -> tuple[int, bytes]:
 
 
 @contextmanager
-def running_server(env: dict[str, str], *, production: bool = False) -> Iterator[str]:
+def running_server(
+    env: dict[str, str], *, production: bool = False, workers: int = 1, threads: int = 1
+) -> Iterator[str]:
     """A real server on a free port; yields its base URL.
 
     By default the command `make run` uses (runserver); ``production=True`` runs gunicorn
-    as the README's deployment does.
+    as the README's deployment does, with ``workers`` processes of ``threads`` threads.
     """
     port = free_port()
     if production:
@@ -66,7 +68,9 @@ def running_server(env: dict[str, str], *, production: bool = False) -> Iterator
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "1",
+            str(workers),
+            "--threads",
+            str(threads),
         ]
     else:
         command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]

@@ -54,6 +54,12 @@ TOOLS = (
         DATA_PROTECTION_ROLES,
     ),
     StaffTool(
+        "Training",
+        "training:staff_home",
+        "Courses, sessions, bookings, attendance and certificates.",
+        (Role.TRAINING_COORDINATOR,),
+    ),
+    StaffTool(
         "People and access",
         "accounts:people",
         "Staff accounts: disable, reset two-factor.",

@@ -267,6 +267,21 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NSCP <no-reply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Learning and development ----------------------------------------------------------------
+
+# How long a waiting-list offer stays open (never past the session's booking cut-off).
+TRAINING_OFFER_HOURS = env_int("TRAINING_OFFER_HOURS", 48, minimum=1)
+# Learners may cancel free of charge until this many working days before the session.
+TRAINING_CANCELLATION_WORKING_DAYS = env_int("TRAINING_CANCELLATION_WORKING_DAYS", 3, minimum=0)
+# Reminders: calendar days before, then working days before (England bank holidays excluded).
+TRAINING_FIRST_REMINDER_DAYS = env_int("TRAINING_FIRST_REMINDER_DAYS", 14, minimum=1)
+TRAINING_LAST_REMINDER_WORKING_DAYS = env_int("TRAINING_LAST_REMINDER_WORKING_DAYS", 2, minimum=1)
+# The impact evaluation is offered this many weeks after a session.
+TRAINING_FOLLOW_UP_WEEKS = env_int("TRAINING_FOLLOW_UP_WEEKS", 6, minimum=1)
+# Booking form submissions allowed per client network address per hour (a school or trust
+# books many staff from one address, so this is higher than other public forms).
+TRAINING_BOOKINGS_PER_CLIENT_HOUR = env_int("TRAINING_BOOKINGS_PER_CLIENT_HOUR", 60, minimum=1)
+
 # --- The partnership -------------------------------------------------------------------------
 
 PARTNERSHIP = {

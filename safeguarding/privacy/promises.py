@@ -79,9 +79,22 @@ def only_necessary_data() -> tuple[Outcome, str]:
     from safeguarding.privacy.inventory import personal_fields
 
     count = sum(1 for _ in personal_fields())
+    form_problems = _optional("safeguarding.training.evidence", "booking_form_problems")
+    overbooked = _optional("safeguarding.training.evidence", "overbooked_sessions")
+    if form_problems is None or overbooked is None:
+        return not_yet("the training booking form")
+    problems = form_problems()
+    if problems:
+        return Outcome.FAIL, f"training booking form: {problems[0]}"
+    sessions = overbooked()
+    if sessions:
+        return Outcome.FAIL, f"training sessions over capacity: {sessions}"
     return (
         Outcome.PASS,
-        f"every field of every model is declared; {count} personal fields, each with a purpose",
+        f"every field of every model is declared; {count} personal fields, each with a "
+        "purpose; the booking form asks only name, work email, organisation, its type, role "
+        "and optional access needs (a manager's email only where approval is needed); "
+        "no session holds more places than its capacity",
     )
 
 

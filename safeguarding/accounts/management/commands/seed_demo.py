@@ -9,6 +9,7 @@ from django.db import transaction
 from safeguarding.accounts import services
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
+from safeguarding.training.demo import seed_training_demo
 
 DEMO_PASSWORD = "demo-only-passphrase-2026"  # noqa: S105  (invented demo accounts only)
 DEMO_DOMAIN = "demo.invalid"  # a reserved domain: mail to it can never be delivered
@@ -52,7 +53,9 @@ class Command(BaseCommand):
                     is_demo=True,
                 )
                 created += 1
+        courses = seed_training_demo()
         self.stdout.write(f"Demo data: {created} account(s) created; all data shown is invented.")
+        self.stdout.write(f"Training demo: {courses} invented course(s) created.")
         self.stdout.write("")
         self.stdout.write("Sign in to the staff area at " + f"{settings.SITE_URL}/staff/")
         self.stdout.write(

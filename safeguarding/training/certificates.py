@@ -1,0 +1,148 @@
+"""Certificates (issued after full attendance, and a completed evaluation where the course asks
+for one) and evaluations (only from people who attended a closed session)."""
+
+from __future__ import annotations
+
+import calendar
+import unicodedata
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from fpdf import FPDF
+
+from safeguarding.audit.services import audit_log
+from safeguarding.training import emails
+from safeguarding.training.models import (
+    ATTENDED,
+    Attendance,
+    Booking,
+    BookingStatus,
+    Certificate,
+    Evaluation,
+    EvaluationKind,
+    SessionStatus,
+)
+
+
+class EvaluationRefused(ValidationError):
+    pass
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def certificate_due(booking: Booking) -> bool:
+    if booking.status != BookingStatus.CONFIRMED or booking.attendance != Attendance.PRESENT:
+        return False
+    if booking.session.status != SessionStatus.CLOSED:
+        return False
+    if booking.session.course.evaluation_required:
+        return booking.evaluations.filter(kind=EvaluationKind.POST_COURSE).exists()
+    return True
+
+
+def certificate_issue_if_due(booking: Booking) -> Certificate | None:
+    """Issue the certificate once it is due; call inside the transaction that made it due."""
+    if Certificate.objects.filter(booking=booking).exists() or not certificate_due(booking):
+        return None
+    months = booking.session.course.refresher_valid_months
+    session_day = timezone.localdate(booking.session.starts_at)
+    certificate = Certificate.objects.create(
+        booking=booking, expires_on=_add_months(session_day, months) if months else None
+    )
+    audit_log(action="training.certificate.issued", actor=None, target=certificate)
+    emails.queue("certificate", booking=booking)
+    return certificate
+
+
+def evaluation_submit(
+    *, booking_id: int, kind: str, rating: int, confidence: int, comments: str
+) -> Evaluation:
+    """Only someone who attended a closed session may evaluate it, once per form."""
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update().select_related("session__course").get(pk=booking_id)
+        )
+        if booking.session.status != SessionStatus.CLOSED or booking.attendance not in ATTENDED:
+            raise EvaluationRefused(
+                "Only people who attended a session can evaluate it, once it has finished."
+            )
+        evaluation = Evaluation(
+            booking=booking,
+            kind=kind,
+            rating=rating,
+            confidence=confidence,
+            comments=comments.strip(),
+        )
+        evaluation.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                evaluation.save()
+        except IntegrityError:
+            raise EvaluationRefused("You have already sent this evaluation. Thank you.") from None
+        audit_log(
+            action="training.evaluation.submitted",
+            actor=None,
+            target=evaluation,
+            details={"booking": booking.pk, "kind": kind},
+        )
+        certificate_issue_if_due(booking)
+    return evaluation
+
+
+def _latin(text: str) -> str:
+    """The PDF's built-in font covers Latin-1 only: decompose accents it lacks, and show
+    anything else as "?" rather than fail."""
+    decomposed = unicodedata.normalize("NFKC", text)
+    return decomposed.encode("latin-1", "replace").decode("latin-1")
+
+
+def certificate_pdf(certificate: Certificate) -> bytes:
+    booking = certificate.booking
+    session = booking.session
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_title(f"Certificate {certificate.code}")
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 28)
+    pdf.cell(0, 30, "Certificate of attendance", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 16)
+    pdf.cell(0, 12, "This is to certify that", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "B", 22)
+    pdf.cell(0, 16, _latin(booking.full_name), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 16)
+    pdf.cell(0, 12, "attended", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "B", 18)
+    pdf.multi_cell(0, 12, _latin(session.course.title), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 14)
+    day = timezone.localdate(session.starts_at)
+    pdf.cell(0, 10, f"on {day:%-d %B %Y}", align="C", new_x="LMARGIN", new_y="NEXT")
+    if certificate.expires_on:
+        pdf.cell(
+            0,
+            10,
+            f"Valid until {certificate.expires_on:%-d %B %Y}",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.ln(10)
+    pdf.set_font("helvetica", "", 11)
+    verify = str(settings.SITE_URL).rstrip("/") + f"/certificates/verify/{certificate.code}/"
+    pdf.cell(
+        0, 8, _latin(str(settings.PARTNERSHIP["name"])), align="C", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.cell(
+        0,
+        8,
+        f"Verification code {certificate.code}: {verify}",
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    return bytes(pdf.output())

@@ -1,0 +1,113 @@
+"""Forms for the training coordinator: courses, sessions, moving a booking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from safeguarding.accounts.models import User
+from safeguarding.training.models import Course, OrganisationType, Session, SessionStatus
+
+DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+
+def _datetime_field(label: str, *, required: bool = True) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=DATETIME_FORMATS,
+        help_text="For example, 2027-03-27 09:30",
+        widget=forms.DateTimeInput(attrs={"class": "govuk-input--width-20"}),
+    )
+
+
+class CourseForm(forms.ModelForm):
+    eligible_organisation_types = forms.MultipleChoiceField(
+        label="Open to",
+        choices=OrganisationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to open the course to everyone.",
+    )
+
+    class Meta:
+        model = Course
+        fields = [
+            "title",
+            "summary",
+            "outcomes",
+            "audience",
+            "level",
+            "format",
+            "topic",
+            "prerequisites",
+            "eligible_organisation_types",
+            "needs_manager_approval",
+            "late_cancellation_charge",
+            "no_show_charge",
+            "refresher_valid_months",
+            "evaluation_required",
+            "is_published",
+        ]
+        widgets = {"prerequisites": forms.CheckboxSelectMultiple}
+
+
+class TrainerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class SessionForm(forms.ModelForm):
+    trainer = TrainerField(
+        label="Trainer",
+        required=False,
+        queryset=User.objects.filter(is_active=True).order_by("full_name"),
+        help_text="The trainer sees this session's bookings and access needs.",
+    )
+    starts_at = _datetime_field("Starts")
+    ends_at = _datetime_field("Ends")
+    bookings_close_at = _datetime_field("Bookings close", required=False)
+
+    class Meta:
+        model = Session
+        fields = [
+            "starts_at",
+            "ends_at",
+            "bookings_close_at",
+            "online",
+            "venue",
+            "joining_instructions",
+            "capacity",
+            "trainer",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "bookings_close_at"
+        ].help_text = "For example, 2027-03-26 17:00. Leave empty to take bookings until the start."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("online") and not (data.get("venue") or "").strip():
+            self.add_error("venue", "Enter the venue, or tick online")
+        starts = data.get("starts_at")
+        if starts and starts <= timezone.now():
+            self.add_error("starts_at", "The session must start in the future")
+        return data
+
+
+class MoveForm(forms.Form):
+    to_session = forms.ModelChoiceField(label="Move to session", queryset=Session.objects.none())
+
+    def __init__(self, *args: Any, current: Session, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_session"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = (
+            Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now())
+            .exclude(pk=current.pk)
+            .select_related("course")
+        )

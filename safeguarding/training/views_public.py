@@ -1,0 +1,170 @@
+"""The public training pages: catalogue, booking, manager approval and waiting-list offers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from safeguarding.core.forms import posted
+from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
+from safeguarding.privacy.links import BadLink
+from safeguarding.training import links, selectors
+from safeguarding.training.forms import BookingForm, CatalogueForm
+from safeguarding.training.models import Booking, BookingStatus, WaitingListEntry, WaitingStatus
+from safeguarding.training.selectors import attach_places
+from safeguarding.training.services import (
+    AlreadyDecided,
+    BookingRefused,
+    booking_decide,
+    booking_request,
+    offer_accept,
+)
+
+CATALOGUE_PAGE_SIZE = 20
+
+
+def booking_limit() -> Limit:
+    return Limit(
+        "training-booking",
+        per_address="5/h",
+        per_client=f"{settings.TRAINING_BOOKINGS_PER_CLIENT_HOUR}/h",
+    )
+
+
+def bad_link(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {"title": "This link does not work", "message": message},
+        status=status,
+    )
+
+
+@require_safe
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueForm(request.GET or None)
+    filters = selectors.CatalogueFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.CatalogueFilters(
+            search=data["q"].strip(),
+            audience=data["audience"],
+            level=data["level"],
+            format=data["format"],
+            topic=data["topic"],
+            from_date=data["from_date"],
+        )
+    page = Paginator(selectors.catalogue(filters), CATALOGUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    attach_places(
+        session for course in page.object_list for session in getattr(course, "upcoming", [])
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "training/catalogue.html",
+        {
+            "form": form,
+            "page": page,
+            "courses": page.object_list,
+            "page_query": query.urlencode() + "&" if query else "",
+        },
+    )
+
+
+@require_safe
+def course(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.published_course(pk)
+    if found is None:
+        raise Http404
+    return render(request, "training/course.html", {"course": found})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.bookable_session(pk)
+    if session is None:
+        raise Http404
+    form = BookingForm(posted(request), course=session.course)
+    context = {"form": form, "session": session, "course": session.course}
+    if not session.accepts_bookings():
+        return render(request, "training/book_closed.html", context, status=410)
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, booking_limit(), address=form.cleaned_data["email"]):
+            return too_many_response(request, form, "training/book.html", context)
+        try:
+            record = booking_request(session_id=session.pk, applicant=form.applicant())
+        except BookingRefused as refused:
+            form.add_error(None, refused.messages[0])
+            return render(request, "training/book.html", context, status=409)
+        if isinstance(record, WaitingListEntry):
+            outcome = "waiting"
+        elif record.status == BookingStatus.AWAITING_APPROVAL:
+            outcome = "approval"
+        else:
+            outcome = "booked"
+        return redirect("training:booked", pk=session.pk, outcome=outcome)
+    return render(request, "training/book.html", context)
+
+
+@require_safe
+def booked(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
+    session = selectors.bookable_session(pk)
+    if session is None or outcome not in {"waiting", "approval", "booked"}:
+        raise Http404
+    return render(request, "training/booked.html", {"session": session, "outcome": outcome})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def approval(request: HttpRequest, token: str) -> HttpResponse:
+    """The manager's link: GET shows the request and two buttons; the POST decides."""
+    try:
+        booking_id = links.read_approval(token)
+    except BadLink as bad:
+        return bad_link(request, str(bad))
+    booking = Booking.objects.select_related("session__course").filter(pk=booking_id).first()
+    if booking is None:
+        return bad_link(request, "This booking no longer exists.", status=404)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision not in {"approve", "decline"}:
+            return bad_link(request, "Choose approve or decline.")
+        try:
+            booking = booking_decide(booking_id=booking.pk, approve=decision == "approve")
+        except AlreadyDecided as already:
+            return bad_link(request, already.messages[0], status=409)
+        return render(request, "training/approval_done.html", {"booking": booking})
+    if booking.status != BookingStatus.AWAITING_APPROVAL:
+        return bad_link(
+            request, "This request has already been answered. Nothing was changed.", status=409
+        )
+    return render(request, "training/approval.html", {"booking": booking})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def offer(request: HttpRequest, token: str) -> HttpResponse:
+    """A waiting-list offer: GET shows it with a button; the POST takes the place."""
+    try:
+        entry_id = links.read_offer(token)
+    except BadLink as bad:
+        return bad_link(request, str(bad))
+    entry = WaitingListEntry.objects.select_related("session__course").filter(pk=entry_id).first()
+    if entry is None:
+        return bad_link(request, "This offer no longer exists.", status=404)
+    if request.method == "POST":
+        try:
+            booking = offer_accept(entry_id=entry.pk)
+        except BookingRefused as refused:
+            return bad_link(request, refused.messages[0], status=409)
+        return render(request, "training/offer_taken.html", {"booking": booking})
+    if entry.status != WaitingStatus.OFFERED:
+        return bad_link(request, "This offer is no longer open.", status=409)
+    if entry.offer_expires_at and entry.offer_expires_at <= timezone.now():
+        return bad_link(request, "This offer has expired.", status=409)
+    return render(request, "training/offer.html", {"entry": entry})

@@ -1,0 +1,24 @@
+"""The invented demo training data."""
+
+from __future__ import annotations
+
+import pytest
+
+from safeguarding.training.demo import seed_training_demo
+from safeguarding.training.evidence import overbooked_sessions
+from safeguarding.training.models import Course, WaitingListEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_is_invented_and_idempotent() -> None:
+    first = seed_training_demo()
+    second = seed_training_demo()
+
+    assert (first, second) == (4, 0)
+    assert all(title.endswith("(demo)") for title in Course.objects.values_list("title", flat=True))
+    assert all(
+        email.endswith("@demo.invalid")
+        for email in WaitingListEntry.objects.values_list("email", flat=True)
+    )
+    assert overbooked_sessions() == []
