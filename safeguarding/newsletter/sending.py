@@ -28,7 +28,7 @@ import logging
 import secrets
 import smtplib
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -133,10 +133,29 @@ def campaign_resume(*, campaign_id: int, actor: User | None) -> Campaign:
     return campaign
 
 
-def _enqueue_batch(campaign_id: int) -> None:
+def _enqueue_batch(campaign_id: int, *, run_after: datetime | None = None) -> None:
     from safeguarding.newsletter.tasks import send_campaign_batch
 
-    enqueue_on_commit(send_campaign_batch, campaign_id=campaign_id)
+    task = send_campaign_batch.using(run_after=run_after) if run_after else send_campaign_batch
+    enqueue_on_commit(task, campaign_id=campaign_id)
+
+
+def _come_back_for_claimed_rows(campaign_id: int) -> None:
+    """Nothing is claimable, but rows are still claimed: by a live worker (which will finish
+    them) or by one that died. Look again when the last of those leases has run out, so a
+    lost worker's rows are picked up without anyone pressing Resume. If the other worker was
+    alive, the campaign may then briefly have two batch chains: safe (claims never overlap),
+    only faster than the rate limit."""
+    if not _is_sending(campaign_id):
+        return
+    latest = (
+        Delivery.objects.filter(campaign_id=campaign_id, state=DeliveryState.CLAIMED)
+        .order_by("-claimed_until")
+        .values_list("claimed_until", flat=True)
+        .first()
+    )
+    if latest is not None:
+        _enqueue_batch(campaign_id, run_after=latest + timedelta(seconds=1))
 
 
 def _claim(campaign_id: int, *, batch_size: int) -> tuple[str, list[Delivery]]:
@@ -198,6 +217,7 @@ def campaign_send_batch(*, campaign_id: int, batch_size: int | None = None) -> i
     claim, claimed = _claim(campaign_id, batch_size=batch_size or settings.NEWSLETTER_BATCH_SIZE)
     if not claimed:
         _finish_campaign_if_done(campaign_id)
+        _come_back_for_claimed_rows(campaign_id)
         return 0
     campaign = Campaign.objects.get(pk=campaign_id)
     rendered = render_campaign(campaign)
