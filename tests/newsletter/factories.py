@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from safeguarding.accounts.models import User
@@ -18,12 +20,21 @@ from safeguarding.newsletter.models import (
 )
 
 
+def ensure_defaults() -> None:
+    """The topics and wording migration 0002 makes (a transactional test elsewhere may have
+    flushed them)."""
+    create = import_module("safeguarding.newsletter.migrations.0002_topics_and_wording").create
+    create(django_apps, None)
+
+
 def topic(slug: str = "newsletter") -> Topic:
+    ensure_defaults()
     return Topic.objects.get(slug=slug)
 
 
 def confirmed_subscriber(email: str, *topic_slugs: str) -> Subscriber:
     """A subscriber who confirmed the web form for each topic (default: the newsletter)."""
+    ensure_defaults()
     now = timezone.now()
     subscriber = Subscriber.objects.create(
         email=email, address_hash=address_hash(email), confirmed_at=now
