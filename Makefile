@@ -73,6 +73,7 @@ test-postgres: venv assets ## The test suite against PostgreSQL (PG_TEST_URL)
 bench: venv assets ## Benchmarks, printed as ratios to a baseline measured in the same run
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/retention.py --rows 100000
+	$(BIN)/python bench/newsletter.py --sizes 10000 100000
 
 .PHONY: lock
 lock: venv ## Re-pin every Python dependency from pyproject.toml into requirements.lock

@@ -54,6 +54,12 @@ TOOLS = (
         DATA_PROTECTION_ROLES,
     ),
     StaffTool(
+        "Newsletters",
+        "newsletter:campaigns",
+        "Write, send and follow newsletter campaigns; import lists with consent evidence.",
+        (Role.COMMUNICATIONS_OFFICER,),
+    ),
+    StaffTool(
         "People and access",
         "accounts:people",
         "Staff accounts: disable, reset two-factor.",
