@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -116,26 +118,24 @@ def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("newsletter:campaign", pk=pk)
 
 
-@require_POST
-def campaign_pause(request: HttpRequest, pk: int) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, action: Callable[..., object], done: str) -> HttpResponse:
     user = _officer(request)
     try:
-        sending.campaign_pause(campaign_id=_campaign(pk).pk, actor=user)
-        messages.success(request, "Sending is paused.")
+        action(campaign_id=_campaign(pk).pk, actor=user)
+        messages.success(request, done)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("newsletter:campaign", pk=pk)
+
+
+@require_POST
+def campaign_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, sending.campaign_pause, "Sending is paused.")
 
 
 @require_POST
 def campaign_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _officer(request)
-    try:
-        sending.campaign_resume(campaign_id=_campaign(pk).pk, actor=user)
-        messages.success(request, "Sending has resumed.")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("newsletter:campaign", pk=pk)
+    return _act(request, pk, sending.campaign_resume, "Sending has resumed.")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
