@@ -122,3 +122,41 @@ class ImportForm(forms.Form):
 
 def active_topics() -> QuerySet[Topic]:
     return Topic.objects.filter(is_active=True)
+
+
+class PaperConsentForm(forms.Form):
+    """A paper sign-up form entered by staff, with where the paper is kept."""
+
+    email = forms.EmailField(label="Email address", max_length=254, error_messages=EMAIL_ERRORS)
+    name = forms.CharField(label="Name (optional)", required=False, max_length=150)
+    topics = _topics("What did they ask to receive?")
+    given_on = forms.DateField(
+        label="Date on the form",
+        help_text="For example, 2026-03-01",
+        error_messages={
+            "required": "Enter the date on the form",
+            "invalid": "Enter a date like 2026-03-01",
+        },
+    )
+    evidence = forms.CharField(
+        label="Where the signed form is kept",
+        max_length=300,
+        help_text="For example, a file reference. Without evidence nothing is recorded.",
+        error_messages={"required": "Say where the signed form is kept"},
+    )
+
+    def clean_given_on(self) -> Any:
+        day = self.cleaned_data["given_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future")
+        return day
+
+
+class WordingForm(forms.Form):
+    text = forms.CharField(
+        label="Consent wording",
+        help_text="Saving a change makes a new version; earlier consents keep the words they saw.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=2000,
+        error_messages={"required": "Enter the consent wording"},
+    )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.accounts.models import User
@@ -15,10 +17,21 @@ from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.core.forms import posted
 from safeguarding.newsletter import campaigns, sending
-from safeguarding.newsletter.forms import CampaignForm, ImportForm, ScheduleForm
+from safeguarding.newsletter.forms import (
+    CampaignForm,
+    ImportForm,
+    PaperConsentForm,
+    ScheduleForm,
+    WordingForm,
+)
 from safeguarding.newsletter.imports import ImportFileError, import_subscribers
 from safeguarding.newsletter.messages import render_campaign
-from safeguarding.newsletter.models import Campaign, CampaignState
+from safeguarding.newsletter.models import Campaign, CampaignState, ConsentMethod
+from safeguarding.newsletter.services import (
+    consent_record_offline,
+    consent_wording_change,
+    current_wording,
+)
 
 
 def _officer(request: HttpRequest) -> User:
@@ -155,3 +168,44 @@ def subscriber_import(request: HttpRequest) -> HttpResponse:
     return render(
         request, "newsletter/staff/import.html", {"form": form, "report": report}, status=status
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent_entry(request: HttpRequest) -> HttpResponse:
+    """A paper form: recorded as confirmed consent with its evidence, unless the address is
+    suppressed (only the person's own double opt-in lifts that)."""
+    user = _officer(request)
+    form = PaperConsentForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        recorded = consent_record_offline(
+            email=data["email"],
+            name=data["name"],
+            topics=data["topics"],
+            method=ConsentMethod.PAPER,
+            evidence=data["evidence"],
+            given_at=timezone.make_aware(datetime.combine(data["given_on"], time(12))),
+            actor=user,
+        )
+        if recorded is None:
+            form.add_error(
+                "email",
+                "This address unsubscribed from everything. Only the person can sign up again, "
+                "through the form on the website.",
+            )
+        else:
+            messages.success(request, "The consent is recorded.")
+            return redirect("newsletter:consent_entry")
+    return render(request, "newsletter/staff/consent_entry.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def wording(request: HttpRequest) -> HttpResponse:
+    user = _officer(request)
+    current = current_wording()
+    form = WordingForm(posted(request), initial={"text": current.text})
+    if request.method == "POST" and form.is_valid():
+        saved = consent_wording_change(text=form.cleaned_data["text"], actor=user)
+        messages.success(request, f"Consent wording version {saved.version} is now in use.")
+        return redirect("newsletter:wording")
+    return render(request, "newsletter/staff/wording.html", {"form": form, "current": current})

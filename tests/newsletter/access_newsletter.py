@@ -33,6 +33,8 @@ ACCESS: dict[str, Access] = {
     "newsletter:campaigns": Access(roles=OFFICER),
     "newsletter:campaign_new": Access(roles=OFFICER),
     "newsletter:import": Access(roles=OFFICER),
+    "newsletter:consent_entry": Access(roles=OFFICER),
+    "newsletter:wording": Access(roles=OFFICER),
     "newsletter:campaign": Access(roles=OFFICER, make_kwargs=a_draft),
     "newsletter:campaign_edit": Access(roles=OFFICER, make_kwargs=a_draft),
     "newsletter:campaign_test": Access(method="post", roles=acted_on(), make_kwargs=a_draft),
