@@ -76,6 +76,7 @@ bench: venv assets ## Benchmarks, printed as ratios to a baseline measured in th
 	$(BIN)/python bench/export.py --others 1000 100000
 	$(BIN)/python bench/public.py
 	$(BIN)/python bench/training.py
+	$(BIN)/python bench/newsletter.py --sizes 10000 100000
 
 .PHONY: lock
 lock: venv ## Re-pin every Python dependency from pyproject.toml into requirements.lock

@@ -58,6 +58,10 @@ TOOLS = (
         "training:staff_home",
         "Courses, sessions, bookings, attendance and certificates.",
         (Role.TRAINING_COORDINATOR,),
+        "Newsletters",
+        "newsletter:campaigns",
+        "Write, send and follow newsletter campaigns; import lists with consent evidence.",
+        (Role.COMMUNICATIONS_OFFICER,),
     ),
     StaffTool(
         "People and access",

@@ -281,6 +281,36 @@ TRAINING_FOLLOW_UP_WEEKS = env_int("TRAINING_FOLLOW_UP_WEEKS", 6, minimum=1)
 # Booking form submissions allowed per client network address per hour (a school or trust
 # books many staff from one address, so this is higher than other public forms).
 TRAINING_BOOKINGS_PER_CLIENT_HOUR = env_int("TRAINING_BOOKINGS_PER_CLIENT_HOUR", 60, minimum=1)
+# --- Newsletter (safeguarding.newsletter) -----------------------------------------------------
+
+if PRODUCTION:
+    # Keys the hashes kept in the suppression list; changing it would forget every opt-out.
+    NEWSLETTER_HMAC_KEY = env_required("NEWSLETTER_HMAC_KEY", reason=_NEEDED)
+    if len(NEWSLETTER_HMAC_KEY) < 32:
+        raise ImproperlyConfigured("NEWSLETTER_HMAC_KEY must be at least 32 random characters")
+    # Shared secret (user:password) the mail provider's bounce webhook authenticates with.
+    ANYMAIL_WEBHOOK_SECRET = env_required("ANYMAIL_WEBHOOK_SECRET", reason=_NEEDED)
+else:
+    NEWSLETTER_HMAC_KEY = env_str("NEWSLETTER_HMAC_KEY") or local_secret(
+        VAR_DIR / "newsletter_hmac_key"
+    )
+    ANYMAIL_WEBHOOK_SECRET = env_str("ANYMAIL_WEBHOOK_SECRET") or "local:" + local_secret(
+        VAR_DIR / "anymail_webhook_secret", nbytes=24
+    )
+ANYMAIL = {"WEBHOOK_SECRET": ANYMAIL_WEBHOOK_SECRET}
+# Campaign sending: recipients claimed per batch, messages per second per campaign (0: no
+# limit), and how long a worker's claim on a batch lasts before another worker may take over.
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200, minimum=1)
+NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 20, minimum=0)
+NEWSLETTER_CLAIM_SECONDS = env_int("NEWSLETTER_CLAIM_SECONDS", 120, minimum=5)
+NEWSLETTER_SOFT_BOUNCE_LIMIT = env_int("NEWSLETTER_SOFT_BOUNCE_LIMIT", 3, minimum=1)
+# The mailbox behind the mailto: form of List-Unsubscribe (read by newsletter_mail_unsubscribe).
+NEWSLETTER_UNSUBSCRIBE_ADDRESS = env_str(
+    "NEWSLETTER_UNSUBSCRIBE_ADDRESS", "newsletter-unsubscribe@example.org"
+)
+# No open or click tracking, and no setting to turn it on: pixels and rewritten links record
+# what each subscriber reads, which the consent they gave does not cover (PECR / UK GDPR).
+NEWSLETTER_TRACKING = False
 
 # --- The partnership -------------------------------------------------------------------------
 

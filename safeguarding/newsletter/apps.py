@@ -5,3 +5,8 @@ class NewsletterConfig(AppConfig):
     name = "safeguarding.newsletter"
     label = "newsletter"
     verbose_name = "Newsletters and mailing lists"
+
+    def ready(self) -> None:
+        # Registers the every-minute campaign watchdog and the bounce webhook receiver in
+        # every process.
+        from safeguarding.newsletter import bounces, tasks  # noqa: F401

@@ -1,3 +1,26 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from safeguarding.newsletter import views_public, views_staff
+
+app_name = "newsletter"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("newsletter/", views_public.sign_up, name="sign_up"),
+    path("newsletter/check-your-email/", views_public.check_email, name="check_email"),
+    path("newsletter/confirm/<str:token>/", views_public.confirm, name="confirm"),
+    path("newsletter/manage/<str:token>/", views_public.manage, name="manage"),
+    path("newsletter/unsubscribe/<str:token>/", views_public.unsubscribe, name="unsubscribe"),
+    # The mail provider's bounce and complaint webhooks (django-anymail, basic auth).
+    path("newsletter/provider/", include("anymail.urls")),
+    path("staff/newsletter/", views_staff.campaign_list, name="campaigns"),
+    path("staff/newsletter/new/", views_staff.campaign_edit, name="campaign_new"),
+    path("staff/newsletter/import/", views_staff.subscriber_import, name="import"),
+    path("staff/newsletter/paper-form/", views_staff.consent_entry, name="consent_entry"),
+    path("staff/newsletter/wording/", views_staff.wording, name="wording"),
+    path("staff/newsletter/<int:pk>/", views_staff.campaign_detail, name="campaign"),
+    path("staff/newsletter/<int:pk>/edit/", views_staff.campaign_edit, name="campaign_edit"),
+    path("staff/newsletter/<int:pk>/test/", views_staff.campaign_test, name="campaign_test"),
+    path("staff/newsletter/<int:pk>/send/", views_staff.campaign_send, name="campaign_send"),
+    path("staff/newsletter/<int:pk>/pause/", views_staff.campaign_pause, name="campaign_pause"),
+    path("staff/newsletter/<int:pk>/resume/", views_staff.campaign_resume, name="campaign_resume"),
+]

@@ -273,17 +273,6 @@ def _public_check(name: str) -> tuple[Outcome, str]:
     return (Outcome.PASS if kept else Outcome.FAIL), evidence
 
 
-def _later(reason: str) -> Check:
-    return lambda: not_yet(reason)
-
-
-for _key, _reason in (
-    ("P16", "newsletter consent records"),
-    ("P17", "one-click unsubscribe"),
-):
-    promise(_key)(_later(_reason))
-
-
 @promise("P18")
 def every_cookie_declared() -> tuple[Outcome, str]:
     return _public_check("every_cookie_declared")
@@ -302,6 +291,38 @@ def analytics_after_opt_in() -> tuple[Outcome, str]:
 @promise("P21")
 def analytics_cookie_lifetimes() -> tuple[Outcome, str]:
     return _public_check("analytics_lifetimes_as_notice_says")
+
+
+@promise("P16")
+def newsletter_consent() -> tuple[Outcome, str]:
+    from safeguarding.newsletter.promises import unconsented_deliveries
+
+    purpose = purposes.get("newsletter")
+    if purpose is None or purpose.lawful_basis != "6(1)(a) consent":
+        return Outcome.FAIL, "the newsletter purpose is missing or not based on consent"
+    checked, unconsented = unconsented_deliveries()
+    if unconsented:
+        return Outcome.FAIL, (
+            f"{unconsented} message(s) sent without a confirmed consent for the campaign's topic"
+        )
+    return Outcome.PASS, (
+        f"{checked} message(s) sent in the consent-evidence window, each with a confirmed, "
+        "unwithdrawn consent for its topic at the time it was sent"
+    )
+
+
+@promise("P17")
+def newsletter_unsubscribe() -> tuple[Outcome, str]:
+    from safeguarding.newsletter.promises import one_click_problems, suppression_problems
+
+    problems = one_click_problems() + suppression_problems()
+    if problems:
+        return Outcome.FAIL, "; ".join(problems)
+    return Outcome.PASS, (
+        "every campaign message carries List-Unsubscribe (HTTPS and mailto) with "
+        "List-Unsubscribe-Post One-Click and body links; the one-click URL takes a POST "
+        "without a session or CSRF token; suppressions are keyed hashes and none is mailable"
+    )
 
 
 @promise("P22")

@@ -19,6 +19,8 @@ PRODUCTION = {
     "EMAIL_URL": "smtp://127.0.0.1:1025",
     "AUDIT_HMAC_KEY": "an-invented-audit-key-for-tests-only-0123456789",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "NEWSLETTER_HMAC_KEY": "an-invented-newsletter-key-for-tests-only-0123456789",
+    "ANYMAIL_WEBHOOK_SECRET": "provider:an-invented-webhook-secret",
 }
 
 
@@ -32,6 +34,8 @@ PRODUCTION = {
         "EMAIL_URL",
         "AUDIT_HMAC_KEY",
         "REDIS_URL",
+        "NEWSLETTER_HMAC_KEY",
+        "ANYMAIL_WEBHOOK_SECRET",
     ],
 )
 def test_production_refuses_to_start_without(missing: str, tmp_path: Path) -> None:

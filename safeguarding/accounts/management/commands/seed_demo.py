@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         courses = seed_training_demo()
         self.stdout.write(f"Demo data: {created} account(s) created; all data shown is invented.")
         self.stdout.write(f"Training demo: {courses} invented course(s) created.")
+        call_command("seed_demo_newsletter", stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write("Sign in to the staff area at " + f"{settings.SITE_URL}/staff/")
         self.stdout.write(

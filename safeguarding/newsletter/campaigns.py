@@ -1,0 +1,72 @@
+"""Composing campaigns: draft, test send, schedule. Sending itself is in ``sending``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from safeguarding.accounts.models import User
+from safeguarding.audit.services import audit_log
+from safeguarding.newsletter.addresses import address_hash
+from safeguarding.newsletter.messages import campaign_message, render_campaign
+from safeguarding.newsletter.models import Campaign, CampaignState, Subscriber, Topic
+
+EDITABLE = (CampaignState.DRAFT, CampaignState.SCHEDULED)
+
+
+@transaction.atomic
+def campaign_save(
+    *,
+    actor: User,
+    subject: str,
+    body_markdown: str,
+    topics: Iterable[Topic],
+    campaign_id: int | None = None,
+) -> Campaign:
+    if campaign_id is None:
+        campaign = Campaign(created_by=actor)
+    else:
+        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+        if campaign.state not in EDITABLE:
+            raise ValidationError("A campaign that has started sending cannot be changed.")
+    campaign.subject = subject.strip()
+    campaign.body_markdown = body_markdown
+    campaign.full_clean()
+    campaign.save()
+    campaign.topics.set(list(topics))
+    audit_log(
+        action="newsletter.campaign_saved",
+        actor=actor,
+        target=campaign,
+        details={"topics": sorted(t.slug for t in campaign.topics.all())},
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_schedule(*, campaign_id: int, when: datetime, actor: User) -> Campaign:
+    """The every-minute watchdog starts it when it is due."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    if campaign.state not in EDITABLE:
+        raise ValidationError("This campaign has already been sent.")
+    campaign.state = CampaignState.SCHEDULED
+    campaign.scheduled_for = when
+    campaign.save(update_fields=["state", "scheduled_for"])
+    audit_log(
+        action="newsletter.campaign_scheduled",
+        actor=actor,
+        target=campaign,
+        details={"scheduled_for": when.isoformat()},
+    )
+    return campaign
+
+
+def campaign_send_test(*, campaign: Campaign, actor: User) -> None:
+    """Sends the campaign to the officer's own address, synchronously, marked [TEST]. Its
+    unsubscribe and manage links point at nobody (they lead to the "done" pages)."""
+    nobody = Subscriber(pk=0, email=actor.email, address_hash=address_hash(actor.email))
+    campaign_message(render_campaign(campaign), subscriber=nobody, test=True).send()
+    audit_log(action="newsletter.campaign_test_sent", actor=actor, target=campaign)

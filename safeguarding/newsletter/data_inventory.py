@@ -1,0 +1,196 @@
+"""What personal data the newsletter holds, why, and for how long."""
+
+from __future__ import annotations
+
+from django.db.models import Case, DateTimeField, F, Q, When
+from django.db.models.functions import Coalesce
+
+from safeguarding.newsletter.addresses import address_hash, normalise
+from safeguarding.privacy import retention_rules
+from safeguarding.privacy.inventory import declare, not_personal, personal
+from safeguarding.privacy.purposes import Purpose, register
+from safeguarding.privacy.retention_rules import Action, RetentionRule
+from safeguarding.privacy.taxonomy import LawfulBasis, Subject
+
+NEWSLETTER = register(
+    Purpose(
+        key="newsletter",
+        name="Sending the newsletters and news you asked for",
+        description=(
+            "To send the partnership's newsletter, learning and development news and news of "
+            "events to people who asked for them and confirmed their address, to keep a "
+            "record of that consent, and to make sure nobody who left is mailed again."
+        ),
+        data_use="marketing.communications.email",
+        lawful_basis=LawfulBasis.CONSENT,
+        recipients=("The partnership's communications officers", "Our email delivery service"),
+    )
+)
+
+retention_rules.register(
+    RetentionRule(
+        "newsletter_unconfirmed",
+        "the sign-up, if the address is never confirmed",
+        7,
+        Action.DELETE,
+    )
+)
+retention_rules.register(
+    RetentionRule(
+        "newsletter_consent_ended",
+        "the consent is withdrawn, or given and never confirmed",
+        7,
+        Action.DELETE,
+    )
+)
+retention_rules.register(
+    RetentionRule("newsletter_delivery", "the message is sent or fails", 90, Action.DELETE)
+)
+retention_rules.register(
+    RetentionRule("newsletter_campaign", "the campaign finishes", 365 * 2, Action.ANONYMISE)
+)
+retention_rules.register(
+    RetentionRule(
+        "newsletter_suppression",
+        "the address is suppressed",
+        0,
+        Action.KEEP,
+        reason=(
+            "Only a keyed hash of the address is kept, so that an import or a form can never "
+            "mail someone who unsubscribed; a new confirmed sign-up removes it."
+        ),
+    )
+)
+retention_rules.register(
+    RetentionRule(
+        "newsletter_wording",
+        "the wording is replaced",
+        0,
+        Action.KEEP,
+        reason="Consent evidence points at the exact wording each person saw.",
+    )
+)
+
+
+def _unconfirmed_since() -> Case:
+    return Case(
+        When(confirmed_at__isnull=True, then=F("created_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def _consent_ended() -> Coalesce:
+    unconfirmed = Case(
+        When(confirmed_at__isnull=True, then=F("given_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+    return Coalesce("withdrawn_at", unconfirmed, output_field=DateTimeField())
+
+
+declare(
+    "newsletter.Topic",
+    fields=not_personal("id", "slug", "name", "description", "is_active", "position"),
+)
+declare(
+    "newsletter.ConsentWording",
+    subject=Subject.STAFF,
+    purpose="newsletter",
+    retention="newsletter_wording",
+    subject_filter=lambda email: Q(created_by__email=email),
+    fields={
+        **not_personal("id", "version", "text", "created_at"),
+        "created_by": personal("user.unique_id"),
+    },
+)
+declare(
+    "newsletter.Subscriber",
+    subject=Subject.SUBSCRIBER,
+    purpose="newsletter",
+    retention="newsletter_unconfirmed",
+    retention_trigger=_unconfirmed_since,
+    subject_filter=lambda email: Q(email=normalise(email)),
+    description="People who signed up; deleted when they unsubscribe from everything.",
+    fields={
+        **not_personal("id"),
+        "email": personal("user.contact.email"),
+        "name": personal("user.name"),
+        "address_hash": personal("user.contact.email", note="keyed HMAC of the address"),
+        "created_at": personal("user.behavior"),
+        "confirmed_at": personal("user.behavior"),
+        "soft_bounces": personal("user.behavior", note="temporary delivery failures"),
+    },
+)
+declare(
+    "newsletter.Consent",
+    subject=Subject.SUBSCRIBER,
+    purpose="newsletter",
+    retention="newsletter_consent_ended",
+    retention_trigger=_consent_ended,
+    subject_filter=lambda email: Q(subscriber__email=normalise(email)),
+    description="Consent evidence per topic: when, which wording, how, confirmed, withdrawn.",
+    fields={
+        **not_personal("id", "topic", "wording", "method"),
+        "subscriber": personal("user.unique_id"),
+        "evidence": personal("user.content.private", note="where a paper form or list is kept"),
+        "recorded_by": personal("user.unique_id", subject=Subject.STAFF),
+        "given_at": personal("user.behavior"),
+        "confirmed_at": personal("user.behavior"),
+        "withdrawn_at": personal("user.behavior"),
+    },
+)
+declare(
+    "newsletter.Suppression",
+    subject=Subject.SUBSCRIBER,
+    purpose="newsletter",
+    retention="newsletter_suppression",
+    subject_filter=lambda email: Q(address_hash=address_hash(email)),
+    description="Addresses that must not be mailed, as keyed hashes only.",
+    fields={
+        **not_personal("id"),
+        "address_hash": personal("user.contact.email", note="keyed HMAC only"),
+        "reason": personal("user.behavior"),
+        "created_at": personal("user.behavior"),
+    },
+)
+declare(
+    "newsletter.Campaign",
+    subject=Subject.STAFF,
+    purpose="newsletter",
+    retention="newsletter_campaign",
+    retention_trigger="finished_at",
+    anonymise=("created_by",),
+    subject_filter=lambda email: Q(created_by__email=email),
+    fields={
+        **not_personal(
+            "id",
+            "subject",
+            "body_markdown",
+            "topics",
+            "state",
+            "scheduled_for",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "heartbeat_at",
+        ),
+        "created_by": personal("user.unique_id"),
+    },
+)
+declare(
+    "newsletter.Delivery",
+    subject=Subject.SUBSCRIBER,
+    purpose="newsletter",
+    retention="newsletter_delivery",
+    retention_trigger="finished_at",
+    subject_filter=lambda email: Q(subscriber__email=normalise(email)),
+    fields={
+        **not_personal("id", "campaign", "claim", "claimed_until"),
+        "subscriber": personal("user.unique_id"),
+        "state": personal("user.behavior"),
+        "sent_at": personal("user.behavior"),
+        "finished_at": personal("user.behavior"),
+        "error": personal("user.behavior", note="the mail server's answer"),
+    },
+)

@@ -1,0 +1,162 @@
+"""Newsletter forms. They check shape only; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from safeguarding.newsletter.models import Topic
+
+EMAIL_ERRORS = {
+    "required": "Enter your email address",
+    "invalid": "Enter an email address in the correct format, like name@example.com",
+    "max_length": "Email address must be 254 characters or fewer",
+}
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}: {obj.description}" if obj.description else str(obj.name)
+
+
+def _topics(label: str, help_text: str = "") -> TopicChoiceField:
+    return TopicChoiceField(
+        label=label,
+        help_text=help_text,
+        queryset=Topic.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one thing you would like to receive",
+            "invalid_choice": "Choose from the list",
+            "invalid_pk_value": "Choose from the list",
+        },
+    )
+
+
+class SignUpForm(forms.Form):
+    """Boxes are never ticked for the person: consent is what they tick themselves."""
+
+    topics = _topics("What would you like to receive?", "Select all that apply.")
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will send a link to this address; nothing else is sent until you open it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages=EMAIL_ERRORS,
+    )
+    name = forms.CharField(
+        label="Name (optional)",
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+        error_messages={"max_length": "Name must be 150 characters or fewer"},
+    )
+
+
+class ManageForm(forms.Form):
+    topics = forms.ModelMultipleChoiceField(
+        label="What would you like to receive?",
+        help_text="Untick everything to unsubscribe from all our emails.",
+        queryset=Topic.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose from the list"},
+    )
+
+
+class CampaignForm(forms.Form):
+    subject = forms.CharField(
+        label="Subject",
+        max_length=200,
+        error_messages={"required": "Enter a subject"},
+    )
+    body_markdown = forms.CharField(
+        label="Message",
+        help_text="Markdown: # heading, **bold**, [link text](https://...). HTML is not allowed.",
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=100_000,
+        error_messages={"required": "Enter the message"},
+    )
+    topics = _topics("Send to subscribers of")
+
+
+class ScheduleForm(forms.Form):
+    when = forms.ChoiceField(
+        label="When should it be sent?",
+        choices=(("now", "Now"), ("later", "At a set time")),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose when to send it"},
+    )
+    scheduled_for = forms.DateTimeField(
+        label="Date and time (for a set time)",
+        help_text="For example, 2027-03-01 09:00",
+        required=False,
+        error_messages={"invalid": "Enter a date and time like 2027-03-01 09:00"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("when") == "later":
+            moment = data.get("scheduled_for")
+            if moment is None:
+                self.add_error("scheduled_for", "Enter the date and time to send it")
+            elif moment <= timezone.now():
+                self.add_error("scheduled_for", "The time must be in the future")
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=(
+            "UTF-8 CSV with the columns email, name, topics (slugs separated by spaces), "
+            "consent_date (YYYY-MM-DD), consent_method (paper or import) and consent_evidence. "
+            "Rows without consent evidence are rejected."
+        ),
+        error_messages={"required": "Choose a CSV file"},
+    )
+
+
+def active_topics() -> QuerySet[Topic]:
+    return Topic.objects.filter(is_active=True)
+
+
+class PaperConsentForm(forms.Form):
+    """A paper sign-up form entered by staff, with where the paper is kept."""
+
+    email = forms.EmailField(label="Email address", max_length=254, error_messages=EMAIL_ERRORS)
+    name = forms.CharField(label="Name (optional)", required=False, max_length=150)
+    topics = _topics("What did they ask to receive?")
+    given_on = forms.DateField(
+        label="Date on the form",
+        help_text="For example, 2026-03-01",
+        error_messages={
+            "required": "Enter the date on the form",
+            "invalid": "Enter a date like 2026-03-01",
+        },
+    )
+    evidence = forms.CharField(
+        label="Where the signed form is kept",
+        max_length=300,
+        help_text="For example, a file reference. Without evidence nothing is recorded.",
+        error_messages={"required": "Say where the signed form is kept"},
+    )
+
+    def clean_given_on(self) -> Any:
+        day = self.cleaned_data["given_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future")
+        return day
+
+
+class WordingForm(forms.Form):
+    text = forms.CharField(
+        label="Consent wording",
+        help_text="Saving a change makes a new version; earlier consents keep the words they saw.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=2000,
+        error_messages={"required": "Enter the consent wording"},
+    )

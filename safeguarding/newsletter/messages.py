@@ -1,0 +1,68 @@
+"""Campaign emails: Markdown rendered to sanitised HTML and a plain-text part, with the
+unsubscribe headers of RFC 2369 and RFC 8058 and per-recipient links in the body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import nh3
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from markdown_it import MarkdownIt
+
+from safeguarding.newsletter import tokens
+from safeguarding.newsletter.models import Campaign, Subscriber
+
+# Raw HTML in the Markdown is not passed through at all; nh3 then removes anything unsafe
+# that Markdown itself can produce (javascript: links and the like).
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+@dataclass(frozen=True)
+class RenderedCampaign:
+    subject: str
+    html: str
+    text: str
+
+
+def render_markdown(source: str) -> str:
+    return nh3.clean(_MARKDOWN.render(source), link_rel="noopener noreferrer")
+
+
+def render_campaign(campaign: Campaign) -> RenderedCampaign:
+    """Once per batch: the parts every recipient shares."""
+    return RenderedCampaign(
+        subject=campaign.subject,
+        html=render_markdown(campaign.body_markdown),
+        text=campaign.body_markdown.strip(),
+    )
+
+
+def campaign_message(
+    rendered: RenderedCampaign, *, subscriber: Subscriber, test: bool = False
+) -> EmailMultiAlternatives:
+    unsubscribe = tokens.make(tokens.UNSUBSCRIBE, subscriber)
+    context = {
+        "rendered": rendered,
+        "unsubscribe_url": tokens.absolute("newsletter:unsubscribe", unsubscribe),
+        "manage_url": tokens.absolute("newsletter:manage", tokens.make(tokens.MANAGE, subscriber)),
+        "partnership": settings.PARTNERSHIP,
+        "test": test,
+    }
+    headers = {
+        "List-Unsubscribe": (
+            f"<{context['unsubscribe_url']}>, <{tokens.unsubscribe_mailto(unsubscribe)}>"
+        ),
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    message = EmailMultiAlternatives(
+        subject=("[TEST] " if test else "") + rendered.subject,
+        body=render_to_string("newsletter/email/campaign.txt", context),
+        to=[subscriber.email],
+        headers=headers,
+    )
+    message.attach_alternative(
+        render_to_string("newsletter/email/campaign.html", context), "text/html"
+    )
+    return message

@@ -1,0 +1,285 @@
+"""Subscriptions: sign-up with double opt-in, confirmation, changing topics, leaving, and the
+suppression list. Each service is one transaction that writes its own audit entry; audit
+entries name the subscriber by id, never by address."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from safeguarding.accounts.models import User
+from safeguarding.audit.services import audit_log
+from safeguarding.core.tasks import enqueue_on_commit, send_email
+from safeguarding.newsletter import tokens
+from safeguarding.newsletter.addresses import address_hash, normalise
+from safeguarding.newsletter.models import (
+    Consent,
+    ConsentMethod,
+    ConsentWording,
+    Subscriber,
+    Suppression,
+    SuppressionReason,
+    Topic,
+)
+
+TARGET = "newsletter.Subscriber"
+
+
+def current_wording() -> ConsentWording:
+    wording = ConsentWording.objects.order_by("-version").first()
+    if wording is None:
+        raise ValidationError("No consent wording has been set up.")
+    return wording
+
+
+@transaction.atomic
+def consent_wording_change(*, text: str, actor: User) -> ConsentWording:
+    """A new version of the wording; existing evidence keeps pointing at the old one."""
+    text = text.strip()
+    latest = ConsentWording.objects.select_for_update().order_by("-version").first()
+    if latest is not None and latest.text == text:
+        return latest
+    wording = ConsentWording(
+        version=(latest.version + 1) if latest else 1, text=text, created_by=actor
+    )
+    wording.full_clean()
+    wording.save()
+    audit_log(action="newsletter.wording_changed", actor=actor, target=wording)
+    return wording
+
+
+def is_suppressed(email: str) -> bool:
+    return Suppression.objects.filter(address_hash=address_hash(email)).exists()
+
+
+@transaction.atomic
+def subscriber_sign_up(
+    *, email: str, name: str, topics: Iterable[Topic], wording: ConsentWording
+) -> Subscriber:
+    """Record unconfirmed consent for each topic and email a confirmation link. Nothing else
+    is sent to the address until it is confirmed. A confirmed subscriber's details are not
+    changed by someone typing their address into the form."""
+    email = normalise(email)
+    topics = list(topics)
+    if not topics:
+        raise ValidationError("Choose at least one topic.")
+    subscriber = Subscriber.objects.filter(email=email).first()
+    if subscriber is None:
+        subscriber = Subscriber(email=email, name=name.strip(), address_hash=address_hash(email))
+        subscriber.full_clean()
+        subscriber.save()
+    live = {c.topic_id: c for c in subscriber.consents.filter(withdrawn_at__isnull=True)}
+    pending: list[int] = []
+    pending_topics: list[Topic] = []
+    for topic in topics:
+        existing = live.get(topic.pk)
+        if existing is not None and existing.confirmed_at is not None:
+            continue
+        if existing is not None:
+            existing.delete()  # an older unconfirmed request for the same topic
+        consent = Consent.objects.create(
+            subscriber=subscriber, topic=topic, wording=wording, method=ConsentMethod.WEB_FORM
+        )
+        pending.append(consent.pk)
+        pending_topics.append(topic)
+    audit_log(
+        action="newsletter.signed_up",
+        actor=None,
+        target_type=TARGET,
+        target_id=subscriber.pk,
+        details={"topics": [t.slug for t in topics], "wording": wording.version},
+    )
+    if pending:
+        token = tokens.make(tokens.CONFIRM, subscriber, c=pending)
+        context = {
+            "url": tokens.absolute("newsletter:confirm", token),
+            "topics": pending_topics,
+            "days": tokens.CONFIRM_VALID_FOR.days,
+            "partnership": settings.PARTNERSHIP,
+        }
+        enqueue_on_commit(
+            send_email,
+            subject=render_to_string("newsletter/email/confirm_subject.txt", context).strip(),
+            body=render_to_string("newsletter/email/confirm.txt", context),
+            to=[email],
+        )
+    return subscriber
+
+
+class Confirmation(StrEnum):
+    CONFIRMED = "confirmed"
+    ALREADY = "already confirmed"
+    GONE = "gone"
+
+
+@dataclass(frozen=True)
+class ConfirmResult:
+    outcome: Confirmation
+    subscriber: Subscriber | None
+
+
+@transaction.atomic
+def subscriber_confirm(
+    *, subscriber_id: int, address_prefix: str, consent_ids: list[int]
+) -> ConfirmResult:
+    """Confirm the consents a confirmation link was sent for. Lifts any suppression of the
+    address: a confirmed double opt-in is a new, clear request to be mailed."""
+    subscriber = tokens.subscriber_for({"s": subscriber_id, "h": address_prefix})
+    if subscriber is None:
+        return ConfirmResult(Confirmation.GONE, None)
+    consents = Consent.objects.select_for_update().filter(
+        pk__in=consent_ids, subscriber=subscriber, withdrawn_at__isnull=True
+    )
+    waiting = [c for c in consents if c.confirmed_at is None]
+    if not consents:
+        return ConfirmResult(Confirmation.GONE, subscriber)
+    if not waiting:
+        return ConfirmResult(Confirmation.ALREADY, subscriber)
+    now = timezone.now()
+    Consent.objects.filter(pk__in=[c.pk for c in waiting]).update(confirmed_at=now)
+    if subscriber.confirmed_at is None:
+        subscriber.confirmed_at = now
+        subscriber.save(update_fields=["confirmed_at"])
+    lifted, _ = Suppression.objects.filter(address_hash=subscriber.address_hash).delete()
+    audit_log(
+        action="newsletter.confirmed",
+        actor=None,
+        target_type=TARGET,
+        target_id=subscriber.pk,
+        details={"consents": [c.pk for c in waiting], "suppression_lifted": bool(lifted)},
+    )
+    return ConfirmResult(Confirmation.CONFIRMED, subscriber)
+
+
+@transaction.atomic
+def subscriber_change_topics(*, subscriber: Subscriber, topics: Iterable[Topic]) -> bool:
+    """From the manage page (a link only the address's owner received). Returns False when
+    no topic is left, in which case the subscriber has been removed and suppressed."""
+    wanted = {t.pk: t for t in topics}
+    if not wanted:
+        subscriber_unsubscribe_all(subscriber=subscriber, reason=SuppressionReason.UNSUBSCRIBED)
+        return False
+    now = timezone.now()
+    live = {c.topic_id: c for c in subscriber.consents.filter(withdrawn_at__isnull=True)}
+    dropped = [c.pk for topic_id, c in live.items() if topic_id not in wanted]
+    Consent.objects.filter(pk__in=dropped).update(withdrawn_at=now)
+    wording = current_wording()
+    added = []
+    for topic_id, topic in wanted.items():
+        existing = live.get(topic_id)
+        if existing is not None and existing.confirmed_at is not None:
+            continue
+        if existing is not None:
+            existing.delete()
+        Consent.objects.create(
+            subscriber=subscriber,
+            topic=topic,
+            wording=wording,
+            method=ConsentMethod.WEB_FORM,
+            given_at=now,
+            confirmed_at=now,
+        )
+        added.append(topic.slug)
+    audit_log(
+        action="newsletter.topics_changed",
+        actor=None,
+        target_type=TARGET,
+        target_id=subscriber.pk,
+        details={"withdrawn": len(dropped), "added": added},
+    )
+    return True
+
+
+@transaction.atomic
+def subscriber_unsubscribe_all(*, subscriber: Subscriber, reason: SuppressionReason) -> None:
+    """Delete the subscriber and their consent records, keeping only the keyed hash of the
+    address so nothing can silently subscribe it again."""
+    suppress_address_hash(digest=subscriber.address_hash, reason=reason)
+    subscriber_id = subscriber.pk
+    subscriber.delete()
+    audit_log(
+        action="newsletter.unsubscribed",
+        actor=None,
+        target_type=TARGET,
+        target_id=subscriber_id,
+        details={"reason": str(reason)},
+    )
+
+
+def suppress_address_hash(*, digest: str, reason: SuppressionReason) -> None:
+    Suppression.objects.get_or_create(address_hash=digest, defaults={"reason": reason})
+
+
+@transaction.atomic
+def unsubscribe_by_token(*, payload: dict[str, object]) -> None:
+    """RFC 8058 one-click, the mailto form and the page's button all end here. An unknown or
+    already removed subscriber is not an error: the caller says "done" either way."""
+    subscriber = tokens.subscriber_for(payload)
+    if subscriber is not None:
+        subscriber_unsubscribe_all(subscriber=subscriber, reason=SuppressionReason.UNSUBSCRIBED)
+
+
+@transaction.atomic
+def consent_record_offline(
+    *,
+    email: str,
+    name: str,
+    topics: Iterable[Topic],
+    method: ConsentMethod,
+    evidence: str,
+    given_at: datetime,
+    actor: User,
+) -> Subscriber | None:
+    """Staff enter a paper form, or an import row, with its evidence. A suppressed address
+    is refused (returns None): only the person's own double opt-in lifts a suppression."""
+    email = normalise(email)
+    if method is ConsentMethod.WEB_FORM or not evidence.strip():
+        raise ValidationError("Consent entered by staff needs its evidence.")
+    if is_suppressed(email):
+        return None
+    now = timezone.now()
+    subscriber, created = Subscriber.objects.get_or_create(
+        email=email,
+        defaults={"name": name.strip(), "address_hash": address_hash(email), "confirmed_at": now},
+    )
+    if subscriber.confirmed_at is None:
+        subscriber.confirmed_at = now
+        subscriber.save(update_fields=["confirmed_at"])
+    wording = current_wording()
+    live = set(
+        subscriber.consents.filter(
+            withdrawn_at__isnull=True, confirmed_at__isnull=False
+        ).values_list("topic_id", flat=True)
+    )
+    for topic in topics:
+        if topic.pk in live:
+            continue
+        subscriber.consents.filter(topic=topic, withdrawn_at__isnull=True).delete()
+        consent = Consent(
+            subscriber=subscriber,
+            topic=topic,
+            wording=wording,
+            method=method,
+            evidence=evidence.strip(),
+            recorded_by=actor,
+            given_at=given_at,
+            confirmed_at=now,
+        )
+        consent.full_clean()
+        consent.save()
+    audit_log(
+        action="newsletter.consent_recorded",
+        actor=actor,
+        target_type=TARGET,
+        target_id=subscriber.pk,
+        details={"method": str(method), "new_subscriber": created},
+    )
+    return subscriber

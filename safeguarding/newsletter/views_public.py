@@ -1,0 +1,116 @@
+"""The public newsletter pages: sign up, confirm, manage, unsubscribe.
+
+Links that change something show a page with a button on GET; only the POST acts, so mail
+scanners that follow every link change nothing. The unsubscribe POST needs no session and no
+CSRF token (RFC 8058 one-click): the signed per-recipient token is the only thing trusted.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from safeguarding.core.forms import posted
+from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
+from safeguarding.newsletter import services, tokens
+from safeguarding.newsletter.forms import ManageForm, SignUpForm
+from safeguarding.privacy import links
+
+SIGN_UP_LIMIT = Limit("newsletter-sign-up")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(posted(request))
+    wording = services.current_wording()
+    context = {"form": form, "wording": wording}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if over_limit(request, SIGN_UP_LIMIT, address=data["email"]):
+            return too_many_response(request, form, "newsletter/sign_up.html", context)
+        services.subscriber_sign_up(
+            email=data["email"], name=data["name"], topics=data["topics"], wording=wording
+        )
+        return redirect("newsletter:check_email")
+    return render(request, "newsletter/sign_up.html", context)
+
+
+@require_safe
+def check_email(request: HttpRequest) -> HttpResponse:
+    return render(request, "newsletter/check_email.html", {"days": tokens.CONFIRM_VALID_FOR.days})
+
+
+def _bad_link(request: HttpRequest, message: str) -> HttpResponse:
+    return render(
+        request,
+        "errors/error.html",
+        {"title": "This link does not work", "message": message},
+        status=400,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        payload = tokens.read(tokens.CONFIRM, token)
+        consent_ids = payload.get("c")
+        if not isinstance(consent_ids, list) or not all(isinstance(i, int) for i in consent_ids):
+            raise links.BadLink("This link is not valid.")
+    except links.BadLink as bad:
+        return _bad_link(request, str(bad))
+    if request.method != "POST":
+        return render(request, "newsletter/confirm.html")
+    result = services.subscriber_confirm(
+        subscriber_id=int(str(payload["s"])),
+        address_prefix=str(payload["h"]),
+        consent_ids=consent_ids,
+    )
+    if result.outcome is services.Confirmation.GONE or result.subscriber is None:
+        return _bad_link(
+            request, "This sign-up has expired or was cancelled. Sign up again to subscribe."
+        )
+    manage_url = tokens.absolute("newsletter:manage", tokens.make(tokens.MANAGE, result.subscriber))
+    return render(
+        request,
+        "newsletter/confirmed.html",
+        {"already": result.outcome is services.Confirmation.ALREADY, "manage_url": manage_url},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        payload = tokens.read(tokens.MANAGE, token)
+    except links.BadLink as bad:
+        return _bad_link(request, str(bad))
+    subscriber = tokens.subscriber_for(payload)
+    if subscriber is None:
+        return render(request, "newsletter/unsubscribed.html")
+    current = subscriber.consents.filter(
+        withdrawn_at__isnull=True, confirmed_at__isnull=False
+    ).values_list("topic_id", flat=True)
+    form = ManageForm(posted(request), initial={"topics": list(current)})
+    if request.method == "POST" and form.is_valid():
+        if not services.subscriber_change_topics(
+            subscriber=subscriber, topics=form.cleaned_data["topics"]
+        ):
+            return render(request, "newsletter/unsubscribed.html")
+        return render(request, "newsletter/manage.html", {"form": form, "saved": True})
+    return render(request, "newsletter/manage.html", {"form": form})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """RFC 8058: mail clients POST ``List-Unsubscribe=One-Click`` here with no cookies. The
+    page's own button posts the same. Unknown or already removed: "done", nothing revealed."""
+    try:
+        payload = tokens.read(tokens.UNSUBSCRIBE, token)
+    except links.BadLink as bad:
+        return _bad_link(request, str(bad))
+    if request.method != "POST":
+        return render(request, "newsletter/unsubscribe.html")
+    services.unsubscribe_by_token(payload=payload)
+    return render(request, "newsletter/unsubscribed.html")

@@ -1,0 +1,211 @@
+"""Staff pages for communications officers: campaigns, sending, progress, imports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+from safeguarding.accounts.selectors import staff_user_with_role
+from safeguarding.core.forms import posted
+from safeguarding.newsletter import campaigns, sending
+from safeguarding.newsletter.forms import (
+    CampaignForm,
+    ImportForm,
+    PaperConsentForm,
+    ScheduleForm,
+    WordingForm,
+)
+from safeguarding.newsletter.imports import ImportFileError, import_subscribers
+from safeguarding.newsletter.messages import render_campaign
+from safeguarding.newsletter.models import Campaign, CampaignState, ConsentMethod
+from safeguarding.newsletter.services import (
+    consent_record_offline,
+    consent_wording_change,
+    current_wording,
+)
+
+
+def _officer(request: HttpRequest) -> User:
+    return staff_user_with_role(request, Role.COMMUNICATIONS_OFFICER)
+
+
+def _campaign(pk: int) -> Campaign:
+    return get_object_or_404(Campaign, pk=pk)
+
+
+@require_safe
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    _officer(request)
+    rows = [
+        (campaign, sending.campaign_progress(campaign))
+        for campaign in Campaign.objects.order_by("-created_at")[:50]
+    ]
+    return render(request, "newsletter/staff/campaigns.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = _officer(request)
+    campaign = _campaign(pk) if pk is not None else None
+    initial = {}
+    if campaign is not None:
+        if campaign.state not in campaigns.EDITABLE:
+            return redirect("newsletter:campaign", pk=campaign.pk)
+        initial = {
+            "subject": campaign.subject,
+            "body_markdown": campaign.body_markdown,
+            "topics": list(campaign.topics.all()),
+        }
+    form = CampaignForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = campaigns.campaign_save(actor=user, campaign_id=pk, **form.cleaned_data)
+        messages.success(request, "Campaign saved.")
+        return redirect("newsletter:campaign", pk=saved.pk)
+    return render(request, "newsletter/staff/edit.html", {"form": form, "campaign": campaign})
+
+
+@require_safe
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _officer(request)
+    campaign = _campaign(pk)
+    return render(
+        request,
+        "newsletter/staff/detail.html",
+        {
+            "campaign": campaign,
+            "rendered": render_campaign(campaign),
+            "progress": sending.campaign_progress(campaign),
+            "schedule_form": ScheduleForm(),
+            "editable": campaign.state in campaigns.EDITABLE,
+            "running": campaign.state == CampaignState.SENDING,
+        },
+    )
+
+
+@require_POST
+def campaign_test(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _officer(request)
+    campaigns.campaign_send_test(campaign=_campaign(pk), actor=user)
+    messages.success(request, "A test message has been sent to your own address.")
+    return redirect("newsletter:campaign", pk=pk)
+
+
+@require_POST
+def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _officer(request)
+    campaign = _campaign(pk)
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "newsletter/staff/detail.html",
+            {
+                "campaign": campaign,
+                "rendered": render_campaign(campaign),
+                "progress": sending.campaign_progress(campaign),
+                "schedule_form": form,
+                "editable": campaign.state in campaigns.EDITABLE,
+            },
+            status=400,
+        )
+    try:
+        if form.cleaned_data["when"] == "now":
+            count = sending.campaign_start(campaign_id=pk, actor=user)
+            messages.success(request, f"Sending to {count:,} subscribers.")
+        else:
+            campaigns.campaign_schedule(
+                campaign_id=pk, when=form.cleaned_data["scheduled_for"], actor=user
+            )
+            messages.success(request, "Campaign scheduled.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("newsletter:campaign", pk=pk)
+
+
+def _act(request: HttpRequest, pk: int, action: Callable[..., object], done: str) -> HttpResponse:
+    user = _officer(request)
+    try:
+        action(campaign_id=_campaign(pk).pk, actor=user)
+        messages.success(request, done)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("newsletter:campaign", pk=pk)
+
+
+@require_POST
+def campaign_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, sending.campaign_pause, "Sending is paused.")
+
+
+@require_POST
+def campaign_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, sending.campaign_resume, "Sending has resumed.")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscriber_import(request: HttpRequest) -> HttpResponse:
+    user = _officer(request)
+    form = ImportForm(posted(request), request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = import_subscribers(upload=form.cleaned_data["file"], actor=user)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "newsletter/staff/import.html", {"form": form, "report": report}, status=status
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent_entry(request: HttpRequest) -> HttpResponse:
+    """A paper form: recorded as confirmed consent with its evidence, unless the address is
+    suppressed (only the person's own double opt-in lifts that)."""
+    user = _officer(request)
+    form = PaperConsentForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        recorded = consent_record_offline(
+            email=data["email"],
+            name=data["name"],
+            topics=data["topics"],
+            method=ConsentMethod.PAPER,
+            evidence=data["evidence"],
+            given_at=timezone.make_aware(datetime.combine(data["given_on"], time(12))),
+            actor=user,
+        )
+        if recorded is None:
+            form.add_error(
+                "email",
+                "This address unsubscribed from everything. Only the person can sign up again, "
+                "through the form on the website.",
+            )
+        else:
+            messages.success(request, "The consent is recorded.")
+            return redirect("newsletter:consent_entry")
+    return render(request, "newsletter/staff/consent_entry.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def wording(request: HttpRequest) -> HttpResponse:
+    user = _officer(request)
+    current = current_wording()
+    form = WordingForm(posted(request), initial={"text": current.text})
+    if request.method == "POST" and form.is_valid():
+        saved = consent_wording_change(text=form.cleaned_data["text"], actor=user)
+        messages.success(request, f"Consent wording version {saved.version} is now in use.")
+        return redirect("newsletter:wording")
+    return render(request, "newsletter/staff/wording.html", {"form": form, "current": current})

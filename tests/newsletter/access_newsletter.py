@@ -1,0 +1,50 @@
+"""Access table entries for the newsletter staff pages (see tests/access.py): communications
+officers only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safeguarding.accounts.roles import ALL_ROLES, Role
+from safeguarding.newsletter.models import CampaignState
+from tests.access import Access, only
+from tests.newsletter.factories import campaign
+
+OFFICER = only(Role.COMMUNICATIONS_OFFICER)
+
+
+def acted_on() -> dict[Role, int]:
+    """A POST action: the officer is sent back to the campaign page."""
+    return {role: 302 if role == Role.COMMUNICATIONS_OFFICER else 403 for role in ALL_ROLES}
+
+
+def a_draft() -> dict[str, Any]:
+    return {"pk": campaign().pk}
+
+
+def a_sending_campaign() -> dict[str, Any]:
+    made = campaign()
+    made.state = CampaignState.SENDING
+    made.save()
+    return {"pk": made.pk}
+
+
+ACCESS: dict[str, Access] = {
+    "newsletter:campaigns": Access(roles=OFFICER),
+    "newsletter:campaign_new": Access(roles=OFFICER),
+    "newsletter:import": Access(roles=OFFICER),
+    "newsletter:consent_entry": Access(roles=OFFICER),
+    "newsletter:wording": Access(roles=OFFICER),
+    "newsletter:campaign": Access(roles=OFFICER, make_kwargs=a_draft),
+    "newsletter:campaign_edit": Access(roles=OFFICER, make_kwargs=a_draft),
+    "newsletter:campaign_test": Access(method="post", roles=acted_on(), make_kwargs=a_draft),
+    "newsletter:campaign_send": Access(
+        method="post", roles=acted_on(), make_kwargs=a_draft, data={"when": "now"}
+    ),
+    "newsletter:campaign_pause": Access(
+        method="post", roles=acted_on(), make_kwargs=a_sending_campaign
+    ),
+    "newsletter:campaign_resume": Access(
+        method="post", roles=acted_on(), make_kwargs=a_sending_campaign
+    ),
+}

@@ -1,0 +1,146 @@
+"""Communications officers compose, preview, test, send, pause and resume campaigns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+from safeguarding.newsletter import sending
+from safeguarding.newsletter.models import Campaign, CampaignState, Delivery, DeliveryState
+from safeguarding.newsletter.tasks import start_or_resume_campaigns
+from tests.conftest import sign_in
+from tests.newsletter.factories import campaign, confirmed_subscriber, topic
+from tests.smtp import Mailbox, html_body
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def officer(make_user: Callable[..., User]) -> User:
+    return make_user(Role.COMMUNICATIONS_OFFICER, email="comms@staff.example.org")
+
+
+@pytest.fixture
+def officer_client(officer: User) -> Client:
+    client = Client()
+    sign_in(client, officer)
+    return client
+
+
+def test_markdown_with_script_is_sanitised_in_the_preview_and_the_message(
+    officer_client: Client, smtp_server: Mailbox
+) -> None:
+    response = officer_client.post(
+        "/staff/newsletter/new/",
+        {
+            "subject": "Spring news",
+            "body_markdown": "# Spring\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))",
+            "topics": [topic().pk],
+        },
+    )
+    made = Campaign.objects.get()
+    assert response.status_code == 302
+    preview = officer_client.get(f"/staff/newsletter/{made.pk}/").content.decode()
+    assert "<h1>Spring</h1>" in preview
+    assert "<script>alert" not in preview
+    assert 'href="javascript:' not in preview
+
+    officer_client.post(f"/staff/newsletter/{made.pk}/test/")
+
+    [test_message] = smtp_server.to("comms@staff.example.org")
+    assert test_message["Subject"] == "[TEST] Spring news"
+    assert "<script>alert" not in html_body(test_message)
+    assert test_message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_recipients_are_chosen_at_send_time_from_confirmed_consents_for_the_topics(
+    officer_client: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
+) -> None:
+    made = campaign(topics=["newsletter"])
+    confirmed_subscriber("news@example.net", "newsletter")
+    confirmed_subscriber("events@example.net", "events")
+    withdrawn = confirmed_subscriber("withdrawn@example.net", "newsletter")
+    withdrawn.consents.update(withdrawn_at=timezone.now())
+    confirmed_subscriber("late@example.net", "newsletter")  # after the campaign was written
+
+    officer_client.post(f"/staff/newsletter/{made.pk}/send/", {"when": "now"})
+    run_tasks()
+
+    received = sorted(rcpt for _, rcpts in smtp_server.envelopes for rcpt in rcpts)
+    assert received == ["late@example.net", "news@example.net"]
+    made.refresh_from_db()
+    assert made.state == CampaignState.FINISHED
+    page = officer_client.get(f"/staff/newsletter/{made.pk}/").content.decode()
+    assert 'id="progress-sent">2<' in page
+
+
+def test_consent_withdrawn_after_sending_started_stops_that_message(
+    smtp_server: Mailbox, run_tasks: Callable[[], None]
+) -> None:
+    made = campaign()
+    keeps = confirmed_subscriber("keeps@example.net")
+    leaves = confirmed_subscriber("leaves@example.net")
+    sending.campaign_start(campaign_id=made.pk, actor=None)
+    leaves.consents.update(withdrawn_at=timezone.now())
+
+    run_tasks()
+
+    assert [rcpts for _, rcpts in smtp_server.envelopes] == [[keeps.email]]
+    assert Delivery.objects.get(subscriber=leaves).state == DeliveryState.SKIPPED
+
+
+def test_a_paused_campaign_sends_nothing_until_resumed(
+    officer: User, officer_client: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
+) -> None:
+    made = campaign()
+    for n in range(3):
+        confirmed_subscriber(f"reader{n}@example.net")
+    sending.campaign_start(campaign_id=made.pk, actor=officer)
+    officer_client.post(f"/staff/newsletter/{made.pk}/pause/")
+
+    run_tasks()
+    assert smtp_server.messages == []
+    assert "Resume" in officer_client.get(f"/staff/newsletter/{made.pk}/").content.decode()
+
+    officer_client.post(f"/staff/newsletter/{made.pk}/resume/")
+    run_tasks()
+    assert len(smtp_server.messages) == 3
+
+
+def test_a_scheduled_campaign_is_started_by_the_watchdog_when_due(
+    officer_client: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
+) -> None:
+    made = campaign()
+    confirmed_subscriber("reader@example.net")
+    when = (timezone.localtime() + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    officer_client.post(
+        f"/staff/newsletter/{made.pk}/send/", {"when": "later", "scheduled_for": when}
+    )
+    made.refresh_from_db()
+    assert made.state == CampaignState.SCHEDULED
+
+    assert start_or_resume_campaigns.call() == 0
+    Campaign.objects.filter(pk=made.pk).update(scheduled_for=timezone.now())
+    assert start_or_resume_campaigns.call() == 1
+    run_tasks()
+
+    assert len(smtp_server.messages) == 1
+
+
+def test_scheduling_in_the_past_is_refused_with_a_message(officer_client: Client) -> None:
+    made = campaign()
+
+    response = officer_client.post(
+        f"/staff/newsletter/{made.pk}/send/", {"when": "later", "scheduled_for": "2020-01-01 09:00"}
+    )
+
+    assert response.status_code == 400
+    assert "The time must be in the future" in response.content.decode()
+    made.refresh_from_db()
+    assert made.state == CampaignState.DRAFT

@@ -1,0 +1,86 @@
+"""Paper sign-up forms entered by staff, and changing the consent wording."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+from safeguarding.newsletter.addresses import address_hash
+from safeguarding.newsletter.models import (
+    Consent,
+    ConsentMethod,
+    ConsentWording,
+    Subscriber,
+    Suppression,
+    SuppressionReason,
+)
+from tests.conftest import sign_in
+from tests.newsletter.factories import confirmed_subscriber, topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer_client(make_user: Callable[..., User]) -> Client:
+    client = Client()
+    sign_in(client, make_user(Role.COMMUNICATIONS_OFFICER))
+    return client
+
+
+def paper_form(email: str, evidence: str = "Box file 3, form 17") -> dict[str, object]:
+    return {
+        "email": email,
+        "topics": [topic("learning").pk],
+        "given_on": "2026-01-15",
+        "evidence": evidence,
+    }
+
+
+def test_a_paper_form_is_recorded_with_its_evidence_and_who_entered_it(
+    officer_client: Client,
+) -> None:
+    response = officer_client.post("/staff/newsletter/paper-form/", paper_form("p@example.net"))
+
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    assert consent.method == ConsentMethod.PAPER
+    assert consent.evidence == "Box file 3, form 17"
+    assert consent.recorded_by is not None
+    assert consent.confirmed_at is not None
+
+
+def test_a_paper_form_without_evidence_records_nothing(officer_client: Client) -> None:
+    response = officer_client.post(
+        "/staff/newsletter/paper-form/", paper_form("p@example.net", evidence="")
+    )
+
+    assert "Say where the signed form is kept" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_a_paper_form_cannot_resubscribe_a_suppressed_address(officer_client: Client) -> None:
+    Suppression.objects.create(
+        address_hash=address_hash("left@example.net"), reason=SuppressionReason.UNSUBSCRIBED
+    )
+
+    response = officer_client.post("/staff/newsletter/paper-form/", paper_form("left@example.net"))
+
+    assert "Only the person can sign up again" in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_saving_new_wording_makes_a_new_version_used_by_the_form(officer_client: Client) -> None:
+    subscriber = confirmed_subscriber("reader@example.net")
+    first = ConsentWording.objects.get()
+
+    officer_client.post("/staff/newsletter/wording/", {"text": "Newer words about consent."})
+
+    latest = ConsentWording.objects.order_by("-version").first()
+    assert latest is not None
+    assert latest.version == first.version + 1
+    assert "Newer words about consent." in Client().get("/newsletter/").content.decode()
+    assert subscriber.consents.get().wording == first
