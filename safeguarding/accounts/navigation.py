@@ -58,6 +58,8 @@ TOOLS = (
         "training:staff_home",
         "Courses, sessions, bookings, attendance and certificates.",
         (Role.TRAINING_COORDINATOR,),
+    ),
+    StaffTool(
         "Newsletters",
         "newsletter:campaigns",
         "Write, send and follow newsletter campaigns; import lists with consent evidence.",
