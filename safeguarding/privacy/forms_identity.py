@@ -168,7 +168,8 @@ class WrittenAuthorisationForm(OneOffAuthorisationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authorised_party"].help_text = (
+        party = self.fields["authorised_party"]
+        party.help_text = (
             "Their name and relationship to the person, for example a solicitor's firm."
         )
 
