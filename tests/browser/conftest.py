@@ -42,7 +42,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Route,
+    expect,
+    sync_playwright,
+)
 
 from tests.smtp import Mailbox
 
@@ -190,5 +198,6 @@ def assert_page_basics(page: Page, title: str) -> None:
     """One <h1>, and a <title> of "<title> (en dash) <short name>" (GOV.UK's page title pattern)."""
     from django.conf import settings
 
-    assert page.locator("h1").count() == 1, f"{page.url} has {page.locator('h1').count()} h1"
-    assert page.title() == f"{title} \N{EN DASH} {settings.PARTNERSHIP['short_name']}"
+    # expect() waits for a page that is still loading after a click or a key press.
+    expect(page).to_have_title(f"{title} \N{EN DASH} {settings.PARTNERSHIP['short_name']}")
+    expect(page.locator("h1")).to_have_count(1)
