@@ -7,6 +7,6 @@ class NewsletterConfig(AppConfig):
     verbose_name = "Newsletters and mailing lists"
 
     def ready(self) -> None:
-        # Registers the every-minute campaign watchdog and the bounce webhook receiver in
+        # Registers the daily campaign safety net and the bounce webhook receiver in
         # every process.
         from safeguarding.newsletter import bounces, tasks  # noqa: F401

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
+from safeguarding.core.tasks import enqueue_on_commit
 from safeguarding.newsletter.addresses import address_hash
 from safeguarding.newsletter.messages import campaign_message, render_campaign
 from safeguarding.newsletter.models import Campaign, CampaignState, Subscriber, Topic
@@ -48,7 +49,9 @@ def campaign_save(
 
 @transaction.atomic
 def campaign_schedule(*, campaign_id: int, when: datetime, actor: User) -> Campaign:
-    """The every-minute watchdog starts it when it is due."""
+    """A task deferred to ``when`` starts it (the daily safety net catches any it missed)."""
+    from safeguarding.newsletter.tasks import start_scheduled_campaign
+
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     if campaign.state not in EDITABLE:
         raise ValidationError("This campaign has already been sent.")
@@ -61,6 +64,7 @@ def campaign_schedule(*, campaign_id: int, when: datetime, actor: User) -> Campa
         target=campaign,
         details={"scheduled_for": when.isoformat()},
     )
+    enqueue_on_commit(start_scheduled_campaign.using(run_after=when), campaign_id=campaign.pk)
     return campaign
 
 

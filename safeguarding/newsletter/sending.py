@@ -13,7 +13,8 @@ Exactly once, and what is left of "at most one duplicate per killed worker":
    It stops before its lease could run out (the lease left must exceed the SMTP timeout),
    and hands unsent rows back as PENDING, so a slow worker never overlaps a new one.
 4. A killed worker leaves its rows CLAIMED; once the lease expires the next batch (started by
-   "Resume", or by the every-minute watchdog for campaigns whose heartbeat stopped) claims
+   "Resume", by the deferred batch a worker leaves when it finds only claimed rows, or by
+   the daily safety net for campaigns whose heartbeat stopped) claims
    them again. Rows already SENT are never claimed again.
 
 The remaining window: a worker killed after the server accepted a message but before the
@@ -316,7 +317,7 @@ def campaign_progress(campaign: Campaign) -> dict[str, int]:
 
 def campaigns_needing_a_worker(*, now: object = None) -> list[int]:
     """Due scheduled campaigns, and sending campaigns whose worker stopped (no batch for
-    twice the claim lease): the watchdog starts or resumes them."""
+    twice the claim lease): the daily safety net starts or resumes them."""
     now = now or timezone.now()
     stale = timezone.now() - timedelta(seconds=2 * settings.NEWSLETTER_CLAIM_SECONDS)
     return list(

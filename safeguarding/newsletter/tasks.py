@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django_tasks import task
 
-from safeguarding.core.scheduler import PeriodicJob, register
+from safeguarding.core.scheduler import daily
 from safeguarding.newsletter import sending
-from safeguarding.newsletter.models import CampaignState
+from safeguarding.newsletter.models import Campaign, CampaignState
 
 
 @task()
@@ -17,25 +17,31 @@ def send_campaign_batch(*, campaign_id: int) -> int:
 
 
 @task()
-def start_or_resume_campaigns() -> int:
-    """Starts scheduled campaigns that are due, and resumes any whose worker was lost."""
-    from safeguarding.newsletter.models import Campaign
+def start_scheduled_campaign(*, campaign_id: int) -> bool:
+    """Enqueued to run at the scheduled time; does nothing if the campaign was rescheduled
+    (a later task will start it) or already started."""
+    due = Campaign.objects.filter(
+        pk=campaign_id, state=CampaignState.SCHEDULED, scheduled_for__lte=timezone.now()
+    ).exists()
+    if due:
+        sending.campaign_start(campaign_id=campaign_id, actor=None)
+    return due
 
+
+@daily("newsletter.start_or_resume_campaigns")
+@task()
+def start_or_resume_campaigns() -> int:
+    """A safety net: starts scheduled campaigns that are overdue, and resumes any whose
+    worker was lost (its claims expire, but no batch came after)."""
     started = 0
     for campaign_id in sending.campaigns_needing_a_worker():
         state = Campaign.objects.values_list("state", flat=True).get(pk=campaign_id)
-        if state == CampaignState.SCHEDULED:
-            sending.campaign_start(campaign_id=campaign_id, actor=None)
-        else:
-            sending.campaign_resume(campaign_id=campaign_id, actor=None)
+        try:
+            if state == CampaignState.SCHEDULED:
+                sending.campaign_start(campaign_id=campaign_id, actor=None)
+            else:
+                sending.campaign_resume(campaign_id=campaign_id, actor=None)
+        except ValidationError:
+            continue  # changed since it was listed
         started += 1
     return started
-
-
-register(
-    PeriodicJob(
-        name="newsletter.start_or_resume_campaigns",
-        task=start_or_resume_campaigns,
-        every=timedelta(minutes=1),
-    )
-)

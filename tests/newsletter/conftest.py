@@ -10,3 +10,15 @@ def _send_without_pause(settings: pytest_django.fixtures.Settings) -> None:
     settings.NEWSLETTER_RATE_PER_SECOND = 0
     settings.SITE_URL = "https://safeguarding.example.org"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "safeguarding.example.org"]
+
+
+@pytest.fixture(autouse=True)
+def _topics_and_wording(request: pytest.FixtureRequest) -> None:
+    """Transactional tests elsewhere flush the rows migration 0002 made; put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from tests.newsletter.factories import ensure_defaults
+
+    ensure_defaults()

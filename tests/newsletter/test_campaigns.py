@@ -13,12 +13,12 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.newsletter import sending
 from safeguarding.newsletter.models import Campaign, CampaignState, Delivery, DeliveryState
-from safeguarding.newsletter.tasks import start_or_resume_campaigns
+from safeguarding.newsletter.tasks import start_or_resume_campaigns, start_scheduled_campaign
 from tests.conftest import sign_in
 from tests.newsletter.factories import campaign, confirmed_subscriber, topic
 from tests.smtp import Mailbox, html_body
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_a_paused_campaign_sends_nothing_until_resumed(
     assert len(smtp_server.messages) == 3
 
 
-def test_a_scheduled_campaign_is_started_by_the_watchdog_when_due(
+def test_a_scheduled_campaign_is_started_when_due(
     officer_client: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
 ) -> None:
     made = campaign()
@@ -125,9 +125,12 @@ def test_a_scheduled_campaign_is_started_by_the_watchdog_when_due(
     made.refresh_from_db()
     assert made.state == CampaignState.SCHEDULED
 
+    run_tasks()  # the start task waits for its time
+    assert smtp_server.messages == []
+    assert start_scheduled_campaign.call(campaign_id=made.pk) is False
     assert start_or_resume_campaigns.call() == 0
     Campaign.objects.filter(pk=made.pk).update(scheduled_for=timezone.now())
-    assert start_or_resume_campaigns.call() == 1
+    assert start_scheduled_campaign.call(campaign_id=made.pk) is True
     run_tasks()
 
     assert len(smtp_server.messages) == 1

@@ -17,7 +17,7 @@ from safeguarding.newsletter.models import Subscriber, Suppression
 from tests.newsletter.factories import campaign, topic
 from tests.smtp import Mailbox, links
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ADDRESS = "reader@example.net"
 

@@ -27,8 +27,7 @@ from safeguarding.privacy.retention import retention_sweep
 from tests.newsletter.factories import confirmed_subscriber, topic
 from tests.smtp import Mailbox, links
 
-# Mail is sent after commit; the rollback keeps the topics and wording the migration made.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)  # mail is sent after commit
 
 ADDRESS = "reader@example.net"
 
