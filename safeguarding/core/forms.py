@@ -37,6 +37,38 @@ _WIDGET_CLASSES: tuple[tuple[type[forms.Widget], str, str], ...] = (
 )
 
 
+def too_long(what: str, limit: int) -> str:
+    """GOV.UK's error message for text over its limit."""
+    return f"{what} must be {limit:,} characters or fewer"
+
+
+def email_field(
+    *,
+    label: str = "Email address",
+    help_text: str = "",
+    required: bool = True,
+    required_message: str = "Enter your email address",
+    own_address: bool = True,
+) -> forms.EmailField:
+    """An email address field with GOV.UK's error messages. ``own_address``: the person is
+    typing their own address, so the browser may fill it in (not when staff type someone's)."""
+    attrs = {"spellcheck": "false"}
+    if own_address:
+        attrs["autocomplete"] = "email"
+    return forms.EmailField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=254,
+        widget=forms.EmailInput(attrs=attrs),
+        error_messages={
+            "required": required_message,
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": too_long("Email address", 254),
+        },
+    )
+
+
 def govuk_widget_classes(widget: forms.Widget, *, has_errors: bool) -> list[str]:
     """The GOV.UK classes for one widget, or none where a widget template does the work
     (radios and checkbox groups put their classes on each option) or nothing is shown."""

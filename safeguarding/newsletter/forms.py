@@ -8,13 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from safeguarding.core.forms import email_field
 from safeguarding.newsletter.models import Topic
-
-EMAIL_ERRORS = {
-    "required": "Enter your email address",
-    "invalid": "Enter an email address in the correct format, like name@example.com",
-    "max_length": "Email address must be 254 characters or fewer",
-}
 
 
 class TopicChoiceField(forms.ModelMultipleChoiceField):
@@ -40,12 +35,8 @@ class SignUpForm(forms.Form):
     """Boxes are never ticked for the person: consent is what they tick themselves."""
 
     topics = _topics("What would you like to receive?", "Select all that apply.")
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="We will send a link to this address; nothing else is sent until you open it.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages=EMAIL_ERRORS,
+    email = email_field(
+        help_text="We will send a link to this address; nothing else is sent until you open it."
     )
     name = forms.CharField(
         label="Name (optional)",
@@ -127,7 +118,7 @@ def active_topics() -> QuerySet[Topic]:
 class PaperConsentForm(forms.Form):
     """A paper sign-up form entered by staff, with where the paper is kept."""
 
-    email = forms.EmailField(label="Email address", max_length=254, error_messages=EMAIL_ERRORS)
+    email = email_field(own_address=False)
     name = forms.CharField(label="Name (optional)", required=False, max_length=150)
     topics = _topics("What did they ask to receive?")
     given_on = forms.DateField(

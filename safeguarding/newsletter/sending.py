@@ -41,6 +41,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
 from safeguarding.core.tasks import enqueue_on_commit
+from safeguarding.newsletter.data_inventory import NEWSLETTER
 from safeguarding.newsletter.messages import campaign_message, render_campaign
 from safeguarding.newsletter.models import (
     Campaign,
@@ -51,6 +52,7 @@ from safeguarding.newsletter.models import (
     Subscriber,
     Suppression,
 )
+from safeguarding.privacy.rights_actions import processing_stopped
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +62,8 @@ CHECK_EVERY = 50  # messages between re-checks of consent and of the campaign's 
 
 def eligible_subscribers(campaign: Campaign) -> Q:
     """P16: a confirmed, not withdrawn consent for one of the campaign's topics, and an
-    address not on the suppression list. Used when sending starts and again while sending."""
+    address not on the suppression list, nor restricted or objecting to the newsletter through
+    a rights request. Used when sending starts and again while sending."""
     consent = Consent.objects.filter(
         subscriber=OuterRef("pk"),
         topic__in=campaign.topics.all(),
@@ -68,7 +71,7 @@ def eligible_subscribers(campaign: Campaign) -> Q:
         withdrawn_at__isnull=True,
     )
     suppressed = Suppression.objects.filter(address_hash=OuterRef("address_hash"))
-    return Q(Exists(consent)) & ~Q(Exists(suppressed))
+    return Q(Exists(consent)) & ~Q(Exists(suppressed)) & ~processing_stopped(NEWSLETTER.key)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from safeguarding.core.forms import email_field
 from safeguarding.privacy.identity_services import (
     MIN_ANSWER_LENGTH,
     MIN_QUESTIONS,
@@ -21,19 +22,6 @@ from safeguarding.privacy.models.identity import LegalBasis, Question
 QUESTION_SLOTS = 5
 TEXT_WIDGET = forms.Textarea(attrs={"rows": 3})
 ANSWER_ATTRS = {"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-20"}
-
-
-def _email_field(label: str = "Email address", help_text: str = "") -> forms.EmailField:
-    return forms.EmailField(
-        label=label,
-        help_text=help_text,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter an email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-        },
-    )
 
 
 def _date_field(label: str, help_text: str) -> forms.DateField:
@@ -52,7 +40,10 @@ def _date_field(label: str, help_text: str) -> forms.DateField:
 
 
 class SecurityQuestionsEmailForm(forms.Form):
-    email = _email_field(help_text="We will email you a link to set your security questions.")
+    email = email_field(
+        required_message="Enter an email address",
+        help_text="We will email you a link to set your security questions.",
+    )
 
 
 class SecurityQuestionsForm(forms.Form):
@@ -116,8 +107,10 @@ class SecurityQuestionsForm(forms.Form):
 
 
 class FindPersonForm(forms.Form):
-    email = _email_field(
-        label="Caller's email address", help_text="The exact address we hold for them."
+    email = email_field(
+        required_message="Enter an email address",
+        label="Caller's email address",
+        help_text="The exact address we hold for them.",
     )
 
 
@@ -157,7 +150,10 @@ class WrittenAuthorisationForm(OneOffAuthorisationForm):
 
     field_order = ["email", "authorised_party", "scope", "document_reference", "expires_on"]
 
-    email = _email_field(label="Email address of the person giving the authorisation")
+    email = email_field(
+        required_message="Enter an email address",
+        label="Email address of the person giving the authorisation",
+    )
     document_reference = forms.CharField(
         label="Document reference",
         help_text="Where the signed authorisation is filed.",
@@ -188,7 +184,10 @@ class AuthorisationUseForm(forms.Form):
 
 
 class DisclosureForm(forms.Form):
-    email = _email_field(label="Email address of the person the information was about")
+    email = email_field(
+        required_message="Enter an email address",
+        label="Email address of the person the information was about",
+    )
     requester_organisation = forms.CharField(
         label="Organisation that asked",
         max_length=200,

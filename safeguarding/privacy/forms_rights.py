@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from safeguarding.core.forms import email_field, too_long
 from safeguarding.privacy.models.rights import (
     DETAILS_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -17,30 +18,18 @@ from safeguarding.privacy.models.rights import (
 NOTE_WIDGET = forms.Textarea(attrs={"rows": 4})
 
 
-def _too_long(what: str, limit: int) -> str:
-    return f"{what} must be {limit:,} characters or fewer"
-
-
 class RightsRequestForm(forms.Form):
     """The public form: anyone may use it; the emailed link confirms who they are."""
 
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="We will send a link to this address to confirm the request is yours.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": _too_long("Email address", 254),
-        },
+    email = email_field(
+        help_text="We will send a link to this address to confirm the request is yours."
     )
     full_name = forms.CharField(
         label="Full name",
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
-        error_messages={"max_length": _too_long("Full name", 200)},
+        error_messages={"max_length": too_long("Full name", 200)},
     )
     kind = forms.ChoiceField(
         label="What would you like us to do?",
@@ -60,7 +49,7 @@ class RightsRequestForm(forms.Form):
             "what should change. Do not include bank details or health information."
         ),
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"max_length": _too_long("Your request", DETAILS_MAX_LENGTH)},
+        error_messages={"max_length": too_long("Your request", DETAILS_MAX_LENGTH)},
     )
     declaration = forms.BooleanField(
         label="I am the person this request is about, or I am authorised to act for them",
@@ -81,22 +70,17 @@ class RightsRequestForm(forms.Form):
 class LogRequestForm(forms.Form):
     """Staff log a request made by phone, letter or email, having checked who made it."""
 
-    email = forms.EmailField(
+    email = email_field(
         label="Requester's email address",
-        required=False,
-        max_length=254,
         help_text="Needed to find their records for an export, and to email them.",
-        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": _too_long("Email address", 254),
-        },
+        required=False,
+        own_address=False,
     )
     full_name = forms.CharField(
         label="Requester's full name",
         required=False,
         max_length=200,
-        error_messages={"max_length": _too_long("Full name", 200)},
+        error_messages={"max_length": too_long("Full name", 200)},
     )
     kind = forms.ChoiceField(
         label="Type of request",
@@ -127,7 +111,7 @@ class LogRequestForm(forms.Form):
         required=False,
         max_length=DETAILS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": _too_long("The request", DETAILS_MAX_LENGTH)},
+        error_messages={"max_length": too_long("The request", DETAILS_MAX_LENGTH)},
     )
     identity_note = forms.CharField(
         label="How did you confirm who they are?",
@@ -136,7 +120,7 @@ class LogRequestForm(forms.Form):
         widget=NOTE_WIDGET,
         error_messages={
             "required": "Enter how you confirmed the requester's identity",
-            "max_length": _too_long("The identity note", NOTE_MAX_LENGTH),
+            "max_length": too_long("The identity note", NOTE_MAX_LENGTH),
         },
     )
 
@@ -152,7 +136,7 @@ def _note(label: str, required: str, what: str, hint: str = "") -> forms.CharFie
         help_text=hint,
         max_length=NOTE_MAX_LENGTH,
         widget=NOTE_WIDGET,
-        error_messages={"required": required, "max_length": _too_long(what, NOTE_MAX_LENGTH)},
+        error_messages={"required": required, "max_length": too_long(what, NOTE_MAX_LENGTH)},
     )
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 
+from safeguarding.core.forms import too_long
 from safeguarding.privacy import purposes
-from safeguarding.privacy.forms_rights import NOTE_WIDGET, _note, _too_long
+from safeguarding.privacy.forms_rights import NOTE_WIDGET, _note
 from safeguarding.privacy.models.rights import NOTE_MAX_LENGTH
 from safeguarding.privacy.models.rights_outcomes import Exemption, ObjectionOutcome
 
@@ -48,7 +49,7 @@ class WithholdForm(forms.Form):
         max_length=300,
         error_messages={
             "required": "Describe what is withheld, without revealing it",
-            "max_length": _too_long("The description", 300),
+            "max_length": too_long("The description", 300),
         },
     )
     justification = _note(
@@ -70,7 +71,7 @@ class WithholdForm(forms.Form):
             "empty to leave out the whole record.",
             required=False,
             max_length=100,
-            error_messages={"max_length": _too_long("The field name", 100)},
+            error_messages={"max_length": too_long("The field name", 100)},
         )
 
 
@@ -85,7 +86,7 @@ class RectifyForm(forms.Form):
         max_length=100,
         error_messages={
             "required": "Enter the name of the field to correct",
-            "max_length": _too_long("The field name", 100),
+            "max_length": too_long("The field name", 100),
         },
     )
     new_value = forms.CharField(
@@ -93,7 +94,7 @@ class RectifyForm(forms.Form):
         required=False,
         max_length=NOTE_MAX_LENGTH,
         widget=NOTE_WIDGET,
-        error_messages={"max_length": _too_long("The corrected value", NOTE_MAX_LENGTH)},
+        error_messages={"max_length": too_long("The corrected value", NOTE_MAX_LENGTH)},
     )
 
     def __init__(self, *args: Any, records: list[tuple[str, str]], **kwargs: Any) -> None:

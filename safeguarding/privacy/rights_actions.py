@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
@@ -50,6 +51,18 @@ def objection_upheld(email: str, purpose: str) -> bool:
         purpose=purpose,
         outcome=ObjectionOutcome.STOPPED,
     ).exists()
+
+
+def processing_stopped(purpose: str, *, email_field: str = "email") -> Q:
+    """For a queryset of records holding an address in ``email_field``: the rows whose person
+    has a restriction in force, or an upheld objection to ``purpose``. Sending features exclude
+    them (``.exclude(processing_stopped("newsletter"))``), in the same query as the rest."""
+    address = OuterRef(email_field)
+    restricted = ProcessingRestriction.objects.filter(person__email=address, lifted_at__isnull=True)
+    objected = Objection.objects.filter(
+        request__person__email=address, purpose=purpose, outcome=ObjectionOutcome.STOPPED
+    )
+    return Q(Exists(restricted)) | Q(Exists(objected))
 
 
 def restriction_in_force(request: RightsRequest) -> ProcessingRestriction | None:

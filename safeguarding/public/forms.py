@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from safeguarding.core.forms import email_field, too_long
 from safeguarding.public.consent import Choice
 from safeguarding.public.models import MESSAGE_MAX_LENGTH, NAME_MAX_LENGTH, EnquiryKind
 
@@ -33,10 +34,6 @@ class CookieBannerForm(forms.Form):
     next = forms.CharField(required=False, max_length=2000)
 
 
-def _too_long(what: str, limit: int) -> str:
-    return f"{what} must be {limit:,} characters or fewer"
-
-
 class EnquiryForm(forms.Form):
     kind = forms.ChoiceField(
         label="What is your enquiry about?",
@@ -53,20 +50,10 @@ class EnquiryForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
         error_messages={
             "required": "Enter your name",
-            "max_length": _too_long("Your name", NAME_MAX_LENGTH),
+            "max_length": too_long("Your name", NAME_MAX_LENGTH),
         },
     )
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="We will only use this to reply to you.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": _too_long("Email address", 254),
-        },
-    )
+    email = email_field(help_text="We will only use this to reply to you.")
     message = forms.CharField(
         label="Your message",
         max_length=MESSAGE_MAX_LENGTH,
@@ -74,7 +61,7 @@ class EnquiryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": "Enter your message",
-            "max_length": _too_long("Your message", MESSAGE_MAX_LENGTH),
+            "max_length": too_long("Your message", MESSAGE_MAX_LENGTH),
         },
     )
 

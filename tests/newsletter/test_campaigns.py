@@ -14,8 +14,12 @@ from safeguarding.accounts.roles import Role
 from safeguarding.newsletter import sending
 from safeguarding.newsletter.models import Campaign, CampaignState, Delivery, DeliveryState
 from safeguarding.newsletter.tasks import start_or_resume_campaigns, start_scheduled_campaign
+from safeguarding.privacy.models.rights import RequestKind
+from safeguarding.privacy.models.rights_outcomes import ObjectionOutcome
+from safeguarding.privacy.rights_actions import objection_decide, restriction_place
 from tests.conftest import sign_in
 from tests.newsletter.factories import campaign, confirmed_subscriber, topic
+from tests.privacy.access_rights import open_request
 from tests.smtp import Mailbox, html_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,6 +82,31 @@ def test_recipients_are_chosen_at_send_time_from_confirmed_consents_for_the_topi
     assert made.state == CampaignState.FINISHED
     page = officer_client.get(f"/staff/newsletter/{made.pk}/").content.decode()
     assert 'id="progress-sent">2<' in page
+
+
+def test_a_restriction_or_an_upheld_objection_keeps_a_subscriber_out_of_the_campaign(
+    make_user: Callable[..., User], smtp_server: Mailbox, run_tasks: Callable[[], None]
+) -> None:
+    lead = make_user(Role.DATA_PROTECTION_LEAD)
+    for address in ("reader@example.net", "restricted@example.net", "objected@example.net"):
+        confirmed_subscriber(address)
+    restriction_place(
+        request=open_request(email="restricted@example.net", kind=RequestKind.RESTRICTION),
+        actor=lead,
+        reason="Accuracy of their details is disputed",
+    )
+    objection_decide(
+        request=open_request(email="objected@example.net", kind=RequestKind.OBJECTION),
+        actor=lead,
+        purpose="newsletter",
+        outcome=ObjectionOutcome.STOPPED,
+        reasons="Direct marketing: an objection is always upheld",
+    )
+
+    sending.campaign_start(campaign_id=campaign().pk, actor=None)
+    run_tasks()
+
+    assert [rcpt for _, rcpts in smtp_server.envelopes for rcpt in rcpts] == ["reader@example.net"]
 
 
 def test_consent_withdrawn_after_sending_started_stops_that_message(
