@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import Resolver404, resolve
 
 from safeguarding.public import cookies
 
@@ -59,6 +60,21 @@ class Consent:
 
 
 UNMEASURED_PREFIX = "/staff/"
+# URL arguments that are secrets: a signed link's token, a certificate's verification code.
+# Pages addressed by one are never measured (their address would reach the analytics host),
+# and they send only their origin as Referer ("strict-origin": the next page's
+# document.referrer cannot carry the secret, and forms still send an Origin for CSRF).
+SECRET_URL_ARGUMENTS = frozenset({"token", "code"})
+
+
+def has_secret_in_address(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return not SECRET_URL_ARGUMENTS.isdisjoint(match.kwargs)
+
+
 NO_CHOICE = Consent(offered=False, choice=None, just_chosen=False, global_privacy_control=False)
 
 
@@ -88,7 +104,7 @@ def consent_from_request(request: HttpRequest) -> Consent:
         choice=choice if offered else None,
         just_chosen=just_chosen and offered,
         global_privacy_control=request.headers.get("Sec-GPC", "").strip() == "1",
-        measured=not request.path.startswith(UNMEASURED_PREFIX),
+        measured=not (request.path.startswith(UNMEASURED_PREFIX) or has_secret_in_address(request)),
     )
 
 
@@ -145,6 +161,8 @@ class CookieConsentMiddleware:
             forget_analytics_cookies(request, response)
         if consent.just_chosen and consent.choice and _is_page(response):
             remember_choice(response, consent.choice, just_chosen=False)
+        if has_secret_in_address(request):
+            response.headers["Referrer-Policy"] = "strict-origin"
         return response
 
 

@@ -255,3 +255,29 @@ def test_the_staff_area_is_never_measured_and_keeps_the_visitors_analytics_cooki
     assert ANALYTICS_HOST not in content
     assert ANALYTICS_HOST not in response["Content-Security-Policy"]
     assert "_ga" not in response.cookies
+
+
+@pytest.mark.parametrize(
+    "secret_page",
+    [
+        "/newsletter/manage/a-signed-token/",
+        "/courses/my-training/a-signed-token/",
+        "/your-data/confirm/a-signed-token/",
+        "/certificates/verify/a-verification-code/",
+    ],
+)
+def test_pages_addressed_by_a_secret_are_never_measured_and_send_only_their_origin(
+    client: Client, analytics: str, secret_page: str
+) -> None:
+    client.cookies[cookies.CONSENT_COOKIE_NAME] = consent.cookie_value(
+        consent.Choice.ACCEPTED, just_chosen=False
+    )
+    ordinary = client.get("/about/")
+    assert ANALYTICS_HOST in ordinary.content.decode()
+
+    response = client.get(secret_page)
+
+    assert ANALYTICS_HOST not in response.content.decode()
+    assert ANALYTICS_HOST not in response["Content-Security-Policy"]
+    assert response["Referrer-Policy"] == "strict-origin"
+    assert ordinary["Referrer-Policy"] == settings.SECURE_REFERRER_POLICY
