@@ -25,7 +25,6 @@ message per killed worker. Nothing is ever skipped.
 
 from __future__ import annotations
 
-import logging
 import secrets
 import smtplib
 import time
@@ -53,8 +52,6 @@ from safeguarding.newsletter.models import (
     Suppression,
 )
 from safeguarding.privacy.rights_actions import processing_stopped
-
-logger = logging.getLogger(__name__)
 
 CHUNK = 2000  # rows per INSERT when recipients are chosen
 CHECK_EVERY = 50  # messages between re-checks of consent and of the campaign's state
