@@ -3,7 +3,7 @@
 The consent decision runs on every request, so it must cost little: each public page's
 throughput is printed as a ratio to a trivial Django view measured in the same run, for a
 first visit (banner shown), a visitor who accepted analytics (per-response CSP, GA tags) and
-a visitor who rejected it. Run with `make bench` or `.venv/bin/python bench/public.py`.
+a visitor who rejected it. Run with `make bench` or `.venv/bin/python bench/public_site.py`.
 """
 
 from __future__ import annotations
