@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, DateTimeField, F, Q, When
+from django.db.models import Case, DateTimeField, Exists, F, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
 from safeguarding.newsletter.addresses import address_hash, normalise
+from safeguarding.newsletter.models import Consent
 from safeguarding.privacy import retention_rules
 from safeguarding.privacy.inventory import declare, not_personal, personal
 from safeguarding.privacy.purposes import Purpose, register
@@ -29,8 +30,8 @@ NEWSLETTER = register(
 
 retention_rules.register(
     RetentionRule(
-        "newsletter_unconfirmed",
-        "the sign-up, if the address is never confirmed",
+        "newsletter_subscriber",
+        "the sign-up, if the address is never confirmed, or the last topic the person had ends",
         7,
         Action.DELETE,
     )
@@ -72,9 +73,19 @@ retention_rules.register(
 )
 
 
-def _unconfirmed_since() -> Case:
+def _subscriber_done_since() -> Case:
+    """Unconfirmed: from the sign-up. Confirmed but with no live consent left (every topic they
+    had was retired): from the last consent's end, or the confirmation if none is left."""
+    live = Consent.objects.filter(subscriber=OuterRef("pk"), withdrawn_at__isnull=True)
+    last_ended = (
+        Consent.objects.filter(subscriber=OuterRef("pk"))
+        .values("subscriber")
+        .annotate(last=Max("withdrawn_at"))
+        .values("last")
+    )
     return Case(
         When(confirmed_at__isnull=True, then=F("created_at")),
+        When(~Exists(live), then=Coalesce(Subquery(last_ended), F("confirmed_at"))),
         default=None,
         output_field=DateTimeField(),
     )
@@ -108,10 +119,13 @@ declare(
     "newsletter.Subscriber",
     subject=Subject.SUBSCRIBER,
     purpose="newsletter",
-    retention="newsletter_unconfirmed",
-    retention_trigger=_unconfirmed_since,
+    retention="newsletter_subscriber",
+    retention_trigger=_subscriber_done_since,
     subject_filter=lambda email: Q(email=normalise(email)),
-    description="People who signed up; deleted when they unsubscribe from everything.",
+    description=(
+        "People who signed up; deleted when they unsubscribe from everything, or once no "
+        "topic they chose is offered any more."
+    ),
     fields={
         **not_personal("id"),
         "email": personal("user.contact.email"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from safeguarding.core.forms import email_field
 from safeguarding.newsletter.models import Topic
+from safeguarding.privacy.models.rights import RequestKind
 
 
 class TopicChoiceField(forms.ModelMultipleChoiceField):
@@ -55,6 +56,27 @@ class ManageForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         error_messages={"invalid_choice": "Choose from the list"},
+    )
+
+
+YOUR_DATA_CHOICES = {
+    RequestKind.ACCESS.value: "Send me a copy of all the data you hold about me",
+    RequestKind.ERASURE.value: "Erase all the data you hold about me",
+}
+
+
+class YourDataForm(forms.Form):
+    """From the manage page: a rights request for the subscriber's own address, confirmed by
+    the privacy engine's emailed link like any other (a manage link can be forwarded)."""
+
+    kind = forms.ChoiceField(
+        label="What would you like us to do?",
+        choices=list(YOUR_DATA_CHOICES.items()),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what you would like us to do",
+            "invalid_choice": "Choose from the list",
+        },
     )
 
 
@@ -150,4 +172,56 @@ class WordingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=2000,
         error_messages={"required": "Enter the consent wording"},
+    )
+
+
+class TopicForm(forms.Form):
+    """Adding a topic (with its code) or changing one (with its place in the list)."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=120,
+        help_text="As people see it on the sign-up form, for example “Events and campaigns”.",
+        error_messages={
+            "required": "Enter the topic's name",
+            "max_length": "The name must be 120 characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        max_length=300,
+        required=False,
+        help_text="One line saying what people will receive and how often.",
+        error_messages={"max_length": "The description must be 300 characters or fewer"},
+    )
+
+
+class TopicAddForm(TopicForm):
+    slug = forms.SlugField(
+        label="Code for import files (optional)",
+        max_length=50,
+        required=False,
+        help_text=(
+            "Lower-case letters, numbers and hyphens, for example “events”. Left empty, it is "
+            "made from the name. It cannot be changed later."
+        ),
+        error_messages={
+            "invalid": "The code can only use letters, numbers and hyphens",
+            "max_length": "The code must be 50 characters or fewer",
+        },
+    )
+
+
+class TopicChangeForm(TopicForm):
+    position = forms.IntegerField(
+        label="Place on the sign-up form",
+        min_value=0,
+        max_value=999,
+        help_text="Topics are listed from the lowest number.",
+        error_messages={
+            "required": "Enter a number for the topic's place",
+            "invalid": "Enter a whole number",
+            "min_value": "Enter a number from 0 to 999",
+            "max_value": "Enter a number from 0 to 999",
+        },
     )

@@ -79,6 +79,12 @@ def campaign_start(*, campaign_id: int, actor: User | None) -> int:
         raise ValidationError("This campaign has already been sent.")
     if not campaign.topics.exists():
         raise ValidationError("Choose at least one topic before sending.")
+    retired = [topic.name for topic in campaign.topics.filter(is_active=False)]
+    if retired:
+        raise ValidationError(
+            f"“{retired[0]}” has been retired and nobody receives it any more. "
+            "Edit the campaign and choose topics that are still offered."
+        )
     recipients = (
         Subscriber.objects.filter(eligible_subscribers(campaign))
         .order_by("pk")

@@ -9,6 +9,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("newsletter/check-your-email/", views_public.check_email, name="check_email"),
     path("newsletter/confirm/<str:token>/", views_public.confirm, name="confirm"),
     path("newsletter/manage/<str:token>/", views_public.manage, name="manage"),
+    path(
+        "newsletter/manage/<str:token>/your-data/",
+        views_public.manage_your_data,
+        name="manage_your_data",
+    ),
     path("newsletter/unsubscribe/<str:token>/", views_public.unsubscribe, name="unsubscribe"),
     # The mail provider's bounce and complaint webhooks (django-anymail, basic auth).
     path("newsletter/provider/", include("anymail.urls")),
@@ -17,6 +22,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/newsletter/import/", views_staff.subscriber_import, name="import"),
     path("staff/newsletter/paper-form/", views_staff.consent_entry, name="consent_entry"),
     path("staff/newsletter/wording/", views_staff.wording, name="wording"),
+    path("staff/newsletter/topics/", views_staff.topic_list, name="topics"),
+    path("staff/newsletter/topics/new/", views_staff.topic_add, name="topic_add"),
+    path("staff/newsletter/topics/<int:pk>/", views_staff.topic_edit, name="topic_edit"),
+    path("staff/newsletter/topics/<int:pk>/retire/", views_staff.topic_retire, name="topic_retire"),
+    path(
+        "staff/newsletter/topics/<int:pk>/reinstate/",
+        views_staff.topic_reinstate,
+        name="topic_reinstate",
+    ),
     path("staff/newsletter/<int:pk>/", views_staff.campaign_detail, name="campaign"),
     path("staff/newsletter/<int:pk>/edit/", views_staff.campaign_edit, name="campaign_edit"),
     path("staff/newsletter/<int:pk>/test/", views_staff.campaign_test, name="campaign_test"),

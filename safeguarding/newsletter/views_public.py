@@ -10,13 +10,20 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.newsletter import services, tokens
-from safeguarding.newsletter.forms import ManageForm, SignUpForm
+from safeguarding.newsletter.forms import (
+    YOUR_DATA_CHOICES,
+    ManageForm,
+    SignUpForm,
+    YourDataForm,
+)
+from safeguarding.newsletter.models import Subscriber
 from safeguarding.privacy import links
+from safeguarding.privacy.rights_services import REQUEST_LIMIT, rights_request_submit
 
 SIGN_UP_LIMIT = Limit("newsletter-sign-up")
 
@@ -79,6 +86,14 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _current_topics(subscriber: Subscriber) -> list[int]:
+    return list(
+        subscriber.consents.filter(
+            withdrawn_at__isnull=True, confirmed_at__isnull=False
+        ).values_list("topic_id", flat=True)
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -88,17 +103,44 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = tokens.subscriber_for(payload)
     if subscriber is None:
         return render(request, "newsletter/unsubscribed.html")
-    current = subscriber.consents.filter(
-        withdrawn_at__isnull=True, confirmed_at__isnull=False
-    ).values_list("topic_id", flat=True)
-    form = ManageForm(posted(request), initial={"topics": list(current)})
+    form = ManageForm(posted(request), initial={"topics": _current_topics(subscriber)})
+    context = {"form": form, "data_form": YourDataForm(), "token": token}
     if request.method == "POST" and form.is_valid():
         if not services.subscriber_change_topics(
             subscriber=subscriber, topics=form.cleaned_data["topics"]
         ):
             return render(request, "newsletter/unsubscribed.html")
-        return render(request, "newsletter/manage.html", {"form": form, "saved": True})
-    return render(request, "newsletter/manage.html", {"form": form})
+        return render(request, "newsletter/manage.html", {**context, "saved": True})
+    return render(request, "newsletter/manage.html", context)
+
+
+@require_POST
+def manage_your_data(request: HttpRequest, token: str) -> HttpResponse:
+    """A copy or erasure of everything held about the subscriber, through the privacy
+    engine: the request is confirmed by the link it emails to the address, as on
+    /your-data/, so someone a newsletter was forwarded to learns and starts nothing."""
+    try:
+        payload = tokens.read(tokens.MANAGE, token)
+    except links.BadLink as bad:
+        return _bad_link(request, str(bad))
+    subscriber = tokens.subscriber_for(payload)
+    if subscriber is None:
+        return render(request, "newsletter/unsubscribed.html")
+    data_form = YourDataForm(request.POST)
+    manage_form = ManageForm(initial={"topics": _current_topics(subscriber)})
+    context = {"form": manage_form, "data_form": data_form, "token": token}
+    if not data_form.is_valid():
+        return render(request, "newsletter/manage.html", context, status=400)
+    if over_limit(request, REQUEST_LIMIT, address=subscriber.email):
+        return too_many_response(request, data_form, "newsletter/manage.html", context)
+    kind = data_form.cleaned_data["kind"]
+    rights_request_submit(
+        email=subscriber.email,
+        full_name=subscriber.name,
+        kind=kind,
+        details=f"{YOUR_DATA_CHOICES[kind]}. Asked from the newsletter's manage page.",
+    )
+    return redirect("your_data:check_email")
 
 
 @csrf_exempt

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -16,17 +17,19 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.core.forms import posted
-from safeguarding.newsletter import campaigns, sending
+from safeguarding.newsletter import campaigns, sending, topics
 from safeguarding.newsletter.forms import (
     CampaignForm,
     ImportForm,
     PaperConsentForm,
     ScheduleForm,
+    TopicAddForm,
+    TopicChangeForm,
     WordingForm,
 )
 from safeguarding.newsletter.imports import ImportFileError, import_subscribers
 from safeguarding.newsletter.messages import render_campaign
-from safeguarding.newsletter.models import Campaign, CampaignState, ConsentMethod
+from safeguarding.newsletter.models import Campaign, CampaignState, ConsentMethod, Topic
 from safeguarding.newsletter.services import (
     consent_record_offline,
     consent_wording_change,
@@ -209,3 +212,100 @@ def wording(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Consent wording version {saved.version} is now in use.")
         return redirect("newsletter:wording")
     return render(request, "newsletter/staff/wording.html", {"form": form, "current": current})
+
+
+# --- Topics ------------------------------------------------------------------------------
+
+
+def _topic(pk: int) -> Topic:
+    return get_object_or_404(Topic, pk=pk)
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal, shown on the form: against its field when it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for one in errors:
+                form.add_error(field if field in form.fields else None, one)
+    else:
+        form.add_error(None, error)
+
+
+@require_safe
+def topic_list(request: HttpRequest) -> HttpResponse:
+    _officer(request)
+    return render(request, "newsletter/staff/topics.html", {"topics": topics.topics_for_staff()})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def topic_add(request: HttpRequest) -> HttpResponse:
+    user = _officer(request)
+    form = TopicAddForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = topics.topic_add(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"“{added.name}” is now offered on the sign-up form.")
+            return redirect("newsletter:topics")
+    status = 400 if form.errors else 200
+    return render(request, "newsletter/staff/topic_add.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _officer(request)
+    topic = _topic(pk)
+    form = TopicChangeForm(
+        posted(request),
+        initial={"name": topic.name, "description": topic.description, "position": topic.position},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            topics.topic_change(actor=user, topic_id=topic.pk, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "The topic is saved.")
+            return redirect("newsletter:topics")
+    status = 400 if form.errors else 200
+    return render(
+        request, "newsletter/staff/topic_edit.html", {"form": form, "topic": topic}, status=status
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def topic_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET says what retiring would do; the POST does it."""
+    user = _officer(request)
+    topic = _topic(pk)
+    if not topic.is_active:
+        return redirect("newsletter:topics")
+    if request.method == "POST":
+        try:
+            ended = topics.topic_retire(actor=user, topic_id=topic.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("newsletter:topic_retire", pk=topic.pk)
+        messages.success(
+            request, f"“{topic.name}” is retired. {ended:,} subscriptions to it have ended."
+        )
+        return redirect("newsletter:topics")
+    return render(
+        request,
+        "newsletter/staff/topic_retire.html",
+        {"topic": topic, "impact": topics.retire_impact(topic)},
+    )
+
+
+@require_POST
+def topic_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _officer(request)
+    topic = _topic(pk)
+    try:
+        topics.topic_reinstate(actor=user, topic_id=topic.pk)
+        messages.success(request, f"“{topic.name}” is offered on the sign-up form again.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("newsletter:topics")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core.ratelimit import Limit
 from safeguarding.core.scheduler import daily
 from safeguarding.core.tasks import enqueue_on_commit, send_email
 from safeguarding.privacy import clock, links
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 LINK_PURPOSE = "rights-request"
 LINK_VALID_FOR = timedelta(days=7)
+# Every public page that starts a request counts against the same limits.
+REQUEST_LIMIT = Limit("your-data-request")
 UNCONFIRMED_KEPT_FOR = timedelta(days=7)
 
 

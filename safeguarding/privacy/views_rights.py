@@ -21,7 +21,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.accounts.selectors import staff_user_with_role, user_has_role
 from safeguarding.core.forms import posted
-from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
+from safeguarding.core.ratelimit import over_limit, too_many_response
 from safeguarding.privacy import links
 from safeguarding.privacy.forms_rights import (
     CompleteForm,
@@ -48,6 +48,7 @@ from safeguarding.privacy.rights_selectors import (
 from safeguarding.privacy.rights_services import (
     LINK_PURPOSE,
     LINK_VALID_FOR,
+    REQUEST_LIMIT,
     UNCONFIRMED_KEPT_FOR,
     rights_request_complete,
     rights_request_confirm,
@@ -65,8 +66,6 @@ PAGE_SIZE = 25
 
 # --- Public pages ----------------------------------------------------------------------------
 
-RIGHTS_REQUEST_LIMIT = Limit("your-data-request")
-
 
 @require_safe
 def start(request: HttpRequest) -> HttpResponse:
@@ -78,7 +77,7 @@ def make_request(request: HttpRequest) -> HttpResponse:
     form = RightsRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if over_limit(request, RIGHTS_REQUEST_LIMIT, address=data["email"]):
+        if over_limit(request, REQUEST_LIMIT, address=data["email"]):
             return too_many_response(request, form, "privacy/rights/request_form.html")
         rights_request_submit(
             email=data["email"],

@@ -8,13 +8,13 @@ from typing import Any
 from safeguarding.accounts.roles import ALL_ROLES, Role
 from safeguarding.newsletter.models import CampaignState
 from tests.access import Access, only
-from tests.newsletter.factories import campaign
+from tests.newsletter.factories import campaign, topic
 
 OFFICER = only(Role.COMMUNICATIONS_OFFICER)
 
 
 def acted_on() -> dict[Role, int]:
-    """A POST action: the officer is sent back to the campaign page."""
+    """A POST action: the officer is sent back to the campaign or topics page."""
     return {role: 302 if role == Role.COMMUNICATIONS_OFFICER else 403 for role in ALL_ROLES}
 
 
@@ -29,7 +29,25 @@ def a_sending_campaign() -> dict[str, Any]:
     return {"pk": made.pk}
 
 
+def a_topic() -> dict[str, Any]:
+    return {"pk": topic("events").pk}
+
+
+def a_retired_topic() -> dict[str, Any]:
+    retired = topic("events")
+    retired.is_active = False
+    retired.save()
+    return {"pk": retired.pk}
+
+
 ACCESS: dict[str, Access] = {
+    "newsletter:topics": Access(roles=OFFICER),
+    "newsletter:topic_add": Access(roles=OFFICER),
+    "newsletter:topic_edit": Access(roles=OFFICER, make_kwargs=a_topic),
+    "newsletter:topic_retire": Access(roles=OFFICER, make_kwargs=a_topic),
+    "newsletter:topic_reinstate": Access(
+        method="post", roles=acted_on(), make_kwargs=a_retired_topic
+    ),
     "newsletter:campaigns": Access(roles=OFFICER),
     "newsletter:campaign_new": Access(roles=OFFICER),
     "newsletter:import": Access(roles=OFFICER),

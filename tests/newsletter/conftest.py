@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 import pytest_django.fixtures
+from django.test import Client
+
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+from tests.conftest import sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +29,16 @@ def _topics_and_wording(request: pytest.FixtureRequest) -> None:
     from tests.newsletter.factories import ensure_defaults
 
     ensure_defaults()
+
+
+@pytest.fixture
+def officer(make_user: Callable[..., User]) -> User:
+    return make_user(Role.COMMUNICATIONS_OFFICER)
+
+
+@pytest.fixture
+def officer_client(officer: User) -> Client:
+    """A communications officer, signed in with MFA."""
+    client = Client()
+    sign_in(client, officer)
+    return client

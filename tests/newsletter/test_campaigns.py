@@ -17,7 +17,6 @@ from safeguarding.newsletter.tasks import start_or_resume_campaigns, start_sched
 from safeguarding.privacy.models.rights import RequestKind
 from safeguarding.privacy.models.rights_outcomes import ObjectionOutcome
 from safeguarding.privacy.rights_actions import objection_decide, restriction_place
-from tests.conftest import sign_in
 from tests.newsletter.factories import campaign, confirmed_subscriber, topic
 from tests.privacy.access_rights import open_request
 from tests.smtp import Mailbox, html_body
@@ -27,14 +26,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def officer(make_user: Callable[..., User]) -> User:
+    """A known address, so the test message can be found (the conftest's officer_client signs
+    this one in)."""
     return make_user(Role.COMMUNICATIONS_OFFICER, email="comms@staff.example.org")
-
-
-@pytest.fixture
-def officer_client(officer: User) -> Client:
-    client = Client()
-    sign_in(client, officer)
-    return client
 
 
 def test_markdown_with_script_is_sanitised_in_the_preview_and_the_message(

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.test import Client
 
-from safeguarding.accounts.models import User
-from safeguarding.accounts.roles import Role
 from safeguarding.newsletter.addresses import address_hash
 from safeguarding.newsletter.models import (
     Consent,
@@ -18,17 +14,9 @@ from safeguarding.newsletter.models import (
     Suppression,
     SuppressionReason,
 )
-from tests.conftest import sign_in
 from tests.newsletter.factories import confirmed_subscriber, topic
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer_client(make_user: Callable[..., User]) -> Client:
-    client = Client()
-    sign_in(client, make_user(Role.COMMUNICATIONS_OFFICER))
-    return client
 
 
 def paper_form(email: str, evidence: str = "Box file 3, form 17") -> dict[str, object]:
