@@ -31,7 +31,8 @@ NEWSLETTER = register(
 retention_rules.register(
     RetentionRule(
         "newsletter_subscriber",
-        "the sign-up, if the address is never confirmed, or the last topic the person had ends",
+        "the sign-up if the address is never confirmed, or after the last topic the person chose "
+        "is retired",
         7,
         Action.DELETE,
     )

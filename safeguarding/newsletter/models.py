@@ -173,7 +173,10 @@ class Delivery(models.Model):
                 fields=["campaign", "subscriber"], name="newsletter_one_delivery_per_recipient"
             )
         ]
-        indexes = [models.Index(fields=["campaign", "state"], name="newsletter_delivery_state")]
+        # Claiming walks this index in id order (see sending._claim).
+        indexes = [
+            models.Index(fields=["campaign", "state", "id"], name="newsletter_delivery_claim")
+        ]
 
     def __str__(self) -> str:
         return f"Delivery {self.pk}"

@@ -170,3 +170,43 @@ def test_scheduling_in_the_past_is_refused_with_a_message(officer_client: Client
     assert "The time must be in the future" in response.content.decode()
     made.refresh_from_db()
     assert made.state == CampaignState.DRAFT
+
+
+class _WorkerDied(BaseException):
+    """Stands for SIGKILL landing after the mail server accepted a message."""
+
+
+def test_a_message_repeated_after_a_crash_carries_the_same_message_id(
+    smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one window the claim design cannot close (see sending.py): the server accepted the
+    message, the worker died before recording it, so the resume sends it again. The repeat
+    is the same message by its Message-ID, and nothing else is repeated or skipped."""
+    made = campaign()
+    readers = [confirmed_subscriber(f"reader{n}@example.net") for n in range(3)]
+    sending.campaign_start(campaign_id=made.pk, actor=None)
+    victim = Delivery.objects.get(subscriber=readers[1])
+    record = sending._finish
+
+    def dies_recording_the_victim(delivery: Delivery, *args: object, **kwargs: object) -> None:
+        if delivery.pk == victim.pk:
+            raise _WorkerDied
+        record(delivery, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sending, "_finish", dies_recording_the_victim)
+    with pytest.raises(_WorkerDied):
+        sending.campaign_send_batch(campaign_id=made.pk)
+    monkeypatch.setattr(sending, "_finish", record)
+    # (A real kill leaves the row claimed until its lease runs out; here the worker's
+    # ``finally`` hands it back at once. Either way the next batch sends it again.)
+    sending.campaign_send_batch(campaign_id=made.pk)
+
+    received = [(m["To"], m["Message-ID"]) for m in smtp_server.messages]
+    assert sorted(to for to, _ in received) == sorted(
+        [r.email for r in readers] + [readers[1].email]
+    )
+    assert len({message_id for _, message_id in received}) == 3
+    first, again = [message_id for to, message_id in received if to == readers[1].email]
+    assert first == again
+    assert "reader" not in first  # nothing about the recipient in the id
+    assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}

@@ -3,7 +3,8 @@ the campaign is resumed, and every recipient gets the message exactly once.
 
 The kill lands between two messages (half a rate-limit interval after the sink received
 one). A kill in the one-round-trip window between the server accepting a message and the
-worker recording it would send that one message twice: see safeguarding/newsletter/sending.py.
+worker recording it would send that one message twice, with the same Message-ID: see
+safeguarding/newsletter/sending.py and test_campaigns.py.
 """
 
 from __future__ import annotations
