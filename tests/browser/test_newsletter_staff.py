@@ -12,12 +12,19 @@ from playwright.sync_api import Page, expect
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
-from safeguarding.newsletter import tokens
-from safeguarding.newsletter.models import Consent, Topic
+from safeguarding.newsletter import sending, tokens
+from safeguarding.newsletter.models import (
+    Campaign,
+    CampaignState,
+    Consent,
+    Delivery,
+    DeliveryState,
+    Topic,
+)
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from tests.browser.conftest import assert_accessible, assert_page_basics
 from tests.conftest import sign_in
-from tests.newsletter.factories import confirmed_subscriber, ensure_defaults
+from tests.newsletter.factories import campaign, confirmed_subscriber, ensure_defaults
 from tests.smtp import Mailbox
 
 
@@ -85,3 +92,77 @@ def test_a_subscriber_asks_for_a_copy_of_their_data_from_the_manage_page(
     page.get_by_role("button", name="Ask for this").click()
     expect(page.locator("h1")).to_have_text("Check your email")
     assert RightsRequest.objects.get().kind == RequestKind.ACCESS
+
+
+def test_a_sending_campaigns_progress_updates_in_place_and_can_be_stopped(
+    page: Page, live_server: Any, make_user: Callable[..., User]
+) -> None:
+    """No page refresh (axe's meta-refresh rule, WCAG 2.2.1): the numbers are fetched again
+    in place every 10 seconds, and a button stops that (WCAG 2.2.2)."""
+    ensure_defaults()
+    officer = make_user(Role.COMMUNICATIONS_OFFICER)
+    for n in range(3):
+        confirmed_subscriber(f"reader{n}@example.net")
+    made = campaign(subject="Winter newsletter")
+    sending.campaign_start(campaign_id=made.pk, actor=officer)
+    signed_in(page, live_server, officer)
+    page.clock.install()
+
+    page.goto(f"/staff/newsletter/{made.pk}/")
+    assert_accessible(page)
+    expect(page.locator("#progress-remaining")).to_have_text("3")
+    expect(page.get_by_role("link", name="Refresh to see the latest progress")).to_be_hidden()
+    stop = page.get_by_role("button", name="Stop updating the progress")
+    expect(stop).to_be_visible()
+
+    Delivery.objects.filter(campaign=made).update(state=DeliveryState.SENT)
+    page.clock.run_for(10_000)
+    expect(page.locator("#progress-sent")).to_have_text("3")
+    expect(page.locator("#progress-remaining")).to_have_text("0")
+
+    Campaign.objects.filter(pk=made.pk).update(state=CampaignState.FINISHED)
+    page.clock.run_for(10_000)
+    expect(page.locator("#progress-state")).to_have_text("Finished")
+    expect(page.locator("[data-app-progress-status]")).to_contain_text("Sending has stopped")
+    expect(stop).to_be_hidden()
+    assert_accessible(page)
+
+
+def test_stopping_the_updates_keeps_the_numbers_still(
+    page: Page, live_server: Any, make_user: Callable[..., User]
+) -> None:
+    ensure_defaults()
+    officer = make_user(Role.COMMUNICATIONS_OFFICER)
+    confirmed_subscriber("reader@example.net")
+    made = campaign()
+    sending.campaign_start(campaign_id=made.pk, actor=officer)
+    signed_in(page, live_server, officer)
+    page.clock.install()
+    page.goto(f"/staff/newsletter/{made.pk}/")
+
+    page.get_by_role("button", name="Stop updating the progress").click()
+    refresh = page.get_by_role("link", name="Refresh to see the latest progress")
+    expect(refresh).to_be_focused()
+    Delivery.objects.filter(campaign=made).update(state=DeliveryState.SENT)
+    page.clock.run_for(30_000)
+
+    expect(page.locator("#progress-sent")).to_have_text("0")
+
+
+def test_without_javascript_the_progress_page_offers_a_refresh_link_only(
+    no_script_page: Page, live_server: Any, make_user: Callable[..., User]
+) -> None:
+    ensure_defaults()
+    officer = make_user(Role.COMMUNICATIONS_OFFICER)
+    confirmed_subscriber("reader@example.net")
+    made = campaign()
+    sending.campaign_start(campaign_id=made.pk, actor=officer)
+    signed_in(no_script_page, live_server, officer)
+
+    no_script_page.goto(f"/staff/newsletter/{made.pk}/")
+
+    expect(
+        no_script_page.get_by_role("link", name="Refresh to see the latest progress")
+    ).to_be_visible()
+    expect(no_script_page.locator("[data-app-stop-updates]")).to_be_hidden()
+    assert no_script_page.locator("meta[http-equiv]").count() == 0
