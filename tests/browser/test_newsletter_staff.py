@@ -94,21 +94,30 @@ def test_a_subscriber_asks_for_a_copy_of_their_data_from_the_manage_page(
     assert RightsRequest.objects.get().kind == RequestKind.ACCESS
 
 
-def test_a_sending_campaigns_progress_updates_in_place_and_can_be_stopped(
-    page: Page, live_server: Any, make_user: Callable[..., User]
-) -> None:
-    """No page refresh (axe's meta-refresh rule, WCAG 2.2.1): the numbers are fetched again
-    in place every 10 seconds, and a button stops that (WCAG 2.2.2)."""
+def watching_a_campaign(
+    page: Page, live_server: Any, make_user: Callable[..., User], *, readers: int
+) -> Campaign:
+    """A campaign that has started sending to ``readers`` people, and an officer's browser
+    on its page with a fake clock (its timers run only when the test says)."""
     ensure_defaults()
     officer = make_user(Role.COMMUNICATIONS_OFFICER)
-    for n in range(3):
+    for n in range(readers):
         confirmed_subscriber(f"reader{n}@example.net")
     made = campaign(subject="Winter newsletter")
     sending.campaign_start(campaign_id=made.pk, actor=officer)
     signed_in(page, live_server, officer)
     page.clock.install()
-
     page.goto(f"/staff/newsletter/{made.pk}/")
+    return made
+
+
+def test_a_sending_campaigns_progress_updates_in_place_and_can_be_stopped(
+    page: Page, live_server: Any, make_user: Callable[..., User]
+) -> None:
+    """No page refresh (axe's meta-refresh rule, WCAG 2.2.1): the numbers are fetched again
+    in place every 10 seconds, and a button stops that (WCAG 2.2.2)."""
+    made = watching_a_campaign(page, live_server, make_user, readers=3)
+
     assert_accessible(page)
     expect(page.locator("#progress-remaining")).to_have_text("3")
     expect(page.get_by_role("link", name="Refresh to see the latest progress")).to_be_hidden()
@@ -131,14 +140,7 @@ def test_a_sending_campaigns_progress_updates_in_place_and_can_be_stopped(
 def test_stopping_the_updates_keeps_the_numbers_still(
     page: Page, live_server: Any, make_user: Callable[..., User]
 ) -> None:
-    ensure_defaults()
-    officer = make_user(Role.COMMUNICATIONS_OFFICER)
-    confirmed_subscriber("reader@example.net")
-    made = campaign()
-    sending.campaign_start(campaign_id=made.pk, actor=officer)
-    signed_in(page, live_server, officer)
-    page.clock.install()
-    page.goto(f"/staff/newsletter/{made.pk}/")
+    made = watching_a_campaign(page, live_server, make_user, readers=1)
 
     page.get_by_role("button", name="Stop updating the progress").click()
     refresh = page.get_by_role("link", name="Refresh to see the latest progress")
@@ -152,14 +154,7 @@ def test_stopping_the_updates_keeps_the_numbers_still(
 def test_without_javascript_the_progress_page_offers_a_refresh_link_only(
     no_script_page: Page, live_server: Any, make_user: Callable[..., User]
 ) -> None:
-    ensure_defaults()
-    officer = make_user(Role.COMMUNICATIONS_OFFICER)
-    confirmed_subscriber("reader@example.net")
-    made = campaign()
-    sending.campaign_start(campaign_id=made.pk, actor=officer)
-    signed_in(no_script_page, live_server, officer)
-
-    no_script_page.goto(f"/staff/newsletter/{made.pk}/")
+    watching_a_campaign(no_script_page, live_server, make_user, readers=1)
 
     expect(
         no_script_page.get_by_role("link", name="Refresh to see the latest progress")
