@@ -9,12 +9,14 @@
   answered under the council's HR policy, not here);
 - kept, if the retention rule keeps them (the audit trail: its entries about removed rows
   are redacted instead);
-- kept, row by row, while a legal hold is on them;
+- kept, row by row, while a legal hold is on them, or on a record their deletion would take
+  with it (a consent record under hold keeps its subscriber);
 - otherwise deleted, or anonymised where the rule anonymises (the same fields the retention
   engine blanks). A rule that anonymises without naming fields cannot be applied safely: its
   rows are kept and the report says that a person must review them.
 
-Audit entries about each removed or anonymised row are redacted, never deleted. The
+Audit entries about each removed or anonymised row, and about the records deleted with it,
+are redacted, never deleted. The
 ``ErasureReport`` keeps, per record type, how many rows were removed, anonymised and kept and
 why; it names no one, and is shown to staff and sent to the requester.
 """
@@ -35,10 +37,13 @@ from safeguarding.privacy.models.person import normalise_email
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import ErasureReport
 from safeguarding.privacy.retention import (
+    HeldMeanwhile,
     RetentionPlan,
     anonymise_records,
+    delete_records,
     held_pks,
     retention_plans,
+    without_held_dependents,
 )
 from safeguarding.privacy.retention_rules import Action
 from safeguarding.privacy.taxonomy import Subject
@@ -115,6 +120,9 @@ def _erase(
     assert plan is not None  # noqa: S101  (no plan means kept, above)
     held = held_pks(model)
     going = [pk for pk in pks if pk not in held]
+    if plan.rule.action is Action.DELETE:
+        # Also kept: rows whose deletion would take a held record with it.
+        going = without_held_dependents(model, going)
     if len(going) < len(pks):
         line.kept, line.reason = len(pks) - len(going), UNDER_LEGAL_HOLD
     if not going:
@@ -124,10 +132,14 @@ def _erase(
     else:
         try:
             with transaction.atomic():
-                model._base_manager.filter(pk__in=going).delete()
+                delete_records(model, going, reason=reason)
         except (ProtectedError, RestrictedError):
             line.kept += len(going)
             line.reason = " ".join(filter(None, [line.reason, DEPENDED_ON]))
+            return line
+        except HeldMeanwhile:
+            line.kept += len(going)
+            line.reason = UNDER_LEGAL_HOLD
             return line
         line.removed = len(going)
     for pk in going:

@@ -10,10 +10,14 @@ rows in batches of ``BATCH_SIZE`` primary keys, each batch in its own transactio
 2. read the holds again, in a new statement, and leave out any record held meanwhile: once
    the rows are locked, no new hold on them can commit before this batch does, because
    placing a hold locks its target first;
-3. delete the rows (with their cascades) or blank their declared fields;
+3. delete the rows (with their cascades) or blank their declared fields. A row whose
+   deletion would cascade to a record under hold in another model is kept too, for as long
+   as that hold lasts; if such a hold is committed while the batch deletes, the batch is
+   rolled back and taken again without that row;
 4. append the keys, as strings, to the run's receipt for this rule and model (none where the
    key itself is personal data), as one ``DestructionReceiptBatch`` row;
-5. redact the audit entries about those records, finding them with one query.
+5. redact the audit entries about those records, and about cascaded records that hold
+   personal data, finding them with one query per model.
 
 On PostgreSQL, a plain delete (no cascades, no signal receivers) does 1 and 3 in a single
 statement by row address, and checks the holds after it instead: a batch that deleted a
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,7 +49,12 @@ from django.utils import timezone
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.services import audit_log, audit_redact_for_target
 from safeguarding.privacy import retention_rules
-from safeguarding.privacy.inventory import ModelDeclaration, PersonalField, all_declarations
+from safeguarding.privacy.inventory import (
+    ModelDeclaration,
+    PersonalField,
+    all_declarations,
+    declaration_for,
+)
 from safeguarding.privacy.models.retention import (
     DestructionReceipt,
     DestructionReceiptBatch,
@@ -258,7 +267,7 @@ def retention_sweep(
     return receipts
 
 
-class _HeldMeanwhile(Exception):
+class HeldMeanwhile(Exception):
     """A hold on a record in the batch was committed while the batch ran: roll it back."""
 
 
@@ -274,11 +283,13 @@ class _Run:
     # The active holds on the model as last read; each batch reads them again once it has
     # its rows, and the next batch starts from that reading.
     held: set[Any] | None = None
+    # Rows kept because deleting them would cascade to a held record elsewhere.
+    kept_for_dependents: set[Any] = field(default_factory=set)
 
     def holds_so_far(self) -> set[Any]:
         if self.held is None:
             self.held = _held_pks(self.plan.model)
-        return self.held
+        return self.held | self.kept_for_dependents
 
     def holds_now(self) -> set[Any]:
         self.held = _held_pks(self.plan.model)
@@ -303,7 +314,7 @@ def _dispose(
         try:
             with transaction.atomic():
                 taken = dispose_batch(run, batch_size=batch_size)
-        except _HeldMeanwhile:
+        except HeldMeanwhile:
             continue  # rolled back; the next pass reads the holds again and leaves that record
         if taken < batch_size:
             break
@@ -323,9 +334,20 @@ def _dispose_batch(run: _Run, *, batch_size: int) -> int:
         return 0
     held_meanwhile = run.holds_now()  # a new statement: sees holds committed since
     pks = [pk for pk in candidates if pk not in held_meanwhile]
+    if pks and run.plan.rule.action is Action.DELETE:
+        keeping = set(pks) - set(without_held_dependents(model, pks))
+        run.kept_for_dependents |= keeping
+        pks = [pk for pk in pks if pk not in keeping]
     if pks:
         if run.plan.rule.action is Action.DELETE:
-            count, cascaded = _delete(model, pks)
+            count, cascaded = delete_records(
+                model,
+                pks,
+                reason=(
+                    f"Retention: deleted with a {model._meta.verbose_name} under rule "
+                    f"{run.plan.rule.key}"
+                ),
+            )
         else:
             count, cascaded = _anonymise(run.plan, pks), {}
         _record(run, pks, count=count, cascaded=cascaded)
@@ -359,7 +381,7 @@ def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
         )
         pks = [row[0] for row in cursor.fetchall()]
     if run.holds_now().intersection(pks):
-        raise _HeldMeanwhile
+        raise HeldMeanwhile
     if pks:
         _record(run, pks, count=len(pks), cascaded={})
     return len(pks)
@@ -434,18 +456,83 @@ def _can_fast_delete(model: type[models.Model]) -> bool:
     return bool(Collector(using=alias, origin=None).can_fast_delete(model._base_manager.all()))
 
 
-def _delete(model: type[models.Model], pks: list[Any]) -> tuple[int, dict[str, int]]:
+def delete_records(
+    model: type[models.Model], pks: list[Any], *, reason: str
+) -> tuple[int, dict[str, int]]:
+    """Delete these rows and whatever Django cascades to, as the sweep and erasure do: audit
+    entries about cascaded records that hold personal data are redacted with ``reason``.
+    Call ``without_held_dependents`` first; if a hold on a cascaded record was committed
+    meanwhile this raises ``HeldMeanwhile`` and the caller's transaction must roll back.
+    Returns the count for ``model`` and the cascaded counts by model label."""
+    alias = router.db_for_write(model)
     if _can_fast_delete(model):
-        alias = router.db_for_write(model)
         where, params = _pk_in(model, pks)
         table = connections[alias].ops.quote_name(model._meta.db_table)
         with connections[alias].cursor() as cursor:
             cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608  (names from the model)
             return cursor.rowcount, {}
-    _total, per_model = model._base_manager.filter(pk__in=pks).delete()
+    collector, doomed = _cascade(model, pks)
+    _total, per_model = collector.delete()
+    if _held_among(doomed):
+        raise HeldMeanwhile  # a hold on a cascaded record was committed as we deleted
+    for other, keys in doomed.items():
+        if other is not model and _holds_personal_data(other):
+            _redact_audit_entries_about(other, list(keys), reason=reason)
     label = model._meta.label
     cascaded = {name: n for name, n in per_model.items() if name != label and n}
     return per_model.get(label, 0), cascaded
+
+
+# --- Holds on records a deletion would take with it ----------------------------------------
+
+
+def _cascade(
+    model: type[models.Model], pks: list[Any]
+) -> tuple[Collector, dict[type[models.Model], set[Any]]]:
+    """What deleting these rows would delete, as Django's own delete would find it: the
+    collector (to carry it out) and every model's keys that would go."""
+    collector = Collector(using=router.db_for_write(model), origin=None)
+    # As QuerySet.delete() does (the stubs accept only sequences).
+    collector.collect(model._base_manager.filter(pk__in=pks))  # type: ignore[arg-type]
+    doomed: dict[type[models.Model], set[Any]] = {}
+    for each, instances in collector.data.items():
+        doomed.setdefault(each, set()).update(instance.pk for instance in instances)
+    for queryset in collector.fast_deletes:
+        doomed.setdefault(queryset.model, set()).update(queryset.values_list("pk", flat=True))
+    return collector, doomed
+
+
+def _held_by_model() -> dict[type[models.Model], set[Any]]:
+    """Every model with a record under an active hold, and those records' keys."""
+    held = {}
+    for type_id in LegalHold.objects.active().values_list("content_type", flat=True).distinct():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is not None:
+            held[model] = _held_pks(model)
+    return held
+
+
+def _held_among(
+    doomed: Mapping[type[models.Model], set[Any]],
+    held: Mapping[type[models.Model], set[Any]] | None = None,
+) -> bool:
+    held = _held_by_model() if held is None else held
+    return any(doomed.get(model, set()) & keys for model, keys in held.items())
+
+
+def without_held_dependents(model: type[models.Model], pks: list[Any]) -> list[Any]:
+    """These keys, less any whose deletion would cascade to a record under an active legal
+    hold (a hold on a consent record keeps the subscriber it belongs to). Holds are few, so
+    with none among the cascade this is one collection; otherwise each row is checked."""
+    held = _held_by_model()
+    if not held or not _held_among(_cascade(model, pks)[1], held):
+        return pks
+    return [pk for pk in pks if not _held_among(_cascade(model, [pk])[1], held)]
+
+
+def _holds_personal_data(model: type[models.Model]) -> bool:
+    declaration = declaration_for(model)
+    return declaration is not None and declaration.holds_personal_data
 
 
 def anonymise_records(plan: RetentionPlan, pks: list[Any]) -> int:
@@ -467,8 +554,19 @@ def _anonymise(plan: RetentionPlan, pks: list[Any]) -> int:
 def _redact_audit_entries(
     plan: RetentionPlan, pks: list[Any], *, receipt: DestructionReceipt
 ) -> None:
+    _redact_audit_entries_about(
+        plan.model,
+        pks,
+        reason=(
+            f"Retention: record {plan.rule.action.value}d under rule {plan.rule.key} "
+            f"(destruction receipt {receipt.pk})"
+        ),
+    )
+
+
+def _redact_audit_entries_about(model: type[models.Model], pks: list[Any], *, reason: str) -> None:
     """Redact entries about the disposed records: one query finds which have any."""
-    target_type = plan.model._meta.label_lower
+    target_type = model._meta.label_lower
     unredacted = AuditEntry.objects.filter(target_type=target_type, redacted_at__isnull=True)
     if not unredacted.exists():  # the usual case for sessions, task results, attempts
         return
@@ -485,10 +583,6 @@ def _redact_audit_entries(
             [target_type, *references],
         )
         targets = [row[0] for row in cursor.fetchall()]
-    reason = (
-        f"Retention: record {plan.rule.action.value}d under rule {plan.rule.key} "
-        f"(destruction receipt {receipt.pk})"
-    )
     for target_id in targets:
         audit_redact_for_target(
             target_type=target_type, target_id=target_id, actor=None, reason=reason

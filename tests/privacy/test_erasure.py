@@ -204,3 +204,30 @@ def test_the_lead_carries_out_an_erasure_and_the_requester_gets_the_report(
     assert "Security questions: 1 deleted" in body
     assert "Rights requests: 1 kept. The record of your request" in body
     assert RightsRequest.objects.get(pk=request.pk).status == RequestStatus.COMPLETED
+
+
+def test_erasure_keeps_a_record_whose_deletion_would_take_a_held_record_with_it(
+    make_user: Callable[..., User],
+) -> None:
+    """A hold on a newsletter consent record keeps the subscriber it belongs to."""
+    from safeguarding.newsletter.models import Consent, Subscriber
+    from safeguarding.privacy.retention_services import legal_hold_place
+    from tests.newsletter.factories import confirmed_subscriber
+
+    subscriber = confirmed_subscriber("held.reader@example.net")
+    consent = subscriber.consents.get()
+    legal_hold_place(
+        model_label="newsletter.Consent",
+        record_id=str(consent.pk),
+        reason="Complaint about this sign-up",
+        authority="ICO case reference",
+        review_date=timezone.localdate() + timedelta(days=90),
+        actor=make_user(Role.DATA_PROTECTION_LEAD),
+    )
+
+    lines = {line.model: line for line in erase_subject("held.reader@example.net", reason="Test")}
+
+    assert Subscriber.objects.filter(pk=subscriber.pk).exists()
+    assert Consent.objects.filter(pk=consent.pk).exists()
+    assert lines["newsletter.Subscriber"].kept == 1
+    assert lines["newsletter.Subscriber"].removed == 0

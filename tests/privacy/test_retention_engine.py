@@ -496,3 +496,72 @@ def test_a_hold_committed_while_a_batch_runs_wins(membership, lead: User) -> Non
 
     assert exists(record)
     assert [r for r in receipts if r.model_label == "accounts.RecordMembership"] == []
+
+
+# --- Legal holds and cascades -------------------------------------------------------------------
+
+
+def unconfirmed_sign_up(email: str) -> Any:
+    """A newsletter sign-up never confirmed and past its 7 days; deleting it cascades to its
+    consent record."""
+    from tests.newsletter.factories import confirmed_subscriber
+
+    subscriber = confirmed_subscriber(email)
+    type(subscriber).objects.filter(pk=subscriber.pk).update(
+        confirmed_at=None, created_at=ago(8 * DAY)
+    )
+    subscriber.consents.update(confirmed_at=None, given_at=ago(8 * DAY))
+    return subscriber
+
+
+def test_a_hold_on_a_record_a_deletion_would_cascade_to_keeps_both(lead: User) -> None:
+    kept = unconfirmed_sign_up("held@example.net")
+    consent = kept.consents.get()
+    placed = hold(consent, actor=lead)
+    gone = unconfirmed_sign_up("gone@example.net")
+
+    retention_sweep()
+
+    assert exists(kept)
+    assert exists(consent)
+    assert not exists(gone)
+
+    legal_hold_release(hold=placed, reason="Complaint closed", actor=lead)
+    retention_sweep()
+
+    assert not exists(kept)
+    assert not exists(consent)
+
+
+def test_records_kept_for_a_held_dependent_do_not_stall_the_sweep(lead: User) -> None:
+    held = [unconfirmed_sign_up(f"held{n}@example.net") for n in range(3)]
+    for subscriber in held:
+        hold(subscriber.consents.get(), actor=lead)
+    gone = [unconfirmed_sign_up(f"gone{n}@example.net") for n in range(2)]
+
+    receipts = retention_sweep(batch_size=1)
+
+    assert all(exists(subscriber) for subscriber in held)
+    assert not any(exists(subscriber) for subscriber in gone)
+    [receipt] = [r for r in receipts if r.model_label == "newsletter.Subscriber"]
+    assert receipt.count == 2
+
+
+def test_audit_entries_about_cascaded_records_are_redacted(lead: User) -> None:
+    subscriber = unconfirmed_sign_up("gone@example.net")
+    consent = subscriber.consents.get()
+    consent.given_at = timezone.now()  # not due itself: it goes only with the subscriber
+    consent.save()
+    audit_log(
+        action="newsletter.test_entry",
+        actor=None,
+        target=consent,
+        details={"evidence": "Signed form from gone@example.net"},
+    )
+
+    retention_sweep()
+
+    entry = AuditEntry.objects.get(action="newsletter.test_entry")
+    assert entry.redacted_at is not None
+    assert "gone@example.net" not in json.dumps(entry.details)
+    assert verify_chain().ok
