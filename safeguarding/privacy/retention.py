@@ -656,11 +656,30 @@ def retention_overdue_count(*, now: datetime | None = None) -> int:
     anonymise) cannot be counted here; ``retention_not_automated`` names them.
     """
     now = now or timezone.now()
-    return sum(
-        _due(plan, cutoff=_cutoff(plan, now)).exclude(pk__in=_held_pks(plan.model)).count()
-        for plan in retention_plans()
-        if plan.automated
-    )
+    held_anywhere = bool(_held_by_model())
+    total = 0
+    for plan in retention_plans():
+        if not plan.automated:
+            continue
+        due = _due(plan, cutoff=_cutoff(plan, now)).exclude(pk__in=_held_pks(plan.model))
+        if (
+            not held_anywhere
+            or plan.rule.action is not Action.DELETE
+            or _can_fast_delete(plan.model)
+        ):
+            total += due.count()
+            continue
+        # Rows kept because their deletion would take a held record with it are not overdue.
+        keys = due.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=BATCH_SIZE)
+        chunk: list[Any] = []
+        for key in keys:
+            chunk.append(key)
+            if len(chunk) == BATCH_SIZE:
+                total += len(without_held_dependents(plan.model, chunk))
+                chunk = []
+        if chunk:
+            total += len(without_held_dependents(plan.model, chunk))
+    return total
 
 
 def retention_not_automated() -> list[tuple[str, str, str]]:

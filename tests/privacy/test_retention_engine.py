@@ -525,8 +525,10 @@ def test_a_hold_on_a_record_a_deletion_would_cascade_to_keeps_both(lead: User) -
     assert exists(kept)
     assert exists(consent)
     assert not exists(gone)
+    assert retention_overdue_count() == 0  # kept for the hold, so not overdue (P08)
 
     legal_hold_release(hold=placed, reason="Complaint closed", actor=lead)
+    assert retention_overdue_count() == 2  # the subscriber and its consent record
     retention_sweep()
 
     assert not exists(kept)
