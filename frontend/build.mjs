@@ -15,7 +15,7 @@ const govuk = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
 const dist = join(root, "safeguarding", "static", "dist");
 
 rmSync(dist, { recursive: true, force: true });
-for (const folder of ["css", "js", "images"]) {
+for (const folder of ["css", "js", "images", "fonts"]) {
   mkdirSync(join(dist, folder), { recursive: true });
 }
 
@@ -31,6 +31,14 @@ for (const name of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
   copyFileSync(join(govuk, name), join(dist, "js", name));
 }
 copyFileSync(join(frontend, "js", "app.js"), join(dist, "js", "app.js"));
+
+// DejaVu Sans for the PDF certificates the server draws (names in any European script),
+// with its licence beside it. Pages do not use it.
+const dejavu = join(root, "node_modules", "dejavu-fonts-ttf");
+for (const name of ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]) {
+  copyFileSync(join(dejavu, "ttf", name), join(dist, "fonts", name));
+}
+copyFileSync(join(dejavu, "LICENSE"), join(dist, "fonts", "DejaVu-LICENSE.txt"));
 
 // Our own images only (for example the favicon).
 for (const name of readdirSync(join(frontend, "images"))) {

@@ -6,9 +6,10 @@ from __future__ import annotations
 import calendar
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from fpdf import FPDF
@@ -96,30 +97,47 @@ def evaluation_submit(
     return evaluation
 
 
-def _latin(text: str) -> str:
-    """The PDF's built-in font covers Latin-1 only: decompose accents it lacks, and show
-    anything else as "?" rather than fail."""
-    decomposed = unicodedata.normalize("NFKC", text)
-    return decomposed.encode("latin-1", "replace").decode("latin-1")
+# DejaVu Sans (from npm, copied by `make assets`): Latin in full, Greek and Cyrillic, so a
+# name like "Łucja Nguyễn" prints as written. The PDF core fonts cover Latin-1 only.
+FONT = "DejaVuSans"
+FONT_DIR = Path(settings.BASE_DIR) / "safeguarding" / "static" / "dist" / "fonts"
+
+
+def _text(text: str) -> str:
+    """Composed characters (a name typed as "e" + combining acute prints as one "é")."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _pdf_with_font() -> FPDF:
+    regular, bold = FONT_DIR / f"{FONT}.ttf", FONT_DIR / f"{FONT}-Bold.ttf"
+    if not (regular.is_file() and bold.is_file()):
+        raise ImproperlyConfigured(
+            f"The certificate font is missing from {FONT_DIR}: run `make assets`."
+        )
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.add_font(FONT, "", str(regular))
+    pdf.add_font(FONT, "B", str(bold))
+    return pdf
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     booking = certificate.booking
     session = booking.session
-    pdf = FPDF(orientation="landscape", format="A4")
+    pdf = _pdf_with_font()
     pdf.set_title(f"Certificate {certificate.code}")
+    pdf.set_lang("en-GB")
     pdf.add_page()
-    pdf.set_font("helvetica", "B", 28)
+    pdf.set_font(FONT, "B", 28)
     pdf.cell(0, 30, "Certificate of attendance", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "", 16)
+    pdf.set_font(FONT, "", 16)
     pdf.cell(0, 12, "This is to certify that", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "B", 22)
-    pdf.cell(0, 16, _latin(booking.full_name), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "", 16)
+    pdf.set_font(FONT, "B", 22)
+    pdf.cell(0, 16, _text(booking.full_name), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 16)
     pdf.cell(0, 12, "attended", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "B", 18)
-    pdf.multi_cell(0, 12, _latin(session.course.title), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", "", 14)
+    pdf.set_font(FONT, "B", 18)
+    pdf.multi_cell(0, 12, _text(session.course.title), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 14)
     day = timezone.localdate(session.starts_at)
     pdf.cell(0, 10, f"on {day:%-d %B %Y}", align="C", new_x="LMARGIN", new_y="NEXT")
     if certificate.expires_on:
@@ -132,10 +150,10 @@ def certificate_pdf(certificate: Certificate) -> bytes:
             new_y="NEXT",
         )
     pdf.ln(10)
-    pdf.set_font("helvetica", "", 11)
+    pdf.set_font(FONT, "", 11)
     verify = str(settings.SITE_URL).rstrip("/") + f"/certificates/verify/{certificate.code}/"
     pdf.cell(
-        0, 8, _latin(str(settings.PARTNERSHIP["name"])), align="C", new_x="LMARGIN", new_y="NEXT"
+        0, 8, _text(str(settings.PARTNERSHIP["name"])), align="C", new_x="LMARGIN", new_y="NEXT"
     )
     pdf.cell(
         0,

@@ -3,6 +3,8 @@ and evaluations only from attendees."""
 
 from __future__ import annotations
 
+import io
+import unicodedata
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -63,6 +65,35 @@ def test_full_attendance_earns_a_pdf_certificate_from_my_training(client: Client
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert booking.certificate.code.encode() in response.content
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Łucja Wiśniewska-Øberg",  # Polish and Norwegian letters outside Latin-1
+        "Nguyễn Thị Hương",  # Vietnamese
+        "Ștefan Dumitrașcu",  # Romanian
+        "Şükrü Gündoğdu",  # Turkish
+        "Σοφία Παπαδοπούλου",  # Greek
+        "Олександр Шевченко",  # Ukrainian
+        "Zoe\u0308 Fraser",  # "ë" typed as e + combining diaeresis
+    ],
+)
+def test_the_certificate_prints_the_name_as_written(name: str) -> None:
+    from pypdf import PdfReader
+
+    from safeguarding.training.certificates import certificate_pdf
+
+    booking = closed_session_with(Attendance.PRESENT, title="Neglect: Ōtautahi approach")
+    Booking.objects.filter(pk=booking.pk).update(full_name=name)
+    booking.certificate.refresh_from_db()
+
+    pdf = PdfReader(io.BytesIO(certificate_pdf(booking.certificate)))
+    text = pdf.pages[0].extract_text()
+
+    assert unicodedata.normalize("NFC", name) in text
+    assert "Neglect: Ōtautahi approach" in text
+    assert "?" not in text.replace(booking.certificate.code, "")
 
 
 def test_late_arrival_earns_no_certificate() -> None:
@@ -178,3 +209,17 @@ def test_closing_twice_is_refused() -> None:
     assert session.status == SessionStatus.CLOSED
     with pytest.raises(Exception, match="already closed"):
         session_close(session=session, actor=_coordinator())
+
+
+def test_without_the_built_font_the_error_says_how_to_build_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from safeguarding.training import certificates
+
+    booking = closed_session_with(Attendance.PRESENT)
+    monkeypatch.setattr(certificates, "FONT_DIR", tmp_path)
+
+    with pytest.raises(ImproperlyConfigured, match="make assets"):
+        certificates.certificate_pdf(booking.certificate)
