@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -78,8 +78,6 @@ def topic_add(*, actor: User, name: str, description: str, slug: str = "") -> To
     code = slugify(slug) or slugify(name)
     if not code:
         raise ValidationError({"slug": "Enter a code made of letters, numbers and hyphens"})
-    if Topic.objects.filter(slug=code).exists():
-        raise ValidationError({"slug": f"A topic with the code “{code}” already exists"})
     _unique_name(name)
     last = Topic.objects.order_by("-position").values_list("position", flat=True).first()
     topic = Topic(
@@ -88,8 +86,12 @@ def topic_add(*, actor: User, name: str, description: str, slug: str = "") -> To
         description=description.strip(),
         position=(last or 0) + 1,
     )
-    topic.full_clean()
-    topic.save()
+    topic.full_clean(validate_unique=False)  # the database's unique index decides, race-free
+    try:
+        with transaction.atomic():
+            topic.save()
+    except IntegrityError:
+        raise ValidationError({"slug": f"A topic with the code “{code}” already exists"}) from None
     audit_log(
         action="newsletter.topic_added",
         actor=actor,
