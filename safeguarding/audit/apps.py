@@ -7,5 +7,5 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        # Registers the daily anchoring job in every process.
-        from safeguarding.audit import anchors  # noqa: F401
+        # Registers the daily anchoring and address jobs in every process.
+        from safeguarding.audit import anchors, jobs  # noqa: F401

@@ -5,8 +5,12 @@ outside the database and its backups), of the canonical JSON (sorted keys, compa
 separators, ASCII only) of these fields:
 
     sequence, occurred_at (UTC ISO 8601 with microseconds), actor (id), actor_label,
-    on_behalf_of (id), action, target_type, target_id, ip_address, reason_digest,
-    details_digest, prev_hash
+    on_behalf_of (id), action, target_type, target_id, ip_digest, reason_digest,
+    details_digest, prev_hash, chain_version
+
+(Entries of chain version 1, written before network addresses could be removed, hash
+``ip_address`` itself in place of ``ip_digest`` and have no ``chain_version`` key; they
+verify as they were written, and keep their address.)
 
 ``prev_hash`` is the previous entry's ``entry_hash`` (64 zeros for the first entry), so
 editing, removing or reordering any entry breaks every link after it, and without the key
@@ -17,8 +21,11 @@ than the values themselves, because both can hold personal data: a free-text rea
 "Left after a period of illness" is as personal as any detail. Erasure can then redact them
 (``details`` becomes ``{"redacted": true}``, ``reason`` becomes empty) while the chain still
 verifies; the redaction stays visible through ``redacted_at`` and its own audit entry.
-Everything else in the hash (ids, labels, action, target, address, time) is kept for the
-life of the trail, so callers must not put personal data in actions or target ids.
+The network address is covered the same way, by ``ip_digest``, but keyed (HMAC with the
+audit key): an address is easily guessed from a plain hash. So the address can be removed
+when the entry is redacted, and after ``AUDIT_ADDRESS_DAYS``, and the chain still verifies.
+Everything else in the hash (ids, labels, action, target, time) is kept for the life of the
+trail, so callers must not put personal data in actions or target ids.
 """
 
 from __future__ import annotations
@@ -47,8 +54,16 @@ def digest(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode("ascii")).hexdigest()
 
 
+def address_digest(address: str | None) -> str:
+    """Keyed, so the digest of an address cannot be found by hashing every address."""
+    if not address:
+        return ""
+    message = f"audit.ip_address:{address}".encode()
+    return hmac.new(settings.AUDIT_HMAC_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
 def chained_fields(entry: AuditEntry) -> dict[str, Any]:
-    return {
+    fields = {
         "sequence": entry.sequence,
         "occurred_at": entry.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor": entry.actor_id,
@@ -62,6 +77,11 @@ def chained_fields(entry: AuditEntry) -> dict[str, Any]:
         "details_digest": entry.details_digest,
         "prev_hash": entry.prev_hash,
     }
+    if entry.chain_version >= 2:
+        del fields["ip_address"]
+        fields["ip_digest"] = entry.ip_digest
+        fields["chain_version"] = entry.chain_version
+    return fields
 
 
 def entry_hash(entry: AuditEntry) -> str:

@@ -14,7 +14,11 @@ declare(
     subject=Subject.STAFF,
     purpose="security",
     retention="audit_trail",
-    description="Append-only; erasure redacts details and reason instead of deleting.",
+    description=(
+        "Append-only; erasure redacts details, reason and network address instead of "
+        "deleting, and network addresses are removed after AUDIT_ADDRESS_DAYS (a year unless "
+        "configured)."
+    ),
     fields={
         **not_personal(
             "sequence",
@@ -26,12 +30,14 @@ declare(
             "prev_hash",
             "entry_hash",
             "actor_label",
+            "chain_version",
         ),
         "occurred_at": personal("system.operations"),
         "actor": personal("user.unique_id"),
         "on_behalf_of": personal("user.unique_id"),
         "target_id": personal("user.unique_id", note="may identify a person's record"),
         "ip_address": personal("user.device.ip_address"),
+        "ip_digest": personal("user.device.ip_address", note="keyed HMAC of the address"),
         "reason": personal("user.content.private"),
         "details": personal("user.content.private"),
         "redaction_reason": personal("user.content.private"),

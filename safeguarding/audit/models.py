@@ -40,7 +40,11 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=100, validators=[action_validator])
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
+    # Removable: the hash covers ``ip_digest`` (chain version 2; see chain.py).
     ip_address = models.GenericIPAddressField(null=True, blank=True, unpack_ipv4=True)
+    ip_digest = models.CharField(max_length=64, blank=True)
+    # 1: entries written before addresses could be removed (the address itself is hashed).
+    chain_version = models.PositiveSmallIntegerField(default=1)
     reason = models.TextField(blank=True)
     reason_digest = models.CharField(max_length=64)
     details = models.JSONField(default=dict, blank=True)

@@ -8,8 +8,10 @@ audited transaction waits for it. If the transaction rolls back, so does the ent
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from safeguarding.accounts.models import User
 
 REDACTION_ACTION = "audit.entry.redacted"
+# What new entries are written as (see chain.py); 1 only for entries from before version 2.
+CHAIN_VERSION = 2
 # Fields that depend on the chain's current end, so are only known once the head is locked.
 _SET_UNDER_LOCK = ["sequence", "occurred_at", "prev_hash", "entry_hash"]
 
@@ -78,6 +82,9 @@ def audit_log(
     # This also normalises the address as the database will return it. The users are not
     # re-fetched to check they exist: the foreign keys do that.
     entry.full_clean(exclude=[*_SET_UNDER_LOCK, "actor", "on_behalf_of"], validate_unique=False)
+    entry.chain_version = CHAIN_VERSION
+    if CHAIN_VERSION >= 2:
+        entry.ip_digest = chain.address_digest(entry.ip_address)
 
     # No savepoint: if the entry cannot be written, the caller's whole transaction fails.
     with transaction.atomic(savepoint=False):
@@ -141,5 +148,27 @@ def _redact(entry: AuditEntry, *, actor: User | None, reason: str) -> None:
     entry.reason = ""
     entry.redacted_at = timezone.now()
     entry.redaction_reason = reason
-    entry.save(update_fields=["details", "reason", "redacted_at", "redaction_reason"])
+    fields = ["details", "reason", "redacted_at", "redaction_reason"]
+    if entry.chain_version >= 2:
+        entry.ip_address = None
+        fields.append("ip_address")
+    entry.save(update_fields=fields)
     audit_log(action=REDACTION_ACTION, actor=actor, target=entry, reason=reason)
+
+
+@transaction.atomic
+def audit_forget_addresses(*, now: datetime | None = None) -> int:
+    """Remove the network address from entries older than ``AUDIT_ADDRESS_DAYS`` (their
+    keyed digest stays in the chain). Returns how many; records the run when there were any.
+    Entries of chain version 1 hash the address itself, so theirs cannot go."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_ADDRESS_DAYS)
+    count = AuditEntry.objects.filter(
+        chain_version__gte=2, ip_address__isnull=False, occurred_at__lt=cutoff
+    ).update(ip_address=None)
+    if count:
+        audit_log(
+            action="audit.addresses.forgotten",
+            actor=None,
+            details={"entries": count, "older_than_days": settings.AUDIT_ADDRESS_DAYS},
+        )
+    return count

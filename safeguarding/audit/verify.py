@@ -62,6 +62,12 @@ def _problem_with(entry: AuditEntry, *, prev_hash: str) -> str:
         return "entry altered (hash mismatch)"
     if not chain.hashes_equal(entry.prev_hash, prev_hash):
         return "entry does not follow the previous one (removed, replaced or reordered)"
+    if (
+        entry.chain_version >= 2
+        and entry.ip_address is not None
+        and not chain.hashes_equal(chain.address_digest(entry.ip_address), entry.ip_digest)
+    ):
+        return "address altered (digest mismatch)"
     if entry.redacted_at is None:
         if chain.digest(entry.details) != entry.details_digest:
             return "details altered (digest mismatch)"

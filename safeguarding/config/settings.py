@@ -66,6 +66,9 @@ AUDIT_ANCHOR_FILE = env_str(
     "AUDIT_ANCHOR_FILE", "" if PRODUCTION else str(VAR_DIR / "audit-anchors.txt")
 )
 AUDIT_ANCHOR_EMAIL = env_str("AUDIT_ANCHOR_EMAIL", "")
+# Network addresses in the audit trail are removed after this many days (a daily job); the
+# entries themselves are kept, and the chain still verifies.
+AUDIT_ADDRESS_DAYS = env_int("AUDIT_ADDRESS_DAYS", 365, minimum=1)
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 if PRODUCTION and DEBUG:

@@ -18,6 +18,8 @@ On SQLite there are no triggers; ``audit_verify`` still detects any change.
 
 from django.db import migrations
 
+from safeguarding.audit.migrations._postgres import RunSQLOnPostgreSQL
+
 CHAINED_COLUMNS = (
     "sequence",
     "occurred_at",
@@ -86,18 +88,6 @@ UNINSTALL = [
     "DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry",
     "DROP FUNCTION IF EXISTS audit_entry_append_only()",
 ]
-
-
-class RunSQLOnPostgreSQL(migrations.RunSQL):
-    """RunSQL that does nothing on other databases (``sqlmigrate`` still shows the SQL)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
