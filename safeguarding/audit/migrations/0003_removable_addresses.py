@@ -11,6 +11,8 @@ one of:
 Version 1 entries (written before this migration) hash the address itself, so theirs stays.
 """
 
+from importlib import import_module
+
 from django.db import migrations, models
 
 from safeguarding.audit.migrations._postgres import RunSQLOnPostgreSQL
@@ -74,41 +76,12 @@ END;
 $$
 """
 
-# The function as migration 0002 made it, for reversing.
-PREVIOUS_CHAINED = (
-    "sequence",
-    "occurred_at",
-    "actor_id",
-    "actor_label",
-    "on_behalf_of_id",
-    "action",
-    "target_type",
-    "target_id",
-    "ip_address",
-    "reason_digest",
-    "details_digest",
-    "prev_hash",
-    "entry_hash",
+# Reversing puts back the function as migration 0002 made it.
+RESTORE = (
+    import_module("safeguarding.audit.migrations.0002_append_only_triggers")
+    .INSTALL[0]
+    .replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
 )
-RESTORE = f"""
-CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'UPDATE'
-        AND OLD.redacted_at IS NULL
-        AND NEW.redacted_at IS NOT NULL
-        AND NEW.redaction_reason <> ''
-        AND NEW.details = '{{"redacted": true}}'::jsonb
-        AND NEW.reason = ''
-        AND {_same(PREVIOUS_CHAINED)}
-    THEN
-        RETURN NEW;
-    END IF;
-    RAISE EXCEPTION USING
-        MESSAGE = 'The audit trail is append-only: ' || TG_OP || ' of entry '
-            || OLD.sequence || ' refused (only a first redaction may change an entry).';
-END;
-$$
-"""
 
 
 class Migration(migrations.Migration):
