@@ -326,14 +326,28 @@ def _finish_campaign_if_done(campaign_id: int) -> None:
 
 
 def campaign_progress(campaign: Campaign) -> dict[str, int]:
-    rows = dict(
-        campaign.deliveries.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    return campaigns_progress([campaign.pk])[campaign.pk]
+
+
+def campaigns_progress(campaign_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Sent, failed, skipped and remaining for each campaign, in one query."""
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in campaign_ids}
+    rows = (
+        Delivery.objects.filter(campaign_id__in=campaign_ids)
+        .values_list("campaign_id", "state")
+        .annotate(n=Count("pk"))
     )
+    for campaign_id, state, n in rows:
+        counts[campaign_id][state] = n
     return {
-        "sent": rows.get(DeliveryState.SENT, 0),
-        "failed": rows.get(DeliveryState.FAILED, 0),
-        "skipped": rows.get(DeliveryState.SKIPPED, 0),
-        "remaining": rows.get(DeliveryState.PENDING, 0) + rows.get(DeliveryState.CLAIMED, 0),
+        pk: {
+            "sent": by_state.get(DeliveryState.SENT, 0),
+            "failed": by_state.get(DeliveryState.FAILED, 0),
+            "skipped": by_state.get(DeliveryState.SKIPPED, 0),
+            "remaining": by_state.get(DeliveryState.PENDING, 0)
+            + by_state.get(DeliveryState.CLAIMED, 0),
+        }
+        for pk, by_state in counts.items()
     }
 
 

@@ -94,8 +94,9 @@ def _current_topics(subscriber: Subscriber) -> list[int]:
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-def manage(request: HttpRequest, token: str) -> HttpResponse:
+def _manage_link(request: HttpRequest, token: str) -> Subscriber | HttpResponse:
+    """The subscriber a manage link is for, or the page to show instead: a bad link, or
+    "you are unsubscribed" for someone who has gone."""
     try:
         payload = tokens.read(tokens.MANAGE, token)
     except links.BadLink as bad:
@@ -103,6 +104,14 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = tokens.subscriber_for(payload)
     if subscriber is None:
         return render(request, "newsletter/unsubscribed.html")
+    return subscriber
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = _manage_link(request, token)
+    if isinstance(subscriber, HttpResponse):
+        return subscriber
     form = ManageForm(posted(request), initial={"topics": _current_topics(subscriber)})
     context = {"form": form, "data_form": YourDataForm(), "token": token}
     if request.method == "POST" and form.is_valid():
@@ -119,13 +128,9 @@ def manage_your_data(request: HttpRequest, token: str) -> HttpResponse:
     """A copy or erasure of everything held about the subscriber, through the privacy
     engine: the request is confirmed by the link it emails to the address, as on
     /your-data/, so someone a newsletter was forwarded to learns and starts nothing."""
-    try:
-        payload = tokens.read(tokens.MANAGE, token)
-    except links.BadLink as bad:
-        return _bad_link(request, str(bad))
-    subscriber = tokens.subscriber_for(payload)
-    if subscriber is None:
-        return render(request, "newsletter/unsubscribed.html")
+    subscriber = _manage_link(request, token)
+    if isinstance(subscriber, HttpResponse):
+        return subscriber
     data_form = YourDataForm(request.POST)
     manage_form = ManageForm(initial={"topics": _current_topics(subscriber)})
     context = {"form": manage_form, "data_form": data_form, "token": token}

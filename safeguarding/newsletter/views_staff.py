@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -48,10 +47,9 @@ def _campaign(pk: int) -> Campaign:
 @require_safe
 def campaign_list(request: HttpRequest) -> HttpResponse:
     _officer(request)
-    rows = [
-        (campaign, sending.campaign_progress(campaign))
-        for campaign in Campaign.objects.order_by("-created_at")[:50]
-    ]
+    recent = list(Campaign.objects.order_by("-created_at")[:50])
+    progress = sending.campaigns_progress([campaign.pk for campaign in recent])
+    rows = [(campaign, progress[campaign.pk]) for campaign in recent]
     return render(request, "newsletter/staff/campaigns.html", {"rows": rows})
 
 
@@ -221,16 +219,6 @@ def _topic(pk: int) -> Topic:
     return get_object_or_404(Topic, pk=pk)
 
 
-def _form_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal, shown on the form: against its field when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for one in errors:
-                form.add_error(field if field in form.fields else None, one)
-    else:
-        form.add_error(None, error)
-
-
 @require_safe
 def topic_list(request: HttpRequest) -> HttpResponse:
     _officer(request)
@@ -245,7 +233,7 @@ def topic_add(request: HttpRequest) -> HttpResponse:
         try:
             added = topics.topic_add(actor=user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form.add_error(None, error)  # a dict of field errors lands on its fields
         else:
             messages.success(request, f"“{added.name}” is now offered on the sign-up form.")
             return redirect("newsletter:topics")
@@ -265,7 +253,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             topics.topic_change(actor=user, topic_id=topic.pk, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form.add_error(None, error)  # a dict of field errors lands on its fields
         else:
             messages.success(request, "The topic is saved.")
             return redirect("newsletter:topics")

@@ -334,7 +334,8 @@ def _dispose_batch(run: _Run, *, batch_size: int) -> int:
         return 0
     held_meanwhile = run.holds_now()  # a new statement: sees holds committed since
     pks = [pk for pk in candidates if pk not in held_meanwhile]
-    if pks and run.plan.rule.action is Action.DELETE:
+    if pks and run.plan.rule.action is Action.DELETE and not _can_fast_delete(model):
+        # Only a delete that cascades can reach a held record in another model.
         keeping = set(pks) - set(without_held_dependents(model, pks))
         run.kept_for_dependents |= keeping
         pks = [pk for pk in pks if pk not in keeping]

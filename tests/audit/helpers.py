@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 
 from safeguarding.audit.models import AuditEntry
 
@@ -32,3 +32,10 @@ def tamper(sequence: int, **changes: object) -> None:
     """Change one entry's columns directly in the database, as an attacker would."""
     with tampering():
         AuditEntry.objects.filter(sequence=sequence).update(**changes)
+
+
+def execute(sql: str, params: list[object]) -> None:
+    """One statement in its own transaction, as the application's database role would run it
+    (the PostgreSQL triggers still apply)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)

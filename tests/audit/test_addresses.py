@@ -9,14 +9,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 
 from safeguarding.audit import chain, services
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.services import audit_forget_addresses, audit_log, audit_redact
 from safeguarding.audit.verify import verify_chain
-from tests.audit.helpers import tamper
+from tests.audit.helpers import execute, tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -112,11 +112,6 @@ def test_entries_from_before_the_change_still_verify_and_keep_their_address(
     legacy.refresh_from_db()
     assert legacy.ip_address == ADDRESS
     assert verify_chain().ok
-
-
-def execute(sql: str, params: list[object]) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 @pytest.mark.postgres_only

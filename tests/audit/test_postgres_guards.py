@@ -6,20 +6,16 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connections, transaction
 
 from safeguarding.audit.models import AuditChainHead, AuditEntry
 from safeguarding.audit.services import audit_log
 from safeguarding.audit.verify import verify_chain
+from tests.audit.helpers import execute
 
 pytestmark = pytest.mark.postgres_only
 
 Writer = Callable[[int], list[AuditEntry]]
-
-
-def execute(sql: str, params: list[str | int]) -> None:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 @pytest.mark.django_db

@@ -210,3 +210,23 @@ def test_a_message_repeated_after_a_crash_carries_the_same_message_id(
     assert first == again
     assert "reader" not in first  # nothing about the recipient in the id
     assert set(Delivery.objects.values_list("state", flat=True)) == {DeliveryState.SENT}
+
+
+def test_the_campaign_list_costs_the_same_queries_for_one_campaign_or_many(
+    officer_client: Client,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert officer_client.get("/staff/newsletter/").status_code == 200
+        return len(captured)
+
+    confirmed_subscriber("reader@example.net")
+    sending.campaign_start(campaign_id=campaign().pk, actor=None)
+    one = queries()
+    for n in range(5):
+        sending.campaign_start(campaign_id=campaign(subject=f"Issue {n}").pk, actor=None)
+
+    assert queries() == one
