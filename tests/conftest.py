@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import pytest_django.fixtures
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -13,8 +14,61 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safeguarding.accounts.middleware import SESSION_STARTED_KEY
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
+from tests import clock as test_clock
 from tests.factories import UserFactory
 from tests.smtp import Mailbox, SMTPSink
+
+# --- The clock: an input of the suite (tests/clock.py) ----------------------------------------
+
+_whole_run_clock: time_machine.travel | None = None
+_SKIPPED_FOR_CLOCK = "starts real processes, which keep the real clock (TEST_CLOCK is set)"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With TEST_CLOCK set, the whole run starts at that moment and the clock ticks from there."""
+    global _whole_run_clock
+    try:
+        moment = test_clock.moment_from_environment()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    if moment is not None and _whole_run_clock is None:
+        _whole_run_clock = time_machine.travel(moment.when, tick=True)
+        _whole_run_clock.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _whole_run_clock
+    if _whole_run_clock is not None:
+        _whole_run_clock.stop()
+        _whole_run_clock = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    moment = test_clock.moment_from_environment()
+    if moment is None:
+        return "clock: the real one (set TEST_CLOCK to run at an edge moment, see tests/clock.py)"
+    return (
+        f"clock: TEST_CLOCK={moment.name} starts the run at {moment.when.isoformat()} "
+        f"({moment.why}); replay with TEST_CLOCK={moment.name}"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.processes)
+    if test_clock.moment_from_environment() is not None:
+        skip = pytest.mark.skip(reason=_SKIPPED_FOR_CLOCK)
+        for item in items:
+            if item.get_closest_marker("processes"):
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def clock(time_machine: time_machine.TimeMachineFixture) -> time_machine.TimeMachineFixture:
+    """Set "now" for a test: ``clock.move_to(when)``; the clock ticks on from there
+    (``tick=False`` holds it still), and ``clock.shift(timedelta(...))`` moves it on."""
+    return time_machine
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> None:
@@ -93,9 +147,23 @@ def _empty_cache() -> Iterator[None]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say plainly when the browser tests could not run (tests/browser/conftest.py skips them)."""
+    """Say plainly when the browser tests could not run (tests/browser/conftest.py skips them),
+    and how many tests a TEST_CLOCK run left to the normal run."""
     from tests.browser.conftest import missing_reason
 
+    moment = test_clock.moment_from_environment()
+    if moment is not None:
+        left_out = sum(
+            1
+            for report in terminalreporter.stats.get("skipped", [])
+            if _SKIPPED_FOR_CLOCK in str(report.longrepr)
+        )
+        terminalreporter.write_line(
+            f"Clock: ran at {moment.name} ({moment.when.isoformat()}); {left_out} test(s) that "
+            "start real processes were left to the normal run",
+            bold=True,
+        )
+        return
     reason = missing_reason()
     if reason:
         terminalreporter.write_line(f"Browser tests SKIPPED: {reason}", yellow=True, bold=True)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.processes import fetch, manage, project_env, running_server
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.processes
 
 
 def test_the_real_server_serves_home_and_healthz(tmp_path: Path) -> None:

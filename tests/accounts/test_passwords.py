@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from safeguarding.accounts.models import User
+from safeguarding.config.settings import PASSWORD_HASHERS as PRODUCTION_PASSWORD_HASHERS
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,14 @@ def test_common_passwords_are_refused() -> None:
         validate_password("password1234")
 
 
-def test_passwords_are_hashed_with_argon2() -> None:
+def test_passwords_are_hashed_with_argon2(settings) -> None:
+    settings.PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
     user = User.objects.create_user("hash@example.org", "plumtreecats-and-dogs", full_name="H")
     assert identify_hasher(user.password).algorithm == "argon2"
+
+
+def test_the_suite_hashes_fast_but_production_uses_argon2_first() -> None:
+    from django.conf import settings
+
+    assert PRODUCTION_PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert settings.PASSWORD_HASHERS[1:] == PRODUCTION_PASSWORD_HASHERS

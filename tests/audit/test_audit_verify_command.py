@@ -43,7 +43,7 @@ def test_it_fails_naming_the_entry_and_the_problem_but_not_the_details(
     assert "Jane Example" not in message
 
 
-@pytest.mark.slow
+@pytest.mark.processes
 def test_the_exit_code_is_zero_when_intact_and_non_zero_when_broken(tmp_path: Path) -> None:
     env = project_env(tmp_path)
     manage("migrate", "--no-input", env=env)

@@ -8,6 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from safeguarding.core.models import ScheduledRun
 from safeguarding.core.scheduler import PeriodicJob, enqueue_due_jobs, registered_jobs
+from tests.clock import at_london
 
 AT_3AM = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 
@@ -51,10 +52,29 @@ def test_a_worker_runs_the_enqueued_jobs(run_tasks) -> None:
 
 
 @pytest.mark.django_db
-def test_the_cron_command_reports_what_it_did(capsys) -> None:
+def test_the_cron_command_enqueues_every_job_once_the_daily_hour_has_come(clock, capsys) -> None:
+    clock.move_to(at_london(2027, 1, 19, 3, 0))
+
     call_command("enqueue_due_jobs")
-    assert "periodic job(s)" in capsys.readouterr().out
-    assert ScheduledRun.objects.count() in {0, len(registered_jobs())}
+
+    assert f"{len(registered_jobs())} periodic job(s)" in capsys.readouterr().out
+    assert set(ScheduledRun.objects.values_list("job", flat=True)) == {
+        job.name for job in registered_jobs()
+    }
+
+
+@pytest.mark.django_db
+def test_after_midnight_the_cron_command_enqueues_only_the_jobs_that_run_all_day(
+    clock, capsys
+) -> None:
+    clock.move_to(at_london(2027, 1, 19, 0, 27))
+
+    call_command("enqueue_due_jobs")
+
+    all_day = {job.name for job in registered_jobs() if job.not_before_hour == 0}
+    assert all_day  # the offer expiry runs every 15 minutes, day and night
+    assert f"{len(all_day)} periodic job(s)" in capsys.readouterr().out
+    assert set(ScheduledRun.objects.values_list("job", flat=True)) == all_day
 
 
 def test_period_keys_for_short_intervals_are_buckets() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.processes import manage, project_env
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.processes
 
 PRODUCTION = {
     "DEPLOYMENT": "production",

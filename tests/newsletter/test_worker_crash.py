@@ -22,7 +22,7 @@ import pytest
 from tests.processes import ROOT, manage, project_env
 from tests.smtp import SMTPSink
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.processes
 
 RECIPIENTS = 120
 RATE = 20  # messages per second

@@ -34,7 +34,7 @@ from tests.training.load import database_url, post_all_at_once
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.slow
+@pytest.mark.processes
 def test_fifty_simultaneous_bookings_for_five_places_give_exactly_five_bookings(
     tmp_path: Path,
 ) -> None:

@@ -1,0 +1,13 @@
+"""The project's settings for the test suite: the same in every way that a test can observe,
+except that passwords and security answers are hashed with a fast hasher. Argon2 is built to
+be slow, and hashing in factories was most of the suite's CPU time; the one test that checks
+production hashes with Argon2 sets the production hashers itself
+(tests/accounts/test_passwords.py), and processes that tests start use the real settings."""
+
+from safeguarding.config.settings import *  # noqa: F403
+from safeguarding.config.settings import PASSWORD_HASHERS as PRODUCTION_PASSWORD_HASHERS
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",  # fast, for tests only
+    *PRODUCTION_PASSWORD_HASHERS,
+]
