@@ -11,6 +11,7 @@ from safeguarding.privacy.inventory import (
     declare,
     not_personal,
     personal,
+    secret,
 )
 from safeguarding.privacy.taxonomy import Subject
 
@@ -37,7 +38,7 @@ declare(
         "disabled_at": personal("user.account"),
         "email": personal("user.contact.email"),
         "full_name": personal("user.name"),
-        "password": personal("user.authorization.password", note="Argon2 hash only"),
+        "password": secret("user.authorization.password", note="Argon2 hash only"),
         "last_login": personal("user.account"),
         "date_joined": personal("user.account"),
         "groups": personal("user.account.settings", note="roles"),
@@ -51,9 +52,10 @@ declare(
     purpose="staff_accounts",
     retention="staff_session",
     retention_trigger="expire_date",
+    credentials=True,  # the key in a cookie is a signed-in session
     fields={
-        "session_key": personal("user.device.cookie_id"),
-        "session_data": personal("user.account", note="signed-in user id and MFA state"),
+        "session_key": secret("user.device.cookie_id"),
+        "session_data": secret("user.account", note="signed-in user id and MFA state"),
         "expire_date": personal("user.account"),
         "user": personal("user.unique_id"),
         "authenticated_at": personal("user.account"),
@@ -92,9 +94,10 @@ declare(
     purpose="staff_accounts",
     retention="staff_session",
     retention_trigger="expire_date",
+    credentials=True,
     fields={
-        "session_key": personal("user.device.cookie_id"),
-        "session_data": personal("user.account"),
+        "session_key": secret("user.device.cookie_id"),
+        "session_data": secret("user.account"),
         "expire_date": personal("user.account"),
     },
 )
@@ -117,10 +120,11 @@ declare(
     purpose="staff_accounts",
     retention="mfa_device",
     retention_trigger="user__disabled_at",
+    credentials=True,
     fields={
         **_DEVICE_COMMON,
         **not_personal("step", "t0", "digits", "tolerance", "drift", "last_t"),
-        "key": personal("user.authorization.credentials", note="TOTP shared secret"),
+        "key": secret("user.authorization.credentials", note="TOTP shared secret"),
     },
 )
 declare(
@@ -130,6 +134,7 @@ declare(
     purpose="staff_accounts",
     retention="mfa_device",
     retention_trigger="user__disabled_at",
+    credentials=True,
     fields=_DEVICE_COMMON,
 )
 declare(
@@ -139,9 +144,10 @@ declare(
     purpose="staff_accounts",
     retention="mfa_device",
     retention_trigger="device__user__disabled_at",
+    credentials=True,
     fields={
         **not_personal("id", "device"),
-        "token": personal("user.authorization.credentials", note="keyed hash of a recovery code"),
+        "token": secret("user.authorization.credentials", note="keyed hash of a recovery code"),
     },
 )
 
@@ -177,7 +183,14 @@ for _label, _extra in (
         retention="login_attempts",
         retention_trigger="attempt_time",
         subject_filter=lambda email: Q(username__iexact=email),
-        fields={**_ATTEMPT, **{name: personal(category) for name, category in _extra.items()}},
+        fields={
+            **_ATTEMPT,
+            **{
+                # A hash of a session's key still names a session: kept in.
+                name: secret(category) if name == "session_hash" else personal(category)
+                for name, category in _extra.items()
+            },
+        },
     )
 declare(
     "axes.AccessAttemptExpiration",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from safeguarding.audit import chain
 from safeguarding.audit.models import HEAD_PK, AuditChainHead, AuditEntry
 from safeguarding.core import request_context
+from safeguarding.privacy.inventory import declaration_for_label as inventory_declaration
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -58,6 +59,10 @@ def audit_log(
         if target.pk is None:
             raise ValueError("An audit target must be saved first.")
         target_type, target_id = target._meta.label_lower, target.pk
+    if target_type and not _may_be_named(target_type):
+        raise ValueError(
+            f"{target_type} rows are credentials; the audit trail names the account instead."
+        )
     context = request_context.current()
     if actor is not None and not actor.is_authenticated:  # AnonymousUser
         actor = None
@@ -104,6 +109,13 @@ def _locked_head() -> AuditChainHead:
     if created and AuditEntry.objects.exists():
         raise AuditChainHeadMissing("The audit chain head is missing; run audit_verify.")
     return head
+
+
+def _may_be_named(target_type: str) -> bool:
+    """Whether an entry may name a row of this model: never a credential (a session,
+    whose id is its key; an authenticator), so no secret reaches the trail as a target id."""
+    declaration = inventory_declaration(target_type)
+    return declaration is None or declaration.shows_rows
 
 
 def _actor_label(actor: User | None, *, in_request: bool) -> str:

@@ -76,6 +76,9 @@ class ExportedField:
 class ExportedRow:
     id: str
     fields: list[ExportedField]
+    # A credential (a session, an authenticator, a recovery code): the export says it is held
+    # and gives its dates, and its id is its place in the list, never its key.
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,14 +88,8 @@ class ExportedModel:
     description: str
     source: str
     rows: list[ExportedRow] = field(default_factory=list)
-
-    @property
-    def purposes(self) -> list[str]:
-        return sorted({f.purpose_name for row in self.rows for f in row.fields})
-
-    @property
-    def retention_periods(self) -> list[str]:
-        return sorted({f.retention_period for row in self.rows for f in row.fields})
+    purposes: list[str] = field(default_factory=list)
+    retention_periods: list[str] = field(default_factory=list)
 
 
 def subject_declarations() -> list[ModelDeclaration]:
@@ -137,6 +134,7 @@ def build_export(
                 "rows": [
                     {
                         "id": row.id,
+                        "held": row.held,
                         "fields": {
                             f.name: {
                                 "value": f.value,
@@ -189,11 +187,13 @@ def _export_model(
     subject_filter = declaration.subject_filter
     assert subject_filter is not None  # noqa: S101  (subject_declarations() selects these)
     personal = list(declaration.personal_fields())
+    why = sorted({_purpose_name(f.purpose) for f in personal})
+    how_long = sorted({_how_long(retention_rules.get(f.retention), periods) for f in personal})
+    if declaration.credentials:
+        # Held, with dates only: nothing that could be used to sign in or pass as the person.
+        personal = [f for f in personal if not f.secret and _is_date(model, f.name)]
     many_to_many = [
-        f.name
-        for f in personal
-        if model._meta.get_field(f.name).many_to_many
-        and not f.category.startswith(WITHHELD_CATEGORIES)
+        f.name for f in personal if model._meta.get_field(f.name).many_to_many and not _is_secret(f)
     ]
     queryset = (
         model._base_manager.filter(subject_filter(email))
@@ -203,13 +203,14 @@ def _export_model(
     label = declaration.model_label
     rows = [
         ExportedRow(
-            id=str(obj.pk),
+            id=str(position) if declaration.credentials else str(obj.pk),
+            held=declaration.credentials,
             fields=[
                 _export_field(obj, f, periods, withheld=(label, str(obj.pk), f.name) in left_out)
                 for f in personal
             ],
         )
-        for obj in queryset
+        for position, obj in enumerate(queryset, start=1)
         if (label, str(obj.pk), "") not in left_out
     ]
     return ExportedModel(
@@ -218,7 +219,22 @@ def _export_model(
         description=declaration.description,
         source=_source(model),
         rows=rows,
+        purposes=why,
+        retention_periods=how_long,
     )
+
+
+def _purpose_name(key: str) -> str:
+    purpose = purposes.get(key)
+    return purpose.name if purpose else key
+
+
+def _is_secret(resolved: ResolvedField) -> bool:
+    return resolved.secret or resolved.category.startswith(WITHHELD_CATEGORIES)
+
+
+def _is_date(model: type[models.Model], name: str) -> bool:
+    return isinstance(model._meta.get_field(name), models.DateField)  # DateTimeField too
 
 
 def _export_field(
@@ -228,7 +244,7 @@ def _export_field(
     value: Any
     if withheld:
         value = display = WITHHELD_UNDER_EXEMPTION
-    elif resolved.category.startswith(WITHHELD_CATEGORIES):
+    elif _is_secret(resolved):
         value = display = WITHHELD
     elif model_field.many_to_many:
         value = [str(related) for related in getattr(obj, resolved.name).all()]
@@ -240,7 +256,6 @@ def _export_field(
         display = _display(obj, model_field, value)
     else:  # pragma: no cover  (declarations only name concrete and many-to-many fields)
         value = display = ""
-    purpose = purposes.get(resolved.purpose)
     rule = retention_rules.get(resolved.retention)
     return ExportedField(
         name=resolved.name,
@@ -249,7 +264,7 @@ def _export_field(
         display=display,
         category=resolved.category,
         purpose=resolved.purpose,
-        purpose_name=purpose.name if purpose else resolved.purpose,
+        purpose_name=_purpose_name(resolved.purpose),
         retention=resolved.retention,
         retention_period=_how_long(rule, periods),
         note=resolved.note,

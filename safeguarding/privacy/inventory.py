@@ -21,6 +21,14 @@ A declaration whose rows must survive an erasure request says why in ``keep_on_e
 (statutory records, the disclosure register, the record of the request itself); an erasure
 (``safeguarding.privacy.erasure``) removes or anonymises everything else it finds.
 The privacy notice, the Article 30 record and subject access exports are built from here.
+
+Secrets are a class of their own. A field declared with ``secret(...)`` (a password hash, an
+authenticator's key, a recovery code, a session key or its data, a security answer's hash)
+is never shown, exported, offered in a record picker, written by the rights tooling or used
+as a row's id; a declaration with ``credentials=True`` is a model whose rows ARE credentials
+(sessions, authenticators, recovery codes): an access export says each is held, with its
+dates only, and no staff tool offers its rows. ``tests/privacy/test_secrets_property.py``
+walks the whole inventory to prove it.
 """
 
 from __future__ import annotations
@@ -44,6 +52,7 @@ class PersonalField:
     purpose: str | None = None
     retention: str | None = None
     note: str = ""
+    secret: bool = False
 
     @property
     def special_category(self) -> bool:
@@ -70,6 +79,11 @@ def personal(
     return PersonalField(category, subject, purpose, retention, note)
 
 
+def secret(category: str, *, note: str = "") -> PersonalField:
+    """A field holding a secret: personal data that must never leave the server (see above)."""
+    return PersonalField(category, note=note, secret=True)
+
+
 # Finds one subject's rows, given their normalised (stripped, lower-case) email address; every
 # email column is stored normalised, so an exact match can use the index. For access requests.
 SubjectFilter = Callable[[str], models.Q]
@@ -94,6 +108,7 @@ class ResolvedField:
     retention: str
     special_category: bool
     note: str
+    secret: bool = False
 
 
 @dataclass
@@ -109,6 +124,7 @@ class ModelDeclaration:
     retention_trigger: RetentionTrigger | None = None
     anonymise: AnonymiseFields | None = None
     keep_on_erasure: str = ""
+    credentials: bool = False
 
     @property
     def model(self) -> type[models.Model]:
@@ -126,7 +142,21 @@ class ModelDeclaration:
                     retention=declaration.retention or self.retention or "",
                     special_category=declaration.special_category,
                     note=declaration.note,
+                    secret=declaration.secret,
                 )
+
+    def secret_fields(self) -> frozenset[str]:
+        return frozenset(
+            name
+            for name, declaration in self.fields.items()
+            if isinstance(declaration, PersonalField) and declaration.secret
+        )
+
+    @property
+    def shows_rows(self) -> bool:
+        """Whether staff tools may list this model's rows one by one (pick, withhold,
+        correct). Never for credentials, nor where the row's id is itself a secret."""
+        return not self.credentials and self.model._meta.pk.name not in self.secret_fields()
 
     @property
     def holds_personal_data(self) -> bool:
@@ -148,6 +178,7 @@ def declare(
     retention_trigger: RetentionTrigger | None = None,
     anonymise: AnonymiseFields | None = None,
     keep_on_erasure: str = "",
+    credentials: bool = False,
 ) -> ModelDeclaration:
     label = model if isinstance(model, str) else model._meta.label
     app_label, _, model_name = label.partition(".")
@@ -163,6 +194,7 @@ def declare(
         retention_trigger=retention_trigger,
         anonymise=anonymise,
         keep_on_erasure=keep_on_erasure,
+        credentials=credentials,
     )
     _registry[key] = declaration
     return declaration
@@ -170,6 +202,12 @@ def declare(
 
 def declaration_for(model: type[models.Model]) -> ModelDeclaration | None:
     return _registry.get(model._meta.label_lower)
+
+
+def declaration_for_label(label: str) -> ModelDeclaration | None:
+    """The declaration for ``"app_label.modelname"`` (any case), if there is one."""
+    app_label, _, model_name = label.partition(".")
+    return _registry.get(f"{app_label}.{model_name.lower()}")
 
 
 def all_declarations() -> list[ModelDeclaration]:

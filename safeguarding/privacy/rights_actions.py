@@ -72,7 +72,9 @@ def restriction_in_force(request: RightsRequest) -> ProcessingRestriction | None
 
 
 def subject_records(request: RightsRequest) -> list[tuple[str, str]]:
-    """(``label:pk``, label for a menu) for each record found under the requester's address."""
+    """(``label:pk``, label for a menu) for each record found under the requester's address
+    that staff may point at. Credentials (sessions, authenticators, recovery codes) are never
+    offered: the export shows them as held, and no staff tool may touch them."""
     from safeguarding.privacy.export import subject_declarations
 
     email = request.person.email
@@ -80,6 +82,8 @@ def subject_records(request: RightsRequest) -> list[tuple[str, str]]:
         return []
     choices = []
     for declaration in subject_declarations():
+        if not declaration.shows_rows:
+            continue
         model = declaration.model
         assert declaration.subject_filter is not None  # noqa: S101  (subject_declarations())
         name = str(model._meta.verbose_name).capitalize()

@@ -25,7 +25,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from safeguarding.privacy.inventory import declare, not_personal, personal
+from safeguarding.privacy.inventory import declare, not_personal, personal, secret
 from safeguarding.privacy.person_retention import person_retention_from
 from safeguarding.privacy.retention_rules import Action, RetentionRule
 from safeguarding.privacy.retention_rules import register as register_rule
@@ -79,7 +79,7 @@ declare(
         "question": personal(
             "user.authorization.credentials", note="which question, not the answer"
         ),
-        "answer_hash": personal(
+        "answer_hash": secret(
             "user.authorization.credentials", note="a one-way hash of the normalised answer"
         ),
         "set_at": personal("system.operations"),

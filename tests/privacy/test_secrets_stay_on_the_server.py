@@ -1,0 +1,101 @@
+"""Secrets never leave the server through the rights tooling.
+
+The review's attack: a data protection lead logs a rights request in a member of staff's name;
+the rectify and withhold pages then offered that person's live session rows, named by their
+session key, and the access export carried the key as a row id. A session key in a cookie is
+a signed-in, two-factor-verified session. These tests stage that attack and look for the
+administrator's session key, password hash and authenticator secret in everything the
+tooling shows or hands out.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguarding.accounts.models import StaffSession, User
+from safeguarding.accounts.roles import Role
+from safeguarding.privacy.export import build_export
+from safeguarding.privacy.models.rights import RequestKind, RightsRequest
+from tests.conftest import sign_in
+from tests.privacy.access_rights import open_request
+
+pytestmark = pytest.mark.django_db
+
+
+def _secrets_of(user: User) -> list[str]:
+    """Everything that would let someone act as ``user``, as stored."""
+    secrets = [user.password]
+    secrets += list(StaffSession.objects.filter(user=user).values_list("session_key", flat=True))
+    secrets += [device.key for device in TOTPDevice.objects.filter(user=user)]
+    secrets += list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert all(secrets)
+    return secrets
+
+
+@pytest.fixture
+def signed_in_administrator(make_user) -> User:
+    """An administrator with a live, verified session and recovery codes."""
+    administrator = make_user(Role.PARTNERSHIP_ADMINISTRATOR, email="admin@staff.example.org")
+    sign_in(Client(), administrator)
+    device = StaticDevice.objects.create(user=administrator, name="backup", confirmed=True)
+    StaticToken.objects.create(device=device, token="recovery-code-hash-1")
+    assert StaffSession.objects.filter(user=administrator).exists()
+    return administrator
+
+
+def _request_about(user: User, kind: str) -> RightsRequest:
+    return open_request(email=user.email, kind=kind, full_name=user.full_name)
+
+
+def _unzipped(bundle: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
+        return "\n".join(archive.read(name).decode() for name in archive.namelist())
+
+
+@pytest.mark.parametrize(
+    ("page", "kind"),
+    [("rights:rectify", RequestKind.RECTIFICATION), ("rights:withhold", RequestKind.ACCESS)],
+)
+def test_no_record_picker_offers_a_staff_members_session_or_authenticator(
+    signed_in_administrator: User, make_user, page: str, kind: str
+) -> None:
+    handler = make_user(Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
+    client = Client()
+    sign_in(client, handler)
+    request = _request_about(signed_in_administrator, kind)
+    secrets = _secrets_of(signed_in_administrator)
+
+    content = client.get(reverse(page, args=[request.pk])).content.decode()
+
+    for secret in secrets:
+        assert secret not in content
+    assert "accounts.StaffSession" not in content
+    assert "otp_totp.TOTPDevice" not in content
+
+
+def test_the_access_export_says_sessions_and_authenticators_are_held_but_carries_no_secret(
+    signed_in_administrator: User,
+) -> None:
+    request = _request_about(signed_in_administrator, RequestKind.ACCESS)
+    secrets = _secrets_of(signed_in_administrator)
+
+    bundle = _unzipped(build_export(request.person))
+
+    for secret in secrets:
+        assert secret not in bundle
+    records = json.loads(
+        zipfile.ZipFile(io.BytesIO(build_export(request.person))).read("data.json")
+    )["records"]
+    sessions = records["accounts.StaffSession"]["rows"]
+    assert sessions
+    for row in sessions:
+        assert set(row["fields"]) <= {"expire_date", "authenticated_at"}
+        assert row["held"] is True
