@@ -112,24 +112,36 @@ def _subject_record(request: RightsRequest, record: str) -> models.Model:
     return model._base_manager.get(pk=object_id)
 
 
+def correctable_field(model: type[models.Model], field_name: str) -> models.Field:
+    """The field of ``model`` a correction may write, or a ValidationError: a declared field
+    of personal data that is a plain column, never a secret."""
+    declaration = declaration_for(model)
+    wrong_field = ValidationError(
+        {"field_name": "Choose a field of personal data that can be corrected in this record"}
+    )
+    if (
+        declaration is None
+        or not declaration.shows_rows
+        or not isinstance(declaration.fields.get(field_name), PersonalField)
+        or field_name in declaration.secret_fields()
+    ):
+        raise wrong_field
+    try:
+        field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        raise wrong_field from None
+    if not isinstance(field, models.Field) or field.is_relation or not field.editable:
+        raise wrong_field
+    return field
+
+
 def rights_request_rectify(
     *, request: RightsRequest, actor: User, record: str, field_name: str, new_value: str
 ) -> Rectification:
     """Correct one declared personal field of one of the requester's records."""
     _requires(request, RequestKind.RECTIFICATION)
     obj = _subject_record(request, record)
-    declaration = declaration_for(type(obj))
-    wrong_field = ValidationError(
-        {"field_name": "Choose a field of personal data that can be corrected in this record"}
-    )
-    if declaration is None or not isinstance(declaration.fields.get(field_name), PersonalField):
-        raise wrong_field
-    try:
-        field = obj._meta.get_field(field_name)
-    except FieldDoesNotExist:
-        raise wrong_field from None
-    if not isinstance(field, models.Field) or field.is_relation or not field.editable:
-        raise wrong_field
+    field = correctable_field(type(obj), field_name)
     before = field.value_from_object(obj)
     value: Any = field.clean(new_value, obj)  # raises ValidationError with the field's words
     try:

@@ -10,13 +10,18 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from safeguarding.privacy.inventory import declaration_for_label
 from safeguarding.privacy.models.rights import (
     CLOSED,
     RequestPause,
     RequestStatus,
     RightsRequest,
 )
-from safeguarding.privacy.models.rights_outcomes import ErasureReport, ProcessingRestriction
+from safeguarding.privacy.models.rights_outcomes import (
+    ErasureReport,
+    ProcessingRestriction,
+    Rectification,
+)
 
 DUE_SOON_DAYS = 7
 
@@ -102,9 +107,23 @@ def rights_request_answer(request: RightsRequest) -> dict[str, Any]:
             )
         ),
         "erasure_report": ErasureReport.objects.filter(request=request).first(),
-        "rectifications": list(request.rectifications.order_by("recorded_at", "pk")),
+        "rectifications": [
+            _without_secrets(item) for item in request.rectifications.order_by("recorded_at", "pk")
+        ],
         "restriction": ProcessingRestriction.objects.filter(
             person=request.person_id, lifted_at__isnull=True
         ).first(),
         "objections": list(request.objections.order_by("decided_at", "pk")),
     }
+
+
+NOT_SHOWN = "[a secret: not shown]"
+
+
+def _without_secrets(rectification: Rectification) -> Rectification:
+    """A correction as its page shows it: a secret's values (written by a correction made
+    before secrets were refused) are never shown, even to staff."""
+    declaration = declaration_for_label(rectification.model_label)
+    if declaration is not None and rectification.field_name in declaration.secret_fields():
+        rectification.before = rectification.after = NOT_SHOWN
+    return rectification

@@ -13,10 +13,12 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 
 from safeguarding.audit.services import audit_log
 from safeguarding.privacy.export import WITHHELD, _export_field, subject_declarations
 from safeguarding.privacy.inventory import ModelDeclaration, all_declarations, declaration_for
+from safeguarding.privacy.rights_actions import correctable_field
 
 SENTINEL = "sentinel-secret-0f8e2c"
 LOOKS_SECRET = re.compile(r"password|token|secret|session_key|session_data|session_hash|^key$")
@@ -97,3 +99,24 @@ def test_the_audit_trail_refuses_to_name_a_credential(declaration: ModelDeclarat
             target_type=declaration.model._meta.label_lower,
             target_id=SENTINEL,
         )
+
+
+@pytest.mark.parametrize(
+    ("declaration", "field_name"),
+    [(d, name) for d in all_declarations() for name in sorted(d.secret_fields())],
+    ids=lambda value: value if isinstance(value, str) else value.model_label,
+)
+def test_no_correction_may_write_a_secret(declaration: ModelDeclaration, field_name: str) -> None:
+    with pytest.raises(ValidationError, match="can be corrected"):
+        correctable_field(declaration.model, field_name)
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [d for d in all_declarations() if not d.shows_rows],
+    ids=lambda d: d.model_label,
+)
+def test_no_correction_may_write_any_field_of_a_credential(declaration: ModelDeclaration) -> None:
+    for name in declaration.fields:
+        with pytest.raises(ValidationError, match="can be corrected"):
+            correctable_field(declaration.model, name)

@@ -10,11 +10,14 @@ tooling shows or hands out.
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import zipfile
 
 import pytest
+from django.apps import apps as django_apps
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -24,6 +27,8 @@ from safeguarding.accounts.models import StaffSession, User
 from safeguarding.accounts.roles import Role
 from safeguarding.privacy.export import build_export
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
+from safeguarding.privacy.models.rights_outcomes import Rectification
+from safeguarding.privacy.rights_actions import rights_request_rectify
 from tests.conftest import sign_in
 from tests.privacy.access_rights import open_request
 
@@ -99,3 +104,100 @@ def test_the_access_export_says_sessions_and_authenticators_are_held_but_carries
     for row in sessions:
         assert set(row["fields"]) <= {"expire_date", "authenticated_at"}
         assert row["held"] is True
+
+
+# --- Rectification writes no secret and shows none ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("record_of", "field_name"),
+    [
+        (lambda user: f"accounts.User:{user.pk}", "password"),
+        (
+            lambda user: f"otp_totp.TOTPDevice:{TOTPDevice.objects.get(user=user).pk}",
+            "key",
+        ),
+    ],
+)
+def test_rectification_cannot_write_a_password_hash_or_an_authenticator_key(
+    signed_in_administrator: User, make_user, record_of, field_name: str
+) -> None:
+    handler = make_user(Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
+    request = _request_about(signed_in_administrator, RequestKind.RECTIFICATION)
+    before = {
+        "password": signed_in_administrator.password,
+        "key": TOTPDevice.objects.get(user=signed_in_administrator).key,
+    }
+
+    with pytest.raises(ValidationError):
+        rights_request_rectify(
+            request=request,
+            actor=handler,
+            record=record_of(signed_in_administrator),
+            field_name=field_name,
+            new_value="pbkdf2_sha256$1$salt$chosen-by-the-attacker",
+        )
+
+    signed_in_administrator.refresh_from_db()
+    assert signed_in_administrator.password == before["password"]
+    assert TOTPDevice.objects.get(user=signed_in_administrator).key == before["key"]
+    assert not Rectification.objects.exists()
+
+
+def test_a_correction_recorded_before_the_fix_shows_no_secret_on_the_request_page(
+    signed_in_administrator: User, make_user
+) -> None:
+    handler = make_user(Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
+    client = Client()
+    sign_in(client, handler)
+    request = _request_about(signed_in_administrator, RequestKind.RECTIFICATION)
+    old_hash = signed_in_administrator.password
+    Rectification.objects.create(
+        request=request,
+        model_label="accounts.User",
+        object_id=str(signed_in_administrator.pk),
+        field_name="password",
+        before=old_hash,
+        after="pbkdf2_sha256$1$salt$typed",
+        recorded_by=handler,
+    )
+
+    page = client.get(reverse("rights:detail", args=[request.pk])).content.decode()
+
+    assert old_hash not in page
+    assert "pbkdf2_sha256$1$salt$typed" not in page
+    assert "Corrections" in page
+
+
+def test_the_migration_blanks_secrets_that_corrections_stored_before(
+    signed_in_administrator: User, make_user
+) -> None:
+    migration = importlib.import_module(
+        "safeguarding.privacy.migrations.0005_forget_rectified_secrets"
+    )
+    request = _request_about(signed_in_administrator, RequestKind.RECTIFICATION)
+    stored = Rectification.objects.create(
+        request=request,
+        model_label="accounts.User",
+        object_id=str(signed_in_administrator.pk),
+        field_name="password",
+        before=signed_in_administrator.password,
+        after="typed",
+        recorded_by=make_user(),
+    )
+    name = Rectification.objects.create(
+        request=request,
+        model_label="privacy.Person",
+        object_id=str(request.person_id),
+        field_name="full_name",
+        before="Sam Smiht",
+        after="Sam Smith",
+        recorded_by=stored.recorded_by,
+    )
+
+    migration.forget(django_apps, None)
+
+    stored.refresh_from_db()
+    name.refresh_from_db()
+    assert (stored.before, stored.after) == (migration.REMOVED, migration.REMOVED)
+    assert (name.before, name.after) == ("Sam Smiht", "Sam Smith")
