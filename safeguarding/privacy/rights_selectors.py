@@ -10,6 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
+from safeguarding.accounts.selectors import user_has_role
 from safeguarding.privacy.inventory import declaration_for_label
 from safeguarding.privacy.models.rights import (
     CLOSED,
@@ -127,3 +130,21 @@ def _without_secrets(rectification: Rectification) -> Rectification:
     if declaration is not None and rectification.field_name in declaration.secret_fields():
         rectification.before = rectification.after = NOT_SHOWN
     return rectification
+
+
+def about_a_staff_account(request: RightsRequest) -> bool:
+    """Whether the requester has a staff account here (current or former): then the request
+    reaches their sign-in, sessions and authenticators, and an administrator handles it."""
+    email = request.person.email
+    return bool(email) and User.objects.filter(email__iexact=email).exists()
+
+
+def may_handle(user: User, request: RightsRequest, roles: tuple[Role, ...]) -> bool:
+    """Whether ``user`` may act on ``request``: one of ``roles``; or, for a request about a
+    member of staff's own account, an administrator who is not that member of staff."""
+    if about_a_staff_account(request):
+        return (
+            user_has_role(user, Role.PARTNERSHIP_ADMINISTRATOR)
+            and user.email.lower() != (request.person.email or "").lower()
+        )
+    return user_has_role(user, *roles)

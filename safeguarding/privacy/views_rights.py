@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
-from safeguarding.accounts.selectors import staff_user_with_role, user_has_role
+from safeguarding.accounts.selectors import staff_user, staff_user_with_role, user_has_role
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import over_limit, too_many_response
 from safeguarding.privacy import links
@@ -37,6 +37,8 @@ from safeguarding.privacy.models.rights import RequestKind, RequestStatus, Right
 from safeguarding.privacy.rights_selectors import (
     DEFAULT_TAB,
     QUEUE_TABS,
+    about_a_staff_account,
+    may_handle,
     request_pauses,
     rights_queue,
     rights_queue_counts,
@@ -177,6 +179,16 @@ def log_request(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/rights/log.html", {"form": form})
 
 
+def _handler_and_request(
+    request: HttpRequest, pk: int, roles: tuple[Role, ...]
+) -> tuple[User, RightsRequest]:
+    actor = staff_user(request)
+    rights_request = rights_request_for_staff(pk)
+    if not may_handle(actor, rights_request, roles):
+        raise PermissionDenied
+    return actor, rights_request
+
+
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _viewer(request)
@@ -188,7 +200,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rights_request": rights_request,
             "pauses": request_pauses(rights_request),
             "running_pause": running_pause(rights_request),
-            "can_change": user_has_role(user, Role.DATA_PROTECTION_LEAD),
+            "about_staff": about_a_staff_account(rights_request),
+            "can_change": may_handle(user, rights_request, (Role.DATA_PROTECTION_LEAD,)),
             "can_export": rights_request.kind == RequestKind.ACCESS
             and bool(rights_request.person.email),
             **rights_request_answer(rights_request),
@@ -206,16 +219,16 @@ def _action(
     button: str,
     done: str,
     warning: str = "",
-    gate: Callable[[HttpRequest], User] | None = None,
+    roles: tuple[Role, ...] = (Role.DATA_PROTECTION_LEAD,),
     form_kwargs: Callable[[RightsRequest], dict[str, Any]] | None = None,
     context: Callable[[RightsRequest], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """One staff action on a request: a form, a service call, and back to the request.
 
-    ``gate`` checks the role (the data protection lead by default); ``form_kwargs`` gives the
+    ``roles`` may act (the data protection lead by default; on a request about a member of
+    staff's own account, another administrator: ``may_handle``); ``form_kwargs`` gives the
     form what it needs from the request (its choices, say)."""
-    actor = (gate or _data_protection_lead)(request)
-    rights_request = rights_request_for_staff(pk)
+    actor, rights_request = _handler_and_request(request, pk, roles)
     form = form_class(
         request.POST if request.method == "POST" else None,
         **(form_kwargs(rights_request) if form_kwargs else {}),
@@ -328,8 +341,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def export(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _data_protection_lead(request)
-    rights_request = rights_request_for_staff(pk)
+    actor, rights_request = _handler_and_request(request, pk, (Role.DATA_PROTECTION_LEAD,))
     try:
         bundle = rights_request_export(request=rights_request, actor=actor)
     except ValidationError as error:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import DATA_PROTECTION_ROLES
 from safeguarding.privacy.erasure import rights_request_erase
 from safeguarding.privacy.forms_rights_actions import (
     ConfirmForm,
@@ -29,7 +30,7 @@ from safeguarding.privacy.rights_actions import (
     rights_request_rectify,
     subject_records,
 )
-from safeguarding.privacy.views_rights import _action, _viewer
+from safeguarding.privacy.views_rights import _action
 from safeguarding.privacy.withheld_services import (
     withheld_item_drop,
     withheld_item_propose,
@@ -74,7 +75,7 @@ def sign_off(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         request,
         pk,
         form_class=ConfirmForm,
-        gate=_viewer,
+        roles=DATA_PROTECTION_ROLES,
         service=service,
         title="Sign off a withheld item",
         button="I agree the exemption applies",

@@ -201,3 +201,64 @@ def test_the_migration_blanks_secrets_that_corrections_stored_before(
     name.refresh_from_db()
     assert (stored.before, stored.after) == (migration.REMOVED, migration.REMOVED)
     assert (name.before, name.after) == ("Sam Smiht", "Sam Smith")
+
+
+# --- A request about a member of staff's own account is an administrator's ----------------------
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    sign_in(client, user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("page", "kind"),
+    [
+        ("rights:rectify", RequestKind.RECTIFICATION),
+        ("rights:withhold", RequestKind.ACCESS),
+        ("rights:export", RequestKind.ACCESS),
+        ("rights:complete", RequestKind.ACCESS),
+        ("rights:erase", RequestKind.ERASURE),
+    ],
+)
+def test_a_request_about_a_staff_account_is_handled_by_another_administrator(
+    signed_in_administrator: User, make_user, page: str, kind: str
+) -> None:
+    lead = make_user(Role.DATA_PROTECTION_LEAD)
+    other_administrator = make_user(Role.PARTNERSHIP_ADMINISTRATOR)
+    request = _request_about(signed_in_administrator, kind)
+    url = reverse(page, args=[request.pk])
+
+    assert _client_for(lead).get(url).status_code == 403
+    if page != "rights:export":  # a download: GET only
+        assert _client_for(lead).post(url, {}).status_code == 403
+    assert _client_for(signed_in_administrator).get(url).status_code == 403  # not their own
+    assert _client_for(other_administrator).get(url).status_code in {200, 302}
+
+
+def test_the_request_page_says_who_handles_a_request_about_a_staff_account(
+    signed_in_administrator: User, make_user
+) -> None:
+    request = _request_about(signed_in_administrator, RequestKind.ACCESS)
+
+    page = _client_for(make_user(Role.DATA_PROTECTION_LEAD)).get(
+        reverse("rights:detail", args=[request.pk])
+    )
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "about a member of staff" in content
+    assert "Prepare the export" not in content
+
+
+def test_a_request_about_someone_without_an_account_stays_with_the_data_protection_lead(
+    make_user,
+) -> None:
+    request = open_request(email="parent@example.org", kind=RequestKind.RECTIFICATION)
+
+    response = _client_for(make_user(Role.DATA_PROTECTION_LEAD)).get(
+        reverse("rights:rectify", args=[request.pk])
+    )
+
+    assert response.status_code == 200
