@@ -60,14 +60,31 @@ typecheck: venv ## Mypy with django-stubs
 
 .PHONY: pytest
 pytest: venv assets ## Run the test suite on the configured database (SQLite by default)
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+.PHONY: migrations-check
+migrations-check: venv ## Fail if a model change has no migration
+	$(MANAGE) makemigrations --check --dry-run
 
 .PHONY: test
-test: lint typecheck pytest ## The whole suite: lint, types, tests (SQLite)
+test: lint typecheck migrations-check pytest ## The whole suite: lint, types, migrations, tests (SQLite)
+
+.PHONY: test-fast
+test-fast: venv assets ## The inner loop: every test that starts no real process (no servers, workers or browser)
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not processes" $(PYTEST_ARGS)
 
 .PHONY: test-postgres
 test-postgres: venv assets ## The test suite against PostgreSQL (PG_TEST_URL)
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(TEST_WORKERS)
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# TEST_CLOCK names an edge moment from tests/clock.py (or an ISO date and time with an offset);
+# left empty, one is chosen at random and printed so that a failure can be replayed.
+TEST_CLOCK ?=
+.PHONY: test-clock
+test-clock: venv assets ## The suite at an edge moment of the clock (TEST_CLOCK=name to replay one)
+	@moment="$(TEST_CLOCK)"; moment="$${moment:-$$($(BIN)/python -m tests.clock)}"; \
+	echo "== The suite at the edge moment TEST_CLOCK=$$moment (replay: make test-clock TEST_CLOCK=$$moment)"; \
+	TEST_CLOCK="$$moment" $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: venv assets ## Benchmarks, printed as ratios to a baseline measured in the same run

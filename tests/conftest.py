@@ -56,6 +56,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.processes)
     if test_clock.moment_from_environment() is not None:
         skip = pytest.mark.skip(reason=_SKIPPED_FOR_CLOCK)

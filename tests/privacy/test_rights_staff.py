@@ -6,7 +6,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -25,6 +25,7 @@ from safeguarding.privacy.models.rights import (
     RequestStatus,
     RightsRequest,
 )
+from tests.clock import at_london
 from tests.conftest import sign_in
 from tests.privacy.access_rights import open_request
 
@@ -197,10 +198,14 @@ def test_logging_bad_input_gets_a_form_error(
 
 
 @pytest.mark.django_db
-def test_pausing_stops_the_clock_and_resuming_adds_the_days(lead_client: Client) -> None:
+def test_pausing_stops_the_clock_and_resuming_adds_the_days(
+    clock, lead: User, lead_client: Client
+) -> None:
+    clock.move_to(at_london(2027, 3, 1, 10, 0), tick=False)
+    sign_in(lead_client, lead)  # a session started at the new "now"
     request = open_request()
     due = request.due_on
-    assert due is not None
+    assert due == date(2027, 4, 1)  # one calendar month: a Thursday
 
     response = lead_client.post(
         reverse("rights:pause", args=[request.pk]), {"reason": "Which years of training?"}
@@ -220,8 +225,9 @@ def test_pausing_stops_the_clock_and_resuming_adds_the_days(lead_client: Client)
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == RequestStatus.OPEN
-    assert request.due_on is not None
-    assert request.due_on >= due + timedelta(days=10)
+    # The ten days paused are added to the month (11 April, a Sunday), then the deadline
+    # moves to the next working day.
+    assert request.due_on == date(2027, 4, 12)
     assert request.due_on <= due + timedelta(days=14)  # at most a long weekend's roll
     actions = list(
         AuditEntry.objects.filter(target_id=str(request.pk)).values_list("action", "details")
