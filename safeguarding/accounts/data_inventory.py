@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
 
+from safeguarding.accounts.services import staff_correct_name
 from safeguarding.privacy.inventory import (
     NOT_PERSONAL,
+    Correction,
     FieldDeclaration,
     declare,
     not_personal,
@@ -33,6 +35,14 @@ declare(
         "user_permissions": None,
     },
     subject_filter=lambda email: Q(email=email),
+    corrections={
+        "full_name": Correction(
+            "Full name",
+            lambda user, value, *, actor: staff_correct_name(
+                user=user, full_name=value, actor=actor
+            ),
+        )
+    },
     fields={
         **not_personal("id", "is_superuser", "is_active", "is_staff", "is_demo"),
         "disabled_at": personal("user.account"),

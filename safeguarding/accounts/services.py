@@ -17,6 +17,7 @@ from safeguarding.accounts.models import RecordMembership, StaffSession, User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import user_has_role
 from safeguarding.audit.services import audit_log
+from safeguarding.core.corrections import correct_text_field
 
 
 @transaction.atomic
@@ -238,4 +239,13 @@ def membership_revoke(*, membership: RecordMembership, revoked_by: User, reason:
         target_id=object_id,
         reason=reason,
         details={"member": membership.user_id},
+    )
+
+
+@transaction.atomic
+def staff_correct_name(*, user: User, full_name: str, actor: User) -> None:
+    """Correct a member of staff's name (a rectification request, or an administrator)."""
+    correct_text_field(user, "full_name", full_name, label="Full name")
+    audit_log(
+        action="accounts.user.name_corrected", actor=actor, target=user, details={"field": "name"}
     )

@@ -7,8 +7,9 @@ from django.db.models.functions import Coalesce
 
 from safeguarding.newsletter.addresses import address_hash, normalise
 from safeguarding.newsletter.models import Consent
+from safeguarding.newsletter.services import subscriber_correct_name
 from safeguarding.privacy import retention_rules
-from safeguarding.privacy.inventory import declare, not_personal, personal
+from safeguarding.privacy.inventory import Correction, declare, not_personal, personal
 from safeguarding.privacy.purposes import Purpose, register
 from safeguarding.privacy.retention_rules import Action, RetentionRule
 from safeguarding.privacy.taxonomy import LawfulBasis, Subject
@@ -123,6 +124,14 @@ declare(
     retention="newsletter_subscriber",
     retention_trigger=_subscriber_done_since,
     subject_filter=lambda email: Q(email=normalise(email)),
+    corrections={
+        "name": Correction(
+            "Name",
+            lambda subscriber, value, *, actor: subscriber_correct_name(
+                subscriber=subscriber, name=value, actor=actor
+            ),
+        )
+    },
     description=(
         "People who signed up; deleted when they unsubscribe from everything, or once no "
         "topic they chose is offered any more."

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
+from safeguarding.core.corrections import correct_text_field
 from safeguarding.core.tasks import enqueue_on_commit, send_email
 from safeguarding.newsletter import tokens
 from safeguarding.newsletter.addresses import address_hash, normalise
@@ -283,3 +284,16 @@ def consent_record_offline(
         details={"method": str(method), "new_subscriber": created},
     )
     return subscriber
+
+
+@transaction.atomic
+def subscriber_correct_name(*, subscriber: Subscriber, name: str, actor: User) -> None:
+    """Correct the name a subscriber gave (a rectification request)."""
+    correct_text_field(subscriber, "name", name, label="Name")
+    audit_log(
+        action="newsletter.subscriber.corrected",
+        actor=actor,
+        target_type=TARGET,
+        target_id=subscriber.pk,
+        details={"field": "name"},
+    )

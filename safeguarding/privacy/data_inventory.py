@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import Q
 
 from safeguarding.privacy.inventories import identity, retention, rights  # noqa: F401
-from safeguarding.privacy.inventory import declare, not_personal, personal
+from safeguarding.privacy.inventory import Correction, declare, not_personal, personal
 from safeguarding.privacy.person_retention import person_retention_from
+from safeguarding.privacy.rights_services import person_correct_name
 from safeguarding.privacy.taxonomy import Subject
 
 declare(
@@ -16,6 +17,14 @@ declare(
     retention="person",
     retention_trigger=person_retention_from,
     subject_filter=lambda email: Q(email=email),
+    corrections={
+        "full_name": Correction(
+            "Full name",
+            lambda person, value, *, actor: person_correct_name(
+                person=person, full_name=value, actor=actor
+            ),
+        )
+    },
     keep_on_erasure=(
         "Your name and email address stay with the record of your request, and are deleted "
         "when no record about you remains."

@@ -80,15 +80,6 @@ class ConfirmForm(forms.Form):
 
 
 class RectifyForm(forms.Form):
-    field_name = forms.CharField(
-        label="Field to correct",
-        help_text="The field's name as the export shows it in data.json, for example full_name.",
-        max_length=100,
-        error_messages={
-            "required": "Enter the name of the field to correct",
-            "max_length": too_long("The field name", 100),
-        },
-    )
     new_value = forms.CharField(
         label="Corrected value",
         required=False,
@@ -97,10 +88,24 @@ class RectifyForm(forms.Form):
         error_messages={"max_length": too_long("The corrected value", NOTE_MAX_LENGTH)},
     )
 
-    def __init__(self, *args: Any, records: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        records: list[tuple[str, str]],
+        fields: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields = {
             "record": _record_field(records, required=True, label="Record to correct"),
+            "field_name": forms.ChoiceField(
+                label="What to correct",
+                choices=[("", "Choose what to correct"), *fields],
+                error_messages={
+                    "required": "Choose what to correct",
+                    "invalid_choice": "Choose what to correct",
+                },
+            ),
             **self.fields,
         }
 

@@ -17,6 +17,9 @@ category, purpose or retention rule that does not exist (``safeguarding.privacy.
 A declaration whose rule deletes or anonymises also says when the period starts
 (``retention_trigger="expire_date"``) and, for ANONYMISE, which fields to blank
 (``anonymise=("reason", "placed_by")``); the retention engine then disposes of its rows.
+A personal field that a rectification request may correct names the owning app's service in
+``corrections={"full_name": Correction("Full name", person_correct_name)}``; nothing else
+can be corrected through the rights tooling.
 A declaration whose rows must survive an erasure request says why in ``keep_on_erasure``
 (statutory records, the disclosure register, the record of the request itself); an erasure
 (``safeguarding.privacy.erasure``) removes or anonymises everything else it finds.
@@ -57,6 +60,16 @@ class PersonalField:
     @property
     def special_category(self) -> bool:
         return is_special_category(self.category)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """How a rectification request corrects one field: through the owning app's own service,
+    with its validation and audit, never a raw write. ``apply(obj, value, actor=...)`` saves
+    the corrected value or raises a ValidationError whose message says what to do."""
+
+    label: str  # in plain words, as staff choose it: "Full name"
+    apply: Callable[..., None]
 
 
 class _NotPersonal:
@@ -125,6 +138,7 @@ class ModelDeclaration:
     anonymise: AnonymiseFields | None = None
     keep_on_erasure: str = ""
     credentials: bool = False
+    corrections: Mapping[str, Correction] = field(default_factory=dict)
 
     @property
     def model(self) -> type[models.Model]:
@@ -179,6 +193,7 @@ def declare(
     anonymise: AnonymiseFields | None = None,
     keep_on_erasure: str = "",
     credentials: bool = False,
+    corrections: Mapping[str, Correction] | None = None,
 ) -> ModelDeclaration:
     label = model if isinstance(model, str) else model._meta.label
     app_label, _, model_name = label.partition(".")
@@ -195,6 +210,7 @@ def declare(
         anonymise=anonymise,
         keep_on_erasure=keep_on_erasure,
         credentials=credentials,
+        corrections=dict(corrections or {}),
     )
     _registry[key] = declaration
     return declaration

@@ -10,17 +10,17 @@ storing it, and ``objection_upheld(email, purpose)`` before using it for a purpo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
 from safeguarding.privacy import purposes
-from safeguarding.privacy.inventory import PersonalField, declaration_for
+from safeguarding.privacy.inventory import Correction, PersonalField, declaration_for
 from safeguarding.privacy.models.person import normalise_email
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import (
@@ -112,49 +112,64 @@ def _subject_record(request: RightsRequest, record: str) -> models.Model:
     return model._base_manager.get(pk=object_id)
 
 
-def correctable_field(model: type[models.Model], field_name: str) -> models.Field:
-    """The field of ``model`` a correction may write, or a ValidationError: a declared field
-    of personal data that is a plain column, never a secret."""
+def correction_for(model: type[models.Model], field_name: str) -> Correction:
+    """How a correction of ``field_name`` in ``model`` is made, or a ValidationError: only
+    the fields whose owning app registered a correction service (never a secret, never a
+    credential's field)."""
     declaration = declaration_for(model)
-    wrong_field = ValidationError(
-        {"field_name": "Choose a field of personal data that can be corrected in this record"}
-    )
+    correction = declaration.corrections.get(field_name) if declaration else None
     if (
         declaration is None
+        or correction is None
         or not declaration.shows_rows
         or not isinstance(declaration.fields.get(field_name), PersonalField)
         or field_name in declaration.secret_fields()
     ):
-        raise wrong_field
-    try:
-        field = model._meta.get_field(field_name)
-    except FieldDoesNotExist:
-        raise wrong_field from None
-    if not isinstance(field, models.Field) or field.is_relation or not field.editable:
-        raise wrong_field
-    return field
+        raise ValidationError(
+            {"field_name": "Choose something that can be corrected in this record"}
+        )
+    return correction
+
+
+def correctable_fields(request: RightsRequest) -> list[tuple[str, str]]:
+    """(field name, what it is in plain words) for each field that can be corrected in the
+    requester's records, for the rectification form."""
+    from safeguarding.privacy.export import subject_declarations
+
+    labels: dict[str, str] = {}
+    for declaration in subject_declarations():
+        if declaration.shows_rows:
+            for name, correction in declaration.corrections.items():
+                labels.setdefault(name, correction.label)
+    return sorted(labels.items(), key=lambda item: item[1])
 
 
 def rights_request_rectify(
     *, request: RightsRequest, actor: User, record: str, field_name: str, new_value: str
 ) -> Rectification:
-    """Correct one declared personal field of one of the requester's records."""
+    """Correct one field of one of the requester's records, through the service of the app
+    that owns the record (its validation, its audit entry), and record the correction."""
     _requires(request, RequestKind.RECTIFICATION)
     obj = _subject_record(request, record)
-    field = correctable_field(type(obj), field_name)
-    before = field.value_from_object(obj)
-    value: Any = field.clean(new_value, obj)  # raises ValidationError with the field's words
+    correction = correction_for(type(obj), field_name)
+    model_field = obj._meta.get_field(field_name)
+    assert isinstance(model_field, models.Field)  # noqa: S101  (declared fields are columns)
+    before = model_field.value_from_object(obj)
     try:
         with transaction.atomic():
-            setattr(obj, field.attname, value)
-            obj.save(update_fields=[field.attname])
+            try:
+                correction.apply(obj, new_value, actor=actor)
+            except ValidationError as error:
+                raise ValidationError({"new_value": error.messages}) from None
+            obj.refresh_from_db(fields=[model_field.attname])
+            after = model_field.value_from_object(obj)
             rectification = Rectification(
                 request=request,
                 model_label=obj._meta.label,
                 object_id=str(obj.pk),
                 field_name=field_name,
                 before="" if before is None else str(before),
-                after="" if value is None else str(getattr(obj, field.attname)),
+                after="" if after is None else str(after),
                 recorded_by=actor,
             )
             rectification.full_clean()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core.corrections import correct_text_field
 from safeguarding.core.ratelimit import Limit
 from safeguarding.core.scheduler import daily
 from safeguarding.core.tasks import enqueue_on_commit, send_email
@@ -500,3 +501,15 @@ def _linked_to_anything(person: Person) -> bool:
 @task()
 def prune_unconfirmed_requests_job() -> int:
     return prune_unconfirmed_requests()
+
+
+@transaction.atomic
+def person_correct_name(*, person: Person, full_name: str, actor: User) -> None:
+    """Correct the name a requester gave us (a rectification request)."""
+    correct_text_field(person, "full_name", full_name, label="Full name")
+    audit_log(
+        action="privacy.person.name_corrected",
+        actor=actor,
+        target=person,
+        details={"field": "full_name"},
+    )

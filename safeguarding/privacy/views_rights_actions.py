@@ -24,6 +24,7 @@ from safeguarding.privacy.forms_rights_actions import (
 from safeguarding.privacy.models.rights import RightsRequest
 from safeguarding.privacy.models.rights_outcomes import WithheldItem
 from safeguarding.privacy.rights_actions import (
+    correctable_fields,
     objection_decide,
     restriction_lift,
     restriction_place,
@@ -40,6 +41,10 @@ from safeguarding.privacy.withheld_services import (
 
 def _records(rights_request: RightsRequest) -> dict[str, Any]:
     return {"records": subject_records(rights_request)}
+
+
+def _records_and_fields(rights_request: RightsRequest) -> dict[str, Any]:
+    return {**_records(rights_request), "fields": correctable_fields(rights_request)}
 
 
 def _item(rights_request: RightsRequest, item_pk: int) -> WithheldItem:
@@ -125,7 +130,7 @@ def rectify(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=RectifyForm,
-        form_kwargs=_records,
+        form_kwargs=_records_and_fields,
         service=rights_request_rectify,
         title="Correct the requester's data",
         button="Make the correction",

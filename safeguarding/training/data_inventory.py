@@ -18,12 +18,13 @@ from __future__ import annotations
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
-from safeguarding.privacy.inventory import declare, not_personal, personal
+from safeguarding.privacy.inventory import Correction, declare, not_personal, personal
 from safeguarding.privacy.purposes import Purpose
 from safeguarding.privacy.purposes import register as register_purpose
 from safeguarding.privacy.retention_rules import Action, RetentionRule
 from safeguarding.privacy.retention_rules import register as register_rule
 from safeguarding.privacy.taxonomy import LawfulBasis, SpecialCondition, Subject
+from safeguarding.training.services import BOOKING_CORRECTIONS, booking_correct
 
 TRAINING_DELIVERY = register_purpose(
     Purpose(
@@ -141,6 +142,15 @@ declare(
     retention="training_record",
     retention_trigger="session__ends_at",
     subject_filter=lambda email: Q(email=email),
+    corrections={
+        name: Correction(
+            label,
+            lambda booking, value, *, actor, name=name: booking_correct(
+                booking=booking, field_name=name, value=value, actor=actor
+            ),
+        )
+        for name, label in BOOKING_CORRECTIONS.items()
+    },
     description="Your bookings, attendance and reminders for training sessions.",
     fields={
         **not_personal("id", "session"),

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core.corrections import correct_text_field
 from safeguarding.privacy.clock import is_working_day
 from safeguarding.privacy.models.person import normalise_email
 from safeguarding.training import emails
@@ -472,3 +473,23 @@ _ENDED_ACTION = {
     WaitingStatus.CLOSED: "closed",
     WaitingStatus.LEFT: "left",
 }
+
+
+# What a rectification request may correct on a booking, in plain words.
+BOOKING_CORRECTIONS = {
+    "full_name": "Full name",
+    "organisation": "Organisation",
+    "role": "Job title",
+}
+
+
+@transaction.atomic
+def booking_correct(*, booking: Booking, field_name: str, value: str, actor: User) -> None:
+    """Correct the name, organisation or job title on a booking (a rectification request)."""
+    correct_text_field(booking, field_name, value, label=BOOKING_CORRECTIONS[field_name])
+    audit_log(
+        action="training.booking.corrected",
+        actor=actor,
+        target=booking,
+        details={"field": field_name},
+    )

@@ -25,6 +25,7 @@ from safeguarding.privacy.rights_actions import (
     rights_request_rectify,
 )
 from tests.privacy.access_rights import open_request
+from tests.training.factories import BookingFactory
 
 # --- Rectification ---------------------------------------------------------------------------
 
@@ -62,9 +63,13 @@ def test_a_correction_changes_the_field_and_keeps_before_and_after_out_of_the_au
 @pytest.mark.parametrize(
     ("field_name", "new_value", "error"),
     [
-        ("id", "5", "Choose a field of personal data"),
-        ("no_such_field", "x", "Choose a field of personal data"),
-        ("email", "not an address", "Enter a valid email address"),
+        ("id", "5", "Choose something that can be corrected"),
+        ("no_such_field", "x", "Choose something that can be corrected"),
+        # The address is how we find the person's records: not a correction of one field.
+        ("email", "new@example.org", "Choose something that can be corrected"),
+        ("full_name", "", "Enter the full name"),
+        ("full_name", "x" * 201, "Full name must be 200 characters or fewer"),
+        ("full_name", "Sam\nSmith", "on one line"),
     ],
 )
 def test_a_bad_correction_is_refused_and_changes_nothing(
@@ -81,8 +86,10 @@ def test_a_bad_correction_is_refused_and_changes_nothing(
             new_value=new_value,
         )
 
-    assert Person.objects.get(pk=request.person_id).email == "me@example.org"
+    person = Person.objects.get(pk=request.person_id)
+    assert (person.email, person.full_name) == ("me@example.org", "Sam Subject")
     assert not Rectification.objects.exists()
+    assert not AuditEntry.objects.filter(action__endswith="corrected").exists()
 
 
 @pytest.mark.django_db
@@ -98,6 +105,45 @@ def test_someone_elses_record_cannot_be_corrected(lead_client: Client) -> None:
     assert response.status_code == 200
     assert "Choose one of the requester" in response.content.decode()
     assert Person.objects.get(pk=other.pk).full_name == "Them"
+
+
+@pytest.mark.django_db
+def test_the_form_offers_what_can_be_corrected_in_plain_words(lead_client: Client) -> None:
+    request = open_request(email="me@example.org", kind=RequestKind.RECTIFICATION)
+
+    page = lead_client.get(reverse("rights:rectify", args=[request.pk])).content.decode()
+
+    assert "What to correct" in page
+    assert ">Full name</option>" in page
+    assert ">Job title</option>" in page
+    assert "password" not in page
+
+
+@pytest.mark.django_db
+def test_a_booking_is_corrected_through_the_training_service_with_its_own_audit_entry(
+    lead: User,
+) -> None:
+    booking = BookingFactory(email="me@example.org", organisation="Norfok County Council")
+    request = open_request(email="me@example.org", kind=RequestKind.RECTIFICATION)
+
+    rights_request_rectify(
+        request=request,
+        actor=lead,
+        record=f"training.Booking:{booking.pk}",
+        field_name="organisation",
+        new_value="  Norfolk County Council ",
+    )
+
+    booking.refresh_from_db()
+    assert booking.organisation == "Norfolk County Council"
+    owning = AuditEntry.objects.get(action="training.booking.corrected")
+    assert owning.target_id == str(booking.pk)
+    assert owning.details == {"field": "organisation"}
+    rectification = Rectification.objects.get()
+    assert (rectification.before, rectification.after) == (
+        "Norfok County Council",
+        "Norfolk County Council",
+    )
 
 
 # --- Restriction -----------------------------------------------------------------------------

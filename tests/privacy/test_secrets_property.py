@@ -17,8 +17,13 @@ from django.core.exceptions import ValidationError
 
 from safeguarding.audit.services import audit_log
 from safeguarding.privacy.export import WITHHELD, _export_field, subject_declarations
-from safeguarding.privacy.inventory import ModelDeclaration, all_declarations, declaration_for
-from safeguarding.privacy.rights_actions import correctable_field
+from safeguarding.privacy.inventory import (
+    ModelDeclaration,
+    PersonalField,
+    all_declarations,
+    declaration_for,
+)
+from safeguarding.privacy.rights_actions import correction_for
 
 SENTINEL = "sentinel-secret-0f8e2c"
 LOOKS_SECRET = re.compile(r"password|token|secret|session_key|session_data|session_hash|^key$")
@@ -108,7 +113,7 @@ def test_the_audit_trail_refuses_to_name_a_credential(declaration: ModelDeclarat
 )
 def test_no_correction_may_write_a_secret(declaration: ModelDeclaration, field_name: str) -> None:
     with pytest.raises(ValidationError, match="can be corrected"):
-        correctable_field(declaration.model, field_name)
+        correction_for(declaration.model, field_name)
 
 
 @pytest.mark.parametrize(
@@ -119,4 +124,15 @@ def test_no_correction_may_write_a_secret(declaration: ModelDeclaration, field_n
 def test_no_correction_may_write_any_field_of_a_credential(declaration: ModelDeclaration) -> None:
     for name in declaration.fields:
         with pytest.raises(ValidationError, match="can be corrected"):
-            correctable_field(declaration.model, name)
+            correction_for(declaration.model, name)
+
+
+@pytest.mark.parametrize("declaration", all_declarations(), ids=lambda d: d.model_label)
+def test_a_correction_is_registered_only_for_a_declared_field_that_staff_may_see(
+    declaration: ModelDeclaration,
+) -> None:
+    for name in declaration.corrections:
+        assert isinstance(declaration.fields.get(name), PersonalField)
+        assert name not in declaration.secret_fields()
+        assert declaration.shows_rows
+        assert correction_for(declaration.model, name) is declaration.corrections[name]

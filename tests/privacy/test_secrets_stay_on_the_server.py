@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.accounts.models import StaffSession, User
 from safeguarding.accounts.roles import Role
+from safeguarding.audit.models import AuditEntry
 from safeguarding.privacy.export import build_export
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import Rectification
@@ -262,3 +263,26 @@ def test_a_request_about_someone_without_an_account_stays_with_the_data_protecti
     )
 
     assert response.status_code == 200
+
+
+def test_a_staff_members_name_is_corrected_through_the_accounts_service(
+    signed_in_administrator: User, make_user
+) -> None:
+    other_administrator = make_user(Role.PARTNERSHIP_ADMINISTRATOR)
+    request = _request_about(signed_in_administrator, RequestKind.RECTIFICATION)
+
+    response = _client_for(other_administrator).post(
+        reverse("rights:rectify", args=[request.pk]),
+        {
+            "record": f"accounts.User:{signed_in_administrator.pk}",
+            "field_name": "full_name",
+            "new_value": "Alex Administrator",
+        },
+    )
+
+    assert response.status_code == 302
+    signed_in_administrator.refresh_from_db()
+    assert signed_in_administrator.full_name == "Alex Administrator"
+    assert AuditEntry.objects.filter(
+        action="accounts.user.name_corrected", target_id=str(signed_in_administrator.pk)
+    ).exists()
