@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template.loader import render_to_string
 
-from safeguarding.core.tasks import enqueue_on_commit, send_email
+from safeguarding.core.tasks import enqueue_in_transaction, send_email
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -95,4 +95,4 @@ class StaffPasswordResetForm(PasswordResetForm):
     ) -> None:
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
-        enqueue_on_commit(send_email, subject=subject, body=body, to=[to_email])
+        enqueue_in_transaction(send_email, subject=subject, body=body, to=[to_email])

@@ -26,7 +26,7 @@ from django_tasks import task
 
 from safeguarding.audit.models import HEAD_PK, AuditChainHead, AuditEntry
 from safeguarding.core.scheduler import daily
-from safeguarding.core.tasks import enqueue_on_commit, send_email
+from safeguarding.core.tasks import enqueue_in_transaction, send_email
 
 _LINE = re.compile(r"^(?P<sequence>\d+) (?P<hash>[0-9a-f]{64}) (?P<taken_at>\S+)$")
 _CHECK_BATCH = 500
@@ -61,7 +61,7 @@ def anchor_head() -> Anchor | None:
     if settings.AUDIT_ANCHOR_FILE:
         _append(Path(settings.AUDIT_ANCHOR_FILE), anchor.line())
     if settings.AUDIT_ANCHOR_EMAIL:
-        enqueue_on_commit(
+        enqueue_in_transaction(
             send_email,
             subject=f"Audit trail anchor {anchor.taken_at:%Y-%m-%d}",
             body=(

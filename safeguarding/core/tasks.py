@@ -1,14 +1,16 @@
 """Background work through the Django Tasks API (django-tasks, the same API as Django 6).
 
 Tasks are thin: they take ids or plain values, and call a service. Enqueue with
-``enqueue_on_commit`` so a task never runs for a change that was rolled back, and never
-runs before the rows it needs are visible to the worker.
+``enqueue_in_transaction`` inside the transaction that makes the change: the queue lives in
+the same database, so the change and its task (the email it sends, say) are committed
+together or not at all. A task never runs for a change that was rolled back, never runs
+before the rows it needs are visible to the worker (it cannot see the task row either), and
+nothing committed goes without its task if the queue write fails.
 """
 
 from __future__ import annotations
 
 import logging
-from functools import partial
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
@@ -19,8 +21,10 @@ from django_tasks.base import Task
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task_to_run: Task[Any, Any], /, *args: Any, **kwargs: Any) -> None:
-    transaction.on_commit(partial(task_to_run.enqueue, *args, **kwargs), robust=False)
+def enqueue_in_transaction(task_to_run: Task[Any, Any], /, *args: Any, **kwargs: Any) -> None:
+    """Write the task to the queue in the caller's transaction (see above)."""
+    with transaction.atomic():
+        task_to_run.enqueue(*args, **kwargs)
 
 
 @task()

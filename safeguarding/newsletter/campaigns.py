@@ -10,7 +10,7 @@ from django.db import transaction
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
-from safeguarding.core.tasks import enqueue_on_commit
+from safeguarding.core.tasks import enqueue_in_transaction
 from safeguarding.newsletter.addresses import address_hash
 from safeguarding.newsletter.messages import campaign_message, render_campaign
 from safeguarding.newsletter.models import Campaign, CampaignState, Subscriber, Topic
@@ -64,7 +64,7 @@ def campaign_schedule(*, campaign_id: int, when: datetime, actor: User) -> Campa
         target=campaign,
         details={"scheduled_for": when.isoformat()},
     )
-    enqueue_on_commit(start_scheduled_campaign.using(run_after=when), campaign_id=campaign.pk)
+    enqueue_in_transaction(start_scheduled_campaign.using(run_after=when), campaign_id=campaign.pk)
     return campaign
 
 

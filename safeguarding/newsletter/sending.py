@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
-from safeguarding.core.tasks import enqueue_on_commit
+from safeguarding.core.tasks import enqueue_in_transaction
 from safeguarding.newsletter.data_inventory import NEWSLETTER
 from safeguarding.newsletter.messages import (
     campaign_message,
@@ -151,7 +151,7 @@ def _enqueue_batch(campaign_id: int, *, run_after: datetime | None = None) -> No
     from safeguarding.newsletter.tasks import send_campaign_batch
 
     task = send_campaign_batch.using(run_after=run_after) if run_after else send_campaign_batch
-    enqueue_on_commit(task, campaign_id=campaign_id)
+    enqueue_in_transaction(task, campaign_id=campaign_id)
 
 
 def _come_back_for_claimed_rows(campaign_id: int) -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
 from safeguarding.core.corrections import correct_text_field
-from safeguarding.core.tasks import enqueue_on_commit, send_email
+from safeguarding.core.tasks import enqueue_in_transaction, send_email
 from safeguarding.newsletter import tokens
 from safeguarding.newsletter.addresses import address_hash, normalise
 from safeguarding.newsletter.models import (
@@ -106,7 +106,7 @@ def subscriber_sign_up(
             "days": tokens.CONFIRM_VALID_FOR.days,
             "partnership": settings.PARTNERSHIP,
         }
-        enqueue_on_commit(
+        enqueue_in_transaction(
             send_email,
             subject=render_to_string("newsletter/email/confirm_subject.txt", context).strip(),
             body=render_to_string("newsletter/email/confirm.txt", context),

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
-from safeguarding.core.tasks import enqueue_on_commit, send_email
+from safeguarding.core.tasks import enqueue_in_transaction, send_email
 from safeguarding.privacy import links
 from safeguarding.privacy.identity_selectors import (
     QUESTIONS_ASKED,
@@ -107,7 +107,7 @@ def security_questions_link_request(*, email: str) -> None:
             "hours": int(LINK_VALID_FOR.total_seconds() // 3600),
             "partnership": settings.PARTNERSHIP,
         }
-        enqueue_on_commit(
+        enqueue_in_transaction(
             send_email,
             subject=render_to_string(
                 "privacy/identity/email/security_questions_subject.txt", context

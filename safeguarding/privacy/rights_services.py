@@ -21,7 +21,7 @@ from safeguarding.audit.services import audit_log
 from safeguarding.core.corrections import correct_text_field
 from safeguarding.core.ratelimit import Limit
 from safeguarding.core.scheduler import daily
-from safeguarding.core.tasks import enqueue_on_commit, send_email
+from safeguarding.core.tasks import enqueue_in_transaction, send_email
 from safeguarding.privacy import clock, links
 from safeguarding.privacy.models.person import Person, normalise_email
 from safeguarding.privacy.models.rights import (
@@ -122,7 +122,7 @@ def rights_request_submit(*, email: str, full_name: str, kind: str, details: str
             "days": LINK_VALID_FOR.days,
             "partnership": settings.PARTNERSHIP,
         }
-        enqueue_on_commit(
+        enqueue_in_transaction(
             send_email,
             subject=render_to_string("privacy/rights/email/confirm_subject.txt", context).strip(),
             body=render_to_string("privacy/rights/email/confirm.txt", context),
@@ -325,7 +325,7 @@ def rights_request_extend(
         )
         if email:
             context = {"request": request, "partnership": settings.PARTNERSHIP}
-            enqueue_on_commit(
+            enqueue_in_transaction(
                 send_email,
                 subject=render_to_string(
                     "privacy/rights/email/extension_subject.txt", context
@@ -391,7 +391,7 @@ def send_completion_email(request: RightsRequest) -> None:
         "schedule": redaction_schedule(withheld_items(request)),
         "report": report.lines if report is not None else [],
     }
-    enqueue_on_commit(
+    enqueue_in_transaction(
         send_email,
         subject=render_to_string("privacy/rights/email/completed_subject.txt", context).strip(),
         body=render_to_string("privacy/rights/email/completed.txt", context),

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from safeguarding.audit.services import audit_log
-from safeguarding.core.tasks import enqueue_on_commit, send_email
+from safeguarding.core.tasks import enqueue_in_transaction, send_email
 from safeguarding.privacy.models.person import normalise_email
 from safeguarding.public.models import Enquiry, EnquiryKind
 
@@ -32,7 +32,7 @@ def enquiry_submit(*, kind: str, name: str, email: str, message: str) -> Enquiry
             details={"kind": kind},
         )
         context = {"enquiry": enquiry, "kind": EnquiryKind(kind).label}
-        enqueue_on_commit(
+        enqueue_in_transaction(
             send_email,
             subject=render_to_string("public/email/enquiry_subject.txt", context).strip(),
             body=render_to_string("public/email/enquiry.txt", context),

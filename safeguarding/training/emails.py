@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from safeguarding.core.tasks import enqueue_on_commit
+from safeguarding.core.tasks import enqueue_in_transaction
 from safeguarding.training import links
 from safeguarding.training.models import Booking, Session, WaitingListEntry
 
@@ -52,7 +52,7 @@ def queue(
     to_manager: bool = False,
 ) -> None:
     """Send email ``name`` about a booking or waiting place once the transaction commits."""
-    enqueue_on_commit(
+    enqueue_in_transaction(
         send_training_email,
         name=name,
         booking_id=booking.pk if booking else None,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
-from safeguarding.core.tasks import enqueue_on_commit
+from safeguarding.core.tasks import enqueue_in_transaction
 from safeguarding.privacy.links import BadLink
 from safeguarding.privacy.models.person import normalise_email
 from safeguarding.training import links, selectors
@@ -56,7 +56,7 @@ def ask_for_link(request: HttpRequest) -> HttpResponse:
         # The same answer whether or not we hold anything for the address.
         booking_id, entry_id = selectors.latest_record_for(email)
         if booking_id or entry_id:
-            enqueue_on_commit(
+            enqueue_in_transaction(
                 send_training_email,
                 name="my_training_link",
                 booking_id=booking_id,

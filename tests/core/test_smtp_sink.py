@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.db import transaction
 
-from safeguarding.core.tasks import enqueue_on_commit, send_email
+from safeguarding.core.tasks import enqueue_in_transaction, send_email
 from tests.smtp import Mailbox, html_body, links, text_body
 
 
@@ -16,7 +16,7 @@ def test_a_queued_email_arrives_over_smtp_with_both_parts(
     smtp_server: Mailbox, run_tasks: Callable[[], None]
 ) -> None:
     with transaction.atomic():
-        enqueue_on_commit(
+        enqueue_in_transaction(
             send_email,
             subject="Hello",
             body="Plain words https://example.org/a-link",
