@@ -17,9 +17,11 @@ its ``<h1>``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
@@ -35,6 +37,27 @@ _WIDGET_CLASSES: tuple[tuple[type[forms.Widget], str, str], ...] = (
     (forms.FileInput, "govuk-file-upload", "govuk-file-upload--error"),
     (Input, "govuk-input", "govuk-input--error"),
 )
+
+
+# Django's message for a local time that does not exist (the hour skipped in March) or happens
+# twice (the hour repeated in October) names the time zone; this says what to do.
+CLOCK_CHANGE_TIME = (
+    "This time does not exist, or happens twice, when the clocks change: enter a time an hour "
+    "earlier or later"
+)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time in the partnership's time zone, refusing a time that the clock change
+    skips or repeats with a message that says what to do (Django's names the time zone)."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code == "ambiguous_timezone":
+                raise ValidationError(CLOCK_CHANGE_TIME, code="ambiguous_timezone") from None
+            raise
 
 
 def too_long(what: str, limit: int) -> str:

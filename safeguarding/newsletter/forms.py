@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from safeguarding.core.forms import email_field
+from safeguarding.core.forms import LocalDateTimeField, email_field
 from safeguarding.newsletter.models import Topic
 from safeguarding.privacy.models.rights import RequestKind
 
@@ -103,20 +103,22 @@ class ScheduleForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose when to send it"},
     )
-    scheduled_for = forms.DateTimeField(
+    scheduled_for = LocalDateTimeField(
         label="Date and time (for a set time)",
         help_text="For example, 2027-03-01 09:00",
         required=False,
-        error_messages={"invalid": "Enter a date and time like 2027-03-01 09:00"},
+        error_messages={
+            "invalid": "Enter a date and time like 2027-03-01 09:00",
+        },
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("when") == "later":
             moment = data.get("scheduled_for")
-            if moment is None:
+            if moment is None and "scheduled_for" not in self.errors:
                 self.add_error("scheduled_for", "Enter the date and time to send it")
-            elif moment <= timezone.now():
+            elif moment is not None and moment <= timezone.now():
                 self.add_error("scheduled_for", "The time must be in the future")
         return data
 

@@ -8,17 +8,21 @@ from django import forms
 from django.utils import timezone
 
 from safeguarding.accounts.models import User
+from safeguarding.core.forms import LocalDateTimeField
 from safeguarding.training.models import Course, OrganisationType, Session, SessionStatus
 
 DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 
 def _datetime_field(label: str, *, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return LocalDateTimeField(
         label=label,
         required=required,
         input_formats=DATETIME_FORMATS,
         help_text="For example, 2027-03-27 09:30",
+        error_messages={
+            "invalid": "Enter a date and time like 2027-03-27 09:30",
+        },
         widget=forms.DateTimeInput(attrs={"class": "govuk-input--width-20"}),
     )
 

@@ -17,6 +17,8 @@ from safeguarding.newsletter.tasks import start_or_resume_campaigns, start_sched
 from safeguarding.privacy.models.rights import RequestKind
 from safeguarding.privacy.models.rights_outcomes import ObjectionOutcome
 from safeguarding.privacy.rights_actions import objection_decide, restriction_place
+from tests.clock import at_london
+from tests.conftest import sign_in
 from tests.newsletter.factories import campaign, confirmed_subscriber, topic
 from tests.privacy.access_rights import open_request
 from tests.smtp import Mailbox, html_body
@@ -136,12 +138,35 @@ def test_a_paused_campaign_sends_nothing_until_resumed(
     assert len(smtp_server.messages) == 3
 
 
+@pytest.mark.parametrize(
+    "when",
+    [
+        "2027-03-28 01:30",  # the clocks go forward at 01:00: this time never happens
+        "2027-10-31 01:30",  # the clocks go back at 02:00: this time happens twice
+    ],
+)
+def test_a_time_the_clock_change_skips_or_repeats_is_refused_in_plain_words(
+    clock, officer: User, officer_client: Client, when: str
+) -> None:
+    clock.move_to(at_london(2027, 3, 1, 9, 0))
+    sign_in(officer_client, officer)  # a session started at the new "now"
+    made = campaign()
+
+    response = officer_client.post(
+        f"/staff/newsletter/{made.pk}/send/", {"when": "later", "scheduled_for": when}
+    )
+
+    assert "when the clocks change" in response.content.decode()
+    made.refresh_from_db()
+    assert made.state == CampaignState.DRAFT
+
+
 def test_a_scheduled_campaign_is_started_when_due(
     officer_client: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
 ) -> None:
     made = campaign()
     confirmed_subscriber("reader@example.net")
-    when = (timezone.localtime() + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    when = timezone.localtime(timezone.now() + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
     officer_client.post(
         f"/staff/newsletter/{made.pk}/send/", {"when": "later", "scheduled_for": when}
     )

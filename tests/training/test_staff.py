@@ -65,7 +65,7 @@ def test_the_coordinator_creates_a_course_and_a_session(coordinator_client: Clie
         },
     )
     course = Course.objects.get(title="Child exploitation")
-    starts = timezone.localtime() + timedelta(days=20)
+    starts = timezone.localtime(timezone.now() + timedelta(days=20))
     session_response = coordinator_client.post(
         reverse("training:staff_session_new", args=[course.pk]),
         {
@@ -85,7 +85,7 @@ def test_the_coordinator_creates_a_course_and_a_session(coordinator_client: Clie
 
 def test_a_session_with_no_venue_and_not_online_is_refused(coordinator_client: Client) -> None:
     course = CourseFactory()
-    starts = timezone.localtime() + timedelta(days=20)
+    starts = timezone.localtime(timezone.now() + timedelta(days=20))
 
     response = coordinator_client.post(
         reverse("training:staff_session_new", args=[course.pk]),
