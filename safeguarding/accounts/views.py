@@ -88,9 +88,16 @@ class StaffLoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-def _finish_mfa(request: HttpRequest, user: User, device: Device) -> HttpResponse:
+def _second_factor_done(request: HttpRequest, user: User, device: Device) -> None:
+    """The person is now fully signed in: a new session key, so a key seen while they were
+    half signed in (password only) is worth nothing; the old row is deleted."""
     otp_login(request, device)
+    request.session.cycle_key()
     audit_log(action="accounts.login.succeeded", actor=user, target=user)
+
+
+def _finish_mfa(request: HttpRequest, user: User, device: Device) -> HttpResponse:
+    _second_factor_done(request, user, device)
     next_url = _safe_next(request, request.session.pop(NEXT_KEY, None))
     return redirect(next_url or "accounts:dashboard")
 
@@ -113,8 +120,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error)
         else:
             device.refresh_from_db()
-            otp_login(request, device)
-            audit_log(action="accounts.login.succeeded", actor=user, target=user)
+            _second_factor_done(request, user, device)
             return render(
                 request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True}
             )

@@ -143,6 +143,32 @@ def test_sign_in_issues_a_new_session_key(client: Client, colleague: User) -> No
     assert client.session.session_key != before
 
 
+@pytest.mark.parametrize("step", ["verify", "enrol"])
+def test_the_session_key_changes_again_when_the_second_factor_completes(
+    colleague: User, step: str
+) -> None:
+    """A key seen after the password step (half signed in) is worthless once MFA completes."""
+    client = Client()
+    if step == "verify":
+        enrol(Client(), colleague)
+        device = TOTPDevice.objects.get(user=colleague, confirmed=True)
+        device.last_t = -1
+        device.save()
+        password_step(client, colleague)
+        half_signed_in = client.session.session_key
+        client.post(reverse("accounts:mfa_verify"), {"code": totp_code(device)})
+    else:
+        password_step(client, colleague)
+        client.get(reverse("accounts:mfa_setup"))
+        half_signed_in = client.session.session_key
+        device = TOTPDevice.objects.get(user=colleague, confirmed=False)
+        client.post(reverse("accounts:mfa_setup"), {"code": totp_code(device)})
+
+    assert client.session.session_key != half_signed_in
+    assert not StaffSession.objects.filter(session_key=half_signed_in).exists()
+    assert client.get(reverse("accounts:dashboard")).status_code == 200
+
+
 def test_sign_out_ends_the_session_server_side(client: Client, colleague: User) -> None:
     enrol(client, colleague)
     key = client.session.session_key
