@@ -221,3 +221,19 @@ def test_next_survives_the_mfa_step_but_only_for_this_site(client: Client, colle
     )
     response = client.post(reverse("accounts:mfa_verify"), {"code": totp_code(device)})
     assert response["Location"] == reverse("accounts:dashboard")
+
+
+@pytest.mark.parametrize(("deployment", "signs_in"), [("development", True), ("production", False)])
+def test_demo_accounts_cannot_sign_in_to_a_production_deployment(
+    settings, make_user, deployment: str, signs_in: bool
+) -> None:
+    demo = make_user(is_demo=True)
+    settings.DEPLOYMENT = deployment
+    client = Client()
+
+    response = password_step(client, demo)
+
+    assert ("_auth_user_id" in client.session) is signs_in
+    if not signs_in:
+        assert response.status_code == 200  # the sign-in page again, with its error
+        assert "Enter a correct email address and password" in response.content.decode()
