@@ -52,7 +52,7 @@ def signed_in_administrator(make_user) -> User:
     administrator = make_user(Role.PARTNERSHIP_ADMINISTRATOR, email="admin@staff.example.org")
     sign_in(Client(), administrator)
     device = StaticDevice.objects.create(user=administrator, name="backup", confirmed=True)
-    StaticToken.objects.create(device=device, token="recovery-code-hash-1")
+    StaticToken.objects.create(device=device, token="rc-hash-000001")
     assert StaffSession.objects.filter(user=administrator).exists()
     return administrator
 
