@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 
+from safeguarding.core.middleware import SECRET_URL_ARGUMENTS
 from safeguarding.public import cookies
 
 
@@ -60,11 +61,10 @@ class Consent:
 
 
 UNMEASURED_PREFIX = "/staff/"
-# URL arguments that are secrets: a signed link's token, a certificate's verification code.
-# Pages addressed by one are never measured (their address would reach the analytics host),
-# and they send only their origin as Referer ("strict-origin": the next page's
-# document.referrer cannot carry the secret, and forms still send an Origin for CSRF).
-SECRET_URL_ARGUMENTS = frozenset({"token", "code"})
+# Pages addressed by a secret (core.middleware.SECRET_URL_ARGUMENTS) are never measured
+# (their address would reach the analytics host), and they send only their origin as Referer
+# ("strict-origin": the next page's document.referrer cannot carry the secret, and forms still
+# send an Origin for CSRF).
 
 
 def has_secret_in_address(request: HttpRequest) -> bool:
