@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user, user_has_role
+from safeguarding.core.spreadsheets import SafeWriter
 from safeguarding.core.views import permission_denied
 from safeguarding.privacy import notice
 
@@ -53,7 +52,7 @@ def article_30_csv(request: HttpRequest) -> HttpResponse:
         return permission_denied(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="article-30-record.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(notice.ART30_COLUMNS)
     writer.writerows(notice.article_30_rows())
     return response

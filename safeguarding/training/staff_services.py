@@ -3,7 +3,6 @@ people between sessions, attendance, closing a session, and the audited attendan
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -13,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core.spreadsheets import SafeWriter
 from safeguarding.training import emails
 from safeguarding.training.certificates import certificate_issue_if_due
 from safeguarding.training.models import (
@@ -171,16 +171,16 @@ def attendance_csv(*, session: Session, actor: User) -> str:
         "full_name", "pk"
     )
     output = io.StringIO()
-    writer = csv.writer(output)
+    writer = SafeWriter(output)
     writer.writerow(["Name", "Organisation", "Organisation type", "Role", "Attendance"])
     count = 0
     for booking in rows:
         writer.writerow(
             [
-                _safe_cell(booking.full_name),
-                _safe_cell(booking.organisation),
+                booking.full_name,
+                booking.organisation,
                 booking.get_organisation_type_display(),
-                _safe_cell(booking.role),
+                booking.role,
                 booking.get_attendance_display() if booking.attendance else "",
             ]
         )
@@ -192,8 +192,3 @@ def attendance_csv(*, session: Session, actor: User) -> str:
         details={"rows": count},
     )
     return output.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """Stop a spreadsheet treating a typed-in value as a formula (CSV injection)."""
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
