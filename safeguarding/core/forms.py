@@ -17,6 +17,7 @@ its ``<h1>``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +59,17 @@ class LocalDateTimeField(forms.DateTimeField):
             if error.code == "ambiguous_timezone":
                 raise ValidationError(CLOCK_CHANGE_TIME, code="ambiguous_timezone") from None
             raise
+
+
+def one_line(what: str) -> Callable[[str], None]:
+    """A validator for text that ends up in an email header (a subject, say): no line breaks,
+    which could otherwise add headers or make the email fail to send."""
+
+    def validate(value: str) -> None:
+        if "\n" in value or "\r" in value:
+            raise ValidationError(f"{what} must be on one line", code="one_line")
+
+    return validate
 
 
 def too_long(what: str, limit: int) -> str:

@@ -27,6 +27,12 @@ def enqueue_in_transaction(task_to_run: Task[Any, Any], /, *args: Any, **kwargs:
         task_to_run.enqueue(*args, **kwargs)
 
 
+def header_text(text: str) -> str:
+    """Text for an email header on one line. Forms refuse line breaks where staff type a
+    subject; this keeps one that came another way from failing the email (or adding a header)."""
+    return " ".join(text.split())
+
+
 @task()
 def send_email(
     *,
@@ -36,7 +42,9 @@ def send_email(
     html_body: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> int:
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to, headers=headers or {})
+    message = EmailMultiAlternatives(
+        subject=header_text(subject), body=body, to=to, headers=headers or {}
+    )
     if html_body:
         message.attach_alternative(html_body, "text/html")
     return message.send()

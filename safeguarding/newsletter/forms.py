@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from safeguarding.core.forms import LocalDateTimeField, email_field
+from safeguarding.core.forms import LocalDateTimeField, email_field, one_line
 from safeguarding.newsletter.models import Topic
 from safeguarding.privacy.models.rights import RequestKind
 
@@ -84,6 +84,7 @@ class CampaignForm(forms.Form):
     subject = forms.CharField(
         label="Subject",
         max_length=200,
+        validators=[one_line("The subject")],
         error_messages={"required": "Enter a subject"},
     )
     body_markdown = forms.CharField(

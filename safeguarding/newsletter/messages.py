@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from markdown_it import MarkdownIt
 
+from safeguarding.core.tasks import header_text
 from safeguarding.newsletter import tokens
 from safeguarding.newsletter.models import Campaign, Subscriber
 
@@ -35,7 +36,7 @@ def render_markdown(source: str) -> str:
 def render_campaign(campaign: Campaign) -> RenderedCampaign:
     """Once per batch: the parts every recipient shares."""
     return RenderedCampaign(
-        subject=campaign.subject,
+        subject=header_text(campaign.subject),
         html=render_markdown(campaign.body_markdown),
         text=campaign.body_markdown.strip(),
     )

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from safeguarding.core.tasks import enqueue_in_transaction
+from safeguarding.core.tasks import enqueue_in_transaction, header_text
 from safeguarding.training import links
 from safeguarding.training.models import Booking, Session, WaitingListEntry
 
@@ -108,7 +108,7 @@ def send_training_email(
 
         last_moment = cancellation_cutoff(session) - timedelta(seconds=1)
         context["cancel_by_day"] = timezone.localtime(last_moment)
-    subject = render_to_string(f"training/email/{name}_subject.txt", context).strip()
+    subject = header_text(render_to_string(f"training/email/{name}_subject.txt", context))
     body = render_to_string(f"training/email/{name}.txt", context)
     message = EmailMultiAlternatives(
         subject=subject, body=body, to=[record.manager_email if to_manager else record.email]

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from safeguarding.accounts.models import User
-from safeguarding.core.forms import LocalDateTimeField
+from safeguarding.core.forms import LocalDateTimeField, one_line
 from safeguarding.training.models import Course, OrganisationType, Session, SessionStatus
 
 DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -35,6 +35,11 @@ class CourseForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked to open the course to everyone.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The title is in the subject of every email about the course.
+        self.fields["title"].validators.append(one_line("The title"))
 
     class Meta:
         model = Course

@@ -255,3 +255,31 @@ def test_the_campaign_list_costs_the_same_queries_for_one_campaign_or_many(
         sending.campaign_start(campaign_id=campaign(subject=f"Issue {n}").pk, actor=None)
 
     assert queries() == one
+
+
+@pytest.mark.parametrize("subject", ["Spring news\nBcc: everyone@example.org", "Spring\rnews"])
+def test_a_subject_with_a_line_break_is_refused_with_a_message(
+    officer_client: Client, subject: str
+) -> None:
+    response = officer_client.post(
+        "/staff/newsletter/new/",
+        {"subject": subject, "body_markdown": "Hello", "topics": [topic().pk]},
+    )
+
+    assert "The subject must be on one line" in response.content.decode()
+    assert not Campaign.objects.exists()
+
+
+def test_a_stored_subject_with_a_line_break_still_sends_on_one_line(
+    officer_client: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
+) -> None:
+    made = campaign()
+    Campaign.objects.filter(pk=made.pk).update(subject="Spring\nBcc: everyone@example.org")
+    confirmed_subscriber("reader@example.net")
+
+    officer_client.post(f"/staff/newsletter/{made.pk}/send/", {"when": "now"})
+    run_tasks()
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Spring Bcc: everyone@example.org"
+    assert message["Bcc"] is None

@@ -225,3 +225,13 @@ def test_repeated_no_shows_are_visible(coordinator_client: Client) -> None:
 
     assert "often.away@school.example.org" in page
     assert "once.away@school.example.org" not in page
+
+
+def test_a_course_title_with_a_line_break_is_refused(coordinator_client: Client) -> None:
+    response = coordinator_client.post(
+        reverse("training:staff_course_new"),
+        {"title": "Child exploitation\nBcc: someone@example.org", "summary": "Invented"},
+    )
+
+    assert "The title must be on one line" in response.content.decode()
+    assert not Course.objects.exists()
