@@ -7,7 +7,9 @@ and outcomes only: never an email address, a name, an answer or any free text.
 
 from __future__ import annotations
 
+import hmac
 import random
+import secrets
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
@@ -16,13 +18,15 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from safeguarding.audit.services import audit_log
-from safeguarding.core.tasks import enqueue_in_transaction, send_email
+from safeguarding.core.tasks import enqueue_in_transaction, header_text
 from safeguarding.privacy import links
 from safeguarding.privacy.identity_selectors import (
     QUESTIONS_ASKED,
@@ -36,6 +40,7 @@ from safeguarding.privacy.models.identity import (
     CallerVerification,
     Question,
     SecurityQuestion,
+    SecurityQuestionsLink,
     VerificationOutcome,
 )
 from safeguarding.privacy.models.person import Person, normalise_email
@@ -76,19 +81,41 @@ def normalise_answer(answer: str) -> str:
     return "".join(char for char in decomposed if char.isalnum())
 
 
+USED_OR_REPLACED = (
+    "This link has been used, or a newer one was sent. Ask for a new link if you still need one."
+)
+
+
 def security_questions_link(person: Person) -> str:
-    token = links.make_token(purpose=LINK_PURPOSE, payload={"person": person.pk})
+    """Issue a new link to set ``person``'s security questions; every earlier one stops
+    working. Call inside the transaction that sends it."""
+    nonce = secrets.token_urlsafe(24)
+    SecurityQuestionsLink.objects.update_or_create(
+        person=person, defaults={"nonce": nonce, "sent_at": timezone.now()}
+    )
+    return _link_url(person.pk, nonce)
+
+
+def _link_url(person_id: int, nonce: str) -> str:
+    token = links.make_token(purpose=LINK_PURPOSE, payload={"person": person_id, "nonce": nonce})
     return (settings.SITE_URL or "").rstrip("/") + reverse("security_questions:set", args=[token])
 
 
 def person_from_link(token: str) -> Person:
-    """The person a security-questions link was sent to; raises ``links.BadLink``."""
+    """The person a security-questions link was sent to, if it is the newest link sent to
+    them and has not been used; raises ``links.BadLink``."""
     payload = links.read_token(token, purpose=LINK_PURPOSE, max_age=LINK_VALID_FOR)
-    person_id = payload.get("person")
-    person = Person.objects.filter(pk=person_id).first() if isinstance(person_id, int) else None
-    if person is None or not person.email:
+    person_id, nonce = payload.get("person"), payload.get("nonce")
+    current = (
+        SecurityQuestionsLink.objects.select_related("person").filter(person_id=person_id).first()
+        if isinstance(person_id, int) and isinstance(nonce, str)
+        else None
+    )
+    if current is None or not hmac.compare_digest(current.nonce, str(nonce)):
+        raise links.BadLink(USED_OR_REPLACED)
+    if not current.person.email:
         raise links.BadLink("This link is not valid any more. Ask for a new one.")
-    return person
+    return current.person
 
 
 def security_questions_link_request(*, email: str) -> None:
@@ -96,29 +123,73 @@ def security_questions_link_request(*, email: str) -> None:
     address (a first contact creates the Person), so nothing is revealed to the requester."""
     with transaction.atomic():
         person, created = Person.objects.get_or_create(email=normalise_email(email))
+        SecurityQuestionsLink.objects.update_or_create(
+            person=person, defaults={"nonce": secrets.token_urlsafe(24), "sent_at": timezone.now()}
+        )
         audit_log(
             action="privacy.security_questions.link_sent",
             actor=None,
             target=person,
             details={"new_person": created},
         )
-        context = {
-            "link": security_questions_link(person),
-            "hours": int(LINK_VALID_FOR.total_seconds() // 3600),
-            "partnership": settings.PARTNERSHIP,
-        }
-        enqueue_in_transaction(
-            send_email,
-            subject=render_to_string(
-                "privacy/identity/email/security_questions_subject.txt", context
-            ).strip(),
-            body=render_to_string("privacy/identity/email/security_questions.txt", context),
-            to=[person.email],
-        )
+        # The task takes the person's id and builds the link itself: no live link waits in
+        # the task queue.
+        enqueue_in_transaction(send_security_questions_link, person_id=person.pk)
+
+
+@task()
+def send_security_questions_link(*, person_id: int) -> int:
+    pending = SecurityQuestionsLink.objects.select_related("person").filter(person_id=person_id)
+    current = pending.first()
+    if current is None or not current.person.email:
+        return 0  # used or replaced meanwhile, or the person has gone
+    context = {
+        "link": _link_url(person_id, current.nonce),
+        "hours": int(LINK_VALID_FOR.total_seconds() // 3600),
+        "partnership": settings.PARTNERSHIP,
+    }
+    return _send(current.person.email, "security_questions", context)
+
+
+@task()
+def send_security_questions_changed(*, person_id: int) -> int:
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not person.email:
+        return 0
+    context = {
+        "partnership": settings.PARTNERSHIP,
+        "contact_url": (settings.SITE_URL or "").rstrip("/") + reverse("contact"),
+    }
+    return _send(person.email, "security_questions_changed", context)
+
+
+def _send(to: str, name: str, context: Mapping[str, object]) -> int:
+    folder = "privacy/identity/email"
+    message = EmailMultiAlternatives(
+        subject=header_text(render_to_string(f"{folder}/{name}_subject.txt", context)),
+        body=render_to_string(f"{folder}/{name}.txt", context),
+        to=[to],
+    )
+    return message.send()
+
+
+def security_questions_set_by_link(*, token: str, answers: Mapping[str, str]) -> Person:
+    """Set questions through an emailed link, which then stops working (single use). Raises
+    ``links.BadLink`` for a used, replaced, expired or forged link, and ValidationError for
+    answers that will not do (the link still works then, to try again)."""
+    with transaction.atomic():
+        person = person_from_link(token)
+        # Locks the link: of two requests using it at once, the second finds it gone.
+        if not SecurityQuestionsLink.objects.select_for_update().filter(person=person).exists():
+            raise links.BadLink(USED_OR_REPLACED)
+        security_questions_set(person=person, answers=answers)
+        SecurityQuestionsLink.objects.filter(person=person).delete()
+    return person
 
 
 def security_questions_set(*, person: Person, answers: Mapping[str, str]) -> None:
-    """Replace the person's questions with these (question key -> answer), hashed."""
+    """Replace the person's questions with these (question key -> answer), hashed, and tell
+    the person by email."""
     valid = set(Question.values)
     if len(answers) < MIN_QUESTIONS:
         raise ValidationError(f"Choose and answer at least {MIN_QUESTIONS} different questions.")
@@ -144,6 +215,7 @@ def security_questions_set(*, person: Person, answers: Mapping[str, str]) -> Non
             target=person,
             details={"questions": sorted(answers)},
         )
+        enqueue_in_transaction(send_security_questions_changed, person_id=person.pk)
 
 
 # --- Caller verification ------------------------------------------------------------------------

@@ -53,7 +53,7 @@ from safeguarding.privacy.identity_services import (
     caller_verification_start,
     person_from_link,
     security_questions_link_request,
-    security_questions_set,
+    security_questions_set_by_link,
 )
 from safeguarding.privacy.models.identity import (
     Authorisation,
@@ -102,20 +102,24 @@ def questions_sent(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def questions_set(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        person = person_from_link(token)
+        person_from_link(token)
     except links.BadLink as error:
-        return render(
-            request, "privacy/identity/bad_link.html", {"message": str(error)}, status=400
-        )
+        return _bad_link(request, error)
     form = SecurityQuestionsForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            security_questions_set(person=person, answers=form.cleaned_data["answers"])
+            security_questions_set_by_link(token=token, answers=form.cleaned_data["answers"])
+        except links.BadLink as error:  # used by another request a moment ago
+            return _bad_link(request, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("security_questions:done")
     return render(request, "privacy/identity/questions_set.html", {"form": form})
+
+
+def _bad_link(request: HttpRequest, error: links.BadLink) -> HttpResponse:
+    return render(request, "privacy/identity/bad_link.html", {"message": str(error)}, status=400)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -243,3 +243,64 @@ def test_bad_questions_get_form_errors_and_keep_what_was_typed(
     assert error in page
     assert "There is a problem" in page
     assert not SecurityQuestion.objects.exists()
+
+
+# --- The link is single-use, and only the newest one works ------------------------------------
+
+
+def _request_link(client: Client, run_tasks: Callable[[], None], outbox) -> str:
+    client.post(REQUEST_URL, {"email": "sam@example.org"})
+    run_tasks()
+    return _link_in(outbox[-1])
+
+
+@pytest.mark.django_db
+def test_a_used_link_stops_working_and_the_person_is_told(
+    client: Client, run_tasks: Callable[[], None], mailoutbox: list[mail.EmailMessage]
+) -> None:
+    link = _request_link(client, run_tasks, mailoutbox)
+    assert client.post(link, _form_data(ANSWERS)).status_code == 302
+    run_tasks()
+
+    again = client.post(link, _form_data({Question.FIRST_PET: "another pet", **ANSWERS}))
+
+    assert again.status_code == 400
+    assert "This link has been used, or a newer one was sent" in again.content.decode()
+    assert client.get(link).status_code == 400
+    changed = [m for m in mailoutbox if "were changed" in m.subject]
+    assert [m.to for m in changed] == [["sam@example.org"]]
+    assert "contact us" in changed[0].body.lower()
+
+
+@pytest.mark.django_db
+def test_a_newer_link_replaces_the_older_one(
+    client: Client, run_tasks: Callable[[], None], mailoutbox: list[mail.EmailMessage]
+) -> None:
+    older = _request_link(client, run_tasks, mailoutbox)
+    newer = _request_link(client, run_tasks, mailoutbox)
+
+    assert older != newer
+    assert client.post(older, _form_data(ANSWERS)).status_code == 400
+    assert not SecurityQuestion.objects.exists()
+    assert client.post(newer, _form_data(ANSWERS)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_wrong_answers_leave_the_link_working_to_try_again(client: Client) -> None:
+    person = Person.objects.create(email="sam@example.org")
+    link = _path(security_questions_link(person))
+
+    assert client.post(link, {"question_1": "first_pet", "answer_1": "x"}).status_code == 200
+    assert client.post(link, _form_data(ANSWERS)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_no_live_link_waits_in_the_task_queue(client: Client) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    client.post(REQUEST_URL, {"email": "sam@example.org"})
+
+    [queued] = DBTaskResult.objects.all()
+    assert queued.args_kwargs["args"] == []
+    assert set(queued.args_kwargs["kwargs"]) == {"person_id"}
+    assert "security-questions" not in str(queued.args_kwargs)

@@ -60,6 +60,17 @@ register_rule(
 )
 
 
+register_rule(
+    RetentionRule(
+        "security_questions_link",
+        "the link to set security questions is sent",
+        2,
+        Action.DELETE,
+        reason="A link works for a day; unused, it is deleted soon after.",
+    )
+)
+
+
 def _person_is(email: str) -> Q:
     return Q(person__email=email)
 
@@ -83,6 +94,22 @@ declare(
             "user.authorization.credentials", note="a one-way hash of the normalised answer"
         ),
         "set_at": personal("system.operations"),
+    },
+)
+declare(
+    "privacy.SecurityQuestionsLink",
+    subject=Subject.PRACTITIONER,
+    purpose="rights_requests",
+    retention="security_questions_link",
+    retention_trigger="sent_at",
+    subject_filter=_person_is,
+    credentials=True,  # the nonce makes the emailed link work
+    description="That we sent you a link to set your security questions, and when.",
+    fields={
+        **not_personal("id"),
+        "person": personal("user.unique_id"),
+        "nonce": secret("user.authorization.credentials", note="what makes the link work"),
+        "sent_at": personal("system.operations"),
     },
 )
 declare(

@@ -54,6 +54,19 @@ class SecurityQuestion(models.Model):
         return f"Security question {self.pk}"
 
 
+class SecurityQuestionsLink(models.Model):
+    """The one link to set security questions that works for a person: the newest one sent,
+    until it is used. Its nonce is in the link's signed token; a newer link replaces it and
+    using the link deletes it, so an older or used link is refused."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Security questions link {self.pk}"
+
+
 # --- Caller verification ------------------------------------------------------------------------
 
 
