@@ -11,3 +11,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",  # fast, for tests only
     *PRODUCTION_PASSWORD_HASHERS,
 ]
+
+# The bounce webhook tests post as Postmark would.
+NEWSLETTER_WEBHOOK_PROVIDER = "postmark"

@@ -301,6 +301,9 @@ else:
         VAR_DIR / "anymail_webhook_secret", nbytes=24
     )
 ANYMAIL = {"WEBHOOK_SECRET": ANYMAIL_WEBHOOK_SECRET}
+# The mail provider whose bounce and complaint webhook is routed, by django-anymail's name for
+# it ("postmark", "mailgun", "amazon_ses" ...); empty: no webhook (bounces by mailbox only).
+NEWSLETTER_WEBHOOK_PROVIDER = env_str("NEWSLETTER_WEBHOOK_PROVIDER", "")
 # Campaign sending: recipients claimed per batch, messages per second per campaign (0: no
 # limit), and how long a worker's claim on a batch lasts before another worker may take over.
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200, minimum=1)

@@ -1,8 +1,35 @@
+from anymail import urls as anymail_urls
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, include, path
 
 from safeguarding.newsletter import views_public, views_staff
 
 app_name = "newsletter"
+
+
+def provider_webhooks() -> list[URLPattern | URLResolver]:
+    """The configured mail provider's tracking webhook (bounces and complaints), and no other:
+    a provider that is not configured would answer every request with a server error."""
+    provider = settings.NEWSLETTER_WEBHOOK_PROVIDER
+    if not provider:
+        return []
+    routed: list[URLPattern | URLResolver] = [
+        pattern
+        for pattern in anymail_urls.urlpatterns
+        if isinstance(pattern, URLPattern) and pattern.name == f"{provider}_tracking_webhook"
+    ]
+    if not routed:
+        known = sorted(
+            str(pattern.name).removesuffix("_tracking_webhook")
+            for pattern in anymail_urls.urlpatterns
+            if isinstance(pattern, URLPattern) and str(pattern.name).endswith("_tracking_webhook")
+        )
+        raise ImproperlyConfigured(
+            f"NEWSLETTER_WEBHOOK_PROVIDER={provider!r} is not one of: {', '.join(known)}"
+        )
+    return routed
+
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("newsletter/", views_public.sign_up, name="sign_up"),
@@ -16,7 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("newsletter/unsubscribe/<str:token>/", views_public.unsubscribe, name="unsubscribe"),
     # The mail provider's bounce and complaint webhooks (django-anymail, basic auth).
-    path("newsletter/provider/", include("anymail.urls")),
+    path("newsletter/provider/", include((provider_webhooks(), "anymail"))),
     path("staff/newsletter/", views_staff.campaign_list, name="campaigns"),
     path("staff/newsletter/new/", views_staff.campaign_edit, name="campaign_new"),
     path("staff/newsletter/import/", views_staff.subscriber_import, name="import"),

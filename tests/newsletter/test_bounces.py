@@ -129,3 +129,21 @@ def test_the_bounce_mailbox_command_suppresses_hard_bounces_only(tmp_path: Path)
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["busy@example.net"]
     assert Subscriber.objects.get().soft_bounces == 1
     assert Suppression.objects.filter(address_hash=address_hash("gone@example.net")).exists()
+
+
+def test_only_the_configured_providers_webhook_is_routed(settings: object) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from safeguarding.newsletter.urls import provider_webhooks
+
+    settings.NEWSLETTER_WEBHOOK_PROVIDER = "postmark"  # type: ignore[attr-defined]
+    assert [str(p.name) for p in provider_webhooks()] == ["postmark_tracking_webhook"]
+    settings.NEWSLETTER_WEBHOOK_PROVIDER = ""  # type: ignore[attr-defined]
+    assert provider_webhooks() == []
+    settings.NEWSLETTER_WEBHOOK_PROVIDER = "pigeon"  # type: ignore[attr-defined]
+    with pytest.raises(ImproperlyConfigured, match=r"'pigeon' is not one of: .*postmark"):
+        provider_webhooks()
+
+
+def test_another_providers_webhook_is_not_there(client: Client) -> None:
+    assert client.post("/newsletter/provider/mailgun/tracking/", {}).status_code == 404
