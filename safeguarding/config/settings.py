@@ -66,6 +66,12 @@ AUDIT_ANCHOR_FILE = env_str(
     "AUDIT_ANCHOR_FILE", "" if PRODUCTION else str(VAR_DIR / "audit-anchors.txt")
 )
 AUDIT_ANCHOR_EMAIL = env_str("AUDIT_ANCHOR_EMAIL", "")
+if PRODUCTION and not (AUDIT_ANCHOR_FILE or AUDIT_ANCHOR_EMAIL):
+    # Without a copy of the chain's head outside the database, entries cut off the end of the
+    # trail cannot be detected.
+    raise ImproperlyConfigured(
+        "AUDIT_ANCHOR_FILE or AUDIT_ANCHOR_EMAIL must be set when DEPLOYMENT=production"
+    )
 # Network addresses in the audit trail are removed after this many days (a daily job); the
 # entries themselves are kept, and the chain still verifies.
 AUDIT_ADDRESS_DAYS = env_int("AUDIT_ADDRESS_DAYS", 365, minimum=1)

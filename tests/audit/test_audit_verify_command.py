@@ -25,6 +25,7 @@ def test_it_reports_an_intact_chain(write_entries: Writer) -> None:
     call_command("audit_verify", stdout=out)
 
     assert "Audit chain intact: 3 entries" in out.getvalue()
+    assert "cannot tell whether entries were cut off the end" in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -58,6 +59,7 @@ def test_the_exit_code_is_zero_when_intact_and_non_zero_when_broken(tmp_path: Pa
         db.execute("UPDATE audit_auditentry SET action = 'tests.thing.hidden' WHERE sequence = 2")
     broken = manage("audit_verify", env=env, check=False)
 
-    assert (intact.returncode, intact.stdout.strip()) == (0, "Audit chain intact: 3 entries")
+    assert intact.returncode == 0
+    assert intact.stdout.startswith("Audit chain intact: 3 entries.")
     assert broken.returncode != 0
     assert "entry 2" in broken.stderr

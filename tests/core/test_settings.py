@@ -21,6 +21,7 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "NEWSLETTER_HMAC_KEY": "an-invented-newsletter-key-for-tests-only-0123456789",
     "ANYMAIL_WEBHOOK_SECRET": "provider:an-invented-webhook-secret",
+    "AUDIT_ANCHOR_EMAIL": "audit-anchors@example.org",
 }
 
 
@@ -46,6 +47,19 @@ def test_production_refuses_to_start_without(missing: str, tmp_path: Path) -> No
 
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_somewhere_to_anchor_the_audit_trail(
+    tmp_path: Path,
+) -> None:
+    env = project_env(tmp_path, **PRODUCTION)
+    env.pop("AUDIT_ANCHOR_EMAIL")
+    env.pop("AUDIT_ANCHOR_FILE", None)
+
+    result = manage("check", env=env, check=False)
+
+    assert result.returncode != 0
+    assert "AUDIT_ANCHOR_FILE or AUDIT_ANCHOR_EMAIL must be set" in result.stderr
 
 
 def test_production_passes_check_deploy_with_no_warnings(tmp_path: Path) -> None:

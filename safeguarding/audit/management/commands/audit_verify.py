@@ -49,4 +49,9 @@ class Command(BaseCommand):
         message = f"Audit chain intact: {result.checked} entries"
         if options["anchors"] is not None:
             message += f", matching {len(anchors)} anchor{'s' if len(anchors) != 1 else ''}"
+        else:
+            message += (
+                ". Without --anchors this cannot tell whether entries were cut off the end of "
+                "the chain: give it the anchor file (AUDIT_ANCHOR_FILE) or anchor emails"
+            )
         self.stdout.write(message)
