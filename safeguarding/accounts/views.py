@@ -42,6 +42,7 @@ from safeguarding.accounts.selectors import (
 )
 from safeguarding.audit.services import audit_log
 from safeguarding.core.forms import posted
+from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 
 NEXT_KEY = "after_mfa_next"
 PEOPLE_PER_PAGE = 50
@@ -228,12 +229,19 @@ def person_reset_mfa(request: HttpRequest, pk: int) -> HttpResponseBase:
 # --- Password reset (Django's views; MFA is still required at the next sign-in) -----------------
 
 
+PASSWORD_RESET_LIMIT = Limit("password-reset", per_address="3/h", per_client="20/h")
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     form_class = StaffPasswordResetForm
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if over_limit(self.request, PASSWORD_RESET_LIMIT, address=form.cleaned_data["email"]):
+            return too_many_response(self.request, form, self.template_name)
+        form.save()  # StaffPasswordResetForm: a task per account, the email built there
+        return redirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -166,7 +167,7 @@ def test_password_reset_emails_a_link_and_mfa_is_still_required(
 
     assert len(mailoutbox) == 1
     link = next(line for line in mailoutbox[0].body.splitlines() if "/password-reset/" in line)
-    path = link.split("testserver", 1)[1]
+    path = urlsplit(link.strip()).path
     form_page = anonymous.get(path, follow=True)
     response = anonymous.post(
         form_page.redirect_chain[-1][0],
@@ -198,3 +199,47 @@ def test_an_empty_form_post_shows_the_error_summary(
 
     assert response.status_code == 200
     assert "Enter a reason" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reset_link_starts_with_the_site_address_whatever_host_was_asked_for(
+    colleague: User, mailoutbox, run_tasks, settings
+) -> None:
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL = "https://safeguarding.example.org"
+
+    Client().post(
+        reverse("accounts:password_reset"),
+        {"email": colleague.email},
+        HTTP_HOST="attacker.example.net",
+    )
+    run_tasks()
+
+    [message] = mailoutbox
+    assert "attacker" not in message.body
+    assert "https://safeguarding.example.org" + reverse("accounts:password_reset") in message.body
+    assert message.subject == (
+        f"Reset your password for the {settings.PARTNERSHIP['name']} staff area"
+    )
+
+
+@pytest.mark.django_db
+def test_no_live_reset_link_waits_in_the_task_queue(colleague: User) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    Client().post(reverse("accounts:password_reset"), {"email": colleague.email})
+
+    [queued] = DBTaskResult.objects.all()
+    assert queued.args_kwargs == {"args": [], "kwargs": {"user_id": colleague.pk}}
+
+
+@pytest.mark.django_db
+def test_password_reset_is_rate_limited_per_address(colleague: User) -> None:
+    client = Client()
+    for _ in range(3):
+        response = client.post(reverse("accounts:password_reset"), {"email": colleague.email})
+        assert response.status_code == 302
+
+    response = client.post(reverse("accounts:password_reset"), {"email": colleague.email})
+
+    assert response.status_code == 429
