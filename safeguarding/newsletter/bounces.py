@@ -11,8 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-# anymail ships no type information.
-from anymail.signals import AnymailTrackingEvent, EventType, tracking  # type: ignore[import-untyped]
+from anymail.signals import AnymailTrackingEvent, EventType, tracking
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F

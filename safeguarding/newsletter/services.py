@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import task
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
@@ -99,20 +100,34 @@ def subscriber_sign_up(
         details={"topics": [t.slug for t in topics], "wording": wording.version},
     )
     if pending:
-        token = tokens.make(tokens.CONFIRM, subscriber, c=pending)
-        context = {
-            "url": tokens.absolute("newsletter:confirm", token),
-            "topics": pending_topics,
-            "days": tokens.CONFIRM_VALID_FOR.days,
-            "partnership": settings.PARTNERSHIP,
-        }
-        enqueue_in_transaction(
-            send_email,
-            subject=render_to_string("newsletter/email/confirm_subject.txt", context).strip(),
-            body=render_to_string("newsletter/email/confirm.txt", context),
-            to=[email],
-        )
+        # The task makes the link itself: the queue holds ids, never a live link.
+        enqueue_in_transaction(send_confirmation, subscriber_id=subscriber.pk, consent_ids=pending)
     return subscriber
+
+
+@task()
+def send_confirmation(*, subscriber_id: int, consent_ids: list[int]) -> int:
+    """Email the link that confirms these consents, made now; nothing if they are gone."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    consents = list(
+        Consent.objects.filter(
+            pk__in=consent_ids, subscriber_id=subscriber_id, withdrawn_at__isnull=True
+        ).select_related("topic")
+    )
+    if subscriber is None or not consents:
+        return 0
+    token = tokens.make(tokens.CONFIRM, subscriber, c=[consent.pk for consent in consents])
+    context = {
+        "url": tokens.absolute("newsletter:confirm", token),
+        "topics": [consent.topic for consent in consents],
+        "days": tokens.CONFIRM_VALID_FOR.days,
+        "partnership": settings.PARTNERSHIP,
+    }
+    return send_email.call(
+        subject=render_to_string("newsletter/email/confirm_subject.txt", context),
+        body=render_to_string("newsletter/email/confirm.txt", context),
+        to=[subscriber.email],
+    )
 
 
 class Confirmation(StrEnum):

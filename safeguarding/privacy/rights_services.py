@@ -31,6 +31,7 @@ from safeguarding.privacy.models.rights import (
     RequestStatus,
     RightsRequest,
 )
+from safeguarding.privacy.models.rights_outcomes import ErasureReport
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -116,18 +117,7 @@ def rights_request_submit(*, email: str, full_name: str, kind: str, details: str
             target=request,
             details={"kind": kind, "channel": RequestChannel.WEB.value},
         )
-        context = {
-            "link": confirmation_link(request),
-            "kind": RequestKind(kind).label,
-            "days": LINK_VALID_FOR.days,
-            "partnership": settings.PARTNERSHIP,
-        }
-        enqueue_in_transaction(
-            send_email,
-            subject=render_to_string("privacy/rights/email/confirm_subject.txt", context).strip(),
-            body=render_to_string("privacy/rights/email/confirm.txt", context),
-            to=[person.email],
-        )
+        enqueue_in_transaction(send_rights_request_email, request_id=request.pk, email="confirm")
     return request
 
 
@@ -324,14 +314,8 @@ def rights_request_extend(
             details={"months": months, "notice": "email" if email else "other"},
         )
         if email:
-            context = {"request": request, "partnership": settings.PARTNERSHIP}
             enqueue_in_transaction(
-                send_email,
-                subject=render_to_string(
-                    "privacy/rights/email/extension_subject.txt", context
-                ).strip(),
-                body=render_to_string("privacy/rights/email/extension.txt", context),
-                to=[email],
+                send_rights_request_email, request_id=request.pk, email="extension"
             )
     return request
 
@@ -379,22 +363,40 @@ def rights_request_complete(*, request: RightsRequest, outcome: str, actor: User
 
 
 def send_completion_email(request: RightsRequest) -> None:
-    """After commit, email the requester that the request is answered, if we can."""
+    """Email the requester that the request is answered, if we can (in the transaction)."""
+    if request.person.email:
+        enqueue_in_transaction(send_rights_request_email, request_id=request.pk, email="completed")
+
+
+@task()
+def send_rights_request_email(*, request_id: int, email: str) -> int:
+    """Write and send an email about a request from its id: ``confirm`` (with the link, made
+    here), ``extension`` or ``completed``. The task table holds an id and a word, never a live
+    link or what the email says about the person."""
     from safeguarding.privacy.withheld_services import redaction_schedule, withheld_items
 
-    if not request.person.email:
-        return
-    report = getattr(request, "erasure_report", None)
-    context = {
-        "request": request,
-        "partnership": settings.PARTNERSHIP,
-        "schedule": redaction_schedule(withheld_items(request)),
-        "report": report.lines if report is not None else [],
-    }
-    enqueue_in_transaction(
-        send_email,
-        subject=render_to_string("privacy/rights/email/completed_subject.txt", context).strip(),
-        body=render_to_string("privacy/rights/email/completed.txt", context),
+    request = RightsRequest.objects.select_related("person").filter(pk=request_id).first()
+    if request is None or not request.person.email:
+        return 0
+    context: dict[str, object] = {"request": request, "partnership": settings.PARTNERSHIP}
+    if email == "confirm":
+        context.update(
+            link=confirmation_link(request),
+            kind=request.get_kind_display(),
+            days=LINK_VALID_FOR.days,
+        )
+    elif email == "completed":
+        report = ErasureReport.objects.filter(request=request).first()
+        context.update(
+            schedule=redaction_schedule(withheld_items(request)),
+            report=report.lines if report is not None else [],
+        )
+    elif email != "extension":
+        raise ValueError(f"No such rights request email: {email}")
+    folder = "privacy/rights/email"
+    return send_email.call(
+        subject=render_to_string(f"{folder}/{email}_subject.txt", context),
+        body=render_to_string(f"{folder}/{email}.txt", context),
         to=[request.person.email],
     )
 

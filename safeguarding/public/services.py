@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django_tasks import task
 
 from safeguarding.audit.services import audit_log
 from safeguarding.core.tasks import enqueue_in_transaction, send_email
@@ -31,11 +32,20 @@ def enquiry_submit(*, kind: str, name: str, email: str, message: str) -> Enquiry
             target=enquiry,
             details={"kind": kind},
         )
-        context = {"enquiry": enquiry, "kind": EnquiryKind(kind).label}
-        enqueue_in_transaction(
-            send_email,
-            subject=render_to_string("public/email/enquiry_subject.txt", context).strip(),
-            body=render_to_string("public/email/enquiry.txt", context),
-            to=[settings.BUSINESS_UNIT_INBOX],
-        )
+        # The task reads the enquiry by id: what the person wrote never sits in the queue.
+        enqueue_in_transaction(send_enquiry, enquiry_id=enquiry.pk)
     return enquiry
+
+
+@task()
+def send_enquiry(*, enquiry_id: int) -> int:
+    """Email an enquiry to the business unit's inbox; nothing if it has been deleted since."""
+    enquiry = Enquiry.objects.filter(pk=enquiry_id).first()
+    if enquiry is None:
+        return 0
+    context = {"enquiry": enquiry, "kind": enquiry.get_kind_display()}
+    return send_email.call(
+        subject=render_to_string("public/email/enquiry_subject.txt", context),
+        body=render_to_string("public/email/enquiry.txt", context),
+        to=[settings.BUSINESS_UNIT_INBOX],
+    )
