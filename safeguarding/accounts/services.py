@@ -16,8 +16,10 @@ from safeguarding.accounts import mfa
 from safeguarding.accounts.models import RecordMembership, StaffSession, User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import user_has_role
+from safeguarding.accounts.tasks import send_recovery_codes_replaced
 from safeguarding.audit.services import audit_log
 from safeguarding.core.corrections import correct_text_field
+from safeguarding.core.tasks import enqueue_in_transaction
 
 
 @transaction.atomic
@@ -142,10 +144,20 @@ def mfa_verify(*, user: User, code: str) -> str | None:
     return None
 
 
+WRONG_CODE = "The code is not correct, has been used already, or has expired."
+
+
 @transaction.atomic
-def recovery_codes_regenerate(*, user: User) -> list[str]:
+def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
+    """New recovery codes, the old ones void. Only with a current code from the person's
+    authenticator app (a session left open is not enough to mint codes), and the person is
+    told by email."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if device is None or not device.verify_token(code.strip()):
+        raise ValidationError(WRONG_CODE)
     codes = mfa.replace_recovery_codes(user)
     audit_log(action="accounts.mfa.recovery_codes_replaced", actor=user, target=user)
+    enqueue_in_transaction(send_recovery_codes_replaced, user_id=user.pk)
     return codes
 
 

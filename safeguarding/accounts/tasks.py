@@ -40,3 +40,24 @@ def send_password_reset(*, user_id: int) -> int:
         to=[user.email],
     )
     return message.send()
+
+
+@task()
+def send_recovery_codes_replaced(*, user_id: int) -> int:
+    """Tell a member of staff their recovery codes were replaced (by them, or someone with
+    their session and their phone)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    context = {
+        "partnership": settings.PARTNERSHIP,
+        "sign_in": str(settings.SITE_URL).rstrip("/") + reverse("accounts:login"),
+    }
+    message = EmailMultiAlternatives(
+        subject=header_text(
+            render_to_string("accounts/email/recovery_codes_replaced_subject.txt", context)
+        ),
+        body=render_to_string("accounts/email/recovery_codes_replaced.txt", context),
+        to=[user.email],
+    )
+    return message.send()

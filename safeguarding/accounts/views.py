@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.models import Device
 
@@ -179,10 +179,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    codes = services.recovery_codes_regenerate(user=staff_user(request))
-    return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": False})
+    user = staff_user(request)
+    form = EnrolmentForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.recovery_codes_regenerate(user=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "first_time": False}
+            )
+    return render(request, "accounts/recovery_codes_replace.html", {"form": form})
 
 
 # --- People (partnership administrators) -------------------------------------------------------

@@ -15,7 +15,7 @@ ACCESS: dict[str, Access] = {
     "accounts:mfa_verify": Access(
         anonymous=LOGIN, no_mfa=MFA_SETUP, roles=dict.fromkeys(ALL_ROLES, 302)
     ),
-    "accounts:recovery_codes": Access(method="post"),
+    "accounts:recovery_codes": Access(),
     "accounts:people": Access(roles=only(Role.PARTNERSHIP_ADMINISTRATOR)),
     "accounts:person_disable": Access(
         needs_target=True, roles=only(Role.PARTNERSHIP_ADMINISTRATOR)

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.accounts.models import StaffSession, User
@@ -237,3 +238,49 @@ def test_demo_accounts_cannot_sign_in_to_a_production_deployment(
     if not signs_in:
         assert response.status_code == 200  # the sign-in page again, with its error
         assert "Enter a correct email address and password" in response.content.decode()
+
+
+# --- Replacing recovery codes -------------------------------------------------------------------
+
+
+def _signed_in_with_authenticator(colleague: User) -> tuple[Client, TOTPDevice]:
+    client = Client()
+    enrol(client, colleague)
+    device = TOTPDevice.objects.get(user=colleague, confirmed=True)
+    device.last_t = -1  # forget the enrolment's time step so the current code is fresh
+    device.save()
+    return client, device
+
+
+def test_replacing_recovery_codes_needs_a_current_authenticator_code(colleague: User) -> None:
+    client, _device = _signed_in_with_authenticator(colleague)
+    old = set(StaticToken.objects.filter(device__user=colleague).values_list("token", flat=True))
+
+    page = client.get(reverse("accounts:recovery_codes"))
+    wrong = client.post(reverse("accounts:recovery_codes"), {"code": "000000"})
+    bare = client.post(reverse("accounts:recovery_codes"), {})
+
+    assert page.status_code == 200
+    assert "The code is not correct" in wrong.content.decode()
+    assert "Enter the 6-digit code" in bare.content.decode()
+    now = set(StaticToken.objects.filter(device__user=colleague).values_list("token", flat=True))
+    assert now == old
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replacing_recovery_codes_shows_new_ones_and_emails_the_person(
+    colleague: User, mailoutbox, run_tasks
+) -> None:
+    client, device = _signed_in_with_authenticator(colleague)
+    old = set(StaticToken.objects.filter(device__user=colleague).values_list("token", flat=True))
+
+    response = client.post(reverse("accounts:recovery_codes"), {"code": totp_code(device)})
+    run_tasks()
+
+    codes = re.findall(r"<code>([a-z2-7]{5}-[a-z2-7]{5})</code>", response.content.decode())
+    assert len(codes) == 10
+    now = set(StaticToken.objects.filter(device__user=colleague).values_list("token", flat=True))
+    assert now
+    assert not now & old
+    [message] = [m for m in mailoutbox if "recovery codes were replaced" in m.subject]
+    assert message.to == [colleague.email]
