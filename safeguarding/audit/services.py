@@ -111,6 +111,23 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
+def audit_read(
+    *,
+    actor: User,
+    what: str,
+    purpose: str,
+    target: models.Model | None = None,
+    records: int | None = None,
+) -> AuditEntry:
+    """Record that ``actor`` was shown sensitive data (special category data, a rights
+    request, a disclosure, an authorisation): the action ``<what>.read``, the purpose and how
+    many records, never the data itself."""
+    details: dict[str, Any] = {"purpose": purpose}
+    if records is not None:
+        details["records"] = records
+    return audit_log(action=f"{what}.read", actor=actor, target=target, details=details)
+
+
 def _may_be_named(target_type: str) -> bool:
     """Whether an entry may name a row of this model: never a credential (a session,
     whose id is its key; an authenticator), so no secret reaches the trail as a target id."""

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import CALL_HANDLING_ROLES, DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user_with_role
+from safeguarding.audit.services import audit_read
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.privacy import identity_services, links
@@ -273,7 +274,7 @@ def one_off(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def authorisations(request: HttpRequest) -> HttpResponse:
-    _call_taker(request)
+    staff = _call_taker(request)
     form = FindPersonForm(posted(request))
     found = None
     if request.method == "POST" and form.is_valid():
@@ -282,6 +283,13 @@ def authorisations(request: HttpRequest) -> HttpResponse:
             form.add_error("email", "We hold no one with this email address")
         else:
             found = authorisations_for_person(person)
+            audit_read(
+                actor=staff,
+                what="privacy.authorisations",
+                purpose="checking who may speak for the caller",
+                target=person,
+                records=len(found),
+            )
     return render(request, "privacy/identity/authorisations.html", {"form": form, "found": found})
 
 
@@ -336,12 +344,15 @@ def authorisation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def disclosures(request: HttpRequest) -> HttpResponse:
-    _register_keeper(request)
-    return render(
-        request,
-        "privacy/identity/disclosures.html",
-        {"page": disclosures_page(request.GET.get("page"))},
+    staff = _register_keeper(request)
+    page = disclosures_page(request.GET.get("page"))
+    audit_read(
+        actor=staff,
+        what="privacy.disclosure_register",
+        purpose="keeping the disclosure register",
+        records=len(page.object_list),
     )
+    return render(request, "privacy/identity/disclosures.html", {"page": page})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -380,6 +391,12 @@ def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
         DisclosureRecord.objects.select_related("person", "recorded_by", "approved_by"), pk=pk
     )
     error_message = ""
+    audit_read(
+        actor=staff,
+        what="privacy.disclosure",
+        purpose="keeping the disclosure register",
+        target=record,
+    )
     if request.method == "POST":
         try:
             disclosure_approve(disclosure=record, actor=staff)

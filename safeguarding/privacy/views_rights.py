@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.accounts.selectors import staff_user, staff_user_with_role, user_has_role
+from safeguarding.audit.services import audit_read
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import over_limit, too_many_response
 from safeguarding.privacy import links
@@ -193,6 +194,12 @@ def _handler_and_request(
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _viewer(request)
     rights_request = rights_request_for_staff(pk)
+    audit_read(
+        actor=user,
+        what="privacy.rights_request",
+        purpose="handling the request",
+        target=rights_request,
+    )
     return render(
         request,
         "privacy/rights/detail.html",

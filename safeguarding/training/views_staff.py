@@ -4,6 +4,8 @@ sign-in sheet and close. Anyone else gets 403."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user, staff_user_with_role
+from safeguarding.audit.services import audit_read
 from safeguarding.core.forms import posted
 from safeguarding.training import selectors
 from safeguarding.training.forms_staff import CourseForm, MoveForm, SessionForm
@@ -107,13 +110,16 @@ def session_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, session = _session(request, pk)
+    bookings = list(selectors.session_bookings(session))
+    waiting = list(selectors.session_waiting_list(session))
+    _audit_access_needs_shown(user, session, [*bookings, *waiting])
     return render(
         request,
         "training/staff/session.html",
         {
             "session": session,
-            "bookings": selectors.session_bookings(session),
-            "waiting": selectors.session_waiting_list(session),
+            "bookings": bookings,
+            "waiting": waiting,
             "attendance_choices": Attendance.choices,
             "is_coordinator": selectors.is_coordinator(user),
             "move_form": MoveForm(current=session),
@@ -136,6 +142,19 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Attendance saved ({changed} changed).")
     return redirect("training:staff_session", pk=session.pk)
+
+
+def _audit_access_needs_shown(user: User, session: Session, people: list[Any]) -> None:
+    """Access needs are health data: a page that shows any records the read and its purpose."""
+    shown = sum(1 for person in people if getattr(person, "access_needs", None) is not None)
+    if shown:
+        audit_read(
+            actor=user,
+            what="training.access_needs",
+            purpose="running the session",
+            target=session,
+            records=shown,
+        )
 
 
 @require_safe

@@ -412,3 +412,6 @@ def test_staff_find_a_persons_authorisations_by_email_in_the_form_body(
     assert live.authorised_party in text
     assert "Used" in text
     assert call_taker.full_name in text
+    read = AuditEntry.objects.get(action="privacy.authorisations.read")
+    assert read.details == {"purpose": "checking who may speak for the caller", "records": 2}
+    assert read.target_id == str(person.pk)

@@ -230,3 +230,19 @@ def test_a_review_panel_member_cannot_see_the_register(
 
     assert client.get(reverse("identity:disclosures")).status_code == 403
     assert client.post(reverse("identity:disclosure", args=[record.pk])).status_code == 403
+
+
+def test_reading_the_register_and_a_disclosure_is_audited_with_its_purpose(
+    client: Client, lead: User
+) -> None:
+    record = _record(lead)
+    sign_in(client, lead)
+
+    client.get(reverse("identity:disclosures"))
+    client.get(reverse("identity:disclosure", args=[record.pk]))
+
+    register = AuditEntry.objects.get(action="privacy.disclosure_register.read")
+    assert register.details == {"purpose": "keeping the disclosure register", "records": 1}
+    one = AuditEntry.objects.get(action="privacy.disclosure.read")
+    assert (one.actor_id, one.target_id) == (lead.pk, str(record.pk))
+    assert "Smith" not in str(one.details)

@@ -542,3 +542,14 @@ def test_the_request_page_shows_its_pauses_extension_and_outcome(lead_client: Cl
     assert "Many records" in closed
     assert "Sent by secure email" in closed
     assert reverse("rights:complete", args=[request.pk]) not in closed
+
+
+@pytest.mark.django_db
+def test_opening_a_request_is_audited_with_its_purpose(lead: User, lead_client: Client) -> None:
+    request = open_request()
+
+    lead_client.get(reverse("rights:detail", args=[request.pk]))
+
+    read = AuditEntry.objects.get(action="privacy.rights_request.read")
+    assert (read.actor_id, read.target_id) == (lead.pk, str(request.pk))
+    assert read.details == {"purpose": "handling the request"}

@@ -117,6 +117,21 @@ def test_a_sessions_own_trainer_sees_its_access_needs_and_another_trainer_cannot
 
     assert "Hearing loop" in own.content.decode()
     assert theirs.status_code == 403
+    [read] = AuditEntry.objects.filter(action="training.access_needs.read")
+    assert (read.actor_id, read.target_id) == (trainer.pk, str(session.pk))
+    assert read.details == {"purpose": "running the session", "records": 1}
+    assert "Hearing" not in str(read.details)
+
+
+def test_a_session_page_with_no_access_needs_records_no_read_of_them(
+    coordinator_client: Client,
+) -> None:
+    session = SessionFactory()
+    BookingFactory(session=session)
+
+    coordinator_client.get(reverse("training:staff_session", args=[session.pk]))
+
+    assert not AuditEntry.objects.filter(action="training.access_needs.read").exists()
 
 
 def test_attendance_is_marked_and_closing_charges_no_shows_and_issues_certificates(
