@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from safeguarding.accounts import throttle
 from safeguarding.accounts.tasks import send_password_reset
 from safeguarding.core.tasks import enqueue_in_transaction
 
@@ -27,6 +28,18 @@ class StaffAuthenticationForm(AuthenticationForm):
             attrs={"autocomplete": "username", "spellcheck": "false"}
         )
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        if username:
+            wait = throttle.seconds_to_wait(username)
+            if wait:  # said the same for any address typed, known or not
+                raise forms.ValidationError(
+                    f"There have been too many wrong passwords for this email address. Wait "
+                    f"{wait} second{'s' if wait != 1 else ''}, then try again.",
+                    code="throttled",
+                )
+        return super().clean()
 
 
 class CodeForm(forms.Form):

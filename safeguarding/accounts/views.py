@@ -8,7 +8,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.models import Device
 
-from safeguarding.accounts import mfa, services
+from safeguarding.accounts import mfa, services, throttle
 from safeguarding.accounts.forms import (
     CodeForm,
     EnrolmentForm,
@@ -62,6 +62,7 @@ class StaffLoginView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
+        throttle.clear(user.email)
         next_url = _safe_next(
             self.request, self.request.POST.get("next") or self.request.GET.get("next")
         )
@@ -79,14 +80,26 @@ class StaffLoginView(auth_views.LoginView):
         email = (form.data.get("username") or "").strip().lower()
         known = get_user_model().objects.filter(email=email).first()
         locked = getattr(self.request, "axes_locked_out", False)
+        throttled = form.has_error(NON_FIELD_ERRORS, "throttled")
+        if email and not (locked or throttled) and form.has_error(NON_FIELD_ERRORS):
+            throttle.record_failure(email)
         audit_log(
-            action="accounts.login.locked_out" if locked else "accounts.login.failed",
+            action=(
+                "accounts.login.locked_out"
+                if locked
+                else "accounts.login.throttled"
+                if throttled
+                else "accounts.login.failed"
+            ),
             actor=None,
             target_type="accounts.user" if known else None,
             target_id=known.pk if known else None,
             details={} if known else {"account": "unknown"},
         )
-        return super().form_invalid(form)
+        response = super().form_invalid(form)
+        if throttled:
+            response.status_code = 429
+        return response
 
 
 def _second_factor_done(request: HttpRequest, user: User, device: Device) -> None:

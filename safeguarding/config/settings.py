@@ -197,8 +197,10 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 MFA_RECOVERY_CODE_COUNT = 10
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10, minimum=3)
-# Each entry is locked out on its own: ten failures for one account, or ten from one address.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked out: ten failures for one account from one address, or ten from one address across
+# accounts. An account's failures from many addresses only slow it down
+# (safeguarding.accounts.throttle), so nobody can lock a colleague out from everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 # Django's login form calls the email field "username" whatever USERNAME_FIELD says.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.accounts import services
+from safeguarding.accounts import services, throttle
 from safeguarding.accounts.middleware import SESSION_STARTED_KEY
 from safeguarding.accounts.models import StaffSession, User
 from safeguarding.audit.models import AuditEntry
@@ -27,20 +27,63 @@ def attempt(client: Client, email: str, password: str, ip: str = "192.0.2.10"):
     )
 
 
-def test_an_account_locks_after_ten_failures_from_many_addresses(colleague: User) -> None:
+def test_failures_from_many_addresses_slow_an_account_down_but_never_lock_its_owner_out(
+    clock, colleague: User
+) -> None:
+    clock.move_to(timezone.now(), tick=False)
     client = Client()
-    for n in range(9):
-        response = attempt(client, colleague.email, "wrong password!", ip=f"192.0.2.{n + 1}")
-        assert response.status_code == 200
-    # The tenth failure is recorded and locks the account at once.
-    assert attempt(client, colleague.email, "wrong password!", ip="192.0.2.10").status_code == 429
+    statuses = []
+    for n in range(10):
+        statuses.append(
+            attempt(client, colleague.email, "wrong password!", ip=f"192.0.2.{n + 1}").status_code
+        )
+        clock.shift(timedelta(seconds=1))
+    # Five free failures, then each one makes the next attempt wait longer (1, 2, 4 s ...).
+    assert statuses[:6] == [200] * 6
+    assert 429 in statuses[6:]
 
-    # Even the right password, from a fresh address, is refused now.
-    response = attempt(client, colleague.email, PASSWORD, ip="198.51.100.7")
+    waiting = attempt(client, colleague.email, PASSWORD, ip="198.51.100.7")
+    assert waiting.status_code == 429
+    assert "Wait" in waiting.content.decode()
+    clock.shift(throttle.MAX_DELAY)
+    owner = attempt(Client(), colleague.email, PASSWORD, ip="198.51.100.7")
+
+    assert owner.status_code == 302  # the owner, elsewhere, is not locked out
+    assert AuditEntry.objects.filter(action="accounts.login.throttled").exists()
+    assert not AuditEntry.objects.filter(action="accounts.login.locked_out").exists()
+
+
+def test_ten_failures_for_one_account_from_one_address_lock_that_address_only(
+    clock, colleague: User
+) -> None:
+    clock.move_to(timezone.now(), tick=False)
+    client = Client()
+    for _ in range(9):
+        assert attempt(client, colleague.email, "wrong password!").status_code in {200, 429}
+        clock.shift(throttle.MAX_DELAY)
+    # The tenth failure is recorded and locks the account at this address at once.
+    assert attempt(client, colleague.email, "wrong password!").status_code == 429
+    clock.shift(throttle.MAX_DELAY)
+
+    here = attempt(client, colleague.email, PASSWORD)
+    elsewhere = attempt(Client(), colleague.email, PASSWORD, ip="198.51.100.7")
+
+    assert here.status_code == 429
+    assert "too many failed attempts" in here.content.decode().lower()
+    assert AuditEntry.objects.filter(action="accounts.login.locked_out").exists()
+    assert elsewhere.status_code == 302
+
+
+def test_the_wait_is_the_same_for_an_address_nobody_has(clock) -> None:
+    clock.move_to(timezone.now(), tick=False)
+    client = Client()
+    for n in range(7):
+        attempt(client, "nobody@example.org", "wrong password!", ip=f"192.0.2.{n + 1}")
+
+    response = attempt(client, "nobody@example.org", "wrong password!", ip="198.51.100.7")
 
     assert response.status_code == 429
-    assert "too many failed attempts" in response.content.decode().lower()
-    assert AuditEntry.objects.filter(action="accounts.login.locked_out").exists()
+    assert "too many wrong passwords for this email address" in response.content.decode()
 
 
 def test_an_address_locks_after_ten_failures_across_accounts(make_user) -> None:
@@ -54,10 +97,12 @@ def test_an_address_locks_after_ten_failures_across_accounts(make_user) -> None:
     assert response.status_code == 429
 
 
-def test_nine_failures_do_not_lock(colleague: User) -> None:
+def test_nine_failures_do_not_lock(clock, colleague: User) -> None:
+    clock.move_to(timezone.now(), tick=False)
     client = Client()
     for _ in range(9):
         attempt(client, colleague.email, "wrong password!")
+        clock.shift(throttle.MAX_DELAY)
 
     response = attempt(client, colleague.email, PASSWORD)
 
