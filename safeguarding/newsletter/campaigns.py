@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -16,6 +18,8 @@ from safeguarding.newsletter.messages import campaign_message, render_campaign
 from safeguarding.newsletter.models import Campaign, CampaignState, Subscriber, Topic
 
 EDITABLE = (CampaignState.DRAFT, CampaignState.SCHEDULED)
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -68,9 +72,24 @@ def campaign_schedule(*, campaign_id: int, when: datetime, actor: User) -> Campa
     return campaign
 
 
+class TestNotSent(Exception):
+    """The mail server refused the test message or could not be reached; the message is safe
+    to show to the officer."""
+
+
 def campaign_send_test(*, campaign: Campaign, actor: User) -> None:
     """Sends the campaign to the officer's own address, synchronously, marked [TEST]. Its
-    unsubscribe and manage links point at nobody (they lead to the "done" pages)."""
+    unsubscribe and manage links point at nobody (they lead to the "done" pages). Raises
+    ``TestNotSent`` when the mail server refuses it or cannot be reached."""
     nobody = Subscriber(pk=0, email=actor.email, address_hash=address_hash(actor.email))
-    campaign_message(render_campaign(campaign), subscriber=nobody, test=True).send()
+    try:
+        campaign_message(render_campaign(campaign), subscriber=nobody, test=True).send()
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning(
+            "Test message for campaign %s not sent: %s", campaign.pk, type(error).__name__
+        )
+        raise TestNotSent(
+            "The test message could not be sent: the mail server refused it or could not be "
+            "reached. Try again in a few minutes; if it keeps happening, tell your administrator."
+        ) from None
     audit_log(action="newsletter.campaign_test_sent", actor=actor, target=campaign)

@@ -95,8 +95,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_test(request: HttpRequest, pk: int) -> HttpResponse:
     user = _officer(request)
-    campaigns.campaign_send_test(campaign=_campaign(pk), actor=user)
-    messages.success(request, "A test message has been sent to your own address.")
+    try:
+        campaigns.campaign_send_test(campaign=_campaign(pk), actor=user)
+    except campaigns.TestNotSent as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "A test message has been sent to your own address.")
     return redirect("newsletter:campaign", pk=pk)
 
 

@@ -291,3 +291,19 @@ def test_a_stored_subject_with_a_line_break_still_sends_on_one_line(
     [message] = smtp_server.messages
     assert message["Subject"] == "Spring Bcc: everyone@example.org"
     assert message["Bcc"] is None
+
+
+def test_a_test_send_that_the_mail_server_refuses_says_so_instead_of_a_server_error(
+    officer_client: Client, settings
+) -> None:
+    from tests.processes import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    settings.EMAIL_TIMEOUT = 2
+    made = campaign()
+
+    response = officer_client.post(f"/staff/newsletter/{made.pk}/test/", follow=True)
+
+    assert response.status_code == 200
+    assert "The test message could not be sent" in response.content.decode()
