@@ -71,6 +71,12 @@ TOOLS = (
         "Staff accounts: disable, reset two-factor.",
         (Role.PARTNERSHIP_ADMINISTRATOR,),
     ),
+    StaffTool(
+        "Emails that could not be sent",
+        "accounts:failed_emails",
+        "Emails the system gave up on after trying again, and why.",
+        (Role.PARTNERSHIP_ADMINISTRATOR,),
+    ),
 )
 
 

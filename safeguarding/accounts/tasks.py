@@ -9,13 +9,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django_tasks import task
 
 from safeguarding.accounts.models import User
-from safeguarding.core.tasks import header_text
+from safeguarding.core.tasks import email_task, header_text
 
 
-@task()
+@email_task("A password reset link")
 def send_password_reset(*, user_id: int) -> int:
     """Email a password reset link, made now, to an active account with a password. The link
     is valid for PASSWORD_RESET_TIMEOUT from this moment and stops working once used."""
@@ -42,7 +41,7 @@ def send_password_reset(*, user_id: int) -> int:
     return message.send()
 
 
-@task()
+@email_task("A notice that recovery codes were replaced")
 def send_recovery_codes_replaced(*, user_id: int) -> int:
     """Tell a member of staff their recovery codes were replaced (by them, or someone with
     their session and their phone)."""

@@ -13,6 +13,7 @@ urlpatterns = [
     path("two-factor/", views.mfa_verify, name="mfa_verify"),
     path("two-factor/recovery-codes/", views.recovery_codes_regenerate, name="recovery_codes"),
     path("people/", views.people, name="people"),
+    path("failed-emails/", views.failed_emails, name="failed_emails"),
     path("people/<int:pk>/disable/", views.person_disable, name="person_disable"),
     path("people/<int:pk>/reset-two-factor/", views.person_reset_mfa, name="person_reset_mfa"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.models import Device
 
@@ -42,6 +42,7 @@ from safeguarding.accounts.selectors import (
 )
 from safeguarding.audit.services import audit_log
 from safeguarding.core.forms import posted
+from safeguarding.core.models import FailedEmail
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 
 NEXT_KEY = "after_mfa_next"
@@ -220,6 +221,34 @@ def people(request: HttpRequest) -> HttpResponse:
     staff = User.objects.prefetch_related("groups").order_by("full_name", "pk")
     page = Paginator(staff, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/people.html", {"people": page.object_list, "page": page})
+
+
+# Why an email failed, in plain words, by the error's type; anything else is "other".
+FAILURE_REASONS = {
+    "SMTPRecipientsRefused": "The mail server refused the address",
+    "SMTPSenderRefused": "The mail server refused our sending address",
+    "SMTPDataError": "The mail server refused the message",
+    "SMTPAuthenticationError": "The mail server did not accept our sign-in details",
+    "SMTPServerDisconnected": "The mail server closed the connection",
+    "SMTPConnectError": "The mail server could not be reached",
+    "ConnectionRefusedError": "The mail server could not be reached",
+    "TimeoutError": "The mail server did not answer in time",
+}
+
+
+@require_safe
+def failed_emails(request: HttpRequest) -> HttpResponse:
+    """Emails the worker gave up on after every retry, newest first, with the reason."""
+    _require_administrator(request)
+    page = Paginator(FailedEmail.objects.all(), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        (
+            failure,
+            FAILURE_REASONS.get(failure.reason, "Something else went wrong"),
+        )
+        for failure in page.object_list
+    ]
+    return render(request, "accounts/failed_emails.html", {"rows": rows, "page": page})
 
 
 def person_disable(request: HttpRequest, pk: int) -> HttpResponseBase:

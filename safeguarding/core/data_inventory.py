@@ -12,6 +12,12 @@ declare(
     fields=not_personal("id", "job", "period", "claimed_at"),
 )
 declare(
+    "core.FailedEmail",
+    retention="failed_emails",
+    retention_trigger="failed_at",
+    fields=not_personal("id", "task", "description", "reason", "attempts", "failed_at"),
+)
+declare(
     "django_tasks_database.DBTaskResult",
     subject=Subject.VISITOR,
     purpose="service_operations",

@@ -18,3 +18,20 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period}"
+
+
+class FailedEmail(models.Model):
+    """An email the worker gave up on after every retry: what kind it was and why, for the
+    staff page that lists them. Never the address or the message."""
+
+    task = models.CharField(max_length=200)  # the task's dotted path
+    description = models.CharField(max_length=200)  # in plain words: "A rights request email"
+    reason = models.CharField(max_length=200)  # the error's type, e.g. SMTPRecipientsRefused
+    attempts = models.PositiveSmallIntegerField()
+    failed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-failed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Failed email {self.pk}"

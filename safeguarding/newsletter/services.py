@@ -14,12 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import task
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
 from safeguarding.core.corrections import correct_text_field
-from safeguarding.core.tasks import enqueue_in_transaction, send_email
+from safeguarding.core.tasks import deliver_email, email_task, enqueue_in_transaction
 from safeguarding.newsletter import tokens
 from safeguarding.newsletter.addresses import address_hash, normalise
 from safeguarding.newsletter.models import (
@@ -105,7 +104,7 @@ def subscriber_sign_up(
     return subscriber
 
 
-@task()
+@email_task("A newsletter sign-up confirmation")
 def send_confirmation(*, subscriber_id: int, consent_ids: list[int]) -> int:
     """Email the link that confirms these consents, made now; nothing if they are gone."""
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
@@ -123,7 +122,7 @@ def send_confirmation(*, subscriber_id: int, consent_ids: list[int]) -> int:
         "days": tokens.CONFIRM_VALID_FOR.days,
         "partnership": settings.PARTNERSHIP,
     }
-    return send_email.call(
+    return deliver_email(
         subject=render_to_string("newsletter/email/confirm_subject.txt", context),
         body=render_to_string("newsletter/email/confirm.txt", context),
         to=[subscriber.email],

@@ -23,10 +23,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
 
 from safeguarding.audit.services import audit_log
-from safeguarding.core.tasks import enqueue_in_transaction, header_text
+from safeguarding.core.tasks import email_task, enqueue_in_transaction, header_text
 from safeguarding.privacy import links
 from safeguarding.privacy.identity_selectors import (
     QUESTIONS_ASKED,
@@ -137,7 +136,7 @@ def security_questions_link_request(*, email: str) -> None:
         enqueue_in_transaction(send_security_questions_link, person_id=person.pk)
 
 
-@task()
+@email_task("A link to set security questions")
 def send_security_questions_link(*, person_id: int) -> int:
     pending = SecurityQuestionsLink.objects.select_related("person").filter(person_id=person_id)
     current = pending.first()
@@ -151,7 +150,7 @@ def send_security_questions_link(*, person_id: int) -> int:
     return _send(current.person.email, "security_questions", context)
 
 
-@task()
+@email_task("A notice that security questions changed")
 def send_security_questions_changed(*, person_id: int) -> int:
     person = Person.objects.filter(pk=person_id).first()
     if person is None or not person.email:

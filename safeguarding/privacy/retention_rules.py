@@ -81,6 +81,7 @@ register(
 register(RetentionRule("login_attempts", "the attempt", 1, Action.DELETE))
 register(RetentionRule("task_results", "the task finishes", 7, Action.DELETE))
 register(RetentionRule("scheduler_history", "the job runs", 90, Action.DELETE))
+register(RetentionRule("failed_emails", "the worker gives up on the email", 90, Action.DELETE))
 register(
     RetentionRule(
         "person",

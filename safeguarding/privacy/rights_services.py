@@ -21,7 +21,7 @@ from safeguarding.audit.services import audit_log
 from safeguarding.core.corrections import correct_text_field
 from safeguarding.core.ratelimit import Limit
 from safeguarding.core.scheduler import daily
-from safeguarding.core.tasks import enqueue_in_transaction, send_email
+from safeguarding.core.tasks import deliver_email, email_task, enqueue_in_transaction
 from safeguarding.privacy import clock, links
 from safeguarding.privacy.models.person import Person, normalise_email
 from safeguarding.privacy.models.rights import (
@@ -368,7 +368,7 @@ def send_completion_email(request: RightsRequest) -> None:
         enqueue_in_transaction(send_rights_request_email, request_id=request.pk, email="completed")
 
 
-@task()
+@email_task("A rights request email")
 def send_rights_request_email(*, request_id: int, email: str) -> int:
     """Write and send an email about a request from its id: ``confirm`` (with the link, made
     here), ``extension`` or ``completed``. The task table holds an id and a word, never a live
@@ -394,7 +394,7 @@ def send_rights_request_email(*, request_id: int, email: str) -> int:
     elif email != "extension":
         raise ValueError(f"No such rights request email: {email}")
     folder = "privacy/rights/email"
-    return send_email.call(
+    return deliver_email(
         subject=render_to_string(f"{folder}/{email}_subject.txt", context),
         body=render_to_string(f"{folder}/{email}.txt", context),
         to=[request.person.email],

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django_tasks import task
 
 from safeguarding.audit.services import audit_log
-from safeguarding.core.tasks import enqueue_in_transaction, send_email
+from safeguarding.core.tasks import deliver_email, email_task, enqueue_in_transaction
 from safeguarding.privacy.models.person import normalise_email
 from safeguarding.public.models import Enquiry, EnquiryKind
 
@@ -37,14 +36,14 @@ def enquiry_submit(*, kind: str, name: str, email: str, message: str) -> Enquiry
     return enquiry
 
 
-@task()
+@email_task("A contact form enquiry to the business unit")
 def send_enquiry(*, enquiry_id: int) -> int:
     """Email an enquiry to the business unit's inbox; nothing if it has been deleted since."""
     enquiry = Enquiry.objects.filter(pk=enquiry_id).first()
     if enquiry is None:
         return 0
     context = {"enquiry": enquiry, "kind": enquiry.get_kind_display()}
-    return send_email.call(
+    return deliver_email(
         subject=render_to_string("public/email/enquiry_subject.txt", context),
         body=render_to_string("public/email/enquiry.txt", context),
         to=[settings.BUSINESS_UNIT_INBOX],

@@ -16,9 +16,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
 
-from safeguarding.core.tasks import enqueue_in_transaction, header_text
+from safeguarding.core.tasks import email_task, enqueue_in_transaction, header_text
 from safeguarding.training import links
 from safeguarding.training.models import Booking, Session, WaitingListEntry
 
@@ -61,7 +60,7 @@ def queue(
     )
 
 
-@task()
+@email_task("A training email")
 def send_training_email(
     *,
     name: str,

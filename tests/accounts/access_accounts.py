@@ -17,6 +17,7 @@ ACCESS: dict[str, Access] = {
     ),
     "accounts:recovery_codes": Access(),
     "accounts:people": Access(roles=only(Role.PARTNERSHIP_ADMINISTRATOR)),
+    "accounts:failed_emails": Access(roles=only(Role.PARTNERSHIP_ADMINISTRATOR)),
     "accounts:person_disable": Access(
         needs_target=True, roles=only(Role.PARTNERSHIP_ADMINISTRATOR)
     ),
