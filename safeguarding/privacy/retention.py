@@ -416,6 +416,19 @@ def _record(run: _Run, pks: list[Any], *, count: int, cascaded: dict[str, int]) 
         receipt.save(update_fields=["cascaded"])
     if plan.declaration.holds_personal_data:
         _redact_audit_entries(plan, pks, receipt=receipt)
+    # In the batch's own transaction, so a sweep killed before its end leaves no disposal
+    # without its audit entry (the run's summary entry follows at the end).
+    audit_log(
+        action="privacy.retention.batch_disposed",
+        actor=None,
+        target=receipt,
+        details={
+            "rule": plan.rule.key,
+            "model": plan.model_label,
+            "batch": run.batches,
+            "count": count,
+        },
+    )
 
 
 # Batches are found again by lists of primary keys. Django's ORM prepares each value of an IN

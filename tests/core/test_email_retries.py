@@ -28,6 +28,7 @@ def mail_server_down(settings) -> None:
     settings.EMAIL_TIMEOUT = 2
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection when it stops
 def test_a_failing_email_is_tried_again_later_then_given_up_and_listed(
     clock, mail_server_down: None, run_tasks: Callable[[], None]
 ) -> None:
@@ -47,6 +48,7 @@ def test_a_failing_email_is_tried_again_later_then_given_up_and_listed(
     assert failure.failed_at > clock_start
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_retry_waits_its_turn(clock, mail_server_down: None, run_tasks) -> None:
     enqueue_in_transaction(send_email, subject="Anchor", body="Head 42", to=["a@example.org"])
     run_tasks()

@@ -254,7 +254,7 @@ def _request_link(client: Client, run_tasks: Callable[[], None], outbox) -> str:
     return _link_in(outbox[-1])
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes the connection when it stops
 def test_a_used_link_stops_working_and_the_person_is_told(
     client: Client, run_tasks: Callable[[], None], mailoutbox: list[mail.EmailMessage]
 ) -> None:
@@ -272,7 +272,7 @@ def test_a_used_link_stops_working_and_the_person_is_told(
     assert "contact us" in changed[0].body.lower()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_newer_link_replaces_the_older_one(
     client: Client, run_tasks: Callable[[], None], mailoutbox: list[mail.EmailMessage]
 ) -> None:

@@ -21,7 +21,12 @@ from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.services import audit_log
 from safeguarding.audit.verify import verify_chain
-from safeguarding.privacy.models.retention import DestructionReceipt, LegalHold
+from safeguarding.privacy import retention
+from safeguarding.privacy.models.retention import (
+    DestructionReceipt,
+    DestructionReceiptBatch,
+    LegalHold,
+)
 from safeguarding.privacy.retention import (
     retention_forecast,
     retention_not_automated,
@@ -321,6 +326,37 @@ def test_large_runs_are_disposed_of_in_batches_with_one_receipt(task_result) -> 
     assert receipt.count == 5
     assert receipt.batches.count() == 3
     assert sorted(receipt.references()) == sorted(str(r.pk) for r in results)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_killed_between_batches_leaves_no_disposal_without_its_audit_entry(
+    task_result, monkeypatch
+) -> None:
+    for _ in range(4):
+        task_result(finished=30 * DAY)
+    calls = []
+
+    def dies_on_the_second_batch(real):
+        def batch(run, *, batch_size):
+            if run.plan.model is DBTaskResult:
+                calls.append(batch_size)
+                if len(calls) == 2:
+                    raise RuntimeError("the worker was killed")
+            return real(run, batch_size=batch_size)
+
+        return batch
+
+    for name in ("_dispose_batch", "_delete_batch_in_one_statement"):  # SQLite, PostgreSQL
+        monkeypatch.setattr(retention, name, dies_on_the_second_batch(getattr(retention, name)))
+
+    with pytest.raises(RuntimeError):
+        retention_sweep(batch_size=2)
+
+    [batch] = DestructionReceiptBatch.objects.all()
+    [entry] = AuditEntry.objects.filter(action="privacy.retention.batch_disposed")
+    assert entry.target_id == str(batch.receipt_id)
+    assert entry.details["count"] == batch.count == 2
+    assert not AuditEntry.objects.filter(action="privacy.retention.disposed").exists()
 
 
 def test_audit_entries_about_a_disposed_record_are_redacted(membership) -> None:
