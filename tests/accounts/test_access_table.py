@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from safeguarding.accounts.roles import ALL_ROLES, Role
+from safeguarding.audit.models import AuditEntry
 from tests.access import ANONYMOUS, NO_MFA, PUBLIC, collect
 from tests.conftest import sign_in
 from tests.factories import UserFactory
@@ -92,3 +93,48 @@ def test_staff_pages_are_never_cached(name: str) -> None:
     response = getattr(client, ACCESS[name].method)(url_for(name, UserFactory().pk))
 
     assert response["Cache-Control"] == "no-store"
+
+
+def _expected(name: str, persona: str) -> int | str:
+    access = ACCESS[name]
+    if persona == NO_MFA:
+        return access.no_mfa
+    if persona == ANONYMOUS:
+        return access.anonymous
+    return access.roles[Role(persona)]
+
+
+REFUSED_PAGES = [
+    (name, persona)
+    for name in sorted(n for n, a in ACCESS.items() if a.method == "get")
+    for persona in PERSONAS
+    if _expected(name, persona) != 200
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "persona"), REFUSED_PAGES, ids=[f"{p}-{n}" for n, p in REFUSED_PAGES]
+)
+def test_a_post_is_refused_wherever_the_page_is(name: str, persona: str) -> None:
+    """Whoever may not see a page may not post to it either: the same refusal (or 405 where
+    the page takes no POST), and nothing is written."""
+    target = UserFactory()
+    client = Client()
+    if persona == NO_MFA:
+        sign_in(client, UserFactory(), verified=False)
+    elif persona != ANONYMOUS:
+        sign_in(client, UserFactory(roles=[str(persona)]))
+    expected = _expected(name, persona)
+    url = url_for(name, target.pk)
+    before = AuditEntry.objects.count()
+
+    response = client.post(url, {"reason": "x", "email": "someone@example.org", "confirm": "1"})
+
+    if response.status_code != 405:
+        if isinstance(expected, str):
+            assert response.status_code == 302
+            assert response["Location"].split("?")[0] == expected
+        else:
+            assert response.status_code == expected
+    assert AuditEntry.objects.count() == before
