@@ -88,11 +88,16 @@ USED_OR_REPLACED = (
 def security_questions_link(person: Person) -> str:
     """Issue a new link to set ``person``'s security questions; every earlier one stops
     working. Call inside the transaction that sends it."""
+    return _link_url(person.pk, _new_nonce(person))
+
+
+def _new_nonce(person: Person) -> str:
+    """Replace the person's link nonce: the one link that works is the one made from it."""
     nonce = secrets.token_urlsafe(24)
     SecurityQuestionsLink.objects.update_or_create(
         person=person, defaults={"nonce": nonce, "sent_at": timezone.now()}
     )
-    return _link_url(person.pk, nonce)
+    return nonce
 
 
 def _link_url(person_id: int, nonce: str) -> str:
@@ -122,9 +127,7 @@ def security_questions_link_request(*, email: str) -> None:
     address (a first contact creates the Person), so nothing is revealed to the requester."""
     with transaction.atomic():
         person, created = Person.objects.get_or_create(email=normalise_email(email))
-        SecurityQuestionsLink.objects.update_or_create(
-            person=person, defaults={"nonce": secrets.token_urlsafe(24), "sent_at": timezone.now()}
-        )
+        _new_nonce(person)  # the task makes the link from it
         audit_log(
             action="privacy.security_questions.link_sent",
             actor=None,

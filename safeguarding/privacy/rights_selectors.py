@@ -139,10 +139,17 @@ def about_a_staff_account(request: RightsRequest) -> bool:
     return bool(email) and User.objects.filter(email__iexact=email).exists()
 
 
-def may_handle(user: User, request: RightsRequest, roles: tuple[Role, ...]) -> bool:
+def may_handle(
+    user: User,
+    request: RightsRequest,
+    roles: tuple[Role, ...],
+    *,
+    about_staff: bool | None = None,
+) -> bool:
     """Whether ``user`` may act on ``request``: one of ``roles``; or, for a request about a
-    member of staff's own account, an administrator who is not that member of staff."""
-    if about_a_staff_account(request):
+    member of staff's own account, an administrator who is not that member of staff.
+    ``about_staff`` saves the query when the caller already knows."""
+    if about_a_staff_account(request) if about_staff is None else about_staff:
         return (
             user_has_role(user, Role.PARTNERSHIP_ADMINISTRATOR)
             and user.email.lower() != (request.person.email or "").lower()

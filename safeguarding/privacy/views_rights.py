@@ -200,6 +200,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         purpose="handling the request",
         target=rights_request,
     )
+    about_staff = about_a_staff_account(rights_request)
     return render(
         request,
         "privacy/rights/detail.html",
@@ -207,8 +208,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rights_request": rights_request,
             "pauses": request_pauses(rights_request),
             "running_pause": running_pause(rights_request),
-            "about_staff": about_a_staff_account(rights_request),
-            "can_change": may_handle(user, rights_request, (Role.DATA_PROTECTION_LEAD,)),
+            "about_staff": about_staff,
+            "can_change": may_handle(
+                user, rights_request, (Role.DATA_PROTECTION_LEAD,), about_staff=about_staff
+            ),
             "can_export": rights_request.kind == RequestKind.ACCESS
             and bool(rights_request.person.email),
             **rights_request_answer(rights_request),
