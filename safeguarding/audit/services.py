@@ -8,12 +8,14 @@ audited transaction waits for it. If the transaction rolls back, so does the ent
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from safeguarding.audit import chain
@@ -181,8 +183,30 @@ def _redact(entry: AuditEntry, *, actor: User | None, reason: str) -> None:
     if entry.chain_version >= 2:
         entry.ip_address = None
         fields.append("ip_address")
-    entry.save(update_fields=fields)
+    with _database_permits("redaction"):
+        entry.save(update_fields=fields)
     audit_log(action=REDACTION_ACTION, actor=actor, target=entry, reason=reason)
+
+
+@contextmanager
+def _database_permits(change: str, *, cutoff: datetime | None = None) -> Iterator[None]:
+    """Tell PostgreSQL's append-only trigger which of the two permitted changes this service
+    is making (audit migration 0004), for the statements inside the block only.
+
+    The settings are local to the transaction: a rollback takes them back, so they are cleared
+    here only after the block succeeds."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    statement = (
+        "SELECT set_config('safeguarding.audit_change', %s, true),"
+        " set_config('safeguarding.audit_address_cutoff', %s, true)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [change, cutoff.isoformat() if cutoff else ""])
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(statement, ["", ""])
 
 
 @transaction.atomic
@@ -191,9 +215,10 @@ def audit_forget_addresses(*, now: datetime | None = None) -> int:
     keyed digest stays in the chain). Returns how many; records the run when there were any.
     Entries of chain version 1 hash the address itself, so theirs cannot go."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_ADDRESS_DAYS)
-    count = AuditEntry.objects.filter(
-        chain_version__gte=2, ip_address__isnull=False, occurred_at__lt=cutoff
-    ).update(ip_address=None)
+    with _database_permits("forget_addresses", cutoff=cutoff):
+        count = AuditEntry.objects.filter(
+            chain_version__gte=2, ip_address__isnull=False, occurred_at__lt=cutoff
+        ).update(ip_address=None)
     if count:
         audit_log(
             action="audit.addresses.forgotten",

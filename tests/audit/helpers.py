@@ -34,8 +34,16 @@ def tamper(sequence: int, **changes: object) -> None:
         AuditEntry.objects.filter(sequence=sequence).update(**changes)
 
 
-def execute(sql: str, params: list[object]) -> None:
+def execute(sql: str, params: list[object], *, as_service: str = "", cutoff: str = "") -> None:
     """One statement in its own transaction, as the application's database role would run it
-    (the PostgreSQL triggers still apply)."""
+    (the PostgreSQL triggers still apply). ``as_service`` says, as the audit services do, which
+    permitted change the transaction makes ("redaction" or "forget_addresses", with the
+    ``cutoff`` before which addresses may go)."""
     with transaction.atomic(), connection.cursor() as cursor:
+        if as_service:
+            cursor.execute(
+                "SELECT set_config('safeguarding.audit_change', %s, true),"
+                " set_config('safeguarding.audit_address_cutoff', %s, true)",
+                [as_service, cutoff],
+            )
         cursor.execute(sql, params)

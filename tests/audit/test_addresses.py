@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from safeguarding.audit import chain, services
@@ -114,19 +114,74 @@ def test_entries_from_before_the_change_still_verify_and_keep_their_address(
     assert verify_chain().ok
 
 
+FORGET = "UPDATE audit_auditentry SET ip_address = NULL WHERE sequence = %s"
+
+
+def _cutoff(days_ago: int) -> str:
+    return (timezone.now() - timedelta(days=days_ago)).isoformat()
+
+
 @pytest.mark.postgres_only
-def test_the_database_lets_an_address_go_but_not_change() -> None:
-    written = entry()
+def test_the_database_lets_the_daily_job_take_an_address_before_its_cut_off() -> None:
+    written = entry(days_ago=400)
+
+    execute(FORGET, [written.sequence], as_service="forget_addresses", cutoff=_cutoff(365))
+
+    written.refresh_from_db()
+    assert written.ip_address is None
+
+
+@pytest.mark.postgres_only
+def test_the_database_refuses_to_change_an_address() -> None:
+    written = entry(days_ago=400)
 
     with pytest.raises(DatabaseError, match="append-only"):
         execute(
             "UPDATE audit_auditentry SET ip_address = %s WHERE sequence = %s",
             ["198.51.100.9", written.sequence],
+            as_service="forget_addresses",
+            cutoff=_cutoff(365),
         )
-    execute("UPDATE audit_auditentry SET ip_address = NULL WHERE sequence = %s", [written.sequence])
 
-    written.refresh_from_db()
-    assert written.ip_address is None
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    ("said", "cutoff_days_ago"),
+    [
+        ("", 365),  # a generic tool, or a raw .update() anywhere else
+        ("redaction", 365),  # a redaction must redact, not only take the address
+        ("rectification", 365),
+        ("forget_addresses", 500),  # the entry is newer than the job's cut-off
+        ("forget_addresses", None),  # the job named no cut-off
+    ],
+)
+def test_the_database_refuses_to_take_an_address_outside_the_daily_job(
+    said: str, cutoff_days_ago: int | None
+) -> None:
+    written = entry(days_ago=400)
+    cutoff = "" if cutoff_days_ago is None else _cutoff(cutoff_days_ago)
+
+    with pytest.raises(DatabaseError, match="append-only"):
+        execute(FORGET, [written.sequence], as_service=said, cutoff=cutoff)
+
+
+@pytest.mark.postgres_only
+def test_a_generic_update_of_addresses_is_refused() -> None:
+    entry(days_ago=400)
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.update(ip_address=None)
+
+
+@pytest.mark.postgres_only
+def test_the_daily_jobs_permission_ends_with_its_statement() -> None:
+    entry(days_ago=400)
+
+    with transaction.atomic():
+        assert audit_forget_addresses() == 1
+        later = entry(days_ago=400)  # in the same transaction, after the job's statement
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AuditEntry.objects.filter(sequence=later.sequence).update(ip_address=None)
 
 
 @pytest.mark.postgres_only
@@ -165,6 +220,7 @@ def test_the_database_lets_a_redaction_take_the_address(
         "UPDATE audit_auditentry SET details = %s::jsonb, reason = '', redacted_at = now(),"
         " redaction_reason = %s, ip_address = NULL WHERE sequence = %s",
         ['{"redacted": true}', "Erasure request 7", written.sequence],
+        as_service="redaction",
     )
 
     written.refresh_from_db()

@@ -34,17 +34,32 @@ def test_the_database_refuses_to_delete_an_entry(write_entries: Writer) -> None:
         execute("DELETE FROM audit_auditentry WHERE sequence = %s", [2])
 
 
+FIRST_REDACTION = (
+    "UPDATE audit_auditentry SET details = %s::jsonb, reason = '', redacted_at = now(),"
+    " redaction_reason = %s WHERE sequence = %s"
+)
+
+
 @pytest.mark.django_db
-def test_the_database_allows_a_first_redaction(write_entries: Writer) -> None:
+def test_the_database_allows_a_first_redaction_by_the_redaction_service(
+    write_entries: Writer,
+) -> None:
     write_entries(2)
 
-    execute(
-        "UPDATE audit_auditentry SET details = %s::jsonb, reason = '', redacted_at = now(),"
-        " redaction_reason = %s WHERE sequence = %s",
-        ['{"redacted": true}', "Erasure request 7", 1],
-    )
+    execute(FIRST_REDACTION, ['{"redacted": true}', "Erasure request 7", 1], as_service="redaction")
 
     assert AuditEntry.objects.get(sequence=1).redacted_at is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("said", ["", "forget_addresses", "rectification"])
+def test_the_database_refuses_a_redaction_made_outside_the_redaction_service(
+    write_entries: Writer, said: str
+) -> None:
+    write_entries(2)
+
+    with pytest.raises(DatabaseError, match="append-only"):
+        execute(FIRST_REDACTION, ['{"redacted": true}', "Erasure request 7", 1], as_service=said)
 
 
 @pytest.mark.django_db
@@ -58,6 +73,7 @@ def test_the_database_refuses_a_redaction_that_changes_chained_columns(
             "UPDATE audit_auditentry SET details = %s::jsonb, reason = '', redacted_at = now(),"
             " redaction_reason = 'x', target_id = 'other' WHERE sequence = %s",
             ['{"redacted": true}', 1],
+            as_service="redaction",
         )
 
 
@@ -70,6 +86,7 @@ def test_the_database_refuses_a_redaction_that_rewrites_details(write_entries: W
             "UPDATE audit_auditentry SET details = %s::jsonb, redacted_at = now(),"
             " redaction_reason = 'x' WHERE sequence = %s",
             ['{"n": 42}', 1],
+            as_service="redaction",
         )
 
 
@@ -80,10 +97,10 @@ def test_the_database_refuses_a_second_redaction(write_entries: Writer) -> None:
         "UPDATE audit_auditentry SET details = '{\"redacted\": true}'::jsonb, reason = '',"
         " redacted_at = now(), redaction_reason = %s WHERE sequence = 1"
     )
-    execute(redact, ["first"])
+    execute(redact, ["first"], as_service="redaction")
 
     with pytest.raises(DatabaseError, match="append-only"):
-        execute(redact, ["second"])
+        execute(redact, ["second"], as_service="redaction")
 
 
 @pytest.mark.django_db
