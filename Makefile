@@ -66,8 +66,12 @@ pytest: venv assets ## Run the test suite on the configured database (SQLite by 
 migrations-check: venv ## Fail if a model change has no migration
 	$(MANAGE) makemigrations --check --dry-run
 
+.PHONY: audit-deps
+audit-deps: venv ## Check the locked dependencies against known advisories (offline; npm audit when it answers)
+	$(BIN)/python security/check_dependencies.py --npm-audit
+
 .PHONY: test
-test: lint typecheck migrations-check pytest ## The whole suite: lint, types, migrations, tests (SQLite)
+test: lint typecheck migrations-check audit-deps pytest ## The whole suite: lint, types, migrations, dependency advisories, tests (SQLite)
 
 .PHONY: test-fast
 test-fast: venv assets ## The inner loop: every test that starts no real process (no servers, workers or browser)
