@@ -6,7 +6,7 @@ from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
 
 from safeguarding.accounts.services import staff_correct_name
-from safeguarding.privacy.inventory import (
+from safeguarding.inventory.declarations import (
     NOT_PERSONAL,
     Correction,
     FieldDeclaration,
@@ -15,7 +15,7 @@ from safeguarding.privacy.inventory import (
     personal,
     secret,
 )
-from safeguarding.privacy.taxonomy import Subject
+from safeguarding.inventory.taxonomy import Subject
 
 declare(
     "accounts.User",

@@ -11,6 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from safeguarding.accounts.models import User
+from safeguarding.core.links import absolute_url
 from safeguarding.core.tasks import email_task, header_text
 
 
@@ -29,7 +30,7 @@ def send_password_reset(*, user_id: int) -> int:
         },
     )
     context = {
-        "link": str(settings.SITE_URL).rstrip("/") + path,
+        "link": absolute_url(path),
         "partnership": settings.PARTNERSHIP,
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
@@ -50,7 +51,7 @@ def send_recovery_codes_replaced(*, user_id: int) -> int:
         return 0
     context = {
         "partnership": settings.PARTNERSHIP,
-        "sign_in": str(settings.SITE_URL).rstrip("/") + reverse("accounts:login"),
+        "sign_in": absolute_url(reverse("accounts:login")),
     }
     message = EmailMultiAlternatives(
         subject=header_text(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from safeguarding.privacy.inventory import declare, not_personal, personal
-from safeguarding.privacy.taxonomy import Subject
+from safeguarding.inventory.declarations import declare, not_personal, personal
+from safeguarding.inventory.taxonomy import Subject
 
 declare(
     "audit.AuditEntry",

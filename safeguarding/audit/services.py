@@ -21,7 +21,7 @@ from django.utils import timezone
 from safeguarding.audit import chain
 from safeguarding.audit.models import HEAD_PK, AuditChainHead, AuditEntry
 from safeguarding.core import request_context
-from safeguarding.privacy.inventory import declaration_for_label as inventory_declaration
+from safeguarding.inventory.declarations import declaration_for_label as inventory_declaration
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "safeguarding.inventory",
     "safeguarding.core",
     "safeguarding.audit",
     "safeguarding.accounts",
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "safeguarding.training",
     "safeguarding.newsletter",
     "safeguarding.public",
+    "safeguarding.demo",
 ]
 
 MIDDLEWARE = [

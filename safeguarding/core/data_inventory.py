@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from safeguarding.privacy.inventory import declare, not_personal, personal
-from safeguarding.privacy.taxonomy import Subject
+from safeguarding.inventory.declarations import declare, not_personal, personal
+from safeguarding.inventory.taxonomy import Subject
 
 declare(
     "core.ScheduledRun",

@@ -1,4 +1,4 @@
-"""Email addresses as the newsletter stores them: normalised, and as a keyed hash."""
+"""Email addresses as the newsletter keeps them on its suppression list: a keyed hash."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ import hmac
 
 from django.conf import settings
 
-
-def normalise(address: str) -> str:
-    return address.strip().lower()
+from safeguarding.core.addresses import normalise_email
 
 
 def address_hash(address: str) -> str:
     """Keyed HMAC-SHA256 of the normalised address. Without NEWSLETTER_HMAC_KEY nobody can
     test a guessed address against the suppression list."""
     key = str(settings.NEWSLETTER_HMAC_KEY).encode()
-    return hmac.new(key, normalise(address).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, normalise_email(address).encode(), hashlib.sha256).hexdigest()

@@ -18,7 +18,8 @@ from django.db.models import F
 from django.dispatch import receiver
 
 from safeguarding.audit.services import audit_log
-from safeguarding.newsletter.addresses import address_hash, normalise
+from safeguarding.core.addresses import normalise_email
+from safeguarding.newsletter.addresses import address_hash
 from safeguarding.newsletter.models import Subscriber, SuppressionReason
 from safeguarding.newsletter.services import subscriber_unsubscribe_all, suppress_address_hash
 
@@ -42,7 +43,7 @@ _FROM_EVENT = {
 @transaction.atomic
 def bounce_record(*, email: str, kind: Bounce, source: str) -> bool:
     """Returns True when the address is now suppressed."""
-    email = normalise(email)
+    email = normalise_email(email)
     subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
     reason: SuppressionReason | None = None
     if kind is Bounce.HARD:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.db.models import Case, DateTimeField, Exists, F, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
-from safeguarding.newsletter.addresses import address_hash, normalise
+from safeguarding.core.addresses import normalise_email
+from safeguarding.inventory import retention_rules
+from safeguarding.inventory.declarations import Correction, declare, not_personal, personal
+from safeguarding.inventory.purposes import Purpose, register
+from safeguarding.inventory.retention_rules import Action, RetentionRule
+from safeguarding.inventory.taxonomy import LawfulBasis, Subject
+from safeguarding.newsletter.addresses import address_hash
 from safeguarding.newsletter.models import Consent
 from safeguarding.newsletter.services import subscriber_correct_name
-from safeguarding.privacy import retention_rules
-from safeguarding.privacy.inventory import Correction, declare, not_personal, personal
-from safeguarding.privacy.purposes import Purpose, register
-from safeguarding.privacy.retention_rules import Action, RetentionRule
-from safeguarding.privacy.taxonomy import LawfulBasis, Subject
 
 NEWSLETTER = register(
     Purpose(
@@ -123,7 +124,7 @@ declare(
     purpose="newsletter",
     retention="newsletter_subscriber",
     retention_trigger=_subscriber_done_since,
-    subject_filter=lambda email: Q(email=normalise(email)),
+    subject_filter=lambda email: Q(email=normalise_email(email)),
     corrections={
         "name": Correction(
             "Name",
@@ -152,7 +153,7 @@ declare(
     purpose="newsletter",
     retention="newsletter_consent_ended",
     retention_trigger=_consent_ended,
-    subject_filter=lambda email: Q(subscriber__email=normalise(email)),
+    subject_filter=lambda email: Q(subscriber__email=normalise_email(email)),
     description="Consent evidence per topic: when, which wording, how, confirmed, withdrawn.",
     fields={
         **not_personal("id", "topic", "wording", "method"),
@@ -208,7 +209,7 @@ declare(
     purpose="newsletter",
     retention="newsletter_delivery",
     retention_trigger="finished_at",
-    subject_filter=lambda email: Q(subscriber__email=normalise(email)),
+    subject_filter=lambda email: Q(subscriber__email=normalise_email(email)),
     fields={
         **not_personal("id", "campaign", "claim", "claimed_until"),
         "subscriber": personal("user.unique_id"),

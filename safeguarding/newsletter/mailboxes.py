@@ -13,9 +13,9 @@ from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from safeguarding.core import links
 from safeguarding.newsletter import tokens
 from safeguarding.newsletter.bounces import Bounce
-from safeguarding.privacy import links
 
 # A signed token: optional "." (compressed), then three base64url parts joined by ":".
 TOKEN = re.compile(r"\.?[A-Za-z0-9_-]{8,}:[A-Za-z0-9_-]{4,}:[A-Za-z0-9_-]{16,}")

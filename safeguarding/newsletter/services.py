@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
+from safeguarding.core.addresses import normalise_email
 from safeguarding.core.corrections import correct_text_field
 from safeguarding.core.tasks import deliver_email, email_task, enqueue_in_transaction
 from safeguarding.newsletter import tokens
-from safeguarding.newsletter.addresses import address_hash, normalise
+from safeguarding.newsletter.addresses import address_hash
 from safeguarding.newsletter.models import (
     Consent,
     ConsentMethod,
@@ -68,7 +69,7 @@ def subscriber_sign_up(
     """Record unconfirmed consent for each topic and email a confirmation link. Nothing else
     is sent to the address until it is confirmed. A confirmed subscriber's details are not
     changed by someone typing their address into the form."""
-    email = normalise(email)
+    email = normalise_email(email)
     topics = list(topics)
     if not topics:
         raise ValidationError("Choose at least one topic.")
@@ -255,7 +256,7 @@ def consent_record_offline(
 ) -> Subscriber | None:
     """Staff enter a paper form, or an import row, with its evidence. A suppressed address
     is refused (returns None): only the person's own double opt-in lifts a suppression."""
-    email = normalise(email)
+    email = normalise_email(email)
     if method is ConsentMethod.WEB_FORM or not evidence.strip():
         raise ValidationError("Consent entered by staff needs its evidence.")
     if is_suppressed(email):

@@ -11,8 +11,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.urls import reverse
 
+from safeguarding.core import links
 from safeguarding.newsletter.models import Subscriber
-from safeguarding.privacy import links
 
 CONFIRM = "newsletter.confirm"
 MANAGE = "newsletter.manage"

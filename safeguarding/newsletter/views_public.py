@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from safeguarding.core import links
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.newsletter import services, tokens
@@ -22,7 +23,6 @@ from safeguarding.newsletter.forms import (
     YourDataForm,
 )
 from safeguarding.newsletter.models import Subscriber
-from safeguarding.privacy import links
 from safeguarding.privacy.rights_services import REQUEST_LIMIT, rights_request_submit
 
 SIGN_UP_LIMIT = Limit("newsletter-sign-up")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from safeguarding.inventory.declarations import Correction, declare, not_personal, personal
+from safeguarding.inventory.taxonomy import Subject
 from safeguarding.privacy.inventories import identity, retention, rights  # noqa: F401
-from safeguarding.privacy.inventory import Correction, declare, not_personal, personal
 from safeguarding.privacy.person_retention import person_retention_from
 from safeguarding.privacy.rights_services import person_correct_name
-from safeguarding.privacy.taxonomy import Subject
 
 declare(
     "privacy.Person",

@@ -17,8 +17,9 @@ from django.utils import timezone
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import user_has_role
 from safeguarding.audit.services import audit_log
+from safeguarding.core.addresses import normalise_email
 from safeguarding.privacy.models.identity import DisclosureRecord, LegalBasis
-from safeguarding.privacy.models.person import Person, normalise_email
+from safeguarding.privacy.models.person import Person
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User

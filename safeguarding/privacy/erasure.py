@@ -31,9 +31,11 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from safeguarding.audit.services import audit_log, audit_redact_for_target
+from safeguarding.core.addresses import normalise_email
+from safeguarding.inventory.declarations import ModelDeclaration
+from safeguarding.inventory.retention_rules import Action
+from safeguarding.inventory.taxonomy import Subject
 from safeguarding.privacy.export import subject_declarations
-from safeguarding.privacy.inventory import ModelDeclaration
-from safeguarding.privacy.models.person import normalise_email
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import ErasureReport
 from safeguarding.privacy.retention import (
@@ -45,8 +47,6 @@ from safeguarding.privacy.retention import (
     retention_plans,
     without_held_dependents,
 )
-from safeguarding.privacy.retention_rules import Action
-from safeguarding.privacy.taxonomy import Subject
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User

@@ -34,9 +34,10 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from safeguarding.privacy import purposes, retention_rules
-from safeguarding.privacy.inventory import ModelDeclaration, ResolvedField, all_declarations
-from safeguarding.privacy.models.person import Person, normalise_email
+from safeguarding.core.addresses import normalise_email
+from safeguarding.inventory import purposes, retention_rules
+from safeguarding.inventory.declarations import ModelDeclaration, ResolvedField, all_declarations
+from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights_outcomes import WithheldItem
 from safeguarding.privacy.retention import effective_periods
 from safeguarding.privacy.withheld_services import redaction_schedule

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from safeguarding.core.forms import too_long
-from safeguarding.privacy import purposes
+from safeguarding.inventory import purposes
 from safeguarding.privacy.forms_rights import NOTE_WIDGET, _note
 from safeguarding.privacy.models.rights import NOTE_MAX_LENGTH
 from safeguarding.privacy.models.rights_outcomes import Exemption, ObjectionOutcome

@@ -10,6 +10,7 @@ from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguarding.accounts.roles import Role
+from safeguarding.core.addresses import normalise_email
 from safeguarding.privacy.models.identity import (
     Authorisation,
     CallerVerification,
@@ -18,7 +19,7 @@ from safeguarding.privacy.models.identity import (
     SecurityQuestion,
     VerificationOutcome,
 )
-from safeguarding.privacy.models.person import Person, normalise_email
+from safeguarding.privacy.models.person import Person
 
 # Three failed checks within 24 hours stop phone checks for that person for 24 hours.
 LOCK_AFTER_FAILURES = 3

@@ -25,8 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core import links
+from safeguarding.core.addresses import normalise_email
+from safeguarding.core.links import absolute_url
 from safeguarding.core.tasks import email_task, enqueue_in_transaction, header_text
-from safeguarding.privacy import links
 from safeguarding.privacy.identity_selectors import (
     QUESTIONS_ASKED,
     verification_is_fresh,
@@ -42,7 +44,7 @@ from safeguarding.privacy.models.identity import (
     SecurityQuestionsLink,
     VerificationOutcome,
 )
-from safeguarding.privacy.models.person import Person, normalise_email
+from safeguarding.privacy.models.person import Person
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -102,7 +104,7 @@ def _new_nonce(person: Person) -> str:
 
 def _link_url(person_id: int, nonce: str) -> str:
     token = links.make_token(purpose=LINK_PURPOSE, payload={"person": person_id, "nonce": nonce})
-    return (settings.SITE_URL or "").rstrip("/") + reverse("security_questions:set", args=[token])
+    return absolute_url(reverse("security_questions:set", args=[token]))
 
 
 def person_from_link(token: str) -> Person:
@@ -160,7 +162,7 @@ def send_security_questions_changed(*, person_id: int) -> int:
         return 0
     context = {
         "partnership": settings.PARTNERSHIP,
-        "contact_url": (settings.SITE_URL or "").rstrip("/") + reverse("contact"),
+        "contact_url": absolute_url(reverse("contact")),
     }
     return _send(person.email, "security_questions_changed", context)
 

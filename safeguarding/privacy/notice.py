@@ -17,10 +17,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 
-from safeguarding.privacy import purposes, retention_rules
-from safeguarding.privacy.inventory import personal_fields
+from safeguarding.inventory import purposes, retention_rules
+from safeguarding.inventory.declarations import personal_fields
+from safeguarding.inventory.taxonomy import is_forbidden_use
 from safeguarding.privacy.models import NoticeVersion
-from safeguarding.privacy.taxonomy import is_forbidden_use
 
 # Plain-English names for the categories we use; others fall back to fideslang's own name.
 PLAIN_CATEGORIES = {

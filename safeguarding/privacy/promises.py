@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Count, F
 
-from safeguarding.privacy import checks, purposes
-from safeguarding.privacy.taxonomy import is_forbidden_use
+from safeguarding.inventory import checks, purposes
+from safeguarding.inventory.taxonomy import is_forbidden_use
 
 
 class Outcome(StrEnum):
@@ -73,10 +73,12 @@ def _inventory_errors(*ids: str) -> list[str]:
 
 @promise("P01")
 def only_necessary_data() -> tuple[Outcome, str]:
-    errors = _inventory_errors("privacy.E001", "privacy.E002", "privacy.E003", "privacy.E005")
+    errors = _inventory_errors(
+        "inventory.E001", "inventory.E002", "inventory.E003", "inventory.E005"
+    )
     if errors:
         return Outcome.FAIL, f"{len(errors)} inventory gap(s), first: {errors[0]}"
-    from safeguarding.privacy.inventory import personal_fields
+    from safeguarding.inventory.declarations import personal_fields
 
     count = sum(1 for _ in personal_fields())
     form_problems = _optional("safeguarding.training.evidence", "booking_form_problems")
@@ -100,7 +102,7 @@ def only_necessary_data() -> tuple[Outcome, str]:
 
 @promise("P02")
 def lawful_bases() -> tuple[Outcome, str]:
-    errors = _inventory_errors("privacy.E006", "privacy.E010")
+    errors = _inventory_errors("inventory.E006", "inventory.E010")
     if errors:
         return Outcome.FAIL, errors[0]
     count = len(purposes.all_purposes())

@@ -48,20 +48,20 @@ from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.services import audit_log, audit_redact_for_target
-from safeguarding.privacy import retention_rules
-from safeguarding.privacy.inventory import (
+from safeguarding.inventory import retention_rules
+from safeguarding.inventory.declarations import (
     ModelDeclaration,
     PersonalField,
     all_declarations,
     declaration_for,
 )
+from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.privacy.models.retention import (
     DestructionReceipt,
     DestructionReceiptBatch,
     LegalHold,
     RetentionSetting,
 )
-from safeguarding.privacy.retention_rules import Action, RetentionRule
 
 # Keys per batch. On PostgreSQL 5,000 keeps a million-row sweep near 4x a raw DELETE with
 # well under 1 MB peak memory (bench/retention.py); SQLite is capped lower by its

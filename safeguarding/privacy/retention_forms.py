@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from safeguarding.privacy.retention_rules import MAX_DAYS, MIN_DAYS
+from safeguarding.inventory.retention_rules import MAX_DAYS, MIN_DAYS
 
 REASON_WIDGET = forms.Textarea(attrs={"rows": 3})
 

@@ -9,10 +9,10 @@ from django.db.models import Max, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy import retention_rules
+from safeguarding.inventory import retention_rules
+from safeguarding.inventory.retention_rules import Action, RetentionRule, period_in_words
 from safeguarding.privacy.models.retention import DestructionReceipt, LegalHold
 from safeguarding.privacy.retention import RetentionPlan, effective_periods, retention_plans
-from safeguarding.privacy.retention_rules import Action, RetentionRule, period_in_words
 
 
 @dataclass

@@ -12,9 +12,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
-from safeguarding.privacy import retention_rules
+from safeguarding.inventory import retention_rules
+from safeguarding.inventory.retention_rules import MAX_DAYS, MIN_DAYS, Action
 from safeguarding.privacy.models.retention import LegalHold, RetentionSetting
-from safeguarding.privacy.retention_rules import MAX_DAYS, MIN_DAYS, Action
 from safeguarding.privacy.retention_selectors import holdable_record_types
 
 if TYPE_CHECKING:

@@ -19,9 +19,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
-from safeguarding.privacy import purposes
-from safeguarding.privacy.inventory import Correction, PersonalField, declaration_for
-from safeguarding.privacy.models.person import normalise_email
+from safeguarding.core.addresses import normalise_email
+from safeguarding.inventory import purposes
+from safeguarding.inventory.declarations import Correction, PersonalField, declaration_for
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import (
     Objection,

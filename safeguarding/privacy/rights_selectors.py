@@ -13,7 +13,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import user_has_role
-from safeguarding.privacy.inventory import declaration_for_label
+from safeguarding.inventory.declarations import declaration_for_label
 from safeguarding.privacy.models.rights import (
     CLOSED,
     RequestPause,

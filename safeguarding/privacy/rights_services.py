@@ -18,12 +18,15 @@ from django.utils import timezone
 from django_tasks import task
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core import links
+from safeguarding.core.addresses import normalise_email
 from safeguarding.core.corrections import correct_text_field
+from safeguarding.core.links import absolute_url
 from safeguarding.core.ratelimit import Limit
 from safeguarding.core.scheduler import daily
 from safeguarding.core.tasks import deliver_email, email_task, enqueue_in_transaction
-from safeguarding.privacy import clock, links
-from safeguarding.privacy.models.person import Person, normalise_email
+from safeguarding.privacy import clock
+from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import (
     RequestChannel,
     RequestKind,
@@ -82,7 +85,7 @@ def refresh_due(request: RightsRequest) -> None:
 
 def confirmation_link(request: RightsRequest) -> str:
     token = links.make_token(purpose=LINK_PURPOSE, payload={"request": request.pk})
-    return str(settings.SITE_URL).rstrip("/") + reverse("your_data:confirm", args=[token])
+    return absolute_url(reverse("your_data:confirm", args=[token]))
 
 
 def _find_or_create_person(*, email: str, full_name: str) -> Person:

@@ -12,8 +12,8 @@ from django.db import transaction
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
-from safeguarding.privacy import purposes
-from safeguarding.privacy.taxonomy import is_forbidden_use
+from safeguarding.inventory import purposes
+from safeguarding.inventory.taxonomy import is_forbidden_use
 
 
 class ExportRefused(PermissionDenied):

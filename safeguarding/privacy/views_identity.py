@@ -18,9 +18,10 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import CALL_HANDLING_ROLES, DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.audit.services import audit_read
+from safeguarding.core import links
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
-from safeguarding.privacy import identity_services, links
+from safeguarding.privacy import identity_services
 from safeguarding.privacy.disclosure_services import disclosure_approve, disclosure_record
 from safeguarding.privacy.forms_identity import (
     AuthorisationUseForm,

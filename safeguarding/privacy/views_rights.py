@@ -21,9 +21,9 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.accounts.selectors import staff_user, staff_user_with_role, user_has_role
 from safeguarding.audit.services import audit_read
+from safeguarding.core import links
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import over_limit, too_many_response
-from safeguarding.privacy import links
 from safeguarding.privacy.forms_rights import (
     CompleteForm,
     ExtendForm,

@@ -20,8 +20,8 @@ from django.utils import timezone
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import user_has_role
 from safeguarding.audit.services import audit_log
-from safeguarding.privacy.inventory import PersonalField, declaration_for
-from safeguarding.privacy.models.person import normalise_email
+from safeguarding.core.addresses import normalise_email
+from safeguarding.inventory.declarations import PersonalField, declaration_for
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import (
     EXEMPTION_IN_WORDS,

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from safeguarding.privacy.inventory import declare, not_personal, personal
-from safeguarding.privacy.purposes import Purpose
-from safeguarding.privacy.purposes import register as register_purpose
-from safeguarding.privacy.retention_rules import Action, RetentionRule
-from safeguarding.privacy.retention_rules import register as register_rule
-from safeguarding.privacy.taxonomy import LawfulBasis, Subject
+from safeguarding.inventory.declarations import declare, not_personal, personal
+from safeguarding.inventory.purposes import Purpose
+from safeguarding.inventory.purposes import register as register_purpose
+from safeguarding.inventory.retention_rules import Action, RetentionRule
+from safeguarding.inventory.retention_rules import register as register_rule
+from safeguarding.inventory.taxonomy import LawfulBasis, Subject
 
 ENQUIRIES = register_purpose(
     Purpose(

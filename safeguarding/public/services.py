@@ -7,8 +7,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core.addresses import normalise_email
 from safeguarding.core.tasks import deliver_email, email_task, enqueue_in_transaction
-from safeguarding.privacy.models.person import normalise_email
 from safeguarding.public.models import Enquiry, EnquiryKind
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core.links import absolute_url
 from safeguarding.training import emails
 from safeguarding.training.models import (
     ATTENDED,
@@ -151,7 +152,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         )
     pdf.ln(10)
     pdf.set_font(FONT, "", 11)
-    verify = str(settings.SITE_URL).rstrip("/") + f"/certificates/verify/{certificate.code}/"
+    verify = absolute_url(f"/certificates/verify/{certificate.code}/")
     pdf.cell(
         0, 8, _text(str(settings.PARTNERSHIP["name"])), align="C", new_x="LMARGIN", new_y="NEXT"
     )

@@ -18,12 +18,12 @@ from __future__ import annotations
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
-from safeguarding.privacy.inventory import Correction, declare, not_personal, personal
-from safeguarding.privacy.purposes import Purpose
-from safeguarding.privacy.purposes import register as register_purpose
-from safeguarding.privacy.retention_rules import Action, RetentionRule
-from safeguarding.privacy.retention_rules import register as register_rule
-from safeguarding.privacy.taxonomy import LawfulBasis, SpecialCondition, Subject
+from safeguarding.inventory.declarations import Correction, declare, not_personal, personal
+from safeguarding.inventory.purposes import Purpose
+from safeguarding.inventory.purposes import register as register_purpose
+from safeguarding.inventory.retention_rules import Action, RetentionRule
+from safeguarding.inventory.retention_rules import register as register_rule
+from safeguarding.inventory.taxonomy import LawfulBasis, SpecialCondition, Subject
 from safeguarding.training.services import BOOKING_CORRECTIONS, booking_correct
 
 TRAINING_DELIVERY = register_purpose(

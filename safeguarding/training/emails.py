@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.core.links import absolute_url
 from safeguarding.core.tasks import email_task, enqueue_in_transaction, header_text
 from safeguarding.training import links
 from safeguarding.training.models import Booking, Session, WaitingListEntry
@@ -99,8 +100,8 @@ def send_training_email(
         course=session.course,
         starts=timezone.localtime(session.starts_at),
         ends=timezone.localtime(session.ends_at),
-        course_url=links.absolute(reverse("training:course", args=[session.course_id])),
-        your_data=links.absolute(reverse("your_data:start")),
+        course_url=absolute_url(reverse("training:course", args=[session.course_id])),
+        your_data=absolute_url(reverse("your_data:start")),
     )
     if isinstance(record, Booking):
         from safeguarding.training.services import cancellation_cutoff

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import F
 
-from safeguarding.privacy.inventory import PersonalField, declaration_for
+from safeguarding.inventory.declarations import PersonalField, declaration_for
 from safeguarding.training.forms import APPROVAL_FIELD, BOOKING_FIELDS, BookingForm
 from safeguarding.training.models import AccessNeeds, Booking, Course, Session
 from safeguarding.training.selectors import with_places

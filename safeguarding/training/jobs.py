@@ -16,7 +16,7 @@ from django_tasks import task
 
 from safeguarding.audit.services import audit_log
 from safeguarding.core.scheduler import PeriodicJob, daily, register
-from safeguarding.privacy.clock import is_working_day
+from safeguarding.core.working_days import is_working_day
 from safeguarding.training import emails, services
 from safeguarding.training.models import ATTENDED, Booking, BookingStatus, SessionStatus
 

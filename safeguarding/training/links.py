@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from safeguarding.privacy.links import BadLink, make_token, read_token
+from safeguarding.core.addresses import normalise_email
+from safeguarding.core.links import BadLink, absolute_url, make_token, read_token
 
 MY_TRAINING = "training-my-training"
 APPROVAL = "training-approval"
@@ -27,11 +27,7 @@ OFFER_LINK_VALID_FOR = timedelta(days=14)
 
 
 def email_digest(email: str) -> str:
-    return salted_hmac("safeguarding.training.learner", email.strip().lower()).hexdigest()[:24]
-
-
-def absolute(path: str) -> str:
-    return str(settings.SITE_URL).rstrip("/") + path
+    return salted_hmac("safeguarding.training.learner", normalise_email(email)).hexdigest()[:24]
 
 
 def my_training_url(
@@ -44,7 +40,7 @@ def my_training_url(
     if entry_id is not None:
         payload["w"] = entry_id
     token = make_token(purpose=MY_TRAINING, payload=payload)
-    return absolute(reverse("training:my_training", args=[token]))
+    return absolute_url(reverse("training:my_training", args=[token]))
 
 
 @dataclass(frozen=True)
@@ -74,7 +70,7 @@ def read_learner(token: str) -> Learner:
 
 def approval_url(booking_id: int) -> str:
     token = make_token(purpose=APPROVAL, payload={"booking": booking_id})
-    return absolute(reverse("training:approval", args=[token]))
+    return absolute_url(reverse("training:approval", args=[token]))
 
 
 def read_approval(token: str) -> int:
@@ -83,7 +79,7 @@ def read_approval(token: str) -> int:
 
 def offer_url(entry_id: int) -> str:
     token = make_token(purpose=OFFER, payload={"entry": entry_id})
-    return absolute(reverse("training:offer", args=[token]))
+    return absolute_url(reverse("training:offer", args=[token]))
 
 
 def read_offer(token: str) -> int:

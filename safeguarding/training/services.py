@@ -22,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core.addresses import normalise_email
 from safeguarding.core.corrections import correct_text_field
-from safeguarding.privacy.clock import is_working_day
-from safeguarding.privacy.models.person import normalise_email
+from safeguarding.core.working_days import is_working_day
 from safeguarding.training import emails
 from safeguarding.training.models import (
     ACTIVE_WAITING,

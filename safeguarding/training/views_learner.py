@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from safeguarding.core.addresses import normalise_email
 from safeguarding.core.forms import posted
+from safeguarding.core.links import BadLink
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.core.tasks import enqueue_in_transaction
-from safeguarding.privacy.links import BadLink
-from safeguarding.privacy.models.person import normalise_email
 from safeguarding.training import links, selectors
 from safeguarding.training.certificates import (
     EvaluationRefused,

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.core.forms import posted
+from safeguarding.core.links import BadLink
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
-from safeguarding.privacy.links import BadLink
 from safeguarding.training import links, selectors
 from safeguarding.training.forms import BookingForm, CatalogueForm
 from safeguarding.training.models import Booking, BookingStatus, WaitingListEntry, WaitingStatus

@@ -16,9 +16,9 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
+from safeguarding.inventory.declarations import declaration_for
 from safeguarding.privacy.disclosure_services import disclosure_approve, disclosure_record
 from safeguarding.privacy.identity_selectors import disclosures_for_subject_export
-from safeguarding.privacy.inventory import declaration_for
 from safeguarding.privacy.models.identity import DisclosureRecord, LegalBasis
 from safeguarding.privacy.models.person import Person
 from tests.conftest import sign_in

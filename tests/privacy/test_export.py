@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from safeguarding.inventory.declarations import all_declarations
 from safeguarding.privacy.export import WITHHELD, build_export
-from safeguarding.privacy.inventory import all_declarations
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import RequestKind
 from tests.factories import UserFactory

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy import links
+from safeguarding.core import links
 from safeguarding.privacy.identity_services import (
     LINK_PURPOSE,
     normalise_answer,

@@ -8,11 +8,12 @@ import pytest
 from django.db import models
 from django.test.utils import isolate_apps
 
-from safeguarding.privacy import inventory, purposes
-from safeguarding.privacy.checks import check_inventory, check_models, check_purposes
-from safeguarding.privacy.inventory import NOT_PERSONAL, declare, personal
-from safeguarding.privacy.purposes import Purpose
-from safeguarding.privacy.taxonomy import LawfulBasis, Subject, data_categories, data_uses
+from safeguarding.inventory import declarations as inventory
+from safeguarding.inventory import purposes
+from safeguarding.inventory.checks import check_inventory, check_models, check_purposes
+from safeguarding.inventory.declarations import NOT_PERSONAL, declare, personal
+from safeguarding.inventory.purposes import Purpose
+from safeguarding.inventory.taxonomy import LawfulBasis, Subject, data_categories, data_uses
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def test_the_project_inventory_is_complete() -> None:
 
 
 def test_an_undeclared_model_fails_the_check(throwaway_model) -> None:
-    assert ids(check_models([throwaway_model])) == ["privacy.E001"]
+    assert ids(check_models([throwaway_model])) == ["inventory.E001"]
 
 
 def test_an_undeclared_field_fails_the_check(throwaway_model) -> None:
@@ -56,7 +57,7 @@ def test_an_undeclared_field_fails_the_check(throwaway_model) -> None:
 
     errors = check_models([throwaway_model])
 
-    assert ids(errors) == ["privacy.E002"]
+    assert ids(errors) == ["inventory.E002"]
     assert "Throwaway.notes is not declared" in errors[0].msg
 
 
@@ -73,7 +74,7 @@ def test_an_unknown_category_fails_the_check(throwaway_model) -> None:
         },
     )
 
-    assert ids(check_models([throwaway_model])) == ["privacy.E004"]
+    assert ids(check_models([throwaway_model])) == ["inventory.E004"]
 
 
 def test_an_unknown_purpose_or_retention_rule_fails_the_check(throwaway_model) -> None:
@@ -89,7 +90,7 @@ def test_an_unknown_purpose_or_retention_rule_fails_the_check(throwaway_model) -
         },
     )
 
-    assert sorted(ids(check_models([throwaway_model]))) == ["privacy.E005", "privacy.E007"]
+    assert sorted(ids(check_models([throwaway_model]))) == ["inventory.E005", "inventory.E007"]
 
 
 def test_special_category_data_needs_an_article_9_condition(throwaway_model) -> None:
@@ -105,7 +106,7 @@ def test_special_category_data_needs_an_article_9_condition(throwaway_model) -> 
         },
     )
 
-    assert ids(check_models([throwaway_model])) == ["privacy.E006"]
+    assert ids(check_models([throwaway_model])) == ["inventory.E006"]
 
 
 def test_declaring_a_field_that_does_not_exist_fails(throwaway_model) -> None:
@@ -122,7 +123,7 @@ def test_declaring_a_field_that_does_not_exist_fails(throwaway_model) -> None:
         },
     )
 
-    assert ids(check_models([throwaway_model])) == ["privacy.E003"]
+    assert ids(check_models([throwaway_model])) == ["inventory.E003"]
 
 
 @pytest.mark.parametrize(
@@ -145,14 +146,14 @@ def test_a_purpose_for_advertising_or_sharing_fails_the_check(use: str) -> None:
         )
     )
     try:
-        assert "privacy.E011" in ids(check_purposes())
+        assert "inventory.E011" in ids(check_purposes())
     finally:
         purposes._registry.pop("forbidden")
 
 
 def test_disclosures_required_by_law_are_the_one_permitted_sharing() -> None:
     assert purposes.get("legal_disclosures").data_use == "third_party_sharing.legal_obligation"
-    assert "privacy.E011" not in ids(check_purposes())
+    assert "inventory.E011" not in ids(check_purposes())
 
 
 def test_every_purpose_uses_a_real_fideslang_data_use() -> None:

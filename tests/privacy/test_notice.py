@@ -7,10 +7,10 @@ import re
 import pytest
 from django.test import Client
 
-from safeguarding.privacy import purposes
+from safeguarding.inventory import purposes
+from safeguarding.inventory.purposes import Purpose
+from safeguarding.inventory.taxonomy import LawfulBasis
 from safeguarding.privacy.models import NoticeVersion
-from safeguarding.privacy.purposes import Purpose
-from safeguarding.privacy.taxonomy import LawfulBasis
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from safeguarding.inventory.retention_rules import get
 from safeguarding.privacy.models.identity import SecurityQuestion
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.retention import retention_not_automated, retention_sweep
-from safeguarding.privacy.retention_rules import get
 from tests.privacy.access_rights import open_request
 
 pytestmark = pytest.mark.django_db

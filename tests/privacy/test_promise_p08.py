@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from safeguarding.privacy import inventory
+from safeguarding.inventory import declarations as inventory
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.promises import Outcome, retention_applied
 

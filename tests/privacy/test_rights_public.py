@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy import links
+from safeguarding.core import links
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import RequestStatus, RightsRequest
 from safeguarding.privacy.rights_services import LINK_PURPOSE, rights_request_submit

@@ -16,13 +16,13 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from safeguarding.audit.services import audit_log
-from safeguarding.privacy.export import WITHHELD, _export_field, subject_declarations
-from safeguarding.privacy.inventory import (
+from safeguarding.inventory.declarations import (
     ModelDeclaration,
     PersonalField,
     all_declarations,
     declaration_for,
 )
+from safeguarding.privacy.export import WITHHELD, _export_field, subject_declarations
 from safeguarding.privacy.rights_actions import correction_for
 
 SENTINEL = "sentinel-secret-0f8e2c"

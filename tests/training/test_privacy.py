@@ -11,12 +11,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from safeguarding.privacy import purposes
+from safeguarding.inventory import purposes
+from safeguarding.inventory.declarations import declaration_for
+from safeguarding.inventory.taxonomy import SpecialCondition
 from safeguarding.privacy.export import build_export
-from safeguarding.privacy.inventory import declaration_for
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.retention import retention_sweep
-from safeguarding.privacy.taxonomy import SpecialCondition
 from safeguarding.training.models import (
     AccessNeeds,
     Booking,

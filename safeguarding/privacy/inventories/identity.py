@@ -25,11 +25,11 @@ from __future__ import annotations
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from safeguarding.privacy.inventory import declare, not_personal, personal, secret
+from safeguarding.inventory.declarations import declare, not_personal, personal, secret
+from safeguarding.inventory.retention_rules import Action, RetentionRule
+from safeguarding.inventory.retention_rules import register as register_rule
+from safeguarding.inventory.taxonomy import Subject
 from safeguarding.privacy.person_retention import person_retention_from
-from safeguarding.privacy.retention_rules import Action, RetentionRule
-from safeguarding.privacy.retention_rules import register as register_rule
-from safeguarding.privacy.taxonomy import Subject
 
 register_rule(
     RetentionRule(

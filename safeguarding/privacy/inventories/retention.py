@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from safeguarding.privacy.inventory import declare, not_personal, personal
-from safeguarding.privacy.purposes import Purpose, register
-from safeguarding.privacy.taxonomy import LawfulBasis, Subject
+from safeguarding.inventory.declarations import declare, not_personal, personal
+from safeguarding.inventory.purposes import Purpose, register
+from safeguarding.inventory.taxonomy import LawfulBasis, Subject
 
 RECORDS_MANAGEMENT = register(
     Purpose(

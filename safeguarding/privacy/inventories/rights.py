@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from django.db.models import F, Q
 
+from safeguarding.inventory.declarations import declare, not_personal, personal
+from safeguarding.inventory.retention_rules import Action, RetentionRule
+from safeguarding.inventory.retention_rules import register as register_rule
+from safeguarding.inventory.taxonomy import Subject
 from safeguarding.privacy import rights_services  # noqa: F401  (registers the daily prune job)
-from safeguarding.privacy.inventory import declare, not_personal, personal
-from safeguarding.privacy.retention_rules import Action, RetentionRule
-from safeguarding.privacy.retention_rules import register as register_rule
-from safeguarding.privacy.taxonomy import Subject
 
 RIGHTS_REQUEST_RULE = register_rule(
     RetentionRule(

@@ -3,9 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
+from safeguarding.core.addresses import normalise_email
 
 
 class Person(models.Model):

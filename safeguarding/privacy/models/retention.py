@@ -1,6 +1,6 @@
 """Retention: the data protection lead's period overrides, legal holds, destruction receipts.
 
-Default periods live in code (``safeguarding.privacy.retention_rules``); a ``RetentionSetting``
+Default periods live in code (``safeguarding.inventory.retention_rules``); a ``RetentionSetting``
 row overrides one rule's period. The engine (``safeguarding.privacy.retention``) writes a
 ``DestructionReceipt`` for each rule and model it disposes of in a run, with the references
 of the records in ``DestructionReceiptBatch`` rows, one per batch, so a million records never
@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from safeguarding.privacy.retention_rules import MAX_DAYS, MIN_DAYS, Action
+from safeguarding.inventory.retention_rules import MAX_DAYS, MIN_DAYS, Action
 
 
 class RetentionSetting(models.Model):

@@ -10,7 +10,7 @@ from django.db import transaction
 from safeguarding.accounts import services
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
-from safeguarding.training.demo import seed_training_demo
+from safeguarding.demo.training import seed_training_demo
 
 DEMO_PASSWORD = "demo-only-passphrase-2026"  # noqa: S105  (invented demo accounts only)
 DEMO_DOMAIN = "demo.invalid"  # a reserved domain: mail to it can never be delivered

@@ -13,7 +13,7 @@ for the third-party models it installs)::
     )
 
 A system check fails when any field of any installed model is undeclared, or names a
-category, purpose or retention rule that does not exist (``safeguarding.privacy.checks``).
+category, purpose or retention rule that does not exist (``safeguarding.inventory.checks``).
 A declaration whose rule deletes or anonymises also says when the period starts
 (``retention_trigger="expire_date"``) and, for ANONYMISE, which fields to blank
 (``anonymise=("reason", "placed_by")``); the retention engine then disposes of its rows.
@@ -43,7 +43,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
-from safeguarding.privacy.taxonomy import Subject, is_special_category
+from safeguarding.inventory.taxonomy import Subject, is_special_category
 
 
 @dataclass(frozen=True)

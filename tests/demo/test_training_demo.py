@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safeguarding.training.demo import seed_training_demo
+from safeguarding.demo.training import seed_training_demo
 from safeguarding.training.evidence import overbooked_sessions
 from safeguarding.training.models import Course, WaitingListEntry
 

@@ -1,4 +1,5 @@
-"""Signed links for people without accounts (confirm an email, open a request, set questions).
+"""Links the site sends: signed tokens for people without accounts (confirm an email, open a
+request, set questions), and absolute addresses on the site.
 
 The token carries ids only, never an email address or a name: signed data is readable by
 anyone who has the link, and links end up in browser histories and mail logs.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 
 
@@ -32,3 +34,9 @@ def read_token(token: str, *, purpose: str, max_age: timedelta) -> dict[str, Any
     if not isinstance(payload, dict):
         raise BadLink("This link is not valid.")
     return payload
+
+
+def absolute_url(path: str) -> str:
+    """``path`` on the address the site is served at (``SITE_URL``), never the request's Host
+    header: emailed links must not point wherever a request said it came from."""
+    return str(settings.SITE_URL or "").rstrip("/") + path

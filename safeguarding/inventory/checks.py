@@ -9,22 +9,22 @@ from django.apps import apps
 from django.core import checks
 from django.db.models import Model
 
-from safeguarding.privacy import purposes, retention_rules
-from safeguarding.privacy.inventory import (
+from safeguarding.inventory import purposes, retention_rules
+from safeguarding.inventory.declarations import (
     ModelDeclaration,
     PersonalField,
     all_declarations,
     declaration_for,
     model_field_names,
 )
-from safeguarding.privacy.taxonomy import (
+from safeguarding.inventory.taxonomy import (
     data_categories,
     data_uses,
     is_forbidden_use,
 )
 
 
-@checks.register("privacy")
+@checks.register("inventory")
 def check_inventory(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
     errors += check_purposes()
@@ -40,7 +40,7 @@ def check_purposes() -> list[checks.CheckMessage]:
                 checks.Error(
                     f"Purpose {purpose.key!r} names data use {purpose.data_use!r}, "
                     "which is not a fideslang data use.",
-                    id="privacy.E010",
+                    id="inventory.E010",
                 )
             )
         if is_forbidden_use(purpose.data_use):
@@ -49,7 +49,7 @@ def check_purposes() -> list[checks.CheckMessage]:
                     f"Purpose {purpose.key!r} uses {purpose.data_use!r}: the partnership never "
                     "uses personal data for advertising or shares it for third-party marketing "
                     "(promise P06). Only third_party_sharing.legal_obligation is allowed.",
-                    id="privacy.E011",
+                    id="inventory.E011",
                 )
             )
     return errors
@@ -69,7 +69,7 @@ def check_models(models: Iterable[type[Model]]) -> list[checks.CheckMessage]:
                     f"{model._meta.label} is not in the data inventory: declare each of its "
                     f"fields ({', '.join(fields)}) in its app's data_inventory module.",
                     obj=model,
-                    id="privacy.E001",
+                    id="inventory.E001",
                 )
             )
             continue
@@ -80,7 +80,7 @@ def check_models(models: Iterable[type[Model]]) -> list[checks.CheckMessage]:
                         f"{model._meta.label}.{name} is not declared in the data inventory: "
                         "say what personal data it holds, or declare it NOT_PERSONAL.",
                         obj=model,
-                        id="privacy.E002",
+                        id="inventory.E002",
                     )
                 )
         for name in declaration.fields:
@@ -90,7 +90,7 @@ def check_models(models: Iterable[type[Model]]) -> list[checks.CheckMessage]:
                         f"The data inventory declares {model._meta.label}.{name}, "
                         "which is not a field of that model.",
                         obj=model,
-                        id="privacy.E003",
+                        id="inventory.E003",
                     )
                 )
         errors += _check_personal_fields(model, declaration)
@@ -107,7 +107,7 @@ def _check_personal_fields(model: Any, declaration: ModelDeclaration) -> list[ch
                     f"{where} names data category {resolved.category!r}, "
                     "which is not a fideslang data category.",
                     obj=model,
-                    id="privacy.E004",
+                    id="inventory.E004",
                 )
             )
         purpose = purposes.get(resolved.purpose)
@@ -116,7 +116,7 @@ def _check_personal_fields(model: Any, declaration: ModelDeclaration) -> list[ch
                 checks.Error(
                     f"{where} has no registered purpose (got {resolved.purpose!r}).",
                     obj=model,
-                    id="privacy.E005",
+                    id="inventory.E005",
                 )
             )
         elif resolved.special_category and purpose.special_condition is None:
@@ -125,7 +125,7 @@ def _check_personal_fields(model: Any, declaration: ModelDeclaration) -> list[ch
                     f"{where} holds special category data ({resolved.category}) but purpose "
                     f"{purpose.key!r} declares no Article 9 / DPA 2018 Schedule 1 condition.",
                     obj=model,
-                    id="privacy.E006",
+                    id="inventory.E006",
                 )
             )
         if retention_rules.get(resolved.retention) is None:
@@ -133,7 +133,7 @@ def _check_personal_fields(model: Any, declaration: ModelDeclaration) -> list[ch
                 checks.Error(
                     f"{where} has no registered retention rule (got {resolved.retention!r}).",
                     obj=model,
-                    id="privacy.E007",
+                    id="inventory.E007",
                 )
             )
     return errors

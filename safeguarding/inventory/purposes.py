@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from safeguarding.privacy.taxonomy import LawfulBasis, SpecialCondition
+from safeguarding.inventory.taxonomy import LawfulBasis, SpecialCondition
 
 
 @dataclass(frozen=True)
