@@ -50,9 +50,10 @@ run: venv assets demo ## Set everything up, then run the site, a task worker and
 	PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile.dev
 
 .PHONY: lint
-lint: venv ## Ruff lint and format check
+lint: venv ## Ruff lint and format check, and the layers contract (import-linter, pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 .PHONY: typecheck
 typecheck: venv ## Mypy with django-stubs

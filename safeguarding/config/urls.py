@@ -1,22 +1,20 @@
-from django.urls import include, path
+"""Every installed app of the project that has a ``urls`` module is served from the root; each
+app's urls.py holds its own full paths, so adding an app touches no other app's files."""
 
-from safeguarding.privacy import views_notice
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, include, path
+from django.utils.module_loading import module_has_submodule
 
-urlpatterns = [
-    # Each app's urls.py holds its own full paths (public and staff/).
-    path("", include("safeguarding.training.urls")),
-    path("", include("safeguarding.newsletter.urls")),
-    path("", include("safeguarding.public.urls")),
-    path("staff/retention/", include("safeguarding.privacy.urls.retention_staff")),
-    path("staff/callers/", include("safeguarding.privacy.urls.identity_staff")),
-    path("staff/rights-requests/", include("safeguarding.privacy.urls.rights_staff")),
-    path("staff/data-protection/", include("safeguarding.privacy.urls.records_staff")),
-    path("your-data/security-questions/", include("safeguarding.privacy.urls.identity_public")),
-    path("your-data/", include("safeguarding.privacy.urls.rights_public")),
-    path("staff/", include("safeguarding.accounts.urls")),
-    path("privacy/", views_notice.privacy_notice, name="privacy"),
-    path("", include("safeguarding.core.urls")),
-]
+
+def _project_urls() -> list[URLPattern | URLResolver]:
+    return [
+        path("", include(f"{config.name}.urls"))
+        for config in apps.get_app_configs()
+        if config.name.startswith("safeguarding.") and module_has_submodule(config.module, "urls")
+    ]
+
+
+urlpatterns = _project_urls()
 
 handler400 = "safeguarding.core.views.bad_request"
 handler403 = "safeguarding.core.views.permission_denied"

@@ -1,4 +1,5 @@
-"""The evidence ``check_promises`` reads for P16 (consent) and P17 (leaving at any time)."""
+"""The newsletter's promise checks for ``check_promises`` (``safeguarding.core.promises``): P16
+(consent) and P17 (leaving at any time), with the evidence they read."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.test import Client
 from django.utils import timezone
 
+from safeguarding.core.promises import Outcome, promise
+from safeguarding.inventory import purposes
 from safeguarding.newsletter.messages import RenderedCampaign, campaign_message
 from safeguarding.newsletter.models import Consent, Delivery, DeliveryState, Subscriber, Suppression
 from safeguarding.privacy.retention import effective_periods
@@ -81,3 +84,31 @@ def suppression_problems() -> list[str]:
     if mailable:
         problems.append(f"{mailable} suppressed address(es) still have a live consent")
     return problems
+
+
+@promise("P16")
+def newsletter_consent() -> tuple[Outcome, str]:
+    purpose = purposes.get("newsletter")
+    if purpose is None or purpose.lawful_basis != "6(1)(a) consent":
+        return Outcome.FAIL, "the newsletter purpose is missing or not based on consent"
+    checked, unconsented = unconsented_deliveries()
+    if unconsented:
+        return Outcome.FAIL, (
+            f"{unconsented} message(s) sent without a confirmed consent for the campaign's topic"
+        )
+    return Outcome.PASS, (
+        f"{checked} message(s) sent in the consent-evidence window, each with a confirmed, "
+        "unwithdrawn consent for its topic at the time it was sent"
+    )
+
+
+@promise("P17")
+def newsletter_unsubscribe() -> tuple[Outcome, str]:
+    problems = one_click_problems() + suppression_problems()
+    if problems:
+        return Outcome.FAIL, "; ".join(problems)
+    return Outcome.PASS, (
+        "every campaign message carries List-Unsubscribe (HTTPS and mailto) with "
+        "List-Unsubscribe-Post One-Click and body links; the one-click URL takes a POST "
+        "without a session or CSRF token; suppressions are keyed hashes and none is mailable"
+    )

@@ -1,16 +1,9 @@
-"""Each promise of the privacy notice, checked against the live database and configuration.
-
-``check_promises`` prints one line per promise: PASS or FAIL with the evidence, or NOT YET
-BUILT for promises whose features later work delivers. A check must look at real state; a
-promise with nothing to look at yet says so rather than passing.
-"""
+"""The privacy engine's promise checks (the inventory, lawful bases, rights, retention,
+access, callers and authorisations), registered with ``safeguarding.core.promises``; the
+other apps register theirs in their own ``promises`` modules."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from enum import StrEnum
-from importlib import import_module
 from typing import Any
 
 from django.apps import apps
@@ -19,45 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Count, F
 
+from safeguarding.core.promises import Outcome, not_yet, promise
 from safeguarding.inventory import checks, purposes
 from safeguarding.inventory.taxonomy import is_forbidden_use
-
-
-class Outcome(StrEnum):
-    PASS = "PASS"  # noqa: S105  (an outcome, not a password)
-    FAIL = "FAIL"
-    NOT_YET_BUILT = "NOT YET BUILT"
-
-
-@dataclass(frozen=True)
-class Result:
-    promise: str
-    outcome: Outcome
-    evidence: str
-
-
-Check = Callable[[], tuple[Outcome, str]]
-_checks: dict[str, Check] = {}
-
-
-def promise(key: str) -> Callable[[Check], Check]:
-    def register(check: Check) -> Check:
-        _checks[key] = check
-        return check
-
-    return register
-
-
-def not_yet(reason: str) -> tuple[Outcome, str]:
-    return Outcome.NOT_YET_BUILT, reason
-
-
-def _optional(module: str, name: str) -> Any:
-    """A function another part of the privacy engine provides, if it is built."""
-    try:
-        return getattr(import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 def _model(label: str) -> Any:
@@ -81,22 +38,9 @@ def only_necessary_data() -> tuple[Outcome, str]:
     from safeguarding.inventory.declarations import personal_fields
 
     count = sum(1 for _ in personal_fields())
-    form_problems = _optional("safeguarding.training.evidence", "booking_form_problems")
-    overbooked = _optional("safeguarding.training.evidence", "overbooked_sessions")
-    if form_problems is None or overbooked is None:
-        return not_yet("the training booking form")
-    problems = form_problems()
-    if problems:
-        return Outcome.FAIL, f"training booking form: {problems[0]}"
-    sessions = overbooked()
-    if sessions:
-        return Outcome.FAIL, f"training sessions over capacity: {sessions}"
     return (
         Outcome.PASS,
-        f"every field of every model is declared; {count} personal fields, each with a "
-        "purpose; the booking form asks only name, work email, organisation, its type, role "
-        "and optional access needs (a manager's email only where approval is needed); "
-        "no session holds more places than its capacity",
+        f"every field of every model is declared; {count} personal fields, each with a purpose",
     )
 
 
@@ -261,90 +205,3 @@ def statutory_organisations() -> tuple[Outcome, str]:
     if not settings.PARTNERSHIP.get("statutory_organisations"):
         return Outcome.FAIL, "no text for statutory organisations is configured"
     return Outcome.PASS, "the notice directs statutory organisations to their own safeguarding lead"
-
-
-@promise("P15")
-def freedom_of_information() -> tuple[Outcome, str]:
-    return _public_check("freedom_of_information")
-
-
-def _public_check(name: str) -> tuple[Outcome, str]:
-    """One of the public site's checks (safeguarding/public/promise_checks.py)."""
-    check = import_module("safeguarding.public.promise_checks")
-    kept, evidence = getattr(check, name)()
-    return (Outcome.PASS if kept else Outcome.FAIL), evidence
-
-
-@promise("P18")
-def every_cookie_declared() -> tuple[Outcome, str]:
-    return _public_check("every_cookie_declared")
-
-
-@promise("P19")
-def strictly_necessary_cookies() -> tuple[Outcome, str]:
-    return _public_check("strictly_necessary_declared_as_such")
-
-
-@promise("P20")
-def analytics_after_opt_in() -> tuple[Outcome, str]:
-    return _public_check("analytics_only_after_opt_in")
-
-
-@promise("P21")
-def analytics_cookie_lifetimes() -> tuple[Outcome, str]:
-    return _public_check("analytics_lifetimes_as_notice_says")
-
-
-@promise("P16")
-def newsletter_consent() -> tuple[Outcome, str]:
-    from safeguarding.newsletter.promises import unconsented_deliveries
-
-    purpose = purposes.get("newsletter")
-    if purpose is None or purpose.lawful_basis != "6(1)(a) consent":
-        return Outcome.FAIL, "the newsletter purpose is missing or not based on consent"
-    checked, unconsented = unconsented_deliveries()
-    if unconsented:
-        return Outcome.FAIL, (
-            f"{unconsented} message(s) sent without a confirmed consent for the campaign's topic"
-        )
-    return Outcome.PASS, (
-        f"{checked} message(s) sent in the consent-evidence window, each with a confirmed, "
-        "unwithdrawn consent for its topic at the time it was sent"
-    )
-
-
-@promise("P17")
-def newsletter_unsubscribe() -> tuple[Outcome, str]:
-    from safeguarding.newsletter.promises import one_click_problems, suppression_problems
-
-    problems = one_click_problems() + suppression_problems()
-    if problems:
-        return Outcome.FAIL, "; ".join(problems)
-    return Outcome.PASS, (
-        "every campaign message carries List-Unsubscribe (HTTPS and mailto) with "
-        "List-Unsubscribe-Post One-Click and body links; the one-click URL takes a POST "
-        "without a session or CSRF token; suppressions are keyed hashes and none is mailable"
-    )
-
-
-@promise("P22")
-def browser_session_cookie() -> tuple[Outcome, str]:
-    return _public_check("session_cookie_ends_with_the_browser")
-
-
-@promise("P23")
-def refusing_cookies() -> tuple[Outcome, str]:
-    return _public_check("works_with_only_necessary_cookies")
-
-
-@promise("P24")
-def no_advertising_scripts() -> tuple[Outcome, str]:
-    return _public_check("no_advertising")
-
-
-def check_all() -> list[Result]:
-    results = []
-    for key in sorted(_checks, key=lambda k: int(k[1:])):
-        outcome, evidence = _checks[key]()
-        results.append(Result(key, outcome, evidence))
-    return results

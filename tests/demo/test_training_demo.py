@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from safeguarding.demo.training import seed_training_demo
-from safeguarding.training.evidence import overbooked_sessions
 from safeguarding.training.models import Course, WaitingListEntry
+from safeguarding.training.promises import overbooked_sessions
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from safeguarding.core.promises import Outcome
 from safeguarding.newsletter.models import Delivery, DeliveryState, Suppression, SuppressionReason
-from safeguarding.privacy.promises import Outcome, newsletter_consent, newsletter_unsubscribe
+from safeguarding.newsletter.promises import newsletter_consent, newsletter_unsubscribe
 from tests.newsletter.factories import campaign, confirmed_subscriber
 
 pytestmark = pytest.mark.django_db

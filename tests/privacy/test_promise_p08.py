@@ -8,9 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from safeguarding.core.promises import Outcome
 from safeguarding.inventory import declarations as inventory
 from safeguarding.privacy.models.person import Person
-from safeguarding.privacy.promises import Outcome, retention_applied
+from safeguarding.privacy.promises import retention_applied
 
 pytestmark = pytest.mark.django_db
 

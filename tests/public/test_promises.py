@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from safeguarding.privacy.promises import Outcome, _checks
+from safeguarding.core.promises import Outcome, check
 from safeguarding.public import cookies
 from safeguarding.public.models import Enquiry
 
@@ -19,7 +19,8 @@ OURS = ["P15", "P18", "P19", "P20", "P21", "P22", "P23", "P24"]
 
 
 def outcome(key: str) -> tuple[Outcome, str]:
-    return _checks[key]()
+    result = check(key)
+    return result.outcome, result.evidence
 
 
 @pytest.mark.parametrize("key", OURS)

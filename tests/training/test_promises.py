@@ -5,18 +5,19 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from safeguarding.privacy.promises import Outcome, only_necessary_data
-from safeguarding.training.evidence import booking_form_problems
+from safeguarding.core.promises import Outcome, check
+from safeguarding.training.promises import booking_form_problems
 from tests.training.factories import BookingFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_p01_passes_with_the_booking_forms_declared_minimum() -> None:
-    outcome, evidence = only_necessary_data()
+    result = check("P01")
 
-    assert outcome == Outcome.PASS, evidence
-    assert "booking form asks only" in evidence
+    assert result.outcome == Outcome.PASS, result.evidence
+    assert "booking form asks only" in result.evidence
+    assert "every field of every model is declared" in result.evidence
     assert booking_form_problems() == []
 
 

@@ -1,10 +1,11 @@
-"""Live evidence for check_promises: the booking form asks only the declared minimum (P01),
-and no session holds more places than it has."""
+"""Training's part of P01 for check_promises (``safeguarding.core.promises``): the booking
+form asks only the declared minimum, and no session holds more places than it has."""
 
 from __future__ import annotations
 
 from django.db.models import F
 
+from safeguarding.core.promises import Outcome, promise
 from safeguarding.inventory.declarations import PersonalField, declaration_for
 from safeguarding.training.forms import APPROVAL_FIELD, BOOKING_FIELDS, BookingForm
 from safeguarding.training.models import AccessNeeds, Booking, Course, Session
@@ -47,4 +48,20 @@ def overbooked_sessions() -> list[int]:
         with_places(Session.objects.all())
         .filter(capacity__lt=F("booked") + F("offered"))
         .values_list("pk", flat=True)
+    )
+
+
+@promise("P01")
+def booking_asks_only_what_training_needs() -> tuple[Outcome, str]:
+    problems = booking_form_problems()
+    if problems:
+        return Outcome.FAIL, f"training booking form: {problems[0]}"
+    sessions = overbooked_sessions()
+    if sessions:
+        return Outcome.FAIL, f"training sessions over capacity: {sessions}"
+    return (
+        Outcome.PASS,
+        "the booking form asks only name, work email, organisation, its type, role and "
+        "optional access needs (a manager's email only where approval is needed); no session "
+        "holds more places than its capacity",
     )

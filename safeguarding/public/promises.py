@@ -1,8 +1,6 @@
-"""The public site's promise checks (P15, P18-P24), against the live configuration and data.
-
-``safeguarding.privacy.promises`` calls these; each returns (kept, evidence). The browser tests
-(tests/browser/) prove the same promises in Chromium; these checks look at what a running
-deployment is configured to do.
+"""The public site's promise checks (P15, P18-P24), against the live configuration and data,
+registered with ``safeguarding.core.promises``. The browser tests (tests/browser/) prove the
+same promises in Chromium; these checks look at what a running deployment is configured to do.
 """
 
 from __future__ import annotations
@@ -12,12 +10,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import HttpRequest
 
+from safeguarding.core.promises import Outcome, promise
 from safeguarding.public import consent, cookies
 from safeguarding.public.context_processors import cookie_consent
 from safeguarding.public.cookies import Category
 from safeguarding.public.models import Enquiry, EnquiryKind
 
-Check = tuple[bool, str]
+Check = tuple[Outcome, str]
 
 NOTICE_LIFETIMES = {
     "_ga": timedelta(days=730),
@@ -27,19 +26,21 @@ NOTICE_LIFETIMES = {
 }
 
 
+@promise("P15")
 def freedom_of_information() -> Check:
     if not settings.PARTNERSHIP.get("foi_statement"):
-        return False, "no FOI statement (PARTNERSHIP_FOI_STATEMENT) is configured"
+        return Outcome.FAIL, "no FOI statement (PARTNERSHIP_FOI_STATEMENT) is configured"
     stored = Enquiry.objects.filter(kind=EnquiryKind.FREEDOM_OF_INFORMATION).count()
     if stored:
-        return False, f"{stored} FOI request(s) stored instead of answered"
+        return Outcome.FAIL, f"{stored} FOI request(s) stored instead of answered"
     where = settings.FOI_REQUEST_URL or "the statement's own directions"
-    return True, (
+    return Outcome.PASS, (
         "the contact form answers 'Freedom of Information' with the configured statement and "
         f"points to {where}; 0 FOI requests stored"
     )
 
 
+@promise("P18")
 def every_cookie_declared() -> Check:
     declared = cookies.registry()
     names = [cookie.name for cookie in declared]
@@ -48,16 +49,17 @@ def every_cookie_declared() -> Check:
         expected += [cookies.CONSENT_COOKIE_NAME, *NOTICE_LIFETIMES]
     missing = [name for name in expected if name not in names]
     if missing:
-        return False, f"cookies the configuration sets but the registry lacks: {missing}"
+        return Outcome.FAIL, f"cookies the configuration sets but the registry lacks: {missing}"
     incomplete = [c.name for c in declared if not (c.purpose and c.set_by)]
     if incomplete:
-        return False, f"declared without a purpose or owner: {incomplete}"
-    return True, (
+        return Outcome.FAIL, f"declared without a purpose or owner: {incomplete}"
+    return Outcome.PASS, (
         f"{len(declared)} cookies declared ({', '.join(names)}); the browser crawl "
         "(tests/browser/test_cookie_crawl.py) fails on any cookie or storage key not declared"
     )
 
 
+@promise("P19")
 def strictly_necessary_declared_as_such() -> Check:
     essential = [settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME]
     if cookies.analytics_configured():
@@ -69,8 +71,8 @@ def strictly_necessary_declared_as_such() -> Check:
         or declared.category is not Category.STRICTLY_NECESSARY
     ]
     if wrong:
-        return False, f"not declared strictly necessary: {wrong}"
-    return True, f"{', '.join(essential)} declared strictly necessary, with their purposes"
+        return Outcome.FAIL, f"not declared strictly necessary: {wrong}"
+    return Outcome.PASS, f"{', '.join(essential)} declared strictly necessary, with their purposes"
 
 
 def _site_script_sources() -> list[str]:
@@ -90,64 +92,75 @@ def _page_request(*, global_privacy_control: bool = False) -> HttpRequest:
     return request
 
 
+@promise("P20")
 def analytics_only_after_opt_in() -> Check:
     if not cookies.analytics_configured():
-        return True, "no GOOGLE_ANALYTICS_ID: no analytics script, cookie or request at all"
+        return Outcome.PASS, "no GOOGLE_ANALYTICS_ID: no analytics script, cookie or request at all"
     if any(cookies.ANALYTICS_SCRIPT_HOST in source for source in _site_script_sources()):
-        return False, "the site-wide CSP allows the analytics host for every visitor"
+        return Outcome.FAIL, "the site-wide CSP allows the analytics host for every visitor"
     for label, request in (
         ("a visitor who has not chosen", _page_request()),
         ("a browser sending Global Privacy Control", _page_request(global_privacy_control=True)),
     ):
         if cookie_consent(request)["analytics_id"]:
-            return False, f"analytics would load for {label}"
-    return True, (
+            return Outcome.FAIL, f"analytics would load for {label}"
+    return Outcome.PASS, (
         "analytics loads only for visitors who accepted (not before a choice, not with GPC); "
         "IP anonymised, no user ids, advertising features off"
     )
 
 
+@promise("P21")
 def analytics_lifetimes_as_notice_says() -> Check:
     if not cookies.analytics_configured():
-        return True, "no analytics configured: the cookies page lists no analytics cookies"
+        return Outcome.PASS, "no analytics configured: the cookies page lists no analytics cookies"
     listed = {
         cookie.name: cookie.lifetime
         for cookie in cookies.registry()
         if cookie.category is Category.ANALYTICS
     }
     if listed != NOTICE_LIFETIMES:
-        return False, f"the cookies page lists {listed}, the notice says {NOTICE_LIFETIMES}"
-    return True, "the cookies page lists _ga 2 years, _gid 24 hours, _gat 1 minute, _gac 90 days"
+        return Outcome.FAIL, f"the cookies page lists {listed}, the notice says {NOTICE_LIFETIMES}"
+    return (
+        Outcome.PASS,
+        "the cookies page lists _ga 2 years, _gid 24 hours, _gat 1 minute, _gac 90 days",
+    )
 
 
+@promise("P22")
 def session_cookie_ends_with_the_browser() -> Check:
     declared = cookies.declaration_for(settings.SESSION_COOKIE_NAME)
     if not settings.SESSION_EXPIRE_AT_BROWSER_CLOSE or declared is None or declared.lifetime:
-        return False, "SESSION_EXPIRE_AT_BROWSER_CLOSE is off"
-    return True, "the session cookie has no expiry: it ends when the browser closes"
+        return Outcome.FAIL, "SESSION_EXPIRE_AT_BROWSER_CLOSE is off"
+    return Outcome.PASS, "the session cookie has no expiry: it ends when the browser closes"
 
 
+@promise("P23")
 def works_with_only_necessary_cookies() -> Check:
     decided = consent.consent_from_request(_page_request())
     if decided.analytics_allowed:
-        return False, "analytics is on before the visitor chooses"
+        return Outcome.FAIL, "analytics is on before the visitor chooses"
     optional = [c.name for c in cookies.registry() if c.category is not Category.STRICTLY_NECESSARY]
-    return True, (
+    return Outcome.PASS, (
         f"{len(optional)} optional cookie(s), all off until accepted; refusing keeps every page "
         "and form working (the browser journeys run with only strictly necessary cookies)"
     )
 
 
+@promise("P24")
 def no_advertising() -> Check:
     if {category.value for category in Category} != {"strictly necessary", "analytics"}:
-        return False, f"cookie categories: {[c.value for c in Category]}"
+        return Outcome.FAIL, f"cookie categories: {[c.value for c in Category]}"
     third_party = [s for s in _site_script_sources() if "://" in s or s.startswith("*")]
     if third_party:
-        return False, f"CSP allows third-party scripts for everyone: {', '.join(third_party)}"
+        return (
+            Outcome.FAIL,
+            f"CSP allows third-party scripts for everyone: {', '.join(third_party)}",
+        )
     added = consent.analytics_csp()["script-src"]
     if added != [f"https://{cookies.ANALYTICS_SCRIPT_HOST}"]:
-        return False, f"consenting visitors' CSP adds scripts from {added}"
-    return True, (
+        return Outcome.FAIL, f"consenting visitors' CSP adds scripts from {added}"
+    return Outcome.PASS, (
         "no advertising cookie category exists; CSP allows scripts only from this site, plus "
         "the analytics host for visitors who accepted analytics"
     )

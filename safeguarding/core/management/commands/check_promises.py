@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safeguarding.privacy.promises import Outcome, check_all
+from safeguarding.core.promises import Outcome, check_all
 
 
 class Command(BaseCommand):

@@ -1,0 +1,13 @@
+"""The newsletter's tool on the staff dashboard (see ``accounts.navigation``)."""
+
+from safeguarding.accounts.navigation import StaffTool
+from safeguarding.accounts.roles import Role
+
+TOOLS = (
+    StaffTool(
+        "Newsletters",
+        "newsletter:campaigns",
+        "Write, send and follow newsletter campaigns; import lists with consent evidence.",
+        (Role.COMMUNICATIONS_OFFICER,),
+    ),
+)
