@@ -71,6 +71,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def env_int_mapping(
+    name: str, default: dict[str, int], *, minimum: int | None = None
+) -> dict[str, int]:
+    """``key=number`` pairs separated by commas, each replacing or adding to ``default``."""
+    mapping = dict(default)
+    value = env_str(name)
+    if value is None:
+        return mapping
+    for item in filter(None, (item.strip() for item in value.split(","))):
+        key, _, number = (part.strip() for part in item.partition("="))
+        if not key or not number.lstrip("-").isdigit():
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated key=number pairs, for example a=30,b=365"
+            )
+        if minimum is not None and int(number) < minimum:
+            raise ImproperlyConfigured(f"{name} must give each key at least {minimum}")
+        mapping[key] = int(number)
+    return mapping
+
+
 def env_choice(name: str, default: str, choices: set[str]) -> str:
     value = env_str(name, default) or default
     if value not in choices:

@@ -23,6 +23,7 @@ from safeguarding.config.env import (
     env_date,
     env_email,
     env_int,
+    env_int_mapping,
     env_list,
     env_required,
     env_str,
@@ -327,6 +328,21 @@ NEWSLETTER_UNSUBSCRIBE_ADDRESS = env_str(
 # No open or click tracking, and no setting to turn it on: pixels and rewritten links record
 # what each subscriber reads, which the consent they gave does not cover (PECR / UK GDPR).
 NEWSLETTER_TRACKING = False
+
+# --- Retention (safeguarding.privacy.retention) ----------------------------------------------
+
+# The shortest period each retention rule may be given, in days, even with a second person's
+# approval; RETENTION_MINIMUM_DAYS=rule=days,... replaces or adds to these. The reference
+# material (reference/uk-safeguarding-domain.md, sections 4 and 6) gives no published figure
+# for either record type, so both are the conservative choice of their current default:
+# - disclosure: six years, the limitation period for a claim about a disclosure (Limitation
+#   Act 1980, sections 2 and 5), which is the rule's own stated reason;
+# - rights_request: two years, as the privacy notice tells requesters; an answer may take
+#   three months (ICO right-of-access guidance, one month plus two), and the file must outlive
+#   a complaint to the ICO and let a repeated request be recognised (UK GDPR Article 12(5)).
+RETENTION_MINIMUM_DAYS = env_int_mapping(
+    "RETENTION_MINIMUM_DAYS", {"disclosure": 365 * 6, "rights_request": 365 * 2}, minimum=1
+)
 
 # --- The partnership -------------------------------------------------------------------------
 

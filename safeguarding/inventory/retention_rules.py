@@ -1,7 +1,9 @@
 """How long each kind of record is kept: a trigger event, a period, and what happens then.
 
 These are the defaults in code. The retention engine applies them, and the data protection
-lead may change a rule's period within its allowed range in the staff area (audited).
+lead may change a rule's period within its allowed range in the staff area (audited): never
+below the rule's minimum in settings, and a shorter period only with a second person's
+approval (``safeguarding.privacy.retention_services``).
 """
 
 from __future__ import annotations
@@ -9,9 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
+
 # The range within which the data protection lead may change a rule's period.
 MIN_DAYS = 1
 MAX_DAYS = 365 * 20
+
+
+def minimum_days(key: str) -> int:
+    """The shortest period a rule may have (``RETENTION_MINIMUM_DAYS``); 0 where none is set."""
+    return int(settings.RETENTION_MINIMUM_DAYS.get(key, 0))
+
+
+def below_minimum(minimum: int) -> str:
+    return (
+        f"Enter a number of days of at least {minimum}; this record type must be kept for at "
+        f"least {minimum} days"
+    )
 
 
 def period_in_words(days: int) -> str:

@@ -31,6 +31,7 @@ idempotent; every run ends with one ``privacy.retention.swept`` entry.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -99,13 +100,22 @@ class RetentionPlan:
 
 
 def effective_periods() -> dict[str, int]:
-    """Each rule's period in days: the data protection lead's override, or the default."""
+    """Each rule's period in days: the data protection lead's override, or the default, and
+    never less than the rule's minimum in settings. A proposed period waiting for approval is
+    not used."""
     periods = {rule.key: rule.days for rule in retention_rules.all_rules()}
     for key, days in RetentionSetting.objects.values_list("rule_key", "days"):
         rule = retention_rules.get(key)
         if rule is not None and rule.action is not Action.KEEP:
             periods[key] = days
+    for rule in retention_rules.all_rules():
+        if rule.action is not Action.KEEP:
+            periods[rule.key] = at_least_the_minimum(rule.key, periods[rule.key])
     return periods
+
+
+def at_least_the_minimum(rule_key: str, days: int) -> int:
+    return max(days, retention_rules.minimum_days(rule_key))
 
 
 def retention_plans(periods: Mapping[str, int] | None = None) -> list[RetentionPlan]:
@@ -629,6 +639,50 @@ def _close(run: _Run) -> DestructionReceipt:
 # --- Reports -----------------------------------------------------------------------------------
 
 
+def _due_counts(plan: RetentionPlan, *, cutoff: datetime, held: set[Any]) -> tuple[int, int]:
+    """How many rows are due at ``cutoff``: (not under a legal hold, under one)."""
+    due = _due(plan, cutoff=cutoff)
+    return due.exclude(pk__in=held).count(), due.filter(pk__in=held).count() if held else 0
+
+
+@dataclass(frozen=True)
+class ChangeImpact:
+    """What one record type's disposal at the next sweep would gain from a shorter period."""
+
+    model_label: str
+    record_type: str
+    action: str
+    newly_due: int  # not yet due under the current period, due under the proposed one
+    held: int  # would newly be due, but a legal hold keeps them
+
+
+def retention_change_impact(
+    *, rule_key: str, days: int, now: datetime | None = None
+) -> list[ChangeImpact]:
+    """For each record type under the rule, how many records the next sweep would dispose
+    of with ``days`` as the period that it would not with the current period."""
+    now = now or timezone.now()
+    lines = []
+    for plan in retention_plans():
+        if plan.rule.key != rule_key or not plan.automated:
+            continue
+        held = _held_pks(plan.model)
+        proposed = dataclasses.replace(plan, days=days)
+        due_now, held_now = _due_counts(plan, cutoff=_cutoff(plan, now), held=held)
+        due_then, held_then = _due_counts(proposed, cutoff=_cutoff(proposed, now), held=held)
+        lines.append(
+            ChangeImpact(
+                model_label=plan.model_label,
+                record_type=str(plan.model._meta.verbose_name_plural),
+                action=plan.rule.action.value,
+                # A longer period makes nothing due sooner.
+                newly_due=max(due_then - due_now, 0),
+                held=max(held_then - held_now, 0),
+            )
+        )
+    return lines
+
+
 @dataclass(frozen=True)
 class ForecastLine:
     rule_key: str
@@ -648,15 +702,17 @@ def retention_forecast(*, days: int = 30, now: datetime | None = None) -> list[F
         if not plan.automated:
             continue
         held = _held_pks(plan.model)
-        due_by_then = _due(plan, cutoff=_cutoff(plan, now + timedelta(days=days)))
+        due, held_by_then = _due_counts(
+            plan, cutoff=_cutoff(plan, now + timedelta(days=days)), held=held
+        )
         line = ForecastLine(
             rule_key=plan.rule.key,
             model_label=plan.model_label,
             record_type=str(plan.model._meta.verbose_name_plural),
             action=plan.rule.action.value,
             due_now=_due(plan, cutoff=_cutoff(plan, now)).exclude(pk__in=held).count(),
-            due=due_by_then.exclude(pk__in=held).count(),
-            held=due_by_then.filter(pk__in=held).count() if held else 0,
+            due=due,
+            held=held_by_then,
         )
         if line.due or line.held:
             lines.append(line)

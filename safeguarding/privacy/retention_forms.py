@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from safeguarding.inventory.retention_rules import MAX_DAYS, MIN_DAYS
+from safeguarding.inventory.retention_rules import MAX_DAYS, MIN_DAYS, below_minimum
 
 REASON_WIDGET = forms.Textarea(attrs={"rows": 3})
 
@@ -33,6 +33,31 @@ class RetentionPeriodForm(forms.Form):
         max_length=1000,
         widget=REASON_WIDGET,
         error_messages={"required": "Enter why the period is changing"},
+    )
+
+    def __init__(self, *args: Any, minimum_days: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.minimum_days = minimum_days
+        if minimum_days > MIN_DAYS:
+            self.fields["days"].help_text = (
+                f"This record type must be kept for at least {minimum_days} days; at most "
+                f"{MAX_DAYS} days (20 years). A year is 365 days."
+            )
+
+    def clean_days(self) -> int:
+        days: int = self.cleaned_data["days"]
+        if days < self.minimum_days:  # the service checks again; this shows it now
+            raise forms.ValidationError(below_minimum(self.minimum_days))
+        return days
+
+
+class ProposalRejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you rejecting this change?",
+        help_text="The person who proposed it will see this. It is audited.",
+        max_length=1000,
+        widget=REASON_WIDGET,
+        error_messages={"required": "Enter why you are rejecting the change"},
     )
 
 

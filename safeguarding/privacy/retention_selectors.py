@@ -10,9 +10,25 @@ from django.db.models.functions import Coalesce
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.inventory import retention_rules
-from safeguarding.inventory.retention_rules import Action, RetentionRule, period_in_words
-from safeguarding.privacy.models.retention import DestructionReceipt, LegalHold
-from safeguarding.privacy.retention import RetentionPlan, effective_periods, retention_plans
+from safeguarding.inventory.retention_rules import (
+    Action,
+    RetentionRule,
+    minimum_days,
+    period_in_words,
+)
+from safeguarding.privacy.models.retention import (
+    DestructionReceipt,
+    LegalHold,
+    ProposalStatus,
+    RetentionProposal,
+)
+from safeguarding.privacy.retention import (
+    ChangeImpact,
+    RetentionPlan,
+    effective_periods,
+    retention_change_impact,
+    retention_plans,
+)
 
 
 @dataclass
@@ -42,6 +58,10 @@ class RuleRow:
     def effective_period(self) -> str:
         return "Kept" if self.is_keep else period_in_words(self.days)
 
+    @property
+    def minimum_days(self) -> int:
+        return minimum_days(self.key)
+
 
 def retention_rule_rows() -> list[RuleRow]:
     """Every rule, the record types declared under it, and when it last disposed of any."""
@@ -63,6 +83,70 @@ def retention_rule(key: str) -> RuleRow | None:
     if rule is None:
         return None
     return RuleRow(rule=rule, days=effective_periods()[key])
+
+
+@dataclass
+class ProposalRow:
+    """A proposal waiting for approval, with what it would dispose of if approved now."""
+
+    proposal: RetentionProposal
+    current_days: int
+    impact: list[ChangeImpact]
+
+    @property
+    def is_stale(self) -> bool:
+        """The rule's period changed after the proposal was made: it cannot be approved."""
+        return self.current_days != self.proposal.from_days
+
+    @property
+    def from_period(self) -> str:
+        return period_in_words(self.proposal.from_days)
+
+    @property
+    def to_period(self) -> str:
+        return period_in_words(self.proposal.to_days)
+
+
+def pending_proposal_rows() -> list[ProposalRow]:
+    """Proposals waiting for approval, oldest first, with their figures recomputed now."""
+    periods = effective_periods()
+    return [pending_proposal_row(proposal, periods=periods) for proposal in _pending()]
+
+
+def pending_proposal_row(
+    proposal: RetentionProposal, *, periods: dict[str, int] | None = None
+) -> ProposalRow:
+    periods = effective_periods() if periods is None else periods
+    return ProposalRow(
+        proposal=proposal,
+        current_days=periods.get(proposal.rule_key, proposal.from_days),
+        impact=retention_change_impact(rule_key=proposal.rule_key, days=proposal.to_days),
+    )
+
+
+def _pending() -> QuerySet[RetentionProposal]:
+    return (
+        RetentionProposal.objects.pending()
+        .select_related("proposed_by")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def pending_proposal(pk: int) -> RetentionProposal | None:
+    return _pending().filter(pk=pk).first()
+
+
+def decided_proposals(*, limit: int = 20) -> QuerySet[RetentionProposal]:
+    """Proposals approved, rejected or withdrawn, most recently decided first."""
+    return (
+        RetentionProposal.objects.exclude(status=ProposalStatus.PENDING)
+        .select_related("proposed_by", "decided_by")
+        .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def pending_proposal_count() -> int:
+    return RetentionProposal.objects.pending().count()
 
 
 def last_sweep_at() -> datetime | None:

@@ -9,8 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from safeguarding.accounts.models import User
-from safeguarding.accounts.roles import Role
+from safeguarding.accounts.roles import ALL_ROLES, Role
 from safeguarding.privacy.models.retention import LegalHold
+from safeguarding.privacy.retention_services import retention_period_propose
 from tests.access import Access, only
 from tests.factories import UserFactory
 
@@ -31,10 +32,36 @@ def an_active_hold() -> dict[str, Any]:
     return {"pk": hold.pk}
 
 
+def a_pending_proposal() -> dict[str, Any]:
+    """A shorter period proposed by a data protection lead who is not the persona."""
+    proposer = UserFactory(roles=[str(LEAD)])
+    proposal = retention_period_propose(
+        rule_key="task_results", days=2, reason="Council schedule", actor=proposer
+    )
+    return {"pk": proposal.pk}
+
+
+def acted_on(*allowed: Role) -> dict[Role, int]:
+    """A POST action: whoever may act is sent back to the list of changes waiting."""
+    return {role: 302 if role in allowed else 403 for role in ALL_ROLES}
+
+
 ACCESS: dict[str, Access] = {
     "retention:overview": Access(roles=VIEWERS),
     "retention:rule_change": Access(roles=only(LEAD), make_kwargs=lambda: {"key": "task_results"}),
     "retention:holds": Access(roles=VIEWERS),
     "retention:hold_place": Access(roles=only(LEAD)),
     "retention:hold_release": Access(roles=only(LEAD), make_kwargs=an_active_hold),
+    "retention:proposals": Access(roles=VIEWERS),
+    "retention:proposal_reject": Access(roles=VIEWERS, make_kwargs=a_pending_proposal),
+    # The persona approves someone else's proposal.
+    "retention:proposal_approve": Access(
+        method="post",
+        roles=acted_on(LEAD, Role.PARTNERSHIP_ADMINISTRATOR),
+        make_kwargs=a_pending_proposal,
+    ),
+    # Only its proposer may withdraw it: another lead is sent back with a message.
+    "retention:proposal_withdraw": Access(
+        method="post", roles=acted_on(LEAD), make_kwargs=a_pending_proposal
+    ),
 }

@@ -38,6 +38,8 @@ from safeguarding.privacy.retention_services import (
     legal_hold_place,
     legal_hold_release,
     retention_period_change,
+    retention_period_propose,
+    retention_proposal_approve,
 )
 
 pytestmark = pytest.mark.django_db
@@ -387,14 +389,17 @@ def test_audit_entries_about_a_disposed_record_are_redacted(membership) -> None:
 # --- Overrides, forecast, idempotence -----------------------------------------------------------
 
 
-def test_an_override_changes_what_is_due(task_result, lead: User) -> None:
+def test_an_approved_shorter_period_changes_what_is_due(
+    task_result, lead: User, make_user: Callable[..., User]
+) -> None:
     three_days_old = task_result(finished=3 * DAY)
     retention_sweep()
     assert exists(three_days_old)
 
-    retention_period_change(
+    proposal = retention_period_propose(
         rule_key="task_results", days=2, reason="Council schedule 2026", actor=lead
     )
+    retention_proposal_approve(proposal=proposal, actor=make_user(Role.DATA_PROTECTION_LEAD))
     [receipt] = retention_sweep()
 
     assert not exists(three_days_old)

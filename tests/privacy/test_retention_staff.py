@@ -130,12 +130,12 @@ def test_the_lead_changes_a_period_with_a_reason(lead_client: Client, lead: User
 def test_a_second_change_is_recorded_from_the_first(lead_client: Client) -> None:
     url = "/staff/retention/rules/task_results/"
     lead_client.post(url, {"days": "14", "reason": "First"})
-    lead_client.post(url, {"days": "10", "reason": "Second"})
+    lead_client.post(url, {"days": "21", "reason": "Second"})
 
-    assert RetentionSetting.objects.get().days == 10
+    assert RetentionSetting.objects.get().days == 21
     last = AuditEntry.objects.filter(action="privacy.retention.rule_changed").last()
     assert last is not None
-    assert last.details == {"rule": "task_results", "from_days": 14, "to_days": 10}
+    assert last.details == {"rule": "task_results", "from_days": 14, "to_days": 21}
 
 
 @pytest.mark.parametrize(

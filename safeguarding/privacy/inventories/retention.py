@@ -37,6 +37,23 @@ declare(
     },
 )
 declare(
+    "privacy.RetentionProposal",
+    subject_filter=lambda email: Q(proposed_by__email=email) | Q(decided_by__email=email),
+    subject=Subject.STAFF,
+    purpose="records_management",
+    retention="retention_records",
+    description="Shorter retention periods proposed, and who approved or rejected them.",
+    fields={
+        **not_personal("id", "rule_key", "from_days", "to_days", "status"),
+        "reason": personal("user.content.private", note="free text, may name people"),
+        "proposed_by": personal("user.unique_id"),
+        "proposed_at": personal("system.operations"),
+        "decided_by": personal("user.unique_id"),
+        "decided_at": personal("system.operations"),
+        "decision_reason": personal("user.content.private", note="free text, may name people"),
+    },
+)
+declare(
     "privacy.LegalHold",
     subject_filter=lambda email: Q(placed_by__email=email) | Q(released_by__email=email),
     subject=Subject.STAFF,

@@ -1,7 +1,8 @@
 """Retention: the data protection lead's period overrides, legal holds, destruction receipts.
 
 Default periods live in code (``safeguarding.inventory.retention_rules``); a ``RetentionSetting``
-row overrides one rule's period. The engine (``safeguarding.privacy.retention``) writes a
+row overrides one rule's period. A shorter period is a ``RetentionProposal`` until a second
+person approves it. The engine (``safeguarding.privacy.retention``) writes a
 ``DestructionReceipt`` for each rule and model it disposes of in a run, with the references
 of the records in ``DestructionReceiptBatch`` rows, one per batch, so a million records never
 sit in memory or in one JSON value.
@@ -42,6 +43,72 @@ class RetentionSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_key}: {self.days} days"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+ALREADY_WAITING = (
+    "A change to this period is already waiting for approval: withdraw it or wait for a decision."
+)
+
+
+class RetentionProposalQuerySet(models.QuerySet["RetentionProposal"]):
+    def pending(self) -> RetentionProposalQuerySet:
+        return self.filter(status=ProposalStatus.PENDING)
+
+
+class RetentionProposal(models.Model):
+    """A shorter period for a rule, waiting for a second person before it takes effect.
+
+    ``from_days`` is the period the proposal was made against: approval is refused if the
+    rule's period is no longer that one. At most one proposal per rule waits at a time.
+    """
+
+    rule_key = models.CharField(max_length=64)
+    from_days = models.PositiveIntegerField()
+    to_days = models.PositiveIntegerField()
+    reason = models.TextField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, help_text="Why it was rejected.")
+
+    objects = RetentionProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_key"],
+                condition=Q(status="pending"),
+                name="one_pending_retention_proposal_per_rule",
+                violation_error_message=ALREADY_WAITING,
+            ),
+            models.CheckConstraint(
+                condition=Q(to_days__gte=MIN_DAYS, to_days__lte=MAX_DAYS),
+                name="retention_proposal_days_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Retention proposal {self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING
 
 
 class LegalHoldQuerySet(models.QuerySet["LegalHold"]):
