@@ -55,8 +55,12 @@ lint: venv ## Ruff lint and format check, and the layers contract (import-linter
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+.PHONY: hooks
+hooks: venv ## Run make lint's checks and mypy before every commit (pre-commit, .pre-commit-config.yaml)
+	$(BIN)/pre-commit install
+
 .PHONY: typecheck
-typecheck: venv ## Mypy with django-stubs
+typecheck: venv ## Mypy (strict) with django-stubs
 	$(BIN)/mypy safeguarding
 
 .PHONY: pytest

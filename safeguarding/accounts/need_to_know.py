@@ -62,11 +62,12 @@ class RestrictedRecordMixin:
     kwargs: dict[str, Any]
 
     def get_queryset(self) -> models.QuerySet[Any]:
-        return super().get_queryset()  # type: ignore[misc]  # supplied by the view class
+        return super().get_queryset()  # type: ignore[misc, no-any-return]  # from the view class
 
     def get_object(self, queryset: models.QuerySet[Any] | None = None) -> models.Model:
-        return get_restricted_or_404(
+        record: models.Model = get_restricted_or_404(
             queryset if queryset is not None else self.get_queryset(),
             user=self.request.user,
             pk=self.kwargs["pk"],
         )
+        return record

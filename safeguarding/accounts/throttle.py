@@ -36,7 +36,7 @@ def seconds_to_wait(email: str) -> int:
     state = cache.get(_key(email))
     if not state:
         return 0
-    remaining = state["until"] - timezone.now().timestamp()
+    remaining = float(state["until"]) - timezone.now().timestamp()
     return max(0, math.ceil(remaining))
 
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class PeriodicJob:
     name: str
-    task: Task
+    task: Task[Any, Any]
     every: timedelta
     # Daily jobs run after this local hour (Europe/London), so they happen overnight.
     not_before_hour: int = 0
@@ -48,10 +49,10 @@ def register(job: PeriodicJob) -> PeriodicJob:
     return job
 
 
-def daily(name: str, *, not_before_hour: int = 2) -> Callable[[Task], Task]:
+def daily(name: str, *, not_before_hour: int = 2) -> Callable[[Task[Any, Any]], Task[Any, Any]]:
     """Decorator for a task to run once a day: ``@daily("retention.sweep")`` above ``@task``."""
 
-    def wrap(task_to_run: Task) -> Task:
+    def wrap(task_to_run: Task[Any, Any]) -> Task[Any, Any]:
         register(
             PeriodicJob(
                 name=name,

@@ -13,7 +13,7 @@ from safeguarding.newsletter.models import Topic
 from safeguarding.privacy.models.rights import RequestKind
 
 
-class TopicChoiceField(forms.ModelMultipleChoiceField):
+class TopicChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only; not subscriptable at run time
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}: {obj.description}" if obj.description else str(obj.name)
 

@@ -283,7 +283,7 @@ def _how_long(rule: retention_rules.RetentionRule | None, periods: Mapping[str, 
     return f"{retention_rules.period_in_words(days).capitalize()} after {rule.trigger}"
 
 
-def _display(obj: models.Model, model_field: models.Field, value: Any) -> str:
+def _display(obj: models.Model, model_field: models.Field[Any, Any], value: Any) -> str:
     if value is None or value == "":
         return ""
     if model_field.choices:

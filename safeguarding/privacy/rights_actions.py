@@ -109,7 +109,8 @@ def _subject_record(request: RightsRequest, record: str) -> models.Model:
     if record not in {value for value, _ in subject_records(request)}:
         raise ValidationError({"record": "Choose one of the requester's records"})
     model = apps.get_model(label)
-    return model._base_manager.get(pk=object_id)
+    found: models.Model = model._base_manager.get(pk=object_id)
+    return found
 
 
 def correction_for(model: type[models.Model], field_name: str) -> Correction:

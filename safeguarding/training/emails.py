@@ -37,7 +37,8 @@ def calendar_file(session: Session, *, uid: str) -> bytes:
     event.add("location", session.where)
     event.add("description", session.joining_instructions or session.course.summary)
     calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def _host() -> str:

@@ -27,7 +27,7 @@ def _datetime_field(label: str, *, required: bool = True) -> forms.DateTimeField
     )
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in django-stubs only; not subscriptable at run time
     eligible_organisation_types = forms.MultipleChoiceField(
         label="Open to",
         choices=OrganisationType.choices,
@@ -63,12 +63,12 @@ class CourseForm(forms.ModelForm):
         widgets = {"prerequisites": forms.CheckboxSelectMultiple}
 
 
-class TrainerField(forms.ModelChoiceField):
+class TrainerField(forms.ModelChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only; not subscriptable at run time
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name)
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in django-stubs only; not subscriptable at run time
     trainer = TrainerField(
         label="Trainer",
         required=False,

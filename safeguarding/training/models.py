@@ -140,7 +140,7 @@ class Session(models.Model):
         booked, offered = getattr(self, "booked", None), getattr(self, "offered", None)
         if booked is None or offered is None:
             raise AttributeError("places_left needs a session from selectors.with_places")
-        return max(self.capacity - booked - offered, 0)
+        return max(self.capacity - int(booked) - int(offered), 0)
 
     @property
     def where(self) -> str:
