@@ -1,4 +1,6 @@
-"""Third-party authorisations (P12): written until expiry, or one-off verbal, used once."""
+"""Third-party authorisations (P12): written until expiry once a second person approves it, or
+one-off verbal, used once; looked up, recorded on the phone and revoked only on a verified call
+(or by a data protection lead); addressed in URLs by a random public id."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.privacy.identity_selectors import live_authorisations
 from safeguarding.privacy.identity_services import (
+    authorisation_approve,
     authorisation_record_one_off,
     authorisation_record_written,
     authorisation_revoke,
@@ -57,6 +60,11 @@ def call_taker(make_user: Callable[..., User]) -> User:
     return make_user(Role.COMMUNICATIONS_OFFICER)
 
 
+@pytest.fixture
+def approver(make_user: Callable[..., User]) -> User:
+    return make_user(Role.PARTNERSHIP_ADMINISTRATOR)
+
+
 def _verify(person: Person, staff: User, *, right: bool = True) -> CallerVerification:
     verification = caller_verification_start(person=person, staff=staff)
     return caller_verification_answer(
@@ -66,8 +74,15 @@ def _verify(person: Person, staff: User, *, right: bool = True) -> CallerVerific
     )
 
 
-def _written(person: Person, staff: User, *, expires_on: date | None = None) -> Authorisation:
-    return authorisation_record_written(
+def _written(
+    person: Person,
+    staff: User,
+    *,
+    approver: User | None = None,
+    expires_on: date | None = None,
+) -> Authorisation:
+    """Recorded by ``staff``; approved by ``approver`` if given, else awaiting approval."""
+    authorisation = authorisation_record_written(
         person=person,
         authorised_party="Alex Jones, husband",
         scope="Their training bookings",
@@ -75,6 +90,20 @@ def _written(person: Person, staff: User, *, expires_on: date | None = None) -> 
         expires_on=expires_on or timezone.localdate() + timedelta(days=90),
         actor=staff,
     )
+    if approver is not None:
+        authorisation_approve(authorisation=authorisation, actor=approver)
+    return authorisation
+
+
+def _on_a_verified_call(client: Client, email: str = "sam@example.org") -> CallerVerification:
+    """Start a check through the call screen and give the right answers."""
+    client.post(FIND, {"email": email})
+    verification = CallerVerification.objects.filter(person__email=email).first()
+    assert verification is not None
+    client.post(VERIFY, {f"answer_{k}": ANSWERS[Question(k)] for k in verification.question_keys})
+    verification.refresh_from_db()
+    assert verification.passed
+    return verification
 
 
 def _one_off(verification: CallerVerification, staff: User) -> Authorisation:
@@ -91,21 +120,23 @@ def _one_off(verification: CallerVerification, staff: User) -> Authorisation:
 
 @pytest.mark.django_db
 def test_a_written_authorisation_is_live_until_the_end_of_its_expiry_date(
-    person: Person, call_taker: User
+    person: Person, call_taker: User, approver: User
 ) -> None:
-    authorisation = _written(person, call_taker, expires_on=timezone.localdate())
+    authorisation = _written(person, call_taker, approver=approver, expires_on=timezone.localdate())
 
     assert list(live_authorisations(person)) == [authorisation]
     assert authorisation.valid_until.date() == timezone.localdate()
     entry = AuditEntry.objects.get(action="privacy.authorisation.recorded")
     assert entry.details == {"person": person.pk, "kind": "written"}
+    approved = AuditEntry.objects.get(action="privacy.authorisation.approved")
+    assert (approved.actor_id, approved.details) == (approver.pk, {"person": person.pk})
 
 
 @pytest.mark.django_db
 def test_an_expired_written_authorisation_is_not_live_and_not_shown_on_the_call(
-    client: Client, person: Person, call_taker: User
+    client: Client, person: Person, call_taker: User, approver: User
 ) -> None:
-    authorisation = _written(person, call_taker)
+    authorisation = _written(person, call_taker, approver=approver)
     Authorisation.objects.filter(pk=authorisation.pk).update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )
@@ -146,6 +177,10 @@ def test_a_written_authorisation_is_recorded_through_its_form(
     assert authorisation.kind == AuthorisationKind.WRITTEN
     assert authorisation.recorded_by == call_taker
     assert authorisation.valid_until.date() == expiry
+    assert authorisation.status() == "Awaiting approval"
+    assert "must approve it before staff can rely on it" in (
+        client.get(response["Location"]).content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -247,9 +282,9 @@ def test_a_one_off_instruction_can_be_used_only_once(person: Person, call_taker:
 
 @pytest.mark.django_db
 def test_a_written_authorisation_can_be_used_on_every_verified_call(
-    person: Person, call_taker: User
+    person: Person, call_taker: User, approver: User
 ) -> None:
-    authorisation = _written(person, call_taker)
+    authorisation = _written(person, call_taker, approver=approver)
 
     for _ in range(2):
         verification = _verify(person, call_taker)
@@ -261,9 +296,9 @@ def test_a_written_authorisation_can_be_used_on_every_verified_call(
 
 @pytest.mark.django_db
 def test_using_an_authorisation_needs_a_recent_pass_for_that_person(
-    person: Person, call_taker: User
+    person: Person, call_taker: User, approver: User
 ) -> None:
-    authorisation = _written(person, call_taker)
+    authorisation = _written(person, call_taker, approver=approver)
     other = Person.objects.create(email="other@example.org")
     security_questions_set(person=other, answers=ANSWERS)
 
@@ -287,17 +322,14 @@ def test_a_use_is_recorded_from_the_call_screen_and_a_second_is_refused(
     client: Client, person: Person, call_taker: User
 ) -> None:
     sign_in(client, call_taker)
-    client.post(FIND, {"email": "sam@example.org"})
-    verification = CallerVerification.objects.get()
-    client.post(VERIFY, {f"answer_{k}": ANSWERS[Question(k)] for k in verification.question_keys})
-    verification.refresh_from_db()
+    verification = _on_a_verified_call(client)
     authorisation = _one_off(verification, call_taker)
 
     first = client.post(
-        reverse("identity:verify_use"), {"authorisation": authorisation.pk}, follow=True
+        reverse("identity:verify_use"), {"authorisation": authorisation.public_id}, follow=True
     )
     second = client.post(
-        reverse("identity:verify_use"), {"authorisation": authorisation.pk}, follow=True
+        reverse("identity:verify_use"), {"authorisation": authorisation.public_id}, follow=True
     )
 
     assert "Recorded: you discussed the caller" in first.content.decode()
@@ -307,17 +339,15 @@ def test_a_use_is_recorded_from_the_call_screen_and_a_second_is_refused(
 
 @pytest.mark.django_db
 def test_the_call_screen_refuses_an_authorisation_for_someone_else(
-    client: Client, person: Person, call_taker: User
+    client: Client, person: Person, call_taker: User, approver: User
 ) -> None:
     other = Person.objects.create(email="other@example.org")
-    theirs = _written(other, call_taker)
+    theirs = _written(other, call_taker, approver=approver)
     sign_in(client, call_taker)
-    client.post(FIND, {"email": "sam@example.org"})
-    verification = CallerVerification.objects.get()
-    client.post(VERIFY, {f"answer_{k}": ANSWERS[Question(k)] for k in verification.question_keys})
+    _on_a_verified_call(client)
 
     response = client.post(
-        reverse("identity:verify_use"), {"authorisation": theirs.pk}, follow=True
+        reverse("identity:verify_use"), {"authorisation": theirs.public_id}, follow=True
     )
 
     assert "That authorisation is not for this caller" in response.content.decode()
@@ -369,19 +399,22 @@ def test_two_uses_of_a_one_off_instruction_at_once_give_exactly_one(
 
 @pytest.mark.django_db
 def test_a_revoked_authorisation_is_no_longer_live_or_usable(
-    client: Client, person: Person, call_taker: User
+    client: Client, person: Person, call_taker: User, approver: User
 ) -> None:
-    authorisation = _written(person, call_taker)
+    authorisation = _written(person, call_taker, approver=approver)
     sign_in(client, call_taker)
+    verification = _on_a_verified_call(client)
+    url = reverse("identity:authorisation_revoke", args=[authorisation.public_id])
 
-    response = client.post(reverse("identity:authorisation_revoke", args=[authorisation.pk]))
+    response = client.post(url)
 
     assert response.status_code == 302
     authorisation.refresh_from_db()
     assert authorisation.status() == "Revoked"
     assert authorisation.revoked_by == call_taker
     assert not live_authorisations(person).exists()
-    assert AuditEntry.objects.filter(action="privacy.authorisation.revoked").count() == 1
+    entry = AuditEntry.objects.get(action="privacy.authorisation.revoked")
+    assert entry.details == {"person": person.pk, "verification": verification.pk}
     with pytest.raises(ValidationError):
         authorisation_use(
             authorisation=authorisation,
@@ -389,22 +422,22 @@ def test_a_revoked_authorisation_is_no_longer_live_or_usable(
             actor=call_taker,
         )
     with pytest.raises(ValidationError, match="already been revoked"):
-        authorisation_revoke(authorisation=authorisation, actor=call_taker)
-    assert (
-        client.get(reverse("identity:authorisation_revoke", args=[authorisation.pk])).status_code
-        == 404
-    )
+        authorisation_revoke(
+            authorisation=authorisation, actor=call_taker, verification=verification
+        )
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.django_db
 def test_staff_find_a_persons_authorisations_by_email_in_the_form_body(
-    client: Client, person: Person, call_taker: User
+    client: Client, person: Person, call_taker: User, approver: User
 ) -> None:
-    live = _written(person, call_taker)
+    live = _written(person, call_taker, approver=approver)
     verification = _verify(person, call_taker)
     used = _one_off(verification, call_taker)
     authorisation_use(authorisation=used, verification=verification, actor=call_taker)
     sign_in(client, call_taker)
+    _on_a_verified_call(client)
 
     page = client.post(reverse("identity:authorisations"), {"email": "sam@example.org"})
 
