@@ -246,3 +246,19 @@ def test_reading_the_register_and_a_disclosure_is_audited_with_its_purpose(
     one = AuditEntry.objects.get(action="privacy.disclosure.read")
     assert (one.actor_id, one.target_id) == (lead.pk, str(record.pk))
     assert "Smith" not in str(one.details)
+
+
+def test_a_disclosure_is_addressed_by_a_random_public_id_and_shows_no_record_id(
+    client: Client, lead: User, second_lead: User
+) -> None:
+    first, second = _record(lead), _record(lead)
+    sign_in(client, second_lead)
+
+    register = client.get(reverse("identity:disclosures")).content.decode()
+    page = client.get(reverse("identity:disclosure", args=[first.public_id])).content.decode()
+
+    assert first.public_id != second.public_id
+    for record in (first, second):
+        assert reverse("identity:disclosure", args=[record.public_id]) in register
+    assert f"Disclosure {first.pk}" not in page
+    assert client.get(f"/staff/callers/disclosures/{first.pk}/").status_code == 404
