@@ -10,21 +10,18 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from safeguarding.accounts.roles import Role
-from safeguarding.accounts.selectors import user_has_role
 from safeguarding.audit.services import audit_log
 from safeguarding.core.addresses import normalise_email
+from safeguarding.privacy.approvals import require_second_person
 from safeguarding.privacy.models.identity import DisclosureRecord, LegalBasis
 from safeguarding.privacy.models.person import Person
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
-
-DISCLOSURE_APPROVER_ROLES = (Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
 
 
 def disclosure_record(
@@ -83,12 +80,9 @@ def disclosure_record(
 def disclosure_approve(*, disclosure: DisclosureRecord, actor: User) -> None:
     """Approve a disclosure: only a data protection lead or partnership administrator, and
     never the person who recorded it."""
-    if not user_has_role(actor, *DISCLOSURE_APPROVER_ROLES):
-        raise PermissionDenied
+    require_second_person(actor, recorded_by_id=disclosure.recorded_by_id, what="disclosure")
     with transaction.atomic():
         current = DisclosureRecord.objects.select_for_update().get(pk=disclosure.pk)
-        if current.recorded_by_id == actor.pk:
-            raise ValidationError("You recorded this disclosure, so someone else must approve it.")
         if current.approved_at is not None:
             raise ValidationError("This disclosure has already been approved.")
         current.approved_by = actor

@@ -177,7 +177,18 @@ class WrittenAuthorisationForm(OneOffAuthorisationForm):
 
 
 class AuthorisationUseForm(forms.Form):
-    authorisation = forms.IntegerField(widget=forms.HiddenInput)
+    authorisation = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class RejectAuthorisationForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the authorisation rejected?",
+        help_text="For example, the document is not signed by the person. The person who "
+        "recorded it will see this.",
+        max_length=2000,
+        widget=TEXT_WIDGET,
+        error_messages={"required": "Enter why the authorisation is rejected"},
+    )
 
 
 # --- Staff: the disclosure register -------------------------------------------------------------

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguarding.accounts.roles import Role
+from safeguarding.accounts.selectors import user_has_role
 from safeguarding.core.addresses import normalise_email
 from safeguarding.privacy.models.identity import (
     Authorisation,
@@ -20,6 +21,9 @@ from safeguarding.privacy.models.identity import (
     VerificationOutcome,
 )
 from safeguarding.privacy.models.person import Person
+
+if TYPE_CHECKING:
+    from safeguarding.accounts.models import User
 
 # Three failed checks within 24 hours stop phone checks for that person for 24 hours.
 LOCK_AFTER_FAILURES = 3
@@ -72,6 +76,25 @@ def verification_is_fresh(verification: CallerVerification, *, now: datetime | N
     )
 
 
+def may_act_outside_a_call(user: User) -> bool:
+    """A data protection lead may look up and revoke authorisations without a call (a
+    safeguarding need cannot wait for one); everyone else only on a verified call."""
+    return user_has_role(user, Role.DATA_PROTECTION_LEAD)
+
+
+def on_verified_call(
+    verification: CallerVerification | None, *, staff: User, person: Person | None = None
+) -> bool:
+    """``verification`` is this member of staff's call, passed and not yet stale, and (if
+    ``person`` is given) the caller is that person."""
+    return (
+        verification is not None
+        and verification.staff_id == staff.pk
+        and verification_is_fresh(verification)
+        and (person is None or verification.person_id == person.pk)
+    )
+
+
 def verification_for_staff(*, pk: int, staff_id: int) -> CallerVerification | None:
     """The check this member of staff started, or None (never someone else's)."""
     return (
@@ -86,8 +109,17 @@ def live_authorisations(person: Person) -> QuerySet[Authorisation]:
 def authorisations_for_person(person: Person) -> QuerySet[Authorisation]:
     return (
         Authorisation.objects.filter(person=person)
-        .select_related("recorded_by", "used_by", "revoked_by")
+        .select_related("recorded_by", "used_by", "revoked_by", "approved_by", "rejected_by")
         .order_by("-given_at", "-pk")
+    )
+
+
+def authorisations_awaiting_approval() -> QuerySet[Authorisation]:
+    """Written authorisations waiting for a second person, oldest first."""
+    return (
+        Authorisation.objects.awaiting_approval()
+        .select_related("person", "recorded_by")
+        .order_by("given_at", "pk")
     )
 
 

@@ -13,7 +13,7 @@ import secrets
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -29,8 +29,11 @@ from safeguarding.core import links
 from safeguarding.core.addresses import normalise_email
 from safeguarding.core.links import absolute_url
 from safeguarding.core.tasks import email_task, enqueue_in_transaction, header_text
+from safeguarding.privacy.approvals import require_second_person
 from safeguarding.privacy.identity_selectors import (
     QUESTIONS_ASKED,
+    may_act_outside_a_call,
+    on_verified_call,
     verification_is_fresh,
     verification_locked_until,
 )
@@ -71,6 +74,22 @@ class VerificationLocked(Exception):
 
 class VerificationImpossible(Exception):
     """The person has too few security questions to be checked on the phone."""
+
+
+class VerifyTheCallerFirst(PermissionDenied):
+    """Someone's authorisations are looked up, recorded on the phone or revoked only on a call
+    where that person passed the security questions, or by a data protection lead."""
+
+
+def require_call_or_lead(
+    *, actor: User, verification: CallerVerification | None, person: Person
+) -> None:
+    """Raise ``VerifyTheCallerFirst`` unless ``actor`` may act on ``person``'s authorisations
+    now: on a verified call with them, or as a data protection lead."""
+    if not may_act_outside_a_call(actor) and not on_verified_call(
+        verification, staff=actor, person=person
+    ):
+        raise VerifyTheCallerFirst
 
 
 # --- Security questions -------------------------------------------------------------------------
@@ -357,6 +376,8 @@ def authorisation_record_written(
     expires_on: date,
     actor: User,
 ) -> Authorisation:
+    """Record a signed authorisation. It waits for a second person's approval
+    (``authorisation_approve``); until then staff may not rely on it."""
     if expires_on < timezone.localdate():
         raise ValidationError("The expiry date must be today or in the future.")
     authorisation = Authorisation(
@@ -458,7 +479,13 @@ def authorisation_use(
     return use
 
 
-def authorisation_revoke(*, authorisation: Authorisation, actor: User) -> None:
+def authorisation_revoke(
+    *, authorisation: Authorisation, actor: User, verification: CallerVerification | None
+) -> None:
+    """Revoke an authorisation: on a verified call with the person (``verification``), or at
+    any time by a data protection lead (``verification`` None)."""
+    require_call_or_lead(actor=actor, verification=verification, person=authorisation.person)
+    on_call = on_verified_call(verification, staff=actor, person=authorisation.person)
     now = timezone.now()
     with transaction.atomic():
         revoked = Authorisation.objects.filter(pk=authorisation.pk, revoked_at__isnull=True).update(
@@ -470,6 +497,57 @@ def authorisation_revoke(*, authorisation: Authorisation, actor: User) -> None:
             action="privacy.authorisation.revoked",
             actor=actor,
             target=authorisation,
+            details={
+                "person": authorisation.person_id,
+                "verification": verification.pk if on_call and verification else None,
+            },
+        )
+    authorisation.refresh_from_db()
+
+
+ALREADY_DECIDED = "This authorisation has already been approved, rejected or revoked."
+
+
+def authorisation_approve(*, authorisation: Authorisation, actor: User) -> None:
+    """A second person approves a written authorisation: from now staff may rely on it."""
+    _decide(authorisation, actor=actor, verdict="approved", approved_at=timezone.now())
+
+
+def authorisation_reject(*, authorisation: Authorisation, reason: str, actor: User) -> None:
+    """A second person refuses a written authorisation (for example, the document is not
+    signed by the person); staff never rely on it. The reason is kept and audited."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the authorisation is rejected"})
+    _decide(
+        authorisation,
+        actor=actor,
+        verdict="rejected",
+        reason=reason.strip(),
+        rejected_at=timezone.now(),
+        rejection_reason=reason.strip(),
+    )
+
+
+def _decide(
+    authorisation: Authorisation, *, actor: User, verdict: str, reason: str = "", **changes: Any
+) -> None:
+    """Approve or reject a written authorisation awaiting approval: only a data protection
+    lead or administrator who did not record it, and only once (a conditional UPDATE, so of
+    two decisions at once the second finds it decided)."""
+    require_second_person(actor, recorded_by_id=authorisation.recorded_by_id, what="authorisation")
+    with transaction.atomic():
+        decided = (
+            Authorisation.objects.awaiting_approval()
+            .filter(pk=authorisation.pk)
+            .update(**{f"{verdict}_by": actor}, **changes)
+        )
+        if decided != 1:
+            raise ValidationError(ALREADY_DECIDED)
+        audit_log(
+            action=f"privacy.authorisation.{verdict}",
+            actor=actor,
+            target=authorisation,
+            reason=reason,
             details={"person": authorisation.person_id},
         )
     authorisation.refresh_from_db()

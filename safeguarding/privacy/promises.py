@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from safeguarding.core.promises import Outcome, not_yet, promise
 from safeguarding.inventory import checks, purposes
@@ -184,8 +184,24 @@ def authorisations() -> tuple[Outcome, str]:
     reused = one_offs.annotate(times=Count("uses")).filter(times__gt=1).count()
     if reused:
         return Outcome.FAIL, f"{reused} one-off instruction(s) used more than once"
+    # A written authorisation is relied on only once a second person has approved it.
+    unapproved_uses = (
+        _model("privacy.AuthorisationUse")
+        .objects.filter(authorisation__kind="written")
+        .filter(
+            Q(authorisation__approved_at__isnull=True)
+            | Q(authorisation__approved_at__gt=F("used_at"))
+            | Q(authorisation__approved_by=F("authorisation__recorded_by"))
+        )
+        .count()
+    )
+    if unapproved_uses:
+        return Outcome.FAIL, (
+            f"{unapproved_uses} use(s) of a written authorisation not approved by a second person"
+        )
     return Outcome.PASS, (
-        f"{model.objects.count()} authorisation(s); no one-off instruction used more than once"
+        f"{model.objects.count()} authorisation(s); no one-off instruction used more than once; "
+        "every written one relied on was approved by a second person first"
     )
 
 

@@ -17,6 +17,12 @@ TOOLS = (
         DATA_PROTECTION_ROLES,
     ),
     StaffTool(
+        "Written authorisations awaiting approval",
+        "identity:authorisations_awaiting",
+        "Approve or reject a colleague's record of a signed authorisation.",
+        DATA_PROTECTION_ROLES,
+    ),
+    StaffTool(
         "Disclosure register",
         "identity:disclosures",
         "Disclosures required by law, and their approval.",

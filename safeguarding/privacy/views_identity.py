@@ -7,9 +7,11 @@ Emails are only ever sent in a POST body, never in a URL.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,6 +24,7 @@ from safeguarding.core import links
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.privacy import identity_services
+from safeguarding.privacy.approvals import may_approve
 from safeguarding.privacy.disclosure_services import disclosure_approve, disclosure_record
 from safeguarding.privacy.forms_identity import (
     AuthorisationUseForm,
@@ -29,6 +32,7 @@ from safeguarding.privacy.forms_identity import (
     DisclosureForm,
     FindPersonForm,
     OneOffAuthorisationForm,
+    RejectAuthorisationForm,
     SecurityQuestionsEmailForm,
     SecurityQuestionsForm,
     WrittenAuthorisationForm,
@@ -36,9 +40,12 @@ from safeguarding.privacy.forms_identity import (
 from safeguarding.privacy.identity_selectors import (
     LOCKED_FOR,
     VERIFICATION_FRESH_FOR,
+    authorisations_awaiting_approval,
     authorisations_for_person,
     disclosures_page,
     live_authorisations,
+    may_act_outside_a_call,
+    on_verified_call,
     person_by_email,
     verification_for_staff,
     verification_is_fresh,
@@ -48,12 +55,14 @@ from safeguarding.privacy.identity_services import (
     LINK_VALID_FOR,
     VerificationImpossible,
     VerificationLocked,
+    VerifyTheCallerFirst,
     authorisation_record_one_off,
     authorisation_record_written,
     authorisation_use,
     caller_verification_answer,
     caller_verification_start,
     person_from_link,
+    require_call_or_lead,
     security_questions_link_request,
     security_questions_set_by_link,
 )
@@ -223,7 +232,7 @@ def verify_use(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose an authorisation on the screen of a call in progress.")
         return redirect("identity:verify")
     authorisation = Authorisation.objects.filter(
-        pk=form.cleaned_data["authorisation"], person_id=verification.person_id
+        public_id=form.cleaned_data["authorisation"], person_id=verification.person_id
     ).first()
     if authorisation is None:
         messages.error(request, "That authorisation is not for this caller.")
@@ -272,26 +281,61 @@ def one_off(request: HttpRequest) -> HttpResponse:
 
 # --- Staff: authorisations ----------------------------------------------------------------------
 
+# Why staff were shown someone's authorisations (audit_read purposes).
+ON_THE_CALL = "checking who may speak for the caller"
+OUTSIDE_A_CALL = "data protection lead: reviewing authorisations outside a call"
+APPROVING = "approving written authorisations"
+
+
+def _verified_call(request: HttpRequest, staff: User) -> CallerVerification | None:
+    """This member of staff's current call, if the caller passed and it is not stale."""
+    verification = _current_verification(request, staff)
+    return verification if on_verified_call(verification, staff=staff) else None
+
+
+def _verify_first(request: HttpRequest) -> HttpResponse:
+    """The refusal for anyone but a data protection lead without a verified call: a page
+    that says what to do, and nothing is read or written."""
+    return render(
+        request,
+        "privacy/identity/verify_first.html",
+        {"fresh_minutes": int(VERIFICATION_FRESH_FOR.total_seconds() // 60)},
+        status=403,
+    )
+
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def authorisations(request: HttpRequest) -> HttpResponse:
     staff = _call_taker(request)
+    call = _verified_call(request, staff)
+    lead = may_act_outside_a_call(staff)
+    if call is None and not lead:
+        return _verify_first(request)
     form = FindPersonForm(posted(request))
     found = None
     if request.method == "POST" and form.is_valid():
         person = person_by_email(form.cleaned_data["email"])
+        on_call = call is not None and person is not None and call.person_id == person.pk
         if person is None:
             form.add_error("email", "We hold no one with this email address")
+        elif not on_call and not lead:
+            form.add_error(
+                "email", "Enter the email address of the caller who passed the check on this call"
+            )
         else:
             found = authorisations_for_person(person)
             audit_read(
                 actor=staff,
                 what="privacy.authorisations",
-                purpose="checking who may speak for the caller",
+                purpose=ON_THE_CALL if on_call else OUTSIDE_A_CALL,
                 target=person,
                 records=len(found),
             )
-    return render(request, "privacy/identity/authorisations.html", {"form": form, "found": found})
+    return render(
+        request,
+        "privacy/identity/authorisations.html",
+        {"form": form, "found": found, "call": call, "lead": lead},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -316,18 +360,33 @@ def authorisation_written(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "The written authorisation is recorded.")
-                return redirect("identity:authorisations")
+                messages.success(
+                    request,
+                    "The written authorisation is recorded. A data protection lead or "
+                    "partnership administrator other than you must approve it before staff "
+                    "can rely on it.",
+                )
+                return redirect("identity:find")
     return render(request, "privacy/identity/authorisation_written.html", {"form": form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def authorisation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def authorisation_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _call_taker(request)
-    authorisation = get_object_or_404(Authorisation.objects.filter(revoked_at__isnull=True), pk=pk)
+    call = _verified_call(request, staff)
+    if call is None and not may_act_outside_a_call(staff):
+        return _verify_first(request)
+    pending = Authorisation.objects.filter(revoked_at__isnull=True).select_related("person")
+    authorisation = get_object_or_404(pending, public_id=public_id)
+    try:
+        require_call_or_lead(actor=staff, verification=call, person=authorisation.person)
+    except VerifyTheCallerFirst:
+        raise Http404 from None  # on a call with someone else: not this caller's to see
     if request.method == "POST":
         try:
-            identity_services.authorisation_revoke(authorisation=authorisation, actor=staff)
+            identity_services.authorisation_revoke(
+                authorisation=authorisation, actor=staff, verification=call
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -337,6 +396,71 @@ def authorisation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "privacy/identity/authorisation_revoke.html",
         {"authorisation": authorisation, "kinds": AuthorisationKind},
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def authorisations_awaiting(request: HttpRequest) -> HttpResponse:
+    staff = _register_keeper(request)
+    waiting = list(authorisations_awaiting_approval())
+    audit_read(
+        actor=staff, what="privacy.authorisations_awaiting", purpose=APPROVING, records=len(waiting)
+    )
+    return render(
+        request,
+        "privacy/identity/authorisations_awaiting.html",
+        {
+            "waiting": [
+                (item, may_approve(staff, recorded_by_id=item.recorded_by_id)) for item in waiting
+            ]
+        },
+    )
+
+
+@require_POST
+def authorisation_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    staff = _register_keeper(request)
+    authorisation = get_object_or_404(Authorisation, public_id=public_id)
+    try:
+        identity_services.authorisation_approve(authorisation=authorisation, actor=staff)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "The written authorisation is approved. Staff can now rely on it."
+        )
+    return redirect("identity:authorisations_awaiting")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def authorisation_reject(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    staff = _register_keeper(request)
+    authorisation = get_object_or_404(
+        Authorisation.objects.awaiting_approval().select_related("person", "recorded_by"),
+        public_id=public_id,
+    )
+    audit_read(actor=staff, what="privacy.authorisation", purpose=APPROVING, target=authorisation)
+    form = RejectAuthorisationForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            identity_services.authorisation_reject(
+                authorisation=authorisation, reason=form.cleaned_data["reason"], actor=staff
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "The written authorisation is rejected. Staff will not rely on it."
+            )
+            return redirect("identity:authorisations_awaiting")
+    return render(
+        request,
+        "privacy/identity/authorisation_reject.html",
+        {
+            "authorisation": authorisation,
+            "form": form,
+            "can_decide": may_approve(staff, recorded_by_id=authorisation.recorded_by_id),
+        },
     )
 
 
@@ -381,15 +505,16 @@ def disclosure_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, "The disclosure is recorded. Another colleague must now approve it."
             )
-            return redirect("identity:disclosure", pk=record.pk)
+            return redirect("identity:disclosure", public_id=record.public_id)
     return render(request, "privacy/identity/disclosure_new.html", {"form": form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
+def disclosure(request: HttpRequest, public_id: UUID) -> HttpResponse:
     staff = _register_keeper(request)
     record = get_object_or_404(
-        DisclosureRecord.objects.select_related("person", "recorded_by", "approved_by"), pk=pk
+        DisclosureRecord.objects.select_related("person", "recorded_by", "approved_by"),
+        public_id=public_id,
     )
     error_message = ""
     audit_read(
@@ -405,14 +530,15 @@ def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
             error_message = " ".join(error.messages)
         else:
             messages.success(request, "The disclosure is approved.")
-            return redirect("identity:disclosure", pk=record.pk)
+            return redirect("identity:disclosure", public_id=record.public_id)
     return render(
         request,
         "privacy/identity/disclosure.html",
         {
             "record": record,
             "basis_label": LegalBasis(record.legal_basis).label,
-            "can_approve": record.awaiting_approval and record.recorded_by_id != staff.pk,
+            "can_approve": record.awaiting_approval
+            and may_approve(staff, recorded_by_id=record.recorded_by_id),
             "error_message": error_message,
         },
     )

@@ -1,7 +1,10 @@
 """Access table entries for caller checks, authorisations and disclosures (see tests/access.py).
 
-Anyone who takes calls may check a caller and use authorisations; only data protection leads
-and partnership administrators keep the disclosure register.
+Anyone who takes calls may check a caller and use authorisations. Looking up and revoking
+authorisations needs a verified call (see test_authorisations.py), so outside one only a data
+protection lead gets the page; the others get a 403 page telling them to check the caller
+first. Data protection leads and partnership administrators keep the disclosure register and
+approve written authorisations.
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ CALLERS = (
 )
 REGISTER = (Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
 CALLERS_REDIRECTED = {role: 302 if role in CALLERS else 403 for role in ALL_ROLES}
+REGISTER_REDIRECTED = {role: 302 if role in REGISTER else 403 for role in ALL_ROLES}
 
 
 def _authorisation() -> dict[str, Any]:
+    """A written authorisation awaiting approval, recorded by someone else."""
     person = Person.objects.create(email="access-authorisation@example.org")
     authorisation = Authorisation.objects.create(
         person=person,
@@ -43,7 +48,7 @@ def _authorisation() -> dict[str, Any]:
         expires_at=timezone.now() + timedelta(days=30),
         recorded_by=UserFactory(),
     )
-    return {"pk": authorisation.pk}
+    return {"public_id": authorisation.public_id}
 
 
 def _disclosure() -> dict[str, Any]:
@@ -57,7 +62,7 @@ def _disclosure() -> dict[str, Any]:
         disclosed_on=timezone.localdate(),
         recorded_by=UserFactory(),
     )
-    return {"pk": record.pk}
+    return {"public_id": record.public_id}
 
 
 ACCESS: dict[str, Access] = {
@@ -66,9 +71,17 @@ ACCESS: dict[str, Access] = {
     "identity:verify_use": Access(method="post", roles=CALLERS_REDIRECTED),
     "identity:one_off": Access(roles=only(*CALLERS)),
     "identity:end_call": Access(method="post", roles=CALLERS_REDIRECTED),
-    "identity:authorisations": Access(roles=only(*CALLERS)),
+    # Outside a call; on a verified call every caller role may (test_authorisations.py).
+    "identity:authorisations": Access(roles=only(Role.DATA_PROTECTION_LEAD)),
     "identity:authorisation_written": Access(roles=only(*CALLERS)),
-    "identity:authorisation_revoke": Access(roles=only(*CALLERS), make_kwargs=_authorisation),
+    "identity:authorisation_revoke": Access(
+        roles=only(Role.DATA_PROTECTION_LEAD), make_kwargs=_authorisation
+    ),
+    "identity:authorisations_awaiting": Access(roles=only(*REGISTER)),
+    "identity:authorisation_approve": Access(
+        method="post", roles=REGISTER_REDIRECTED, make_kwargs=_authorisation
+    ),
+    "identity:authorisation_reject": Access(roles=only(*REGISTER), make_kwargs=_authorisation),
     "identity:disclosures": Access(roles=only(*REGISTER)),
     "identity:disclosure_new": Access(roles=only(*REGISTER)),
     "identity:disclosure": Access(roles=only(*REGISTER), make_kwargs=_disclosure),

@@ -43,3 +43,31 @@ def test_an_unhashed_security_answer_breaks_p11(capsys) -> None:
     with pytest.raises(CommandError, match="P11"):
         call_command("check_promises")
     assert "P11: FAIL" in capsys.readouterr().out
+
+
+def test_relying_on_a_written_authorisation_nobody_approved_breaks_p12(capsys) -> None:
+    from datetime import timedelta
+
+    from safeguarding.privacy.models.identity import (
+        Authorisation,
+        AuthorisationKind,
+        AuthorisationUse,
+    )
+    from safeguarding.privacy.models.person import Person
+    from tests.factories import UserFactory
+
+    staff = UserFactory()
+    authorisation = Authorisation.objects.create(
+        person=Person.objects.create(email="written@example.org"),
+        kind=AuthorisationKind.WRITTEN,
+        authorised_party="A solicitor",
+        scope="Their booking",
+        document_reference="DOC-1",
+        expires_at=timezone.now() + timedelta(days=30),
+        recorded_by=staff,
+    )
+    AuthorisationUse.objects.create(authorisation=authorisation, used_by=staff)
+
+    with pytest.raises(CommandError, match="P12"):
+        call_command("check_promises")
+    assert "P12: FAIL" in capsys.readouterr().out

@@ -8,7 +8,8 @@ Retention, and why:
   attempts; no longer, because the rows show when a person (or someone pretending to be them)
   phoned us. The questions asked are kept, the answers never are.
 - ``authorisation``: deleted **1 year** after the authorisation stopped applying, whichever
-  came first of revoked, used (a one-off instruction) or expired. It is the evidence that we
+  came first of revoked, rejected (a written one a second person refused), used (a one-off
+  instruction) or expired. It is the evidence that we
   were allowed to speak to someone else, so it outlives its use by a year for complaints; its
   uses go with it.
 - ``disclosure``: deleted **6 years** after the entry is made. The six-year limitation period
@@ -43,7 +44,7 @@ register_rule(
 register_rule(
     RetentionRule(
         "authorisation",
-        "the authorisation is revoked, used (one-off) or expires",
+        "the authorisation is revoked, rejected, used (one-off) or expires",
         365,
         Action.DELETE,
         reason="The evidence that we were allowed to speak to someone else about you.",
@@ -135,11 +136,11 @@ declare(
     subject=Subject.PRACTITIONER,
     purpose="rights_requests",
     retention="authorisation",
-    retention_trigger=("revoked_at", "used_at", "expires_at"),
+    retention_trigger=("revoked_at", "rejected_at", "used_at", "expires_at"),
     subject_filter=_person_is,
     description="Who a person has allowed us to discuss their data with, and what about.",
     fields={
-        **not_personal("id", "kind"),
+        **not_personal("id", "public_id", "kind"),
         "person": personal("user.unique_id"),
         "authorised_party": personal(
             "user.content.private", note="names a third party and their relationship"
@@ -154,6 +155,11 @@ declare(
         "used_by": personal("user.unique_id", subject=Subject.STAFF),
         "revoked_at": personal("system.operations"),
         "revoked_by": personal("user.unique_id", subject=Subject.STAFF),
+        "approved_at": personal("system.operations"),
+        "approved_by": personal("user.unique_id", subject=Subject.STAFF),
+        "rejected_at": personal("system.operations"),
+        "rejected_by": personal("user.unique_id", subject=Subject.STAFF),
+        "rejection_reason": personal("user.content.private"),
     },
 )
 declare(
@@ -162,7 +168,10 @@ declare(
     purpose="rights_requests",
     retention="authorisation",
     retention_trigger=lambda: Coalesce(
-        "authorisation__revoked_at", "authorisation__used_at", "authorisation__expires_at"
+        "authorisation__revoked_at",
+        "authorisation__rejected_at",
+        "authorisation__used_at",
+        "authorisation__expires_at",
     ),
     subject_filter=lambda email: Q(authorisation__person__email=email),
     description="Each time staff discussed a person's data relying on an authorisation.",
@@ -191,7 +200,7 @@ declare(
     ),
     description="The disclosure register: what was shared without consent, why and with whom.",
     fields={
-        **not_personal("id", "legal_basis", "withhold_from_subject"),
+        **not_personal("id", "public_id", "legal_basis", "withhold_from_subject"),
         "person": personal("user.unique_id"),
         "requester_organisation": personal("user.content.private"),
         "requester": personal("user.content.private", note="names a third party or role"),

@@ -4,13 +4,18 @@
 - ``CallerVerification``: one identity check on a phone call, with the two questions it asked
   (chosen when it starts, so reloading the screen cannot re-roll them) and its outcome.
 - ``Authorisation``: the person has allowed us to discuss their data with someone else, in
-  writing (until an expiry date) or by a one-off verbal instruction on a verified call (spent
-  by its first use). ``AuthorisationUse`` records each time staff relied on one.
+  writing (until an expiry date, once a second person has approved it) or by a one-off verbal
+  instruction on a verified call (spent by its first use). ``AuthorisationUse`` records each
+  time staff relied on one.
 - ``DisclosureRecord``: the disclosure register, each entry approved by a second person.
+
+Authorisations and disclosures are addressed in URLs by ``public_id``, a random UUID, never by
+their database id, so one cannot be found by counting.
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -122,9 +127,26 @@ class AuthorisationKind(models.TextChoices):
 
 class AuthorisationQuerySet(models.QuerySet["Authorisation"]):
     def live(self, *, now: datetime | None = None) -> AuthorisationQuerySet:
-        """Authorisations staff may rely on now: not revoked, not expired, not spent."""
+        """Authorisations staff may rely on now: approved if written (a one-off instruction
+        needs no approval: the person gave it on a verified call), not rejected, not revoked,
+        not expired, not spent."""
         now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True, used_at__isnull=True, expires_at__gt=now)
+        return self.filter(
+            Q(kind=AuthorisationKind.VERBAL_ONE_OFF) | Q(approved_at__isnull=False),
+            rejected_at__isnull=True,
+            revoked_at__isnull=True,
+            used_at__isnull=True,
+            expires_at__gt=now,
+        )
+
+    def awaiting_approval(self) -> AuthorisationQuerySet:
+        """Written authorisations that a second person has neither approved nor rejected."""
+        return self.filter(
+            kind=AuthorisationKind.WRITTEN,
+            approved_at__isnull=True,
+            rejected_at__isnull=True,
+            revoked_at__isnull=True,
+        )
 
 
 class Authorisation(models.Model):
@@ -134,8 +156,13 @@ class Authorisation(models.Model):
     start of the day after its expiry date; for a one-off verbal instruction a fixed time after
     it was given, if it has not been used by then. ``used_at`` is set only for a one-off
     instruction, by its first (and only) use.
+
+    A written authorisation is "awaiting approval", and staff may not rely on it, until a data
+    protection lead or partnership administrator other than the one who recorded it approves
+    it (or rejects it, with a reason).
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="authorisations")
     kind = models.CharField(max_length=16, choices=AuthorisationKind.choices)
     authorised_party = models.CharField(
@@ -164,6 +191,15 @@ class Authorisation(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejection_reason = models.TextField(blank=True)
 
     objects = AuthorisationQuerySet.as_manager()
 
@@ -178,10 +214,35 @@ class Authorisation(models.Model):
                 condition=~Q(kind="written") | ~Q(document_reference=""),
                 name="written_authorisation_has_a_document",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="written") | Q(approved_at__isnull=True, rejected_at__isnull=True),
+                name="only_written_authorisations_are_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | Q(rejected_at__isnull=True),
+                name="authorisation_approved_or_rejected_not_both",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("recorded_by")),
+                name="authorisation_approved_by_someone_else",
+            ),
+            models.CheckConstraint(
+                condition=Q(rejected_by__isnull=True) | ~Q(rejected_by=models.F("recorded_by")),
+                name="authorisation_rejected_by_someone_else",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Authorisation {self.pk}"
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return (
+            self.kind == AuthorisationKind.WRITTEN
+            and self.approved_at is None
+            and self.rejected_at is None
+            and self.revoked_at is None
+        )
 
     @property
     def is_one_off(self) -> bool:
@@ -196,6 +257,10 @@ class Authorisation(models.Model):
         now = now or timezone.now()
         if self.revoked_at is not None:
             return "Revoked"
+        if self.rejected_at is not None:
+            return "Rejected"
+        if self.awaiting_approval:
+            return "Awaiting approval"
         if self.used_at is not None:
             return "Used"
         if self.expires_at <= now:
@@ -245,6 +310,7 @@ class DisclosureRecord(models.Model):
     in a copy of their data unless ``withhold_from_subject`` is set with an exemption reason.
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosures")
     requester_organisation = models.CharField(max_length=200)
     requester = models.CharField(max_length=200, help_text="The person or role who asked.")

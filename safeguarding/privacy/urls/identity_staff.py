@@ -13,11 +13,28 @@ urlpatterns = [
     path("authorisations/", views.authorisations, name="authorisations"),
     path("authorisations/written/", views.authorisation_written, name="authorisation_written"),
     path(
-        "authorisations/<int:pk>/revoke/",
+        "authorisations/awaiting-approval/",
+        views.authorisations_awaiting,
+        name="authorisations_awaiting",
+    ),
+    # Authorisations and disclosures are addressed by their random public id, never their
+    # database id, so that one cannot be found by counting.
+    path(
+        "authorisations/<uuid:public_id>/revoke/",
         views.authorisation_revoke,
         name="authorisation_revoke",
     ),
+    path(
+        "authorisations/<uuid:public_id>/approve/",
+        views.authorisation_approve,
+        name="authorisation_approve",
+    ),
+    path(
+        "authorisations/<uuid:public_id>/reject/",
+        views.authorisation_reject,
+        name="authorisation_reject",
+    ),
     path("disclosures/", views.disclosures, name="disclosures"),
     path("disclosures/new/", views.disclosure_new, name="disclosure_new"),
-    path("disclosures/<int:pk>/", views.disclosure, name="disclosure"),
+    path("disclosures/<uuid:public_id>/", views.disclosure, name="disclosure"),
 ]
