@@ -14,9 +14,23 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safeguarding.accounts.middleware import SESSION_STARTED_KEY
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
+from safeguarding.audit.actions import register as register_audit_actions
 from tests import clock as test_clock
 from tests.factories import UserFactory
 from tests.smtp import Mailbox, SMTPSink
+
+# Audit actions that only the tests write (an app registers its own in audit_actions.py).
+register_audit_actions(
+    "tests",
+    {
+        "tests.thing.changed": "A test changed a thing",
+        "tests.thing.happened": "Something happened in a test",
+        "tests.thing.viewed": "A test looked at a thing",
+        "tests.sweep.finished": "A test's sweep finished",
+        "tests.rights_request.received": "A test's request came in",
+        "tests.rights_request.updated": "A test's request changed",
+    },
+)
 
 # --- The clock: an input of the suite (tests/clock.py) ----------------------------------------
 

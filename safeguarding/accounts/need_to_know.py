@@ -50,7 +50,10 @@ def get_restricted_or_404(
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("No such record") from None
     audit_log(
-        action="restricted.record.read", actor=user, target=record, details={"purpose": purpose}
+        action="accounts.restricted_record.read",
+        actor=user,
+        target=record,
+        details={"purpose": purpose},
     )
     return record
 

@@ -173,7 +173,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit_log(action="accounts.logout", actor=request.user, target=request.user)
+        audit_log(action="accounts.user.signed_out", actor=request.user, target=request.user)
     auth_logout(request)  # flushes the session row server-side
     messages.success(request, "You have signed out.")
     return redirect("accounts:login")

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from safeguarding.audit import chain
+from safeguarding.audit import actions, chain
 from safeguarding.audit.models import HEAD_PK, AuditChainHead, AuditEntry
 from safeguarding.core import request_context
 from safeguarding.inventory.declarations import declaration_for_label as inventory_declaration
@@ -53,8 +53,14 @@ def audit_log(
 
     ``target`` (a saved model instance) or ``target_type`` and ``target_id`` say what was
     acted on. ``details`` must be JSON-serialisable. The address defaults to the current
-    request's. An anonymous visitor passed as ``actor`` is recorded as no actor.
+    request's. An anonymous visitor passed as ``actor`` is recorded as no actor. ``action``
+    must be registered by its app (``safeguarding.audit.actions``).
     """
+    if not actions.is_registered(action):
+        raise ValueError(
+            f"The audit action {action!r} is not registered: add it, with what it means, to "
+            "its app's audit_actions.py."
+        )
     if target is not None:
         if target_type is not None or target_id is not None:
             raise ValueError("Give either target or target_type and target_id, not both.")

@@ -56,7 +56,7 @@ def bounce_record(*, email: str, kind: Bounce, source: str) -> bool:
         if subscriber.soft_bounces >= settings.NEWSLETTER_SOFT_BOUNCE_LIMIT:
             reason = SuppressionReason.SOFT_BOUNCES
     audit_log(
-        action="newsletter.bounce",
+        action="newsletter.bounce.recorded",
         actor=None,
         target_type="newsletter.Subscriber",
         target_id=subscriber.pk if subscriber else None,

@@ -43,7 +43,7 @@ def campaign_save(
     campaign.save()
     campaign.topics.set(list(topics))
     audit_log(
-        action="newsletter.campaign_saved",
+        action="newsletter.campaign.saved",
         actor=actor,
         target=campaign,
         details={"topics": sorted(t.slug for t in campaign.topics.all())},
@@ -63,7 +63,7 @@ def campaign_schedule(*, campaign_id: int, when: datetime, actor: User) -> Campa
     campaign.scheduled_for = when
     campaign.save(update_fields=["state", "scheduled_for"])
     audit_log(
-        action="newsletter.campaign_scheduled",
+        action="newsletter.campaign.scheduled",
         actor=actor,
         target=campaign,
         details={"scheduled_for": when.isoformat()},
@@ -92,4 +92,4 @@ def campaign_send_test(*, campaign: Campaign, actor: User) -> None:
             "The test message could not be sent: the mail server refused it or could not be "
             "reached. Try again in a few minutes; if it keeps happening, tell your administrator."
         ) from None
-    audit_log(action="newsletter.campaign_test_sent", actor=actor, target=campaign)
+    audit_log(action="newsletter.campaign.test_sent", actor=actor, target=campaign)

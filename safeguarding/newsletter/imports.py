@@ -128,7 +128,7 @@ def import_subscribers(*, upload: UploadedFile, actor: User) -> ImportReport:
         else:
             report.imported += 1
     audit_log(
-        action="newsletter.imported",
+        action="newsletter.list.imported",
         actor=actor,
         target_type="newsletter.Import",
         details={"imported": report.imported, "rejected": len(report.rejected)},

@@ -113,7 +113,7 @@ def campaign_start(*, campaign_id: int, actor: User | None) -> int:
     campaign.heartbeat_at = now
     campaign.save(update_fields=["state", "started_at", "heartbeat_at"])
     audit_log(
-        action="newsletter.campaign_started",
+        action="newsletter.campaign.started",
         actor=actor,
         target=campaign,
         details={"recipients": total},
@@ -129,7 +129,7 @@ def campaign_pause(*, campaign_id: int, actor: User) -> Campaign:
         raise ValidationError("Only a campaign that is sending can be paused.")
     campaign.state = CampaignState.PAUSED
     campaign.save(update_fields=["state"])
-    audit_log(action="newsletter.campaign_paused", actor=actor, target=campaign)
+    audit_log(action="newsletter.campaign.paused", actor=actor, target=campaign)
     return campaign
 
 
@@ -142,7 +142,7 @@ def campaign_resume(*, campaign_id: int, actor: User | None) -> Campaign:
     campaign.state = CampaignState.SENDING
     campaign.heartbeat_at = timezone.now()
     campaign.save(update_fields=["state", "heartbeat_at"])
-    audit_log(action="newsletter.campaign_resumed", actor=actor, target=campaign)
+    audit_log(action="newsletter.campaign.resumed", actor=actor, target=campaign)
     _enqueue_batch(campaign.pk)
     return campaign
 
@@ -322,7 +322,7 @@ def _finish_campaign_if_done(campaign_id: int) -> None:
     campaign.finished_at = timezone.now()
     campaign.save(update_fields=["state", "finished_at"])
     counts = campaign_progress(campaign)
-    audit_log(action="newsletter.campaign_finished", actor=None, target=campaign, details=counts)
+    audit_log(action="newsletter.campaign.finished", actor=None, target=campaign, details=counts)
 
 
 def campaign_progress(campaign: Campaign) -> dict[str, int]:

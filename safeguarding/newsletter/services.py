@@ -54,7 +54,7 @@ def consent_wording_change(*, text: str, actor: User) -> ConsentWording:
     )
     wording.full_clean()
     wording.save()
-    audit_log(action="newsletter.wording_changed", actor=actor, target=wording)
+    audit_log(action="newsletter.wording.changed", actor=actor, target=wording)
     return wording
 
 
@@ -93,7 +93,7 @@ def subscriber_sign_up(
         pending.append(consent.pk)
         pending_topics.append(topic)
     audit_log(
-        action="newsletter.signed_up",
+        action="newsletter.subscriber.signed_up",
         actor=None,
         target_type=TARGET,
         target_id=subscriber.pk,
@@ -166,7 +166,7 @@ def subscriber_confirm(
         subscriber.save(update_fields=["confirmed_at"])
     lifted, _ = Suppression.objects.filter(address_hash=subscriber.address_hash).delete()
     audit_log(
-        action="newsletter.confirmed",
+        action="newsletter.subscriber.confirmed",
         actor=None,
         target_type=TARGET,
         target_id=subscriber.pk,
@@ -205,7 +205,7 @@ def subscriber_change_topics(*, subscriber: Subscriber, topics: Iterable[Topic])
         )
         added.append(topic.slug)
     audit_log(
-        action="newsletter.topics_changed",
+        action="newsletter.subscriber.topics_changed",
         actor=None,
         target_type=TARGET,
         target_id=subscriber.pk,
@@ -222,7 +222,7 @@ def subscriber_unsubscribe_all(*, subscriber: Subscriber, reason: SuppressionRea
     subscriber_id = subscriber.pk
     subscriber.delete()
     audit_log(
-        action="newsletter.unsubscribed",
+        action="newsletter.subscriber.unsubscribed",
         actor=None,
         target_type=TARGET,
         target_id=subscriber_id,
@@ -292,7 +292,7 @@ def consent_record_offline(
         consent.full_clean()
         consent.save()
     audit_log(
-        action="newsletter.consent_recorded",
+        action="newsletter.consent.recorded",
         actor=actor,
         target_type=TARGET,
         target_id=subscriber.pk,

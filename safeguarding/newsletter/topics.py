@@ -93,7 +93,7 @@ def topic_add(*, actor: User, name: str, description: str, slug: str = "") -> To
     except IntegrityError:
         raise ValidationError({"slug": f"A topic with the code “{code}” already exists"}) from None
     audit_log(
-        action="newsletter.topic_added",
+        action="newsletter.topic.added",
         actor=actor,
         target=topic,
         details={"slug": topic.slug, "name": topic.name},
@@ -119,7 +119,7 @@ def topic_change(
     changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if changed:
         audit_log(
-            action="newsletter.topic_changed",
+            action="newsletter.topic.changed",
             actor=actor,
             target=topic,
             details={"slug": topic.slug, "changed": changed},
@@ -149,7 +149,7 @@ def topic_retire(*, actor: User, topic_id: int) -> int:
         withdrawn_at=timezone.now()
     )
     audit_log(
-        action="newsletter.topic_retired",
+        action="newsletter.topic.retired",
         actor=actor,
         target=topic,
         details={"slug": topic.slug, "consents_ended": ended},
@@ -167,7 +167,7 @@ def topic_reinstate(*, actor: User, topic_id: int) -> Topic:
     topic.is_active = True
     topic.save(update_fields=["is_active"])
     audit_log(
-        action="newsletter.topic_reinstated",
+        action="newsletter.topic.reinstated",
         actor=actor,
         target=topic,
         details={"slug": topic.slug},

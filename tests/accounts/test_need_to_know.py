@@ -83,7 +83,9 @@ def test_every_read_is_audited(member: User, case_file: CaseFile) -> None:
     get_restricted_or_404(CaseFile.objects.all(), user=member, pk=case_file.pk)
     get_restricted_or_404(CaseFile.objects.all(), user=member, pk=case_file.pk)
 
-    reads = AuditEntry.objects.filter(action="restricted.record.read", target_id=str(case_file.pk))
+    reads = AuditEntry.objects.filter(
+        action="accounts.restricted_record.read", target_id=str(case_file.pk)
+    )
     assert reads.count() == 2
     assert {entry.actor_id for entry in reads} == {member.pk}
 

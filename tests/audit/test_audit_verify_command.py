@@ -50,13 +50,16 @@ def test_the_exit_code_is_zero_when_intact_and_non_zero_when_broken(tmp_path: Pa
     manage("migrate", "--no-input", env=env)
     write = (
         "from safeguarding.audit.services import audit_log\n"
-        "for n in range(3): audit_log(action='tests.thing.changed', actor=None, details={'n': n})"
+        "for n in range(3):\n"
+        "    audit_log(action='accounts.user.signed_out', actor=None, details={'n': n})"
     )
     manage("shell", "-c", write, env=env)
 
     intact = manage("audit_verify", env=env, check=False)
     with sqlite3.connect(tmp_path / "db.sqlite3") as db:
-        db.execute("UPDATE audit_auditentry SET action = 'tests.thing.hidden' WHERE sequence = 2")
+        db.execute(
+            "UPDATE audit_auditentry SET action = 'accounts.user.created' WHERE sequence = 2"
+        )
     broken = manage("audit_verify", env=env, check=False)
 
     assert intact.returncode == 0

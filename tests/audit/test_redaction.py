@@ -22,7 +22,7 @@ Writer = Callable[[int], list[AuditEntry]]
 @pytest.fixture
 def personal_entry(administrator: User) -> AuditEntry:
     return audit_log(
-        action="rights.request.received",
+        action="tests.rights_request.received",
         actor=administrator,
         target_type="rights.request",
         target_id=41,
@@ -41,7 +41,7 @@ def test_redaction_removes_details_and_reason(
     assert redacted.reason == ""
     assert redacted.redacted_at is not None
     assert redacted.redaction_reason == "Erasure request 7"
-    assert redacted.action == "rights.request.received"
+    assert redacted.action == "tests.rights_request.received"
 
 
 def test_redaction_keeps_the_chain_intact(
@@ -87,7 +87,7 @@ def test_redaction_needs_a_reason(personal_entry: AuditEntry, administrator: Use
 def test_redacting_for_a_target_redacts_only_that_targets_entries(administrator: User) -> None:
     for target_id in (41, 41, 42):
         audit_log(
-            action="rights.request.updated",
+            action="tests.rights_request.updated",
             actor=administrator,
             target_type="rights.request",
             target_id=target_id,
@@ -99,7 +99,9 @@ def test_redacting_for_a_target_redacts_only_that_targets_entries(administrator:
     )
 
     assert count == 2
-    remaining = AuditEntry.objects.filter(action="rights.request.updated", redacted_at__isnull=True)
+    remaining = AuditEntry.objects.filter(
+        action="tests.rights_request.updated", redacted_at__isnull=True
+    )
     assert [entry.target_id for entry in remaining] == ["42"]
     assert AuditEntry.objects.filter(action="audit.entry.redacted").count() == 2
     assert verify_chain().ok

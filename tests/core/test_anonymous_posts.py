@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
-from django.urls.converters import IntConverter
+from django.urls.converters import IntConverter, UUIDConverter
 
 from tests.core.test_no_store import _patterns
 
@@ -28,7 +28,11 @@ JUNK = {
 
 def _url(pattern: URLPattern, name: str) -> str:
     kwargs = {
-        key: 1 if isinstance(converter, IntConverter) else "not-a-real-secret"
+        key: 1
+        if isinstance(converter, IntConverter)
+        else "00000000-0000-4000-8000-000000000000"
+        if isinstance(converter, UUIDConverter)
+        else "not-a-real-secret"
         for key, converter in pattern.pattern.converters.items()
     }
     return reverse(name, kwargs=kwargs)

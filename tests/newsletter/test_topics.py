@@ -63,7 +63,7 @@ def test_an_added_topic_is_offered_unticked_on_the_sign_up_form_and_audited(
     page = sign_up_page(client)
     assert "Parents&#x27; bulletin" in page
     assert f'value="{added.pk}" checked' not in page
-    entry = AuditEntry.objects.get(action="newsletter.topic_added")
+    entry = AuditEntry.objects.get(action="newsletter.topic.added")
     assert entry.details == {"slug": "parents-bulletin", "name": "Parents' bulletin"}
 
 
@@ -109,7 +109,7 @@ def test_renaming_keeps_every_subscription_and_audits_the_old_and_new_names(
     assert subscriber.consents.get().topic == learning
     assert subscriber.consents.get().withdrawn_at is None
     assert "Training news" in sign_up_page(client)
-    entry = AuditEntry.objects.get(action="newsletter.topic_changed")
+    entry = AuditEntry.objects.get(action="newsletter.topic.changed")
     assert entry.details["changed"]["name"] == ["Learning and development news", "Training news"]
     assert entry.details["changed"]["position"] == [was_at, 7]
 
@@ -158,7 +158,7 @@ def test_retiring_ends_every_subscription_hides_the_topic_and_the_sweep_deletes_
     assert not events.is_active
     assert not Consent.objects.filter(topic=events, withdrawn_at__isnull=True).exists()
     assert "Events and campaigns" not in sign_up_page(client)
-    assert AuditEntry.objects.get(action="newsletter.topic_retired").details == {
+    assert AuditEntry.objects.get(action="newsletter.topic.retired").details == {
         "slug": "events",
         "consents_ended": 2,
     }
@@ -251,7 +251,7 @@ def test_offering_a_retired_topic_again_brings_nobody_back(
     events.refresh_from_db()
     assert events.is_active
     assert not Consent.objects.filter(topic=events, withdrawn_at__isnull=True).exists()
-    assert AuditEntry.objects.filter(action="newsletter.topic_reinstated").count() == 1
+    assert AuditEntry.objects.filter(action="newsletter.topic.reinstated").count() == 1
 
 
 def test_retiring_twice_or_offering_an_offered_topic_again_is_refused(officer: User) -> None:

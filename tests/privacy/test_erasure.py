@@ -116,7 +116,7 @@ def test_erasure_removes_what_may_go_and_keeps_the_rest_with_reasons(staff: User
     made = _populate(request.person, staff)
     held = _verification(request.person, staff)
     _held(held, staff)
-    audit_log(action="privacy.test.viewed", actor=staff, target=made["verification"])  # type: ignore[arg-type]
+    audit_log(action="tests.thing.viewed", actor=staff, target=made["verification"])  # type: ignore[arg-type]
     other = open_request(email="them@example.org", kind=RequestKind.ACCESS)
     theirs = _verification(other.person, staff)
 
@@ -144,7 +144,7 @@ def test_erasure_removes_what_may_go_and_keeps_the_rest_with_reasons(staff: User
     assert lines["privacy.RightsRequest"]["kept"] == 1
     assert lines["privacy.SecurityQuestion"]["removed"] == 1
     # The audit trail keeps the entry about the removed call, redacted.
-    entry = AuditEntry.objects.get(action="privacy.test.viewed")
+    entry = AuditEntry.objects.get(action="tests.thing.viewed")
     assert entry.redacted_at is not None
     erased = AuditEntry.objects.get(action="privacy.rights_request.erased")
     assert erased.details == {"report": report.pk, "removed": 3, "anonymised": 0, "kept": 4}

@@ -99,7 +99,7 @@ def test_the_access_export_never_copies_a_secret_out(declaration: ModelDeclarati
 def test_the_audit_trail_refuses_to_name_a_credential(declaration: ModelDeclaration) -> None:
     with pytest.raises(ValueError, match="credentials"):
         audit_log(
-            action="accounts.session.looked_at",
+            action="accounts.user.signed_out",
             actor=None,
             target_type=declaration.model._meta.label_lower,
             target_id=SENTINEL,
