@@ -1,6 +1,6 @@
 """Erasure (UK GDPR Article 17), carried out from the data inventory.
 
-``rights_request_erase`` visits every declaration that can find the requester's rows (its
+``erase_subject`` visits every declaration that can find the requester's rows (its
 ``subject_filter``, the same ones the access export reads) and, for each, decides:
 
 - kept, if the declaration says its rows must survive an erasure (``keep_on_erasure``: the
