@@ -38,6 +38,12 @@ def only(*allowed: Role, other: int = 403) -> dict[Role, int]:
     return {role: 200 if role in allowed else other for role in ALL_ROLES}
 
 
+def acted_on(*allowed: Role) -> dict[Role, int]:
+    """A POST action: whoever may act is sent back to where they came from (with what
+    happened, or why it was refused); everyone else is refused."""
+    return {role: 302 if role in allowed else 403 for role in ALL_ROLES}
+
+
 PUBLIC = Access(anonymous=200, no_mfa=200, roles=dict.fromkeys(ALL_ROLES, 200))
 
 

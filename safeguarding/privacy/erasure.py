@@ -1,6 +1,6 @@
 """Erasure (UK GDPR Article 17), carried out from the data inventory.
 
-``rights_request_erase`` visits every declaration that can find the requester's rows (its
+``erase_subject`` visits every declaration that can find the requester's rows (its
 ``subject_filter``, the same ones the access export reads) and, for each, decides:
 
 - kept, if the declaration says its rows must survive an erasure (``keep_on_erasure``: the
@@ -14,6 +14,12 @@
 - otherwise deleted, or anonymised where the rule anonymises (the same fields the retention
   engine blanks). A rule that anonymises without naming fields cannot be applied safely: its
   rows are kept and the report says that a person must review them.
+
+Erasure takes two people: ``rights_request_erasure_prepare`` records what one person prepared
+(``erasure_preview`` shows what would go and what would be kept, without doing it), and only
+``rights_request_erasure_approve``, by a different data protection lead or administrator
+(for a request about a member of staff's own account, another administrator), carries it
+out, in the approver's request.
 
 Audit entries about each removed or anonymised row, and about the records deleted with it,
 are redacted, never deleted. The
@@ -30,6 +36,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
+from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.audit.services import audit_log, audit_redact_for_target
 from safeguarding.core.addresses import normalise_email
 from safeguarding.inventory.declarations import ModelDeclaration
@@ -37,7 +44,11 @@ from safeguarding.inventory.retention_rules import Action
 from safeguarding.inventory.taxonomy import Subject
 from safeguarding.privacy.export import subject_declarations
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
-from safeguarding.privacy.models.rights_outcomes import ErasureReport
+from safeguarding.privacy.models.rights_outcomes import (
+    ERASURE_ALREADY_WAITING,
+    ErasureReport,
+    PreparedErasure,
+)
 from safeguarding.privacy.retention import (
     HeldMeanwhile,
     RetentionPlan,
@@ -46,6 +57,14 @@ from safeguarding.privacy.retention import (
     held_pks,
     retention_plans,
     without_held_dependents,
+)
+from safeguarding.privacy.rights_selectors import may_handle
+from safeguarding.privacy.two_person import (
+    TwoPersonKind,
+    save_new,
+    two_person_approve,
+    two_person_reject,
+    two_person_withdraw,
 )
 
 if TYPE_CHECKING:
@@ -97,9 +116,10 @@ def _why_kept(declaration: ModelDeclaration, plan: RetentionPlan | None) -> str:
     return ""
 
 
-def _erase(
-    declaration: ModelDeclaration, plan: RetentionPlan | None, email: str, *, reason: str
-) -> ErasureLine:
+def _sorted(
+    declaration: ModelDeclaration, plan: RetentionPlan | None, email: str
+) -> tuple[ErasureLine, list[Any]]:
+    """The line for one declaration with what is kept and why, and the keys that may go."""
     model = declaration.model
     assert declaration.subject_filter is not None  # noqa: S101  (subject_declarations())
     line = ErasureLine(
@@ -112,11 +132,11 @@ def _erase(
     )
     line.found = len(pks)
     if not pks:
-        return line
+        return line, []
     why = _why_kept(declaration, plan)
     if why:
         line.kept, line.reason = len(pks), why
-        return line
+        return line, []
     assert plan is not None  # noqa: S101  (no plan means kept, above)
     held = held_pks(model)
     going = [pk for pk in pks if pk not in held]
@@ -125,8 +145,36 @@ def _erase(
         going = without_held_dependents(model, going)
     if len(going) < len(pks):
         line.kept, line.reason = len(pks) - len(going), UNDER_LEGAL_HOLD
+    return line, going
+
+
+def erasure_preview(email: str) -> list[ErasureLine]:
+    """What ``erase_subject`` would do now, without doing it: a line for each record type
+    holding something about the person. Records that other records we keep depend on are
+    found only when the erasure runs (the report then says so)."""
+    email = normalise_email(email)
+    plans = {plan.model_label: plan for plan in retention_plans()}
+    lines = []
+    for declaration in subject_declarations():
+        plan = plans.get(declaration.model_label)
+        line, going = _sorted(declaration, plan, email)
+        if going and plan is not None and plan.rule.action is Action.ANONYMISE:
+            line.anonymised = len(going)
+        else:
+            line.removed = len(going)
+        if line.found:
+            lines.append(line)
+    return lines
+
+
+def _erase(
+    declaration: ModelDeclaration, plan: RetentionPlan | None, email: str, *, reason: str
+) -> ErasureLine:
+    model = declaration.model
+    line, going = _sorted(declaration, plan, email)
     if not going:
         return line
+    assert plan is not None  # noqa: S101  (no plan means kept)
     if plan.rule.action is Action.ANONYMISE:
         line.anonymised = anonymise_records(plan, going)
     else:
@@ -149,11 +197,7 @@ def _erase(
     return line
 
 
-def rights_request_erase(*, request: RightsRequest, actor: User) -> ErasureReport:
-    """Carry out an erasure request and record the report; the requester is emailed it when
-    the request is completed (``rights_request_complete``), which this does too."""
-    from safeguarding.privacy.rights_services import rights_request_complete
-
+def _check_erasable(request: RightsRequest) -> None:
     if request.kind != RequestKind.ERASURE:
         raise ValidationError("Only an erasure request can be carried out this way.")
     if not request.is_running:
@@ -163,11 +207,94 @@ def rights_request_erase(*, request: RightsRequest, actor: User) -> ErasureRepor
             "We have no email address for this requester, so their records cannot be found "
             "automatically."
         )
+    if ErasureReport.objects.filter(request=request).exists():
+        raise ValidationError("This erasure has already been carried out.")
+
+
+ERASURE = TwoPersonKind(
+    audit="privacy.rights_request.erasure",
+    own_approval="You prepared this erasure: a second person must approve it.",
+    own_rejection="You prepared this erasure: withdraw it instead.",
+    reason_needed="Enter why you are rejecting the erasure",
+    decided="This erasure has already been decided.",
+    not_own_withdrawal="Only the person who prepared an erasure can withdraw it.",
+)
+
+
+def _check_may_handle(actor: User, request: RightsRequest, roles: tuple[Role, ...]) -> None:
+    if not may_handle(actor, request, roles):
+        raise ValidationError("You cannot act on this request.")
+
+
+def rights_request_erasure_prepare(
+    *, request: RightsRequest, actor: User, reason: str = ""
+) -> PreparedErasure:
+    """Prepare an erasure: nothing is erased until a different data protection lead or
+    administrator approves it (``rights_request_erasure_approve``)."""
+    _check_may_handle(actor, request, (Role.DATA_PROTECTION_LEAD,))
     with transaction.atomic():
-        locked = RightsRequest.objects.select_for_update().get(pk=request.pk)
-        if ErasureReport.objects.filter(request=locked).exists():
-            raise ValidationError("This erasure has already been carried out.")
-        lines = erase_subject(request.person.email, reason=f"Erasure request {request.reference}")
+        locked = (
+            RightsRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
+        )
+        _check_erasable(locked)
+        prepared = save_new(
+            PreparedErasure(request=locked, reason=reason.strip(), proposed_by=actor),
+            already_waiting=ERASURE_ALREADY_WAITING,
+        )
+        assert locked.person.email  # noqa: S101  (_check_erasable)
+        preview = erasure_preview(locked.person.email)
+        audit_log(
+            action="privacy.rights_request.erasure_prepared",
+            actor=actor,
+            target=prepared,
+            details={**prepared.audit_details(), **_totals(preview)},
+        )
+    return prepared
+
+
+def rights_request_erasure_approve(*, prepared: PreparedErasure, actor: User) -> ErasureReport:
+    """A second person approves a prepared erasure, and it is carried out now, in this
+    transaction. Approving one's own preparation is refused, and the attempt is audited."""
+    return two_person_approve(
+        prepared,
+        actor=actor,
+        kind=ERASURE,
+        may_decide=lambda user: _check_may_handle(user, prepared.request, DATA_PROTECTION_ROLES),
+        carry_out=lambda prepared: _erase_request(request=prepared.request, actor=actor),
+    )
+
+
+def rights_request_erasure_reject(
+    *, prepared: PreparedErasure, reason: str, actor: User
+) -> PreparedErasure:
+    """A second person turns a prepared erasure down, saying why; nothing is erased."""
+    return two_person_reject(
+        prepared,
+        reason=reason,
+        actor=actor,
+        kind=ERASURE,
+        may_decide=lambda user: _check_may_handle(user, prepared.request, DATA_PROTECTION_ROLES),
+    )
+
+
+def rights_request_erasure_withdraw(*, prepared: PreparedErasure, actor: User) -> PreparedErasure:
+    """The person who prepared an erasure takes it back while it waits for approval."""
+    return two_person_withdraw(prepared, actor=actor, kind=ERASURE)
+
+
+def _erase_request(*, request: RightsRequest, actor: User) -> ErasureReport:
+    """Carry out an erasure request and record the report; the requester is emailed it when
+    the request is completed (``rights_request_complete``), which this does too. Only an
+    approval calls this."""
+    from safeguarding.privacy.rights_services import rights_request_complete
+
+    with transaction.atomic():
+        locked = (
+            RightsRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
+        )
+        _check_erasable(locked)
+        assert locked.person.email  # noqa: S101  (_check_erasable)
+        lines = erase_subject(locked.person.email, reason=f"Erasure request {locked.reference}")
         found = [line for line in lines if line.found]
         report = ErasureReport(
             request=locked, carried_out_by=actor, lines=[_public(line) for line in found]
@@ -178,12 +305,7 @@ def rights_request_erase(*, request: RightsRequest, actor: User) -> ErasureRepor
             action="privacy.rights_request.erased",
             actor=actor,
             target=locked,
-            details={
-                "report": report.pk,
-                "removed": sum(line.removed for line in found),
-                "anonymised": sum(line.anonymised for line in found),
-                "kept": sum(line.kept for line in found),
-            },
+            details={"report": report.pk, **_totals(found)},
         )
         rights_request_complete(
             request=locked,
@@ -191,6 +313,14 @@ def rights_request_erase(*, request: RightsRequest, actor: User) -> ErasureRepor
             actor=actor,
         )
     return report
+
+
+def _totals(lines: list[ErasureLine]) -> dict[str, int]:
+    return {
+        "removed": sum(line.removed for line in lines),
+        "anonymised": sum(line.anonymised for line in lines),
+        "kept": sum(line.kept for line in lines),
+    }
 
 
 def _public(line: ErasureLine) -> dict[str, Any]:

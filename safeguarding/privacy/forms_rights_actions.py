@@ -79,6 +79,17 @@ class ConfirmForm(forms.Form):
     """No fields: the action is a confirmation."""
 
 
+class PrepareErasureForm(forms.Form):
+    reason = _note(
+        "Anything the second person should know (optional)",
+        "",
+        "The note",
+        hint="The data protection lead or administrator who approves the erasure will see "
+        "this. It is audited.",
+    )
+    reason.required = False
+
+
 class RectifyForm(forms.Form):
     new_value = forms.CharField(
         label="Corrected value",

@@ -684,6 +684,51 @@ def retention_change_impact(
 
 
 @dataclass(frozen=True)
+class ReleaseEffect:
+    """What releasing one legal hold would let the next sweep do to the record it holds."""
+
+    record_type: str
+    action: str  # "delete" or "anonymise"
+    period_days: int
+    automated: bool  # whether the sweep disposes of this type of record at all
+    found: bool  # the record still exists
+    past_its_period: bool  # its retention period has ended: the next sweep would take it
+    still_held: bool  # another active hold keeps it anyway
+
+    @property
+    def disposed_at_next_sweep(self) -> bool:
+        return self.automated and self.found and self.past_its_period and not self.still_held
+
+
+def hold_release_effect(hold: LegalHold, *, now: datetime | None = None) -> ReleaseEffect:
+    """Whether the record under ``hold`` is past its retention period, so that releasing the
+    hold would let the next sweep dispose of it (unless another hold keeps it)."""
+    now = now or timezone.now()
+    model = hold.content_type.model_class()
+    plan = next((plan for plan in retention_plans() if plan.model is model), None)
+    if model is None or plan is None:
+        return ReleaseEffect("records", "", 0, False, False, False, False)
+    try:
+        pk = model._meta.pk.to_python(hold.object_id)
+    except ValidationError:
+        pk = None
+    record = model._base_manager.filter(pk=pk) if pk is not None else model._base_manager.none()
+    past = plan.automated and _due(plan, cutoff=_cutoff(plan, now)).filter(pk=pk).exists()
+    return ReleaseEffect(
+        record_type=str(model._meta.verbose_name),
+        action=plan.rule.action.value,
+        period_days=plan.days,
+        automated=plan.automated,
+        found=record.exists(),
+        past_its_period=bool(past),
+        still_held=LegalHold.objects.active()
+        .filter(content_type=hold.content_type_id, object_id=hold.object_id)
+        .exclude(pk=hold.pk)
+        .exists(),
+    )
+
+
+@dataclass(frozen=True)
 class ForecastLine:
     rule_key: str
     model_label: str

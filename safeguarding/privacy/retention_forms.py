@@ -52,6 +52,8 @@ class RetentionPeriodForm(forms.Form):
 
 
 class ProposalRejectForm(forms.Form):
+    """Why a second person rejects a change (a shorter period, a release, an erasure)."""
+
     reason = forms.CharField(
         label="Why are you rejecting this change?",
         help_text="The person who proposed it will see this. It is audited.",
@@ -59,6 +61,12 @@ class ProposalRejectForm(forms.Form):
         widget=REASON_WIDGET,
         error_messages={"required": "Enter why you are rejecting the change"},
     )
+
+    def __init__(self, *args: Any, what: str = "change", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.label = f"Why are you rejecting this {what}?"
+        field.error_messages["required"] = f"Enter why you are rejecting the {what}"
 
 
 class LegalHoldForm(forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Exists, Max, OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from safeguarding.audit.models import AuditEntry
@@ -18,14 +18,17 @@ from safeguarding.inventory.retention_rules import (
 )
 from safeguarding.privacy.models.retention import (
     DestructionReceipt,
+    HoldRelease,
     LegalHold,
     ProposalStatus,
     RetentionProposal,
 )
 from safeguarding.privacy.retention import (
     ChangeImpact,
+    ReleaseEffect,
     RetentionPlan,
     effective_periods,
+    hold_release_effect,
     retention_change_impact,
     retention_plans,
 )
@@ -149,6 +152,43 @@ def pending_proposal_count() -> int:
     return RetentionProposal.objects.pending().count()
 
 
+@dataclass
+class ReleaseRow:
+    """A hold release waiting for approval, with what the next sweep would do if approved."""
+
+    release: HoldRelease
+    effect: ReleaseEffect
+
+    @property
+    def hold(self) -> LegalHold:
+        return self.release.hold
+
+
+def _pending_releases() -> QuerySet[HoldRelease]:
+    return (
+        HoldRelease.objects.pending()
+        .select_related("proposed_by", "hold", "hold__content_type", "hold__placed_by")
+        .order_by("proposed_at", "pk")
+    )
+
+
+def pending_release_rows() -> list[ReleaseRow]:
+    """Releases waiting for approval, oldest first, each worked out again now."""
+    return [pending_release_row(release) for release in _pending_releases()]
+
+
+def pending_release_row(release: HoldRelease) -> ReleaseRow:
+    return ReleaseRow(release=release, effect=hold_release_effect(release.hold))
+
+
+def pending_release(pk: int) -> HoldRelease | None:
+    return _pending_releases().filter(pk=pk).first()
+
+
+def pending_release_count() -> int:
+    return HoldRelease.objects.pending().count()
+
+
 def last_sweep_at() -> datetime | None:
     entry = AuditEntry.objects.filter(action="privacy.retention.swept").order_by("-sequence")
     return entry.values_list("occurred_at", flat=True).first()
@@ -162,9 +202,11 @@ def recent_receipts(*, limit: int = 20) -> QuerySet[DestructionReceipt]:
 
 
 def active_legal_holds() -> QuerySet[LegalHold]:
+    """Active holds, each with ``release_waiting``: whether a release waits for approval."""
     return (
         LegalHold.objects.active()
         .select_related("content_type", "placed_by")
+        .annotate(release_waiting=Exists(HoldRelease.objects.pending().filter(hold=OuterRef("pk"))))
         .order_by("review_date", "pk")
     )
 

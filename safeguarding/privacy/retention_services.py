@@ -3,6 +3,9 @@
 Destroying records takes two people: a period shorter than the one the sweep uses now is a
 proposal until a different data protection lead or administrator approves it, and no period
 goes below the rule's minimum in settings (``RETENTION_MINIMUM_DAYS``), approved or not.
+Releasing a legal hold is likewise a request until a second person approves it; until then
+the hold is in force and the sweep keeps the record. The approval mechanics are shared
+(``safeguarding.privacy.two_person``).
 """
 
 from __future__ import annotations
@@ -13,11 +16,9 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from safeguarding.accounts.roles import DATA_PROTECTION_ROLES
-from safeguarding.accounts.selectors import user_has_role
 from safeguarding.audit.services import audit_log
 from safeguarding.inventory import retention_rules
 from safeguarding.inventory.retention_rules import (
@@ -29,17 +30,26 @@ from safeguarding.inventory.retention_rules import (
 )
 from safeguarding.privacy.models.retention import (
     ALREADY_WAITING,
+    RELEASE_ALREADY_WAITING,
+    HoldRelease,
     LegalHold,
-    ProposalStatus,
     RetentionProposal,
     RetentionSetting,
 )
 from safeguarding.privacy.retention import (
     at_least_the_minimum,
     effective_periods,
+    hold_release_effect,
     retention_change_impact,
 )
 from safeguarding.privacy.retention_selectors import holdable_record_types
+from safeguarding.privacy.two_person import (
+    TwoPersonKind,
+    save_new,
+    two_person_approve,
+    two_person_reject,
+    two_person_withdraw,
+)
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -164,12 +174,7 @@ def retention_period_propose(
             reason=reason.strip(),
             proposed_by=actor,
         )
-        proposal.full_clean()  # one waiting proposal per rule
-        try:
-            with transaction.atomic():
-                proposal.save()
-        except IntegrityError:  # another was proposed at the same moment
-            raise ValidationError(ALREADY_WAITING) from None
+        save_new(proposal, already_waiting=ALREADY_WAITING)  # one waiting proposal per rule
         audit_log(
             action="privacy.retention.period_proposed",
             actor=actor,
@@ -185,43 +190,20 @@ def retention_period_propose(
     return proposal
 
 
-def _locked_pending(proposal: RetentionProposal) -> RetentionProposal:
-    proposal = RetentionProposal.objects.select_for_update().get(pk=proposal.pk)
-    if not proposal.is_pending:
-        raise ValidationError("This change has already been decided.")
-    return proposal
-
-
-def _decide(proposal: RetentionProposal, *, status: str, actor: User, reason: str = "") -> None:
-    proposal.status = status
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    proposal.decision_reason = reason.strip()
-    proposal.full_clean()
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-
-
-def _check_may_decide(actor: User) -> None:
-    if not user_has_role(actor, *DATA_PROTECTION_ROLES):
-        raise ValidationError(
-            "Only a data protection lead or administrator can approve or reject this."
-        )
+PROPOSAL = TwoPersonKind(
+    audit="privacy.retention.proposal",
+    own_refused_action="privacy.retention.own_approval_refused",
+    own_approval="You proposed this change: a second person must approve it.",
+    own_rejection="You proposed this change: withdraw it instead.",
+    reason_needed="Enter why you are rejecting the change",
+)
 
 
 def retention_proposal_approve(*, proposal: RetentionProposal, actor: User) -> RetentionSetting:
     """A second person approves a shorter period: it takes effect now, in this transaction.
     Approving one's own proposal is refused, and the attempt is audited."""
-    if proposal.proposed_by_id == actor.pk:
-        audit_log(
-            action="privacy.retention.own_approval_refused",
-            actor=actor,
-            target=proposal,
-            details={"rule": proposal.rule_key},
-        )
-        raise ValidationError("You proposed this change: a second person must approve it.")
-    _check_may_decide(actor)
-    with transaction.atomic():
-        proposal = _locked_pending(proposal)
+
+    def period_set(proposal: RetentionProposal) -> RetentionSetting:
         rule = retention_rules.get(proposal.rule_key)
         if rule is None or rule.action is Action.KEEP:
             raise ValidationError("This rule's period can no longer be changed.")
@@ -229,19 +211,6 @@ def retention_proposal_approve(*, proposal: RetentionProposal, actor: User) -> R
         if current != proposal.from_days:
             raise ValidationError("The period has changed since this was proposed; propose again")
         _check_days(rule.key, proposal.to_days)  # the minimum may have been raised since
-        newly_due = _newly_due(rule.key, proposal.to_days)
-        _decide(proposal, status=ProposalStatus.APPROVED, actor=actor)
-        audit_log(
-            action="privacy.retention.proposal_approved",
-            actor=actor,
-            target=proposal,
-            details={
-                "rule": rule.key,
-                "from_days": current,
-                "to_days": proposal.to_days,
-                "newly_due": newly_due,
-            },
-        )
         return _set_period(
             setting,
             days=proposal.to_days,
@@ -252,43 +221,28 @@ def retention_proposal_approve(*, proposal: RetentionProposal, actor: User) -> R
             details={"proposal": proposal.pk},
         )
 
+    return two_person_approve(
+        proposal,
+        actor=actor,
+        kind=PROPOSAL,
+        details=lambda proposal: {
+            "from_days": proposal.from_days,
+            "newly_due": _newly_due(proposal.rule_key, proposal.to_days),
+        },
+        carry_out=period_set,
+    )
+
 
 def retention_proposal_reject(
     *, proposal: RetentionProposal, reason: str, actor: User
 ) -> RetentionProposal:
     """A second person turns a proposed period down, saying why; the period stays as it is."""
-    if proposal.proposed_by_id == actor.pk:
-        raise ValidationError("You proposed this change: withdraw it instead.")
-    _check_may_decide(actor)
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why you are rejecting the change"})
-    with transaction.atomic():
-        proposal = _locked_pending(proposal)
-        _decide(proposal, status=ProposalStatus.REJECTED, actor=actor, reason=reason)
-        audit_log(
-            action="privacy.retention.proposal_rejected",
-            actor=actor,
-            target=proposal,
-            reason=proposal.decision_reason,
-            details={"rule": proposal.rule_key, "to_days": proposal.to_days},
-        )
-    return proposal
+    return two_person_reject(proposal, reason=reason, actor=actor, kind=PROPOSAL)
 
 
 def retention_proposal_withdraw(*, proposal: RetentionProposal, actor: User) -> RetentionProposal:
     """The proposer takes back a proposal still waiting for approval."""
-    if proposal.proposed_by_id != actor.pk:
-        raise ValidationError("Only the person who proposed a change can withdraw it.")
-    with transaction.atomic():
-        proposal = _locked_pending(proposal)
-        _decide(proposal, status=ProposalStatus.WITHDRAWN, actor=actor)
-        audit_log(
-            action="privacy.retention.proposal_withdrawn",
-            actor=actor,
-            target=proposal,
-            details={"rule": proposal.rule_key, "to_days": proposal.to_days},
-        )
-    return proposal
+    return two_person_withdraw(proposal, actor=actor, kind=PROPOSAL)
 
 
 def legal_hold_place(
@@ -357,17 +311,53 @@ def _locked_record(model: type[models.Model], record_id: str) -> models.Model | 
     return model._base_manager.select_for_update().filter(pk=pk).first()
 
 
-def legal_hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHold:
-    """End a hold: the record's retention period applies again from the next sweep."""
+RELEASE = TwoPersonKind(
+    audit="privacy.retention.hold_release",
+    own_approval="You asked for this release: a second person must approve it.",
+    own_rejection="You asked for this release: withdraw it instead.",
+    reason_needed="Enter why you are rejecting the release",
+    decided="This release has already been decided.",
+    not_own_withdrawal="Only the person who asked for a release can withdraw it.",
+)
+
+
+def legal_hold_release_request(*, hold: LegalHold, reason: str, actor: User) -> HoldRelease:
+    """Ask for a hold to be released. The hold stays in force, and the sweep keeps the
+    record, until a different data protection lead or administrator approves."""
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the hold is being released"})
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
-        if hold.released_at is not None:
+        if not hold.is_active:
+            raise ValidationError("This hold has already been released.")
+        release = save_new(
+            HoldRelease(hold=hold, reason=reason.strip(), proposed_by=actor),
+            already_waiting=RELEASE_ALREADY_WAITING,
+        )
+        audit_log(
+            action="privacy.retention.hold_release_requested",
+            actor=actor,
+            target=release,
+            reason=release.reason,
+            details={
+                **release.audit_details(),
+                "past_its_period": hold_release_effect(hold).past_its_period,
+            },
+        )
+    return release
+
+
+def legal_hold_release_approve(*, release: HoldRelease, actor: User) -> LegalHold:
+    """A second person approves: the hold ends now, and the record's retention period
+    applies again from the next sweep. Approving one's own request is refused, and audited."""
+
+    def released(release: HoldRelease) -> LegalHold:
+        hold = LegalHold.objects.select_for_update().get(pk=release.hold_id)
+        if not hold.is_active:
             raise ValidationError("This hold has already been released.")
         hold.released_at = timezone.now()
-        hold.released_by = actor
-        hold.release_reason = reason.strip()
+        hold.released_by = release.proposed_by
+        hold.release_reason = release.reason
         hold.full_clean()
         hold.save(update_fields=["released_at", "released_by", "release_reason"])
         audit_log(
@@ -375,5 +365,26 @@ def legal_hold_release(*, hold: LegalHold, reason: str, actor: User) -> LegalHol
             actor=actor,
             target=hold,
             reason=hold.release_reason,
+            details={"release": release.pk},
         )
-    return hold
+        return hold
+
+    return two_person_approve(
+        release,
+        actor=actor,
+        kind=RELEASE,
+        details=lambda release: {
+            "past_its_period": hold_release_effect(release.hold).past_its_period
+        },
+        carry_out=released,
+    )
+
+
+def legal_hold_release_reject(*, release: HoldRelease, reason: str, actor: User) -> HoldRelease:
+    """A second person turns the release down, saying why; the hold stays in force."""
+    return two_person_reject(release, reason=reason, actor=actor, kind=RELEASE)
+
+
+def legal_hold_release_withdraw(*, release: HoldRelease, actor: User) -> HoldRelease:
+    """The person who asked takes back a release still waiting for approval."""
+    return two_person_withdraw(release, actor=actor, kind=RELEASE)

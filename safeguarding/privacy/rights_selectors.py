@@ -22,6 +22,7 @@ from safeguarding.privacy.models.rights import (
 )
 from safeguarding.privacy.models.rights_outcomes import (
     ErasureReport,
+    PreparedErasure,
     ProcessingRestriction,
     Rectification,
 )
@@ -109,7 +110,10 @@ def rights_request_answer(request: RightsRequest) -> dict[str, Any]:
                 "proposed_at", "pk"
             )
         ),
-        "erasure_report": ErasureReport.objects.filter(request=request).first(),
+        "erasure_report": ErasureReport.objects.filter(request=request)
+        .select_related("carried_out_by")
+        .first(),
+        "prepared_erasure": latest_prepared_erasure(request),
         "rectifications": [
             _without_secrets(item) for item in request.rectifications.order_by("recorded_at", "pk")
         ],
@@ -118,6 +122,27 @@ def rights_request_answer(request: RightsRequest) -> dict[str, Any]:
         ).first(),
         "objections": list(request.objections.order_by("decided_at", "pk")),
     }
+
+
+def latest_prepared_erasure(request: RightsRequest) -> PreparedErasure | None:
+    """The erasure prepared most recently for the request (waiting, approved, rejected or
+    withdrawn), if any."""
+    return (
+        PreparedErasure.objects.filter(request=request)
+        .select_related("proposed_by", "decided_by")
+        .order_by("-proposed_at", "-pk")
+        .first()
+    )
+
+
+def waiting_erasure(request: RightsRequest) -> PreparedErasure | None:
+    """The erasure prepared for the request and waiting for a second person, if any."""
+    return (
+        PreparedErasure.objects.pending()
+        .filter(request=request)
+        .select_related("proposed_by", "request__person")
+        .first()
+    )
 
 
 NOT_SHOWN = "[a secret: not shown]"

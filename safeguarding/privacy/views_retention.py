@@ -1,9 +1,11 @@
 """Retention pages for the data protection lead; partnership administrators may look, and
-either may approve or reject a shorter period that someone else proposed."""
+either may approve or reject a shorter period, or the release of a legal hold, that someone
+else asked for."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,8 +18,9 @@ from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.accounts.selectors import staff_user_with_role, user_has_role
 from safeguarding.core.forms import posted
 from safeguarding.inventory.retention_rules import period_in_words
-from safeguarding.privacy.models.retention import LegalHold, RetentionProposal
-from safeguarding.privacy.retention import retention_forecast
+from safeguarding.privacy.models.retention import LegalHold
+from safeguarding.privacy.models.two_person import TwoPersonChange
+from safeguarding.privacy.retention import hold_release_effect, retention_forecast
 from safeguarding.privacy.retention_forms import (
     HoldReleaseForm,
     LegalHoldForm,
@@ -33,6 +36,10 @@ from safeguarding.privacy.retention_selectors import (
     pending_proposal_count,
     pending_proposal_row,
     pending_proposal_rows,
+    pending_release,
+    pending_release_count,
+    pending_release_row,
+    pending_release_rows,
     recent_receipts,
     released_legal_holds,
     retention_rule,
@@ -40,7 +47,10 @@ from safeguarding.privacy.retention_selectors import (
 )
 from safeguarding.privacy.retention_services import (
     legal_hold_place,
-    legal_hold_release,
+    legal_hold_release_approve,
+    legal_hold_release_reject,
+    legal_hold_release_request,
+    legal_hold_release_withdraw,
     retention_period_change,
     retention_period_needs_approval,
     retention_period_propose,
@@ -116,78 +126,96 @@ def proposals(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pending_or_404(pk: int) -> RetentionProposal:
-    proposal = pending_proposal(pk)
-    if proposal is None:
+C = TypeVar("C", bound=TwoPersonChange)
+
+
+def _found(change: C | None) -> C:
+    if change is None:
         raise Http404("No such change waiting for approval")
-    return proposal
+    return change
 
 
-def _act_on_proposal(
+def _act(
     request: HttpRequest,
-    pk: int,
+    change: TwoPersonChange,
     *,
     actor: User,
     act: Callable[..., object],
-    done: Callable[[RetentionProposal], str],
+    done: str,
+    back: str,
 ) -> HttpResponse:
     """Approve or withdraw: back to the list, with what happened or why it was refused."""
-    proposal = _pending_or_404(pk)
     try:
-        act(proposal=proposal, actor=actor)
+        act(change, actor)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, done(proposal))
-    return redirect("retention:proposals")
+        messages.success(request, done)
+    return redirect(back)
+
+
+def _reject(
+    request: HttpRequest,
+    change: TwoPersonChange,
+    *,
+    reject: Callable[..., object],
+    done: str,
+    back: str,
+    template: str,
+    context: dict[str, object],
+    what: str = "change",
+) -> HttpResponse:
+    """Reject with a reason: a form, then back to the list."""
+    actor = _viewer(request)
+    form = ProposalRejectForm(posted(request), what=what)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reject(change, reason=form.cleaned_data["reason"], actor=actor)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect(back)
+    return render(request, template, {"form": form, **context})
 
 
 @require_POST
 def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act_on_proposal(
+    proposal = _found(pending_proposal(pk))
+    return _act(
         request,
-        pk,
+        proposal,
         actor=_viewer(request),
-        act=retention_proposal_approve,
-        done=lambda proposal: f"The period for {proposal.rule_key} is now {proposal.to_days} days.",
+        act=lambda proposal, actor: retention_proposal_approve(proposal=proposal, actor=actor),
+        done=f"The period for {proposal.rule_key} is now {proposal.to_days} days.",
+        back="retention:proposals",
     )
 
 
 def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _viewer(request)
-    proposal = _pending_or_404(pk)
-    form = ProposalRejectForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            retention_proposal_reject(
-                proposal=proposal, reason=form.cleaned_data["reason"], actor=actor
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                f"The change is rejected: the period stays {period_in_words(proposal.from_days)}.",
-            )
-            return redirect("retention:proposals")
-    return render(
+    proposal = _found(pending_proposal(pk))
+    return _reject(
         request,
-        "privacy/retention/proposal_reject.html",
-        {"form": form, "row": pending_proposal_row(proposal)},
+        proposal,
+        reject=lambda proposal, **kwargs: retention_proposal_reject(proposal=proposal, **kwargs),
+        done=f"The change is rejected: the period stays {period_in_words(proposal.from_days)}.",
+        back="retention:proposals",
+        template="privacy/retention/proposal_reject.html",
+        context={"row": pending_proposal_row(proposal)},
     )
 
 
 @require_POST
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act_on_proposal(
+    proposal = _found(pending_proposal(pk))
+    return _act(
         request,
-        pk,
+        proposal,
         actor=_data_protection_lead(request),
-        act=retention_proposal_withdraw,
-        done=lambda proposal: (
-            f"You withdrew the change: the period stays {period_in_words(proposal.from_days)}."
-        ),
+        act=lambda proposal, actor: retention_proposal_withdraw(proposal=proposal, actor=actor),
+        done=f"You withdrew the change: the period stays {period_in_words(proposal.from_days)}.",
+        back="retention:proposals",
     )
 
 
@@ -200,6 +228,7 @@ def holds(request: HttpRequest) -> HttpResponse:
             "active": active_legal_holds(),
             "released": released_legal_holds(),
             "can_change": user_has_role(user, Role.DATA_PROTECTION_LEAD),
+            "waiting": pending_release_count(),
         },
     )
 
@@ -228,15 +257,72 @@ def hold_place(request: HttpRequest) -> HttpResponse:
 
 
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for a hold to be released; a second person approves it on the releases page."""
     actor = _data_protection_lead(request)
     hold = get_object_or_404(LegalHold.objects.active().select_related("content_type"), pk=pk)
     form = HoldReleaseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            legal_hold_release(hold=hold, reason=form.cleaned_data["reason"], actor=actor)
+            legal_hold_release_request(hold=hold, reason=form.cleaned_data["reason"], actor=actor)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "The hold is released.")
-            return redirect("retention:holds")
-    return render(request, "privacy/retention/hold_release.html", {"form": form, "hold": hold})
+            messages.success(
+                request,
+                "A second data protection lead or administrator must approve the release. "
+                "Until then, the hold stays in place and the record is not disposed of.",
+            )
+            return redirect("retention:releases")
+    return render(
+        request,
+        "privacy/retention/hold_release.html",
+        {"form": form, "hold": hold, "effect": hold_release_effect(hold)},
+    )
+
+
+def releases(request: HttpRequest) -> HttpResponse:
+    user = _viewer(request)
+    return render(
+        request,
+        "privacy/retention/releases.html",
+        {"rows": pending_release_rows(), "user": user},
+    )
+
+
+@require_POST
+def release_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        _found(pending_release(pk)),
+        actor=_viewer(request),
+        act=lambda release, actor: legal_hold_release_approve(release=release, actor=actor),
+        done="The hold is released: the record's retention period applies again from the "
+        "next sweep.",
+        back="retention:releases",
+    )
+
+
+def release_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    release = _found(pending_release(pk))
+    return _reject(
+        request,
+        release,
+        reject=lambda release, **kwargs: legal_hold_release_reject(release=release, **kwargs),
+        done="The release is rejected: the hold stays in place.",
+        back="retention:releases",
+        template="privacy/retention/release_reject.html",
+        context={"row": pending_release_row(release)},
+        what="release",
+    )
+
+
+@require_POST
+def release_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        _found(pending_release(pk)),
+        actor=_data_protection_lead(request),
+        act=lambda release, actor: legal_hold_release_withdraw(release=release, actor=actor),
+        done="You withdrew the release: the hold stays in place.",
+        back="retention:releases",
+    )

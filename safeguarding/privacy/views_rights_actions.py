@@ -1,28 +1,43 @@
 """Staff actions that answer a request: withholding items from an access export (and a
-second person's sign-off), carrying out an erasure, correcting a field, restricting
+second person's sign-off), preparing an erasure (and a second person's approval, which carries
+it out), correcting a field, restricting
 processing and deciding an objection. Each is a form on its own page, reached from the
 request's page, and a service call."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from safeguarding.accounts.models import User
-from safeguarding.accounts.roles import DATA_PROTECTION_ROLES
-from safeguarding.privacy.erasure import rights_request_erase
+from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
+from safeguarding.audit.services import audit_read
+from safeguarding.core.forms import posted
+from safeguarding.privacy.erasure import (
+    erasure_preview,
+    rights_request_erasure_approve,
+    rights_request_erasure_prepare,
+    rights_request_erasure_reject,
+    rights_request_erasure_withdraw,
+)
 from safeguarding.privacy.forms_rights_actions import (
     ConfirmForm,
     LiftRestrictionForm,
     ObjectionForm,
+    PrepareErasureForm,
     RectifyForm,
     RestrictForm,
     WithholdForm,
 )
 from safeguarding.privacy.models.rights import RightsRequest
-from safeguarding.privacy.models.rights_outcomes import WithheldItem
+from safeguarding.privacy.models.rights_outcomes import PreparedErasure, WithheldItem
+from safeguarding.privacy.retention_forms import ProposalRejectForm
 from safeguarding.privacy.rights_actions import (
     correctable_fields,
     objection_decide,
@@ -31,7 +46,8 @@ from safeguarding.privacy.rights_actions import (
     rights_request_rectify,
     subject_records,
 )
-from safeguarding.privacy.views_rights import _action
+from safeguarding.privacy.rights_selectors import may_handle, waiting_erasure
+from safeguarding.privacy.views_rights import _action, _handler_and_request
 from safeguarding.privacy.withheld_services import (
     withheld_item_drop,
     withheld_item_propose,
@@ -108,19 +124,125 @@ def drop(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     )
 
 
+def _erasure_page(
+    request: HttpRequest, pk: int, roles: tuple[Role, ...]
+) -> tuple[User, RightsRequest, PreparedErasure | None]:
+    """Who is asking (one of ``roles``, or for a request about a member of staff's own
+    account another administrator: ``may_handle``), the request, and the erasure waiting."""
+    actor, rights_request = _handler_and_request(request, pk, roles)
+    return actor, rights_request, waiting_erasure(rights_request)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """What an erasure would remove and keep, and why. The lead prepares it here; a second
+    data protection lead or administrator approves or rejects it here."""
+    actor, rights_request, waiting = _erasure_page(request, pk, DATA_PROTECTION_ROLES)
+    may_prepare = may_handle(actor, rights_request, (Role.DATA_PROTECTION_LEAD,))
+    form = PrepareErasureForm(posted(request))
+    if request.method == "POST":
+        if not may_prepare:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                rights_request_erasure_prepare(
+                    request=rights_request, actor=actor, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"The erasure for {rights_request.reference} is prepared. A second data "
+                    "protection lead or administrator must approve it; nothing is erased "
+                    "until then.",
+                )
+                return redirect("rights:detail", pk=rights_request.pk)
+    audit_read(
+        actor=actor,
+        what="privacy.rights_request",
+        purpose="preparing or approving an erasure",
+        target=rights_request,
+    )
+    email = rights_request.person.email
+    return render(
+        request,
+        "privacy/rights/erase.html",
+        {
+            "rights_request": rights_request,
+            "form": form,
+            "waiting": waiting,
+            "preview": erasure_preview(email) if email else [],
+            "may_prepare": may_prepare and waiting is None and rights_request.is_running,
+            "user": actor,
+        },
+    )
+
+
+def _waiting_or_404(waiting: PreparedErasure | None) -> PreparedErasure:
+    if waiting is None:
+        raise Http404("No erasure waiting for approval")
+    return waiting
+
+
+def _back_to_request(
+    request: HttpRequest, rights_request: RightsRequest, act: Callable[[], object], done: str
+) -> HttpResponse:
+    try:
+        act()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done.format(reference=rights_request.reference))
+    return redirect("rights:detail", pk=rights_request.pk)
+
+
+@require_POST
+def erasure_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, rights_request, waiting = _erasure_page(request, pk, DATA_PROTECTION_ROLES)
+    prepared = _waiting_or_404(waiting)
+    return _back_to_request(
+        request,
+        rights_request,
+        lambda: rights_request_erasure_approve(prepared=prepared, actor=actor),
+        "The erasure for {reference} is carried out and the requester is sent the report.",
+    )
+
+
+@require_POST
+def erasure_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, rights_request, waiting = _erasure_page(request, pk, (Role.DATA_PROTECTION_LEAD,))
+    prepared = _waiting_or_404(waiting)
+    return _back_to_request(
+        request,
+        rights_request,
+        lambda: rights_request_erasure_withdraw(prepared=prepared, actor=actor),
+        "You withdrew the erasure for {reference}: nothing was erased.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def erasure_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    def service(*, request: RightsRequest, actor: User, reason: str) -> None:
+        prepared = _waiting_or_404(waiting_erasure(request))
+        rights_request_erasure_reject(prepared=prepared, reason=reason, actor=actor)
+
     return _action(
         request,
         pk,
-        form_class=ConfirmForm,
-        service=rights_request_erase,
-        title="Carry out the erasure",
-        button="Erase what may go",
-        done="The erasure for {reference} is carried out and the requester is sent the report.",
-        warning="This deletes or anonymises every record found under the requester's email "
-        "address that may go, and cannot be undone. Records under a legal hold, and records "
-        "we must keep, are kept and the report says why.",
+        form_class=ProposalRejectForm,
+        form_kwargs=lambda rights_request: {"what": "erasure"},
+        roles=DATA_PROTECTION_ROLES,
+        service=service,
+        title="Reject the erasure",
+        button="Reject the erasure",
+        done="The erasure for {reference} is rejected: nothing was erased.",
+        warning="Nothing is erased if you reject it. The person who prepared it will see "
+        "your reason.",
+        context=lambda rights_request: {
+            "prepared": _waiting_or_404(waiting_erasure(rights_request))
+        },
     )
 
 

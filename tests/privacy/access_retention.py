@@ -9,10 +9,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from safeguarding.accounts.models import User
-from safeguarding.accounts.roles import ALL_ROLES, Role
+from safeguarding.accounts.roles import Role
 from safeguarding.privacy.models.retention import LegalHold
-from safeguarding.privacy.retention_services import retention_period_propose
-from tests.access import Access, only
+from safeguarding.privacy.retention_services import (
+    legal_hold_release_request,
+    retention_period_propose,
+)
+from tests.access import Access, acted_on, only
 from tests.factories import UserFactory
 
 LEAD = Role.DATA_PROTECTION_LEAD
@@ -41,9 +44,12 @@ def a_pending_proposal() -> dict[str, Any]:
     return {"pk": proposal.pk}
 
 
-def acted_on(*allowed: Role) -> dict[Role, int]:
-    """A POST action: whoever may act is sent back to the list of changes waiting."""
-    return {role: 302 if role in allowed else 403 for role in ALL_ROLES}
+def a_pending_release() -> dict[str, Any]:
+    """A hold release asked for by a data protection lead who is not the persona."""
+    asker = UserFactory(roles=[str(LEAD)])
+    hold = LegalHold.objects.get(pk=an_active_hold()["pk"])
+    release = legal_hold_release_request(hold=hold, reason="Claim settled", actor=asker)
+    return {"pk": release.pk}
 
 
 ACCESS: dict[str, Access] = {
@@ -63,5 +69,17 @@ ACCESS: dict[str, Access] = {
     # Only its proposer may withdraw it: another lead is sent back with a message.
     "retention:proposal_withdraw": Access(
         method="post", roles=acted_on(LEAD), make_kwargs=a_pending_proposal
+    ),
+    "retention:releases": Access(roles=VIEWERS),
+    "retention:release_reject": Access(roles=VIEWERS, make_kwargs=a_pending_release),
+    # The persona approves someone else's request to release a hold.
+    "retention:release_approve": Access(
+        method="post",
+        roles=acted_on(LEAD, Role.PARTNERSHIP_ADMINISTRATOR),
+        make_kwargs=a_pending_release,
+    ),
+    # Only the person who asked may withdraw it: another lead is sent back with a message.
+    "retention:release_withdraw": Access(
+        method="post", roles=acted_on(LEAD), make_kwargs=a_pending_release
     ),
 }

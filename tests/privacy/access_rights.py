@@ -22,7 +22,7 @@ from safeguarding.privacy.models.rights import (
 )
 from safeguarding.privacy.models.rights_outcomes import Exemption, WithheldItem
 from safeguarding.privacy.rights_services import refresh_due
-from tests.access import Access, only
+from tests.access import Access, acted_on, only
 
 
 def open_request(
@@ -84,6 +84,17 @@ def _request_kwargs(**options: Any) -> Callable[[], dict[str, Any]]:
     return make
 
 
+def _prepared_erasure_kwargs() -> dict[str, Any]:
+    """An erasure request prepared by a data protection lead who is not the persona."""
+    from safeguarding.privacy.erasure import rights_request_erasure_prepare
+    from tests.factories import UserFactory
+
+    request = open_request(kind=RequestKind.ERASURE)
+    preparer = UserFactory(roles=[str(Role.DATA_PROTECTION_LEAD)])
+    rights_request_erasure_prepare(request=request, actor=preparer)
+    return {"pk": request.pk}
+
+
 VIEWERS = only(Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
 LEAD = only(Role.DATA_PROTECTION_LEAD)
 
@@ -101,7 +112,21 @@ ACCESS: dict[str, Access] = {
     "rights:withhold": Access(roles=LEAD, make_kwargs=_request_kwargs()),
     "rights:sign_off": Access(roles=VIEWERS, make_kwargs=_item_kwargs),
     "rights:release": Access(roles=LEAD, make_kwargs=_item_kwargs),
-    "rights:erase": Access(roles=LEAD, make_kwargs=_request_kwargs(kind=RequestKind.ERASURE)),
+    # The lead prepares an erasure here; a second lead or an administrator approves it here.
+    "rights:erase": Access(roles=VIEWERS, make_kwargs=_request_kwargs(kind=RequestKind.ERASURE)),
+    "rights:erasure_reject": Access(roles=VIEWERS, make_kwargs=_prepared_erasure_kwargs),
+    # The persona approves someone else's prepared erasure, which carries it out.
+    "rights:erasure_approve": Access(
+        method="post",
+        roles=acted_on(Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR),
+        make_kwargs=_prepared_erasure_kwargs,
+    ),
+    # Only the preparer may withdraw: another lead is sent back with a message.
+    "rights:erasure_withdraw": Access(
+        method="post",
+        roles=acted_on(Role.DATA_PROTECTION_LEAD),
+        make_kwargs=_prepared_erasure_kwargs,
+    ),
     "rights:rectify": Access(
         roles=LEAD, make_kwargs=_request_kwargs(kind=RequestKind.RECTIFICATION)
     ),

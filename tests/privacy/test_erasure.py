@@ -21,7 +21,8 @@ from safeguarding.privacy.erasure import (
     STAFF_RECORDS,
     UNDER_LEGAL_HOLD,
     erase_subject,
-    rights_request_erase,
+    rights_request_erasure_approve,
+    rights_request_erasure_prepare,
 )
 from safeguarding.privacy.export import subject_declarations
 from safeguarding.privacy.models.identity import (
@@ -38,6 +39,7 @@ from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.retention import LegalHold
 from safeguarding.privacy.models.rights import RequestKind, RequestStatus, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import ErasureReport
+from safeguarding.privacy.rights_selectors import about_a_staff_account
 from tests.conftest import sign_in
 from tests.factories import UserFactory
 from tests.privacy.access_rights import open_request
@@ -46,6 +48,18 @@ from tests.privacy.access_rights import open_request
 @pytest.fixture
 def staff(make_user: Callable[..., User]) -> User:
     return make_user(Role.DATA_PROTECTION_LEAD)
+
+
+def erase(request: RightsRequest) -> ErasureReport:
+    """Carry out an erasure as the service requires: prepared by one person, approved by a
+    second (data protection leads; administrators for a member of staff's own account)."""
+    role = (
+        Role.PARTNERSHIP_ADMINISTRATOR
+        if about_a_staff_account(request)
+        else Role.DATA_PROTECTION_LEAD
+    )
+    prepared = rights_request_erasure_prepare(request=request, actor=UserFactory(roles=[str(role)]))
+    return rights_request_erasure_approve(prepared=prepared, actor=UserFactory(roles=[str(role)]))
 
 
 def _verification(person: Person, staff: User) -> CallerVerification:
@@ -120,7 +134,7 @@ def test_erasure_removes_what_may_go_and_keeps_the_rest_with_reasons(staff: User
     other = open_request(email="them@example.org", kind=RequestKind.ACCESS)
     theirs = _verification(other.person, staff)
 
-    report = rights_request_erase(request=request, actor=staff)
+    report = erase(request)
 
     assert not SecurityQuestion.objects.filter(person=request.person).exists()
     assert not Authorisation.objects.filter(person=request.person).exists()
@@ -142,12 +156,13 @@ def test_erasure_removes_what_may_go_and_keeps_the_rest_with_reasons(staff: User
     assert lines["privacy.DisclosureRecord"]["kept"] == 1
     assert "disclosure register" in lines["privacy.DisclosureRecord"]["reason"]
     assert lines["privacy.RightsRequest"]["kept"] == 1
+    assert lines["privacy.PreparedErasure"]["kept"] == 1  # the record of who agreed to it
     assert lines["privacy.SecurityQuestion"]["removed"] == 1
     # The audit trail keeps the entry about the removed call, redacted.
     entry = AuditEntry.objects.get(action="tests.thing.viewed")
     assert entry.redacted_at is not None
     erased = AuditEntry.objects.get(action="privacy.rights_request.erased")
-    assert erased.details == {"report": report.pk, "removed": 3, "anonymised": 0, "kept": 4}
+    assert erased.details == {"report": report.pk, "removed": 3, "anonymised": 0, "kept": 5}
     assert "me@example.org" not in str(erased.details)
 
 
@@ -157,7 +172,7 @@ def test_records_about_a_staff_member_are_kept(staff: User) -> None:
     request = open_request(email=staff.email, kind=RequestKind.ERASURE)
     assert request.person == person
 
-    report = rights_request_erase(request=request, actor=staff)
+    report = erase(request)
 
     lines = {line["model"]: line for line in report.lines}
     assert lines["accounts.User"]["kept"] == 1
@@ -170,20 +185,21 @@ def test_records_about_a_staff_member_are_kept(staff: User) -> None:
 def test_only_an_open_erasure_request_can_be_carried_out_and_only_once(staff: User) -> None:
     access = open_request(email="me@example.org", kind=RequestKind.ACCESS)
     with pytest.raises(ValidationError, match="Only an erasure request"):
-        rights_request_erase(request=access, actor=staff)
+        rights_request_erasure_prepare(request=access, actor=staff)
 
     erasure = open_request(email="me@example.org", kind=RequestKind.ERASURE)
-    rights_request_erase(request=erasure, actor=staff)
+    erase(erasure)
     erasure.refresh_from_db()
     with pytest.raises(ValidationError, match="already closed"):
-        rights_request_erase(request=erasure, actor=staff)
+        rights_request_erasure_prepare(request=erasure, actor=staff)
     assert ErasureReport.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_lead_carries_out_an_erasure_and_the_requester_gets_the_report(
+def test_one_lead_prepares_a_second_approves_and_the_requester_gets_the_report(
     client: Client,
     staff: User,
+    make_user: Callable[..., User],
     run_tasks: Callable[[], None],
     mailoutbox: list[mail.EmailMessage],
 ) -> None:
@@ -193,6 +209,11 @@ def test_the_lead_carries_out_an_erasure_and_the_requester_gets_the_report(
 
     assert client.get(reverse("rights:erase", args=[request.pk])).status_code == 200
     response = client.post(reverse("rights:erase", args=[request.pk]))
+    assert response.status_code == 302
+    assert SecurityQuestion.objects.filter(person=request.person).exists()  # not yet
+    approver = Client()
+    sign_in(approver, make_user(Role.DATA_PROTECTION_LEAD))
+    response = approver.post(reverse("rights:erasure_approve", args=[request.pk]))
 
     assert response.status_code == 302
     page = client.get(reverse("rights:detail", args=[request.pk])).content.decode()

@@ -10,13 +10,11 @@ import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
-from safeguarding.audit.models import AuditEntry
 from safeguarding.config.env import env_int_mapping
 from safeguarding.privacy.models.retention import (
     LegalHold,
@@ -36,7 +34,7 @@ from safeguarding.privacy.retention_services import (
     retention_proposal_reject,
     retention_proposal_withdraw,
 )
-from tests.conftest import sign_in
+from tests.privacy.conftest import audited, client_for, finished_task
 
 pytestmark = pytest.mark.django_db
 
@@ -49,36 +47,8 @@ def lead(make_user: Callable[..., User]) -> User:
     return make_user(Role.DATA_PROTECTION_LEAD, full_name="Priya Proposer")
 
 
-@pytest.fixture
-def second_lead(make_user: Callable[..., User]) -> User:
-    return make_user(Role.DATA_PROTECTION_LEAD, full_name="Alex Approver")
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    sign_in(client, user)
-    return client
-
-
-def finished_task(days_ago: int) -> DBTaskResult:
-    """A finished background task: the task_results rule deletes it 7 days on."""
-    now = timezone.now()
-    return DBTaskResult.objects.create(
-        args_kwargs={},
-        task_path="x",
-        backend_name="default",
-        run_after=now,
-        finished_at=now - timedelta(days=days_ago),
-        status="SUCCESSFUL",
-    )
-
-
 def propose(actor: User, *, days: int = 2, reason: str = "Council schedule") -> RetentionProposal:
     return retention_period_propose(rule_key="task_results", days=days, reason=reason, actor=actor)
-
-
-def audited(action: str) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(action=action).order_by("sequence"))
 
 
 # --- Shortening needs a second person; lengthening does not ------------------------------------

@@ -36,11 +36,11 @@ from safeguarding.privacy.retention import (
 )
 from safeguarding.privacy.retention_services import (
     legal_hold_place,
-    legal_hold_release,
     retention_period_change,
     retention_period_propose,
     retention_proposal_approve,
 )
+from tests.privacy.conftest import release_with_approval
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,7 @@ def test_a_record_under_legal_hold_is_kept_and_disposed_of_after_release(
     assert exists(held)
     assert retention_overdue_count() == 0
 
-    legal_hold_release(hold=placed, reason="Claim settled", actor=lead)
+    release_with_approval(placed, reason="Claim settled", requested_by=lead)
     assert retention_overdue_count() == 1
     retention_sweep()
 
@@ -219,7 +219,7 @@ def test_a_hold_placed_between_batches_is_honoured(membership, lead: User) -> No
 def test_anonymise_keeps_the_row_and_blanks_the_declared_fields(lead: User, membership) -> None:
     record = membership(revoked=None)
     old = hold(record, actor=lead)
-    legal_hold_release(hold=old, reason="Claim withdrawn by Jane Example", actor=lead)
+    release_with_approval(old, reason="Claim withdrawn by Jane Example", requested_by=lead)
     LegalHold.objects.filter(pk=old.pk).update(released_at=ago(SIX_YEARS + DAY))
 
     receipts = retention_sweep()
@@ -240,7 +240,7 @@ def test_anonymise_keeps_the_row_and_blanks_the_declared_fields(lead: User, memb
 
 def test_an_anonymised_row_is_not_anonymised_again(lead: User, membership) -> None:
     old = hold(membership(revoked=None), actor=lead)
-    legal_hold_release(hold=old, reason="Done", actor=lead)
+    release_with_approval(old, reason="Done", requested_by=lead)
     LegalHold.objects.filter(pk=old.pk).update(released_at=ago(SIX_YEARS + DAY))
     retention_sweep()
 
@@ -568,7 +568,7 @@ def test_a_hold_on_a_record_a_deletion_would_cascade_to_keeps_both(lead: User) -
     assert not exists(gone)
     assert retention_overdue_count() == 0  # kept for the hold, so not overdue (P08)
 
-    legal_hold_release(hold=placed, reason="Complaint closed", actor=lead)
+    release_with_approval(placed, reason="Complaint closed", requested_by=lead)
     assert retention_overdue_count() == 2  # the subscriber and its consent record
     retention_sweep()
 

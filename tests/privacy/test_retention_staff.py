@@ -14,9 +14,9 @@ from django_tasks_db.models import DBTaskResult
 from safeguarding.accounts.models import RecordMembership, User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy.models.retention import LegalHold, RetentionSetting
+from safeguarding.privacy.models.retention import HoldRelease, LegalHold, RetentionSetting
 from safeguarding.privacy.retention import retention_sweep
-from safeguarding.privacy.retention_services import legal_hold_place
+from safeguarding.privacy.retention_services import legal_hold_place, legal_hold_release_approve
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -240,7 +240,9 @@ def test_today_is_not_a_future_review_date(lead_client: Client, record) -> None:
     assert not LegalHold.objects.exists()
 
 
-def test_the_lead_releases_a_hold_with_a_reason(lead_client: Client, lead: User, record) -> None:
+def test_the_lead_asks_for_a_hold_to_be_released_with_a_reason(
+    lead_client: Client, lead: User, record, make_user: Callable[..., User]
+) -> None:
     hold = legal_hold_place(
         model_label="accounts.RecordMembership",
         record_id=str(record.pk),
@@ -255,6 +257,12 @@ def test_the_lead_releases_a_hold_with_a_reason(lead_client: Client, lead: User,
     )
 
     assert response.status_code == 302
+    hold.refresh_from_db()
+    assert hold.is_active  # until a second person approves
+    assert audited("privacy.retention.hold_release_requested") == 1
+    legal_hold_release_approve(
+        release=HoldRelease.objects.get(), actor=make_user(Role.PARTNERSHIP_ADMINISTRATOR)
+    )
     hold.refresh_from_db()
     assert not hold.is_active
     assert (hold.released_by, hold.release_reason) == (lead, "Claim settled")
@@ -279,4 +287,5 @@ def test_a_release_without_a_reason_changes_nothing(lead_client: Client, lead, r
     assert "Enter why the hold is being released" in response.content.decode()
     hold.refresh_from_db()
     assert hold.is_active
+    assert not HoldRelease.objects.exists()
     assert audited("privacy.retention.hold_released") == 0

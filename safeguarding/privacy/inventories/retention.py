@@ -83,6 +83,26 @@ declare(
     },
 )
 declare(
+    "privacy.HoldRelease",
+    subject_filter=lambda email: Q(proposed_by__email=email) | Q(decided_by__email=email),
+    subject=Subject.STAFF,
+    purpose="records_management",
+    retention="legal_hold",
+    retention_trigger="decided_at",
+    anonymise=("reason", "proposed_by", "decided_by", "decision_reason"),
+    keep_on_erasure="A legal hold is the evidence of why records had to be kept.",
+    description="Requests to release a legal hold, and who approved or rejected them.",
+    fields={
+        **not_personal("id", "hold", "status"),
+        "reason": personal("user.content.private", note="free text, may name people"),
+        "proposed_by": personal("user.unique_id"),
+        "proposed_at": personal("system.operations"),
+        "decided_by": personal("user.unique_id"),
+        "decided_at": personal("system.operations"),
+        "decision_reason": personal("user.content.private", note="free text, may name people"),
+    },
+)
+declare(
     "privacy.DestructionReceipt",
     fields=not_personal(
         "id",

@@ -136,6 +136,26 @@ declare(
     },
 )
 declare(
+    "privacy.PreparedErasure",
+    subject=Subject.ENQUIRER,
+    purpose="rights_requests",
+    retention="rights_request",
+    retention_trigger=_request_closed,
+    subject_filter=_request_subject,
+    keep_on_erasure=KEPT_AS_THE_ANSWER,
+    description="An erasure one of us prepared, and the second person who approved it.",
+    fields={
+        **not_personal("id", "status"),
+        "request": personal("user.unique_id"),
+        "reason": personal("user.content.private", note="free text, may name people"),
+        "proposed_by": personal("user.unique_id", subject=Subject.STAFF),
+        "proposed_at": personal("system.operations"),
+        "decided_by": personal("user.unique_id", subject=Subject.STAFF),
+        "decided_at": personal("system.operations"),
+        "decision_reason": personal("user.content.private", note="free text, may name people"),
+    },
+)
+declare(
     "privacy.ErasureReport",
     subject=Subject.ENQUIRER,
     purpose="rights_requests",

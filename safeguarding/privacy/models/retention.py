@@ -2,7 +2,8 @@
 
 Default periods live in code (``safeguarding.inventory.retention_rules``); a ``RetentionSetting``
 row overrides one rule's period. A shorter period is a ``RetentionProposal`` until a second
-person approves it. The engine (``safeguarding.privacy.retention``) writes a
+person approves it, and releasing a ``LegalHold`` is a ``HoldRelease`` until a second person
+approves it (both ``TwoPersonChange``s). The engine (``safeguarding.privacy.retention``) writes a
 ``DestructionReceipt`` for each rule and model it disposes of in a run, with the references
 of the records in ``DestructionReceiptBatch`` rows, one per batch, so a million records never
 sit in memory or in one JSON value.
@@ -19,6 +20,23 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safeguarding.inventory.retention_rules import MAX_DAYS, MIN_DAYS, Action
+from safeguarding.privacy.models.two_person import (
+    ProposalStatus,
+    TwoPersonChange,
+    TwoPersonQuerySet,
+    one_waiting_per,
+)
+
+__all__ = [
+    "ALREADY_WAITING",
+    "DestructionReceipt",
+    "DestructionReceiptBatch",
+    "HoldRelease",
+    "LegalHold",
+    "ProposalStatus",
+    "RetentionProposal",
+    "RetentionSetting",
+]
 
 
 class RetentionSetting(models.Model):
@@ -45,24 +63,16 @@ class RetentionSetting(models.Model):
         return f"{self.rule_key}: {self.days} days"
 
 
-class ProposalStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for approval"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
 ALREADY_WAITING = (
     "A change to this period is already waiting for approval: withdraw it or wait for a decision."
 )
 
 
-class RetentionProposalQuerySet(models.QuerySet["RetentionProposal"]):
-    def pending(self) -> RetentionProposalQuerySet:
-        return self.filter(status=ProposalStatus.PENDING)
+class RetentionProposalQuerySet(TwoPersonQuerySet["RetentionProposal"]):
+    pass
 
 
-class RetentionProposal(models.Model):
+class RetentionProposal(TwoPersonChange):
     """A shorter period for a rule, waiting for a second person before it takes effect.
 
     ``from_days`` is the period the proposal was made against: approval is refused if the
@@ -72,30 +82,14 @@ class RetentionProposal(models.Model):
     rule_key = models.CharField(max_length=64)
     from_days = models.PositiveIntegerField()
     to_days = models.PositiveIntegerField()
-    reason = models.TextField()
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    proposed_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(
-        max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True, help_text="Why it was rejected.")
 
     objects = RetentionProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["rule_key"],
-                condition=Q(status="pending"),
-                name="one_pending_retention_proposal_per_rule",
-                violation_error_message=ALREADY_WAITING,
+            one_waiting_per(
+                "rule_key", name="one_pending_retention_proposal_per_rule", message=ALREADY_WAITING
             ),
             models.CheckConstraint(
                 condition=Q(to_days__gte=MIN_DAYS, to_days__lte=MAX_DAYS),
@@ -106,9 +100,8 @@ class RetentionProposal(models.Model):
     def __str__(self) -> str:
         return f"Retention proposal {self.pk}"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.status == ProposalStatus.PENDING
+    def audit_details(self) -> dict[str, object]:
+        return {"rule": self.rule_key, "to_days": self.to_days}
 
 
 class LegalHoldQuerySet(models.QuerySet["LegalHold"]):
@@ -159,6 +152,43 @@ class LegalHold(models.Model):
     def model_label(self) -> str:
         model = self.content_type.model_class()
         return model._meta.label if model else f"{self.content_type.app_label}.?"
+
+
+RELEASE_ALREADY_WAITING = (
+    "A release of this hold is already waiting for approval: withdraw it or wait for a decision."
+)
+
+
+class HoldReleaseQuerySet(TwoPersonQuerySet["HoldRelease"]):
+    pass
+
+
+class HoldRelease(TwoPersonChange):
+    """A request to release a legal hold. The hold stays in force, and the sweep keeps the
+    record, until a second person approves it; at most one waits per hold."""
+
+    hold = models.ForeignKey(LegalHold, on_delete=models.PROTECT, related_name="releases")
+    # Nullable only so that anonymising a long-decided release can remove who asked for it
+    # (the retention rule for legal holds); always set while the release can be decided.
+    proposed_by = models.ForeignKey(  # type: ignore[assignment]
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = HoldReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            one_waiting_per(
+                "hold", name="one_pending_release_per_hold", message=RELEASE_ALREADY_WAITING
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hold release {self.pk}"
+
+    def audit_details(self) -> dict[str, object]:
+        return {"hold": self.hold_id}
 
 
 class DestructionReceipt(models.Model):

@@ -4,6 +4,8 @@
   record, one field of one, or something the export does not hold, by description), proposed by
   one person and signed off by a second; the requester is told about it in plain words (the
   redaction schedule) without being shown it.
+- ``PreparedErasure``: an erasure one person prepared, waiting for a second data protection
+  lead or administrator to approve it; only the approval carries it out.
 - ``ErasureReport``: what an erasure removed, anonymised and kept, and why, by record type.
   Counts and reasons only, so it names no one and can be kept as the evidence of the answer.
 - ``Rectification``: a correction of one field of one record, with the value before and after.
@@ -21,6 +23,16 @@ from django.utils import timezone
 
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import NOTE_MAX_LENGTH, RightsRequest
+from safeguarding.privacy.models.two_person import (
+    TwoPersonChange,
+    TwoPersonQuerySet,
+    one_waiting_per,
+)
+
+ERASURE_ALREADY_WAITING = (
+    "This erasure is already prepared and waiting for a second person: withdraw it or wait "
+    "for a decision."
+)
 
 
 class Exemption(models.TextChoices):
@@ -106,6 +118,40 @@ class WithheldItem(models.Model):
     @property
     def exemption_in_words(self) -> str:
         return EXEMPTION_IN_WORDS[Exemption(self.exemption)]
+
+
+class PreparedErasureQuerySet(TwoPersonQuerySet["PreparedErasure"]):
+    pass
+
+
+class PreparedErasure(TwoPersonChange):
+    """An erasure prepared by ``proposed_by``: it is carried out, in the approver's request,
+    only when a different data protection lead or administrator approves it."""
+
+    request = models.ForeignKey(
+        RightsRequest, on_delete=models.CASCADE, related_name="prepared_erasures"
+    )
+    reason = models.TextField(
+        max_length=NOTE_MAX_LENGTH, blank=True, help_text="A note for the second person."
+    )
+
+    objects = PreparedErasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            one_waiting_per(
+                "request",
+                name="one_prepared_erasure_waiting_per_request",
+                message=ERASURE_ALREADY_WAITING,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prepared erasure {self.pk}"
+
+    def audit_details(self) -> dict[str, object]:
+        return {"request": self.request_id}
 
 
 class ErasureReport(models.Model):

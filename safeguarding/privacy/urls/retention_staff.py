@@ -14,4 +14,8 @@ urlpatterns = [
     path("holds/", views.holds, name="holds"),
     path("holds/new/", views.hold_place, name="hold_place"),
     path("holds/<int:pk>/release/", views.hold_release, name="hold_release"),
+    path("holds/releases/", views.releases, name="releases"),
+    path("holds/releases/<int:pk>/approve/", views.release_approve, name="release_approve"),
+    path("holds/releases/<int:pk>/reject/", views.release_reject, name="release_reject"),
+    path("holds/releases/<int:pk>/withdraw/", views.release_withdraw, name="release_withdraw"),
 ]
