@@ -78,6 +78,18 @@ def _names(node: ast.expr, constants: dict[str, str]) -> Iterator[str | re.Patte
         yield re.compile("".join(parts))
 
 
+def _prefixes() -> set[str]:
+    """Dotted strings in the source that a name may be built from at run time
+    (``TwoPersonKind(audit="privacy.retention.proposal")`` writes ``..._approved``)."""
+    found = set()
+    for path in _project_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            value = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and actions.NAME.match(value):
+                found.add(value)
+    return found
+
+
 def written_actions() -> Iterator[Written]:
     for path in _project_sources():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -118,11 +130,13 @@ def check_audit_actions(app_configs: Any = None, **kwargs: Any) -> list[checks.C
                     id="audit.E001",
                 )
             )
+    prefixes = _prefixes()
     for name in registered:
         owner = actions.owner(name)
         if owner not in {config.label for config in apps.get_app_configs()}:
             continue  # registered by a test, not by an installed app
-        if not any(use.matches(name) for use in written):
+        built = name in prefixes or any(name.startswith(prefix + "_") for prefix in prefixes)
+        if not built and not any(use.matches(name) for use in written):
             messages.append(
                 checks.Warning(
                     f"The audit action {name!r} is registered but nothing writes it.",

@@ -14,6 +14,13 @@ register(
         "privacy.rights_request.extended": "A rights request's deadline was extended",
         "privacy.rights_request.exported": "A copy of a person's data was made",
         "privacy.rights_request.rectified": "Data was corrected on request",
+        "privacy.rights_request.erasure_prepared": "An erasure was prepared for approval",
+        "privacy.rights_request.erasure_approved": "A prepared erasure was approved",
+        "privacy.rights_request.erasure_rejected": "A prepared erasure was rejected",
+        "privacy.rights_request.erasure_withdrawn": "A prepared erasure was withdrawn",
+        "privacy.rights_request.erasure_own_approval_refused": (
+            "Someone tried to approve an erasure they prepared"
+        ),
         "privacy.rights_request.erased": "Data was erased on request",
         "privacy.rights_request.completed": "A rights request was completed",
         "privacy.rights_request.refused": "A rights request was refused, with the reason",
@@ -58,6 +65,13 @@ register(
         "privacy.retention.proposal_withdrawn": "A proposed retention period was withdrawn",
         "privacy.retention.own_approval_refused": "Someone tried to approve their own proposal",
         "privacy.retention.hold_placed": "A legal hold was placed",
+        "privacy.retention.hold_release_requested": "Releasing a legal hold was asked for",
+        "privacy.retention.hold_release_approved": "Releasing a legal hold was approved",
+        "privacy.retention.hold_release_rejected": "Releasing a legal hold was rejected",
+        "privacy.retention.hold_release_withdrawn": "A request to release a hold was withdrawn",
+        "privacy.retention.hold_release_own_approval_refused": (
+            "Someone tried to approve releasing a hold they asked for"
+        ),
         "privacy.retention.hold_released": "A legal hold was released",
         "privacy.retention.swept": "The daily retention sweep ran",
         "privacy.retention.disposed": "Records past their retention period were disposed of",

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0007_retention_proposals_need_a_second_person"),
+        ("privacy", "0010_public_ids_unique"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
