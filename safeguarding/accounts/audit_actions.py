@@ -22,8 +22,5 @@ register(
         "accounts.mfa.failed": "A wrong authenticator code was entered",
         "accounts.mfa.reset": "A member of staff's two-factor set-up was reset",
         "accounts.mfa.recovery_codes_replaced": "Recovery codes were replaced",
-        "accounts.membership.granted": "Access to a restricted record was granted",
-        "accounts.membership.revoked": "Access to a restricted record was taken away",
-        "accounts.restricted_record.read": "A restricted record was opened",
     },
 )

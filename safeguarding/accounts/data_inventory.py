@@ -71,28 +71,6 @@ declare(
         "authenticated_at": personal("user.account"),
     },
 )
-declare(
-    "accounts.RecordMembership",
-    subject_filter=lambda email: (
-        Q(user__email=email) | Q(granted_by__email=email) | Q(revoked_by__email=email)
-    ),
-    subject=Subject.STAFF,
-    purpose="staff_accounts",
-    retention="record_membership",
-    retention_trigger=("revoked_at", "expires_at"),
-    fields={
-        **not_personal("id", "content_type", "object_id"),
-        "user": personal("user.unique_id"),
-        "granted_by": personal("user.unique_id"),
-        "reason": personal("user.account.settings"),
-        "granted_at": personal("user.account.settings"),
-        "expires_at": personal("user.account.settings"),
-        "revoked_at": personal("user.account.settings"),
-        "revoked_by": personal("user.unique_id"),
-        "revocation_reason": personal("user.account.settings"),
-    },
-)
-
 # django.contrib.auth and contenttypes: roles and permissions, no personal data.
 declare("auth.Group", fields=not_personal("id", "name", "permissions"))
 declare("auth.Permission", fields=not_personal("id", "name", "content_type", "codename"))

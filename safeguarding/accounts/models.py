@@ -5,11 +5,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 
@@ -87,53 +84,3 @@ class StaffSession(AbstractBaseSession):
         from safeguarding.accounts.sessions import SessionStore
 
         return SessionStore
-
-
-class MembershipQuerySet(models.QuerySet["RecordMembership"]):
-    def active(self, *, at: Any = None) -> MembershipQuerySet:
-        now = at or timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-        )
-
-
-class RecordMembership(models.Model):
-    """Need-to-know: one person's access to one restricted record.
-
-    Granted by a named person for a stated reason, optionally until a date; revoked rather
-    than deleted, so the history of who could see what stays on record.
-    """
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
-    record = GenericForeignKey("content_type", "object_id")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="record_memberships"
-    )
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField()
-    granted_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    revocation_reason = models.TextField(blank=True)
-
-    objects = MembershipQuerySet.as_manager()
-
-    class Meta:
-        indexes = [models.Index(fields=["content_type", "object_id", "user"])]
-        constraints = [
-            # At most one live grant per person per record.
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "user"],
-                condition=Q(revoked_at__isnull=True),
-                name="one_live_membership_per_record",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Membership {self.pk}"

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.accounts import mfa
-from safeguarding.accounts.models import RecordMembership, StaffSession, User
+from safeguarding.accounts.models import StaffSession, User
 from safeguarding.accounts.roles import Role
-from safeguarding.accounts.selectors import user_has_role
 from safeguarding.accounts.tasks import send_recovery_codes_replaced
 from safeguarding.audit.services import audit_log
 from safeguarding.core.corrections import correct_text_field
@@ -170,88 +166,6 @@ def mfa_reset(*, user: User, actor: User, reason: str) -> None:
     StaticDevice.objects.filter(user=user).delete()
     sessions_end_for_user(user=user)
     audit_log(action="accounts.mfa.reset", actor=actor, target=user, reason=reason)
-
-
-# --- Need-to-know memberships ------------------------------------------------------------------
-
-
-def _may_grant(*, grantor: User, content_type: ContentType, object_id: str) -> bool:
-    if user_has_role(grantor, Role.PARTNERSHIP_ADMINISTRATOR):
-        return True
-    return (
-        RecordMembership.objects.active()
-        .filter(content_type=content_type, object_id=object_id, user=grantor)
-        .exists()
-    )
-
-
-@transaction.atomic
-def membership_grant(
-    *,
-    record: models.Model,
-    user: User,
-    granted_by: User,
-    reason: str,
-    expires_at: datetime | None = None,
-) -> RecordMembership:
-    """Give one person access to one restricted record.
-
-    Only a partnership administrator or an existing member of the record may grant.
-    """
-    content_type = ContentType.objects.get_for_model(record)
-    if not _may_grant(grantor=granted_by, content_type=content_type, object_id=str(record.pk)):
-        raise PermissionDenied("Only a partnership administrator or a member can grant access.")
-    if not reason.strip():
-        raise ValidationError("Give a reason for granting access.")
-    if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError("The expiry must be in the future.")
-    live = RecordMembership.objects.select_for_update().filter(
-        content_type=content_type, object_id=str(record.pk), user=user, revoked_at__isnull=True
-    )
-    if live.exists():
-        raise ValidationError("That person already has access to this record.")
-    membership = RecordMembership(
-        content_type=content_type,
-        object_id=str(record.pk),
-        user=user,
-        granted_by=granted_by,
-        reason=reason,
-        expires_at=expires_at,
-    )
-    membership.full_clean()
-    membership.save()
-    audit_log(
-        action="accounts.membership.granted",
-        actor=granted_by,
-        target=record,
-        reason=reason,
-        details={
-            "member": user.pk,
-            "expires_at": expires_at.isoformat() if expires_at else None,
-        },
-    )
-    return membership
-
-
-@transaction.atomic
-def membership_revoke(*, membership: RecordMembership, revoked_by: User, reason: str) -> None:
-    content_type, object_id = membership.content_type, membership.object_id
-    if not _may_grant(grantor=revoked_by, content_type=content_type, object_id=object_id):
-        raise PermissionDenied("Only a partnership administrator or a member can revoke access.")
-    if not reason.strip():
-        raise ValidationError("Give a reason for revoking access.")
-    membership.revoked_at = timezone.now()
-    membership.revoked_by = revoked_by
-    membership.revocation_reason = reason
-    membership.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
-    audit_log(
-        action="accounts.membership.revoked",
-        actor=revoked_by,
-        target_type=f"{content_type.app_label}.{content_type.model}",
-        target_id=object_id,
-        reason=reason,
-        details={"member": membership.user_id},
-    )
 
 
 @transaction.atomic

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "safeguarding.core",
     "safeguarding.audit",
     "safeguarding.accounts",
+    "safeguarding.workspaces",
     "safeguarding.privacy",
     "safeguarding.training",
     "safeguarding.newsletter",

@@ -78,7 +78,34 @@ def all_rules() -> list[RetentionRule]:
 
 register(RetentionRule("staff_account", "the account is disabled", 365 * 2, Action.ANONYMISE))
 register(RetentionRule("staff_session", "the session is last used", 1, Action.DELETE))
-register(RetentionRule("record_membership", "access is revoked or expires", 365 * 6, Action.DELETE))
+register(
+    RetentionRule("workspace_membership", "access is revoked or expires", 365 * 6, Action.DELETE)
+)
+register(
+    RetentionRule(
+        "workspace",
+        "the workspace is opened",
+        0,
+        Action.KEEP,
+        reason=(
+            "A workspace's row says only what kind of review it was for, who opened it and when; "
+            "it is kept so that the record of who could see and who read restricted records "
+            "stays complete. The records inside it follow their own rules."
+        ),
+    )
+)
+register(
+    RetentionRule(
+        "read_log",
+        "the record is read",
+        0,
+        Action.KEEP,
+        reason=(
+            "The record of who read a restricted record is part of the audit trail: each day's "
+            "reads are sealed into it, and removing any would break the seal."
+        ),
+    )
+)
 register(
     RetentionRule(
         "audit_trail",

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from safeguarding.accounts.models import RecordMembership, StaffSession, User
+from safeguarding.accounts.models import StaffSession, User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.services import audit_log
@@ -40,7 +40,9 @@ from safeguarding.privacy.retention_services import (
     retention_period_propose,
     retention_proposal_approve,
 )
+from safeguarding.workspaces.models import Membership
 from tests.privacy.conftest import release_with_approval
+from tests.workspaces.factories import sample_membership
 
 pytestmark = pytest.mark.django_db
 
@@ -73,18 +75,13 @@ def task_result() -> Callable[..., DBTaskResult]:
 
 
 @pytest.fixture
-def membership(make_user: Callable[..., User]) -> Callable[..., RecordMembership]:
-    def make(*, revoked: timedelta | None = None, reason: str = "Panel member") -> RecordMembership:
-        granter = make_user()
-        return RecordMembership.objects.create(
-            content_type=ContentType.objects.get_for_model(User),
-            object_id=str(granter.pk),
-            user=make_user(),
-            granted_by=granter,
+def membership(make_user: Callable[..., User]) -> Callable[..., Membership]:
+    def make(*, revoked: timedelta | None = None, reason: str = "Panel member") -> Membership:
+        return sample_membership(
+            make_user,
             reason=reason,
             granted_at=ago(SIX_YEARS * 2),
             revoked_at=None if revoked is None else ago(revoked),
-            revoked_by=None if revoked is None else granter,
             revocation_reason="" if revoked is None else "Left the panel",
         )
 
@@ -135,7 +132,7 @@ def test_a_record_whose_period_has_not_started_is_kept(membership) -> None:
 
 def test_the_first_trigger_that_is_set_starts_the_period(membership) -> None:
     expired = membership(revoked=None)
-    RecordMembership.objects.filter(pk=expired.pk).update(expires_at=ago(SIX_YEARS + DAY))
+    Membership.objects.filter(pk=expired.pk).update(expires_at=ago(SIX_YEARS + DAY))
 
     retention_sweep()
 
@@ -180,7 +177,7 @@ def test_a_record_under_legal_hold_is_kept_and_disposed_of_after_release(
     placed = hold(held, actor=lead)
 
     receipts = retention_sweep()
-    assert [r for r in receipts if r.model_label == "accounts.RecordMembership"] == []
+    assert [r for r in receipts if r.model_label == "workspaces.Membership"] == []
     assert exists(held)
     assert retention_overdue_count() == 0
 
@@ -210,7 +207,7 @@ def test_a_hold_placed_between_batches_is_honoured(membership, lead: User) -> No
     assert exists(third)
     assert not exists(first)
     assert not exists(second)
-    assert [r.count for r in receipts if r.model_label == "accounts.RecordMembership"] == [2]
+    assert [r.count for r in receipts if r.model_label == "workspaces.Membership"] == [2]
 
 
 # --- Anonymise and keep ------------------------------------------------------------------------
@@ -281,8 +278,8 @@ def test_the_receipt_holds_no_personal_data_and_is_chained_into_the_audit_trail(
 
     [receipt] = retention_sweep()
 
-    assert receipt.rule_key == "record_membership"
-    assert receipt.model_label == "accounts.RecordMembership"
+    assert receipt.rule_key == "workspace_membership"
+    assert receipt.model_label == "workspaces.Membership"
     assert receipt.action == "delete"
     assert receipt.count == 1
     assert list(receipt.references()) == [str(record.pk)]
@@ -301,8 +298,8 @@ def test_the_receipt_holds_no_personal_data_and_is_chained_into_the_audit_trail(
     assert entry.target_type == "privacy.destructionreceipt"
     assert entry.target_id == str(receipt.pk)
     assert entry.details == {
-        "rule": "record_membership",
-        "model": "accounts.RecordMembership",
+        "rule": "workspace_membership",
+        "model": "workspaces.Membership",
         "action": "delete",
         "count": 1,
         "receipt": receipt.pk,
@@ -365,14 +362,14 @@ def test_audit_entries_about_a_disposed_record_are_redacted(membership) -> None:
     disposed = membership(revoked=SIX_YEARS + DAY)
     kept = membership(revoked=None)
     about_disposed = audit_log(
-        action="accounts.membership.granted",
+        action="workspaces.membership.granted",
         actor=None,
         target=disposed,
         reason="Jane Example needs access",
         details={"note": "Jane's review"},
     )
     about_kept = audit_log(
-        action="accounts.membership.granted", actor=None, target=kept, details={"note": "x"}
+        action="workspaces.membership.granted", actor=None, target=kept, details={"note": "x"}
     )
 
     [receipt] = retention_sweep()
@@ -430,7 +427,7 @@ def test_the_forecast_counts_what_will_be_disposed_of(task_result, membership, l
     tasks = lines["django_tasks_database.DBTaskResult"]
     assert (tasks.rule_key, tasks.action) == ("task_results", "delete")
     assert (tasks.due_now, tasks.due, tasks.held) == (1, 3, 1)
-    assert "accounts.RecordMembership" not in lines
+    assert "workspaces.Membership" not in lines
 
 
 def test_the_forecast_changes_nothing(task_result) -> None:
@@ -445,13 +442,13 @@ def test_the_sweep_is_idempotent(task_result, membership) -> None:
     task_result(finished=30 * DAY)
     membership(revoked=SIX_YEARS + DAY)
     first = retention_sweep()
-    remaining = (DBTaskResult.objects.count(), RecordMembership.objects.count())
+    remaining = (DBTaskResult.objects.count(), Membership.objects.count())
 
     second = retention_sweep()
 
     assert len(first) == 2
     assert second == []
-    assert (DBTaskResult.objects.count(), RecordMembership.objects.count()) == remaining
+    assert (DBTaskResult.objects.count(), Membership.objects.count()) == remaining
     assert DestructionReceipt.objects.count() == 2
     assert retention_overdue_count() == 0
 
@@ -511,9 +508,9 @@ def test_a_hold_committed_while_a_batch_runs_wins(membership, lead: User) -> Non
         # What legal_hold_place does, with a pause between locking the record and committing.
         try:
             with transaction.atomic():
-                RecordMembership.objects.select_for_update().get(pk=record.pk)
+                Membership.objects.select_for_update().get(pk=record.pk)
                 LegalHold.objects.create(
-                    content_type=ContentType.objects.get_for_model(RecordMembership),
+                    content_type=ContentType.objects.get_for_model(Membership),
                     object_id=str(record.pk),
                     reason="Claim",
                     authority="Litigation",
@@ -536,7 +533,7 @@ def test_a_hold_committed_while_a_batch_runs_wins(membership, lead: User) -> Non
         placer.join()
 
     assert exists(record)
-    assert [r for r in receipts if r.model_label == "accounts.RecordMembership"] == []
+    assert [r for r in receipts if r.model_label == "workspaces.Membership"] == []
 
 
 # --- Legal holds and cascades -------------------------------------------------------------------

@@ -6,18 +6,19 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from safeguarding.accounts.models import RecordMembership, User
+from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.privacy.models.retention import HoldRelease, LegalHold, RetentionSetting
 from safeguarding.privacy.retention import retention_sweep
 from safeguarding.privacy.retention_services import legal_hold_place, legal_hold_release_approve
+from safeguarding.workspaces.models import Membership
 from tests.conftest import sign_in
+from tests.workspaces.factories import sample_membership
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +40,8 @@ def lead_client(lead: User) -> Client:
 
 
 @pytest.fixture
-def record(make_user: Callable[..., User]) -> RecordMembership:
-    granter = make_user()
-    return RecordMembership.objects.create(
-        content_type=ContentType.objects.get_for_model(User),
-        object_id=str(granter.pk),
-        user=make_user(),
-        granted_by=granter,
-        reason="Panel member",
-    )
+def record(make_user: Callable[..., User]) -> Membership:
+    return sample_membership(make_user)
 
 
 def audited(action: str) -> int:
@@ -179,9 +173,9 @@ def test_an_unknown_rule_is_not_found(lead_client: Client) -> None:
 # --- Legal holds -------------------------------------------------------------------------------
 
 
-def place_data(record: RecordMembership, **changes: str) -> dict[str, str]:
+def place_data(record: Membership, **changes: str) -> dict[str, str]:
     return {
-        "record_type": "accounts.RecordMembership",
+        "record_type": "workspaces.Membership",
         "record_id": str(record.pk),
         "scope_label": "Claim KB-2026-000123",
         "reason": "Needed as evidence in a claim",
@@ -197,7 +191,7 @@ def test_the_lead_places_a_hold(lead_client: Client, lead: User, record) -> None
     assert response.status_code == 302
     hold = LegalHold.objects.get()
     assert hold.is_active
-    assert (hold.model_label, hold.object_id) == ("accounts.RecordMembership", str(record.pk))
+    assert (hold.model_label, hold.object_id) == ("workspaces.Membership", str(record.pk))
     assert hold.placed_by == lead
     assert hold.authority == "Litigation: claim ref KB-2026-000123"
     entry = AuditEntry.objects.get(action="privacy.retention.hold_placed")
@@ -244,7 +238,7 @@ def test_the_lead_asks_for_a_hold_to_be_released_with_a_reason(
     lead_client: Client, lead: User, record, make_user: Callable[..., User]
 ) -> None:
     hold = legal_hold_place(
-        model_label="accounts.RecordMembership",
+        model_label="workspaces.Membership",
         record_id=str(record.pk),
         reason="Claim",
         authority="Litigation",
@@ -273,7 +267,7 @@ def test_the_lead_asks_for_a_hold_to_be_released_with_a_reason(
 
 def test_a_release_without_a_reason_changes_nothing(lead_client: Client, lead, record) -> None:
     hold = legal_hold_place(
-        model_label="accounts.RecordMembership",
+        model_label="workspaces.Membership",
         record_id=str(record.pk),
         reason="Claim",
         authority="Litigation",

@@ -1,15 +1,7 @@
-"""Shared by the audit migrations (the migration loader skips modules named with "_")."""
+"""Kept for the audit migrations, which import ``RunSQLOnPostgreSQL`` from here (a migration's
+imports are frozen); the operation itself lives in ``safeguarding.core.migrations_helpers`` so
+that other apps' migrations can use it too. (The migration loader skips modules named "_".)"""
 
-from django.db import migrations
+from safeguarding.core.migrations_helpers import RunSQLOnPostgreSQL
 
-
-class RunSQLOnPostgreSQL(migrations.RunSQL):
-    """RunSQL that does nothing on other databases (``sqlmigrate`` still shows the SQL)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+__all__ = ["RunSQLOnPostgreSQL"]

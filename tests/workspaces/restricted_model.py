@@ -7,10 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.generic import DetailView
 
-from safeguarding.accounts.need_to_know import RestrictedRecordMixin
+from safeguarding.workspaces.models import Workspace
+from safeguarding.workspaces.selectors import RestrictedRecordMixin
 
 
 class CaseFile(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=100)
 
     class Meta:
@@ -22,6 +24,7 @@ class CaseFile(models.Model):
 
 class CaseFileDetail(RestrictedRecordMixin, DetailView):
     model = CaseFile
+    read_purpose = "view case file"
 
     def render_to_response(self, context: dict, **kwargs: object) -> HttpResponse:
         return HttpResponse(self.object.title)

@@ -1,0 +1,16 @@
+"""The audit actions workspaces write (``safeguarding.audit.actions``). Reads of restricted
+records go to the read log, sealed into the trail once a day, not one entry each."""
+
+from safeguarding.audit.actions import register
+
+register(
+    "workspaces",
+    {
+        "workspaces.workspace.created": "A restricted workspace was opened",
+        "workspaces.workspace.closed": "A restricted workspace was closed",
+        "workspaces.membership.granted": "Access to a workspace was given",
+        "workspaces.membership.revoked": "Access to a workspace was taken away",
+        "workspaces.membership.confirmed": "A member's access was confirmed as still needed",
+        "workspaces.read_log.sealed": "A day's reads of restricted records were sealed",
+    },
+)

@@ -1,0 +1,207 @@
+"""Workspaces: the only way to restricted records.
+
+A restricted record (a case review, a child death review) belongs to one workspace, and only
+the workspace's live members see it: a partnership administrator, like everyone else, sees it
+only through a membership. Memberships are granted by a named lead for a stated reason and are
+revoked, never deleted, so the history of who could see what stays on record. Every read of a
+restricted record is a ``ReadLog`` row, sealed day by day into the audit chain (``read_log``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
+
+KIND_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+def _not_blank(field: str) -> GreaterThan[int]:
+    """A condition: the text field holds more than white space."""
+    return GreaterThan(Length(Trim(field)), 0)
+
+
+class Workspace(models.Model):
+    """A restricted area: one per case review or child death review."""
+
+    kind = models.CharField(
+        max_length=40,
+        validators=[RegexValidator(KIND_PATTERN)],
+        help_text=(
+            "A short code registered by the app that owns the workspace, e.g. case_review "
+            "(safeguarding.workspaces.kinds)."
+        ),
+    )
+    title = models.CharField(
+        max_length=200,
+        help_text=(
+            "A title that identifies no one: never a child's or a family member's name. Use "
+            "the review's reference, e.g. 'Rapid review 2026-07'."
+        ),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the work ended; no one can be added after."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=_not_blank("kind"), name="workspace_has_kind"),
+            models.CheckConstraint(condition=_not_blank("title"), name="workspace_has_title"),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("created_at")),
+                name="workspace_closed_after_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class MembershipRole(models.TextChoices):
+    """What a member may do in a workspace. Each role includes the ones below it."""
+
+    # Reads and writes the workspace's records, and grants, revokes and confirms memberships.
+    LEAD = "lead", "Lead"
+    # Reads and writes the workspace's records.
+    MEMBER = "member", "Member"
+    # Reads the workspace's records; changes nothing.
+    REVIEWER = "reviewer", "Reviewer"
+
+
+ROLE_RANK = {MembershipRole.REVIEWER: 1, MembershipRole.MEMBER: 2, MembershipRole.LEAD: 3}
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def live(self, *, at: datetime | None = None) -> MembershipQuerySet:
+        """Memberships that give access now (or ``at``): not revoked and not expired."""
+        now = at or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class Membership(models.Model):
+    """One person's access to one workspace, in one role.
+
+    Granted by a lead for a stated reason, optionally until a date; revoked rather than
+    deleted. ``confirmed_at`` is when a lead last confirmed the person still needs access
+    (recertification); it starts as the time of the grant.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="workspace_memberships"
+    )
+    role = models.CharField(max_length=20, choices=MembershipRole.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(help_text="Why this person needs access.")
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        blank=True, help_text="When a lead last confirmed the access is still needed."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revocation_reason = models.TextField(blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workspace", "granted_at"]
+        indexes = [models.Index(fields=["user", "workspace"], name="membership_user_workspace")]
+        constraints = [
+            # At most one live membership per person per workspace (an expired one is revoked
+            # when the person is given access again).
+            models.UniqueConstraint(
+                fields=["workspace", "user"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_membership_per_workspace",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="membership_role"
+            ),
+            models.CheckConstraint(condition=_not_blank("reason"), name="membership_has_reason"),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(expires_at__gt=F("granted_at")),
+                name="membership_expires_after_granted",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__gte=F("granted_at")),
+                name="membership_confirmed_after_granted",
+            ),
+            # Revoked means when, by whom and why; live means none of them.
+            models.CheckConstraint(
+                condition=(
+                    Q(revoked_at__isnull=True, revoked_by__isnull=True, revocation_reason="")
+                    | (
+                        Q(revoked_at__isnull=False, revoked_by__isnull=False)
+                        & Q(_not_blank("revocation_reason"))
+                        & Q(revoked_at__gte=F("granted_at"))
+                    )
+                ),
+                name="membership_revoked_with_reason",
+            ),
+            # A lead's access has no end date, so a workspace never loses its last lead by
+            # the calendar.
+            models.CheckConstraint(
+                condition=~Q(role=MembershipRole.LEAD) | Q(expires_at__isnull=True),
+                name="membership_lead_does_not_expire",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Membership {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.confirmed_at is None:
+            self.confirmed_at = self.granted_at
+        super().save(*args, **kwargs)
+
+    def is_live(self, *, at: datetime | None = None) -> bool:
+        now = at or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class ReadLog(models.Model):
+    """One read of one restricted record: who, when, in which workspace, what and why.
+
+    Written in bulk outside the audit chain's lock (a list of fifty records is one insert);
+    append-only on PostgreSQL, and each past day is sealed by a digest in the audit chain.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="+")
+    target_type = models.CharField(max_length=100, help_text='"app_label.modelname"')
+    target_id = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=100, help_text="Why it was read, e.g. view or list.")
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=_not_blank("purpose"), name="read_log_has_purpose"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Read {self.pk}"

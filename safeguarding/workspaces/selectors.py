@@ -1,0 +1,196 @@
+"""Reads of restricted records: only a workspace's live members see them, outsiders get 404,
+and every read is logged.
+
+Apps with restricted records (case reviews, child death reviews) give each record a foreign
+key to its ``Workspace`` and read them only through these, never ``Model.objects.get``::
+
+    reviews = restricted_for_user(CaseReview.objects.all(), user=request.user)
+    log_reads(request.user, page_of_reviews, purpose="list")
+    review = get_restricted_or_404(
+        CaseReview.objects.all(), user=request.user, pk=pk, purpose="view"
+    )
+    require_role(request.user, review.workspace, MembershipRole.LEAD, MembershipRole.MEMBER)
+
+or ``RestrictedRecordMixin`` on a class-based detail view. A role (even partnership
+administrator) never opens a workspace: only a live membership does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import F
+from django.http import Http404
+
+from safeguarding.workspaces.models import Membership, MembershipRole, ReadLog, Workspace
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from safeguarding.accounts.models import User
+
+    Person = User | AnonymousUser
+
+M = TypeVar("M", bound=models.Model)
+
+NOT_FOUND = "No such record"
+# The annotation get_restricted_or_404 reads the record's workspace from.
+_WORKSPACE_ID = "read_log_workspace_id"
+
+
+def _may_see_anything(user: Person) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def _live_memberships(user: Person) -> models.QuerySet[Membership]:
+    if not _may_see_anything(user) or user.pk is None:
+        return Membership.objects.none()
+    return Membership.objects.live().filter(user_id=user.pk)
+
+
+def workspaces_for(user: Person) -> models.QuerySet[Workspace]:
+    """The workspaces ``user`` is a live member of."""
+    return Workspace.objects.filter(pk__in=_live_memberships(user).values("workspace_id"))
+
+
+def membership_of(user: Person, workspace: Workspace) -> Membership | None:
+    """``user``'s live membership of ``workspace``, or None."""
+    return _live_memberships(user).filter(workspace=workspace).first()
+
+
+def require_role(user: Person, workspace: Workspace, *roles: MembershipRole) -> Membership:
+    """``user``'s live membership, if it has one of ``roles`` (any role when none are given).
+
+    Http404 for someone who is not a member, so an outsider cannot learn the workspace exists;
+    PermissionDenied for a member whose role does not allow the action.
+    """
+    membership = membership_of(user, workspace)
+    if membership is None:
+        raise Http404(NOT_FOUND)
+    if roles and membership.role not in roles:
+        raise PermissionDenied("Your role in this workspace does not allow that.")
+    return membership
+
+
+def members_of(workspace: Workspace, *, user: Person) -> models.QuerySet[Membership]:
+    """The live memberships of ``workspace``, for its members only (Http404 for others)."""
+    require_role(user, workspace)
+    return (
+        Membership.objects.live()
+        .filter(workspace=workspace)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def restricted_for_user(
+    queryset: models.QuerySet[M], *, user: Person, workspace_field: str = "workspace"
+) -> models.QuerySet[M]:
+    """Only the records of ``queryset`` in a workspace ``user`` is a live member of.
+
+    ``workspace_field`` is the path from the model to its workspace ("workspace", or
+    "review__workspace" for a record inside a review). An inactive user sees nothing.
+    """
+    return queryset.filter(
+        **{f"{workspace_field}__in": _live_memberships(user).values("workspace_id")}
+    )
+
+
+def get_restricted_or_404(
+    queryset: models.QuerySet[M],
+    *,
+    user: Person,
+    pk: Any,
+    purpose: str,
+    workspace_field: str = "workspace",
+) -> M:
+    """One restricted record for a member, logged as a read; Http404 for everyone else.
+
+    A 404 rather than a 403, so an outsider cannot even learn that the record exists.
+    """
+    visible = restricted_for_user(queryset, user=user, workspace_field=workspace_field)
+    try:
+        record: M = visible.annotate(**{_WORKSPACE_ID: F(workspace_field)}).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404(NOT_FOUND) from None
+    _write_reads(user, [(record, getattr(record, _WORKSPACE_ID))], purpose=purpose)
+    return record
+
+
+def log_reads(
+    user: Person,
+    records: Iterable[models.Model],
+    purpose: str,
+    *,
+    workspace_field: str = "workspace",
+) -> int:
+    """Log that ``user`` was shown each of ``records`` (a list page): one insert for them all,
+    and no wait for the audit chain. Returns how many reads were logged.
+
+    Pass records read through ``restricted_for_user``; for a ``workspace_field`` that crosses
+    a relation, ``select_related`` it so that finding each record's workspace costs nothing.
+    """
+    return _write_reads(
+        user,
+        [(record, _workspace_id(record, workspace_field)) for record in records],
+        purpose=purpose,
+    )
+
+
+def _workspace_id(record: models.Model, workspace_field: str) -> Any:
+    if isinstance(record, Workspace) and workspace_field == "pk":
+        return record.pk
+    *path, last = workspace_field.split("__")
+    holder: Any = record
+    for step in path:
+        holder = getattr(holder, step)
+    return getattr(holder, f"{last}_id")
+
+
+def _write_reads(user: Person, reads: list[tuple[models.Model, Any]], *, purpose: str) -> int:
+    if not purpose.strip():
+        raise ValueError("Say why the records were read (the purpose).")
+    if user.pk is None:
+        raise ValueError("Only a signed-in person's reads are logged.")
+    rows = [
+        ReadLog(
+            user_id=user.pk,
+            workspace_id=workspace_id,
+            target_type=record._meta.label_lower,
+            target_id=str(record.pk),
+            purpose=purpose,
+        )
+        for record, workspace_id in reads
+    ]
+    ReadLog.objects.bulk_create(rows)
+    return len(rows)
+
+
+class RestrictedRecordMixin:
+    """For DetailView-style views over a restricted model: members only, reads logged.
+
+    Set ``workspace_field`` when the model reaches its workspace through a relation, and
+    ``read_purpose`` to say why the page shows the record.
+    """
+
+    request: Any
+    kwargs: dict[str, Any]
+    pk_url_kwarg = "pk"
+    workspace_field = "workspace"
+    read_purpose = "view"
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset()  # type: ignore[misc, no-any-return]  # from the view class
+
+    def get_object(self, queryset: models.QuerySet[Any] | None = None) -> models.Model:
+        record: models.Model = get_restricted_or_404(
+            queryset if queryset is not None else self.get_queryset(),
+            user=self.request.user,
+            pk=self.kwargs[self.pk_url_kwarg],
+            purpose=self.read_purpose,
+            workspace_field=self.workspace_field,
+        )
+        return record
