@@ -27,7 +27,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from safeguarding.accounts.models import User  # noqa: E402
-from safeguarding.privacy.export import build_export  # noqa: E402
 from safeguarding.privacy.models.identity import CallerVerification  # noqa: E402
 from safeguarding.privacy.models.person import Person  # noqa: E402
 from safeguarding.privacy.models.rights import (  # noqa: E402
@@ -37,6 +36,7 @@ from safeguarding.privacy.models.rights import (  # noqa: E402
     RequestStatus,
     RightsRequest,
 )
+from safeguarding.privacy.rights.export import build_export  # noqa: E402
 
 CHUNK = 5_000
 

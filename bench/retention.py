@@ -28,8 +28,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from safeguarding.accounts.models import StaffSession  # noqa: E402
-from safeguarding.privacy import retention  # noqa: E402
 from safeguarding.privacy.models.retention import DestructionReceipt  # noqa: E402
+from safeguarding.privacy.retention import engine as retention  # noqa: E402
 
 CHUNK = 10_000
 TABLE = StaffSession._meta.db_table

@@ -330,7 +330,7 @@ NEWSLETTER_UNSUBSCRIBE_ADDRESS = env_str(
 # what each subscriber reads, which the consent they gave does not cover (PECR / UK GDPR).
 NEWSLETTER_TRACKING = False
 
-# --- Retention (safeguarding.privacy.retention) ----------------------------------------------
+# --- Retention (safeguarding.privacy.retention.engine) ---------------------------------------
 
 # The shortest period each retention rule may be given, in days, even with a second person's
 # approval; RETENTION_MINIMUM_DAYS=rule=days,... replaces or adds to these. The reference

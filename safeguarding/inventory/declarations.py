@@ -22,7 +22,7 @@ A personal field that a rectification request may correct names the owning app's
 can be corrected through the rights tooling.
 A declaration whose rows must survive an erasure request says why in ``keep_on_erasure``
 (statutory records, the disclosure register, the record of the request itself); an erasure
-(``safeguarding.privacy.erasure``) removes or anonymises everything else it finds.
+(``safeguarding.privacy.rights.erasure``) removes or anonymises everything else it finds.
 The privacy notice, the Article 30 record and subject access exports are built from here.
 
 Secrets are a class of their own. A field declared with ``secret(...)`` (a password hash, an
@@ -101,10 +101,10 @@ def secret(category: str, *, note: str = "") -> PersonalField:
 # email column is stored normalised, so an exact match can use the index. For access requests.
 SubjectFilter = Callable[[str], models.Q]
 
-# When a row's retention period starts (see ``safeguarding.privacy.retention``): the name of a
-# datetime field; a tuple of them, meaning the first that is set; or a callable returning a
-# query expression (``lambda: Coalesce("revoked_at", "expires_at")``). A row whose trigger is
-# NULL has not started its period and is never due.
+# When a row's retention period starts (see ``safeguarding.privacy.retention.engine``): the
+# name of a datetime field; a tuple of them, meaning the first that is set; or a callable
+# returning a query expression (``lambda: Coalesce("revoked_at", "expires_at")``). A row whose
+# trigger is NULL has not started its period and is never due.
 RetentionTrigger = str | tuple[str, ...] | Callable[[], Any]
 # What an ANONYMISE rule blanks: field names (each set to None, "", "[removed]" or its
 # default, whichever the field allows), or a mapping of field name to the value to store.

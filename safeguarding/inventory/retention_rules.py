@@ -3,7 +3,7 @@
 These are the defaults in code. The retention engine applies them, and the data protection
 lead may change a rule's period within its allowed range in the staff area (audited): never
 below the rule's minimum in settings, and a shorter period only with a second person's
-approval (``safeguarding.privacy.retention_services``).
+approval (``safeguarding.privacy.retention.services``).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from safeguarding.core.promises import Outcome, promise
 from safeguarding.inventory import purposes
 from safeguarding.newsletter.messages import RenderedCampaign, campaign_message
 from safeguarding.newsletter.models import Consent, Delivery, DeliveryState, Subscriber, Suppression
-from safeguarding.privacy.retention import effective_periods
+from safeguarding.privacy.retention.engine import effective_periods
 
 
 def unconsented_deliveries() -> tuple[int, int]:

@@ -58,7 +58,7 @@ from safeguarding.newsletter.models import (
     Subscriber,
     Suppression,
 )
-from safeguarding.privacy.rights_actions import processing_stopped
+from safeguarding.privacy.rights.actions import processing_stopped
 
 CHUNK = 2000  # rows per INSERT when recipients are chosen
 CHECK_EVERY = 50  # messages between re-checks of consent and of the campaign's state

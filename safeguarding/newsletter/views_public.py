@@ -23,7 +23,7 @@ from safeguarding.newsletter.forms import (
     YourDataForm,
 )
 from safeguarding.newsletter.models import Subscriber
-from safeguarding.privacy.rights_services import REQUEST_LIMIT, rights_request_submit
+from safeguarding.privacy.rights.services import REQUEST_LIMIT, rights_request_submit
 
 SIGN_UP_LIMIT = Limit("newsletter-sign-up")
 

@@ -9,7 +9,5 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         # Registers the daily jobs in every process (web, worker, scheduler, management
         # commands), not only where the URLs happen to be loaded.
-        from safeguarding.privacy import (  # noqa: F401
-            retention_jobs,
-            rights_services,
-        )
+        from safeguarding.privacy.retention import jobs  # noqa: F401
+        from safeguarding.privacy.rights import services  # noqa: F401

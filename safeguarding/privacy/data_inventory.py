@@ -1,4 +1,5 @@
-"""The privacy engine's own records."""
+"""The privacy engine's own records: a person, and (imported from each sub-package) the
+records of callers and authorisations, disclosures, retention and rights requests."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from django.db.models import Q
 
 from safeguarding.inventory.declarations import Correction, declare, not_personal, personal
 from safeguarding.inventory.taxonomy import Subject
-from safeguarding.privacy.inventories import identity, retention, rights  # noqa: F401
-from safeguarding.privacy.person_retention import person_retention_from
-from safeguarding.privacy.rights_services import person_correct_name
+from safeguarding.privacy.callers import data_inventory as callers  # noqa: F401
+from safeguarding.privacy.retention import data_inventory as retention  # noqa: F401
+from safeguarding.privacy.retention.people import person_retention_from
+from safeguarding.privacy.rights import data_inventory as rights  # noqa: F401
+from safeguarding.privacy.rights.services import person_correct_name
 
 declare(
     "privacy.Person",

@@ -105,7 +105,7 @@ def disclosures_registered() -> tuple[Outcome, str]:
 
 @promise("P08")
 def retention_applied() -> tuple[Outcome, str]:
-    from safeguarding.privacy.retention import (
+    from safeguarding.privacy.retention.engine import (
         retention_not_automated,
         retention_overdue_count,
         retention_plans,

@@ -24,7 +24,7 @@ TOOLS = (
     ),
     StaffTool(
         "Disclosure register",
-        "identity:disclosures",
+        "disclosures:disclosures",
         "Disclosures required by law, and their approval.",
         DATA_PROTECTION_ROLES,
     ),

@@ -15,8 +15,8 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.services import staff_deactivate
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy.retention import retention_sweep
-from safeguarding.privacy.retention_services import legal_hold_place
+from safeguarding.privacy.retention.engine import retention_sweep
+from safeguarding.privacy.retention.services import legal_hold_place
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ def test_the_data_protection_lead_sees_the_privacy_tools(client: Client, make_us
     for url in (
         "rights:queue",
         "retention:overview",
-        "identity:disclosures",
+        "disclosures:disclosures",
         "records:article_30",
         "identity:find",
     ):

@@ -16,7 +16,7 @@ from safeguarding.newsletter.models import Campaign, CampaignState, Delivery, De
 from safeguarding.newsletter.tasks import start_or_resume_campaigns, start_scheduled_campaign
 from safeguarding.privacy.models.rights import RequestKind
 from safeguarding.privacy.models.rights_outcomes import ObjectionOutcome
-from safeguarding.privacy.rights_actions import objection_decide, restriction_place
+from safeguarding.privacy.rights.actions import objection_decide, restriction_place
 from tests.clock import at_london
 from tests.conftest import sign_in
 from tests.newsletter.factories import campaign, confirmed_subscriber, topic

@@ -23,7 +23,7 @@ from safeguarding.newsletter.models import (
     SuppressionReason,
 )
 from safeguarding.newsletter.services import consent_wording_change, subscriber_sign_up
-from safeguarding.privacy.retention import retention_sweep
+from safeguarding.privacy.retention.engine import retention_sweep
 from tests.newsletter.factories import confirmed_subscriber, topic
 from tests.smtp import Mailbox, links
 

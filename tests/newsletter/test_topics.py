@@ -23,7 +23,7 @@ from safeguarding.newsletter.topics import (
     topics_for_staff,
 )
 from safeguarding.privacy.models.retention import RetentionSetting
-from safeguarding.privacy.retention import retention_sweep
+from safeguarding.privacy.retention.engine import retention_sweep
 from tests.newsletter.factories import campaign, confirmed_subscriber, topic
 
 pytestmark = pytest.mark.django_db

@@ -82,7 +82,7 @@ ACCESS: dict[str, Access] = {
         method="post", roles=REGISTER_REDIRECTED, make_kwargs=_authorisation
     ),
     "identity:authorisation_reject": Access(roles=only(*REGISTER), make_kwargs=_authorisation),
-    "identity:disclosures": Access(roles=only(*REGISTER)),
-    "identity:disclosure_new": Access(roles=only(*REGISTER)),
-    "identity:disclosure": Access(roles=only(*REGISTER), make_kwargs=_disclosure),
+    "disclosures:disclosures": Access(roles=only(*REGISTER)),
+    "disclosures:disclosure_new": Access(roles=only(*REGISTER)),
+    "disclosures:disclosure": Access(roles=only(*REGISTER), make_kwargs=_disclosure),
 }

@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.privacy.models.retention import LegalHold
-from safeguarding.privacy.retention_services import (
+from safeguarding.privacy.retention.services import (
     legal_hold_release_request,
     retention_period_propose,
 )

@@ -21,7 +21,7 @@ from safeguarding.privacy.models.rights import (
     RightsRequest,
 )
 from safeguarding.privacy.models.rights_outcomes import Exemption, WithheldItem
-from safeguarding.privacy.rights_services import refresh_due
+from safeguarding.privacy.rights.services import refresh_due
 from tests.access import Access, acted_on, only
 
 
@@ -86,7 +86,7 @@ def _request_kwargs(**options: Any) -> Callable[[], dict[str, Any]]:
 
 def _prepared_erasure_kwargs() -> dict[str, Any]:
     """An erasure request prepared by a data protection lead who is not the persona."""
-    from safeguarding.privacy.erasure import rights_request_erasure_prepare
+    from safeguarding.privacy.rights.erasure import rights_request_erasure_prepare
     from tests.factories import UserFactory
 
     request = open_request(kind=RequestKind.ERASURE)

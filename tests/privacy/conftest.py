@@ -14,7 +14,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.privacy.models.retention import LegalHold
-from safeguarding.privacy.retention_services import (
+from safeguarding.privacy.retention.services import (
     legal_hold_release_approve,
     legal_hold_release_request,
 )

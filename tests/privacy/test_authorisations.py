@@ -19,8 +19,8 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy.identity_selectors import live_authorisations
-from safeguarding.privacy.identity_services import (
+from safeguarding.privacy.callers.selectors import live_authorisations
+from safeguarding.privacy.callers.services import (
     VerifyTheCallerFirst,
     authorisation_approve,
     authorisation_record_one_off,
@@ -764,7 +764,7 @@ def test_a_rejection_needs_a_reason_is_audited_and_is_final(
         "/staff/callers/authorisations/1/revoke/",
         "/staff/callers/authorisations/1/approve/",
         "/staff/callers/authorisations/1/reject/",
-        "/staff/callers/disclosures/1/",
+        "/staff/disclosures/1/",
     ],
 )
 def test_integer_ids_no_longer_resolve(client: Client, lead: User, path: str) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from safeguarding.privacy.clock import (
+from safeguarding.privacy.rights.clock import (
     ExtensionRefused,
     Pause,
     check_extension,

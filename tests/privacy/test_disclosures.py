@@ -17,15 +17,15 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.inventory.declarations import declaration_for
-from safeguarding.privacy.disclosure_services import disclosure_approve, disclosure_record
-from safeguarding.privacy.identity_selectors import disclosures_for_subject_export
+from safeguarding.privacy.callers.selectors import disclosures_for_subject_export
+from safeguarding.privacy.disclosures.services import disclosure_approve, disclosure_record
 from safeguarding.privacy.models.identity import DisclosureRecord, LegalBasis
 from safeguarding.privacy.models.person import Person
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
-NEW = reverse("identity:disclosure_new")
+NEW = reverse("disclosures:disclosure_new")
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_a_disclosure_is_recorded_and_waits_for_approval(client: Client, lead: U
     response = client.post(NEW, _form())
 
     record = DisclosureRecord.objects.get()
-    assert response["Location"] == reverse("identity:disclosure", args=[record.public_id])
+    assert response["Location"] == reverse("disclosures:disclosure", args=[record.public_id])
     assert record.awaiting_approval
     assert record.recorded_by == lead
     assert record.person.email == "sam@example.org"
@@ -90,7 +90,7 @@ def test_the_person_who_recorded_a_disclosure_cannot_approve_it(client: Client, 
     record = _record(lead)
     sign_in(client, lead)
 
-    response = client.post(reverse("identity:disclosure", args=[record.public_id]))
+    response = client.post(reverse("disclosures:disclosure", args=[record.public_id]))
 
     assert response.status_code == 200
     assert "someone else must approve it" in response.content.decode()
@@ -104,7 +104,7 @@ def test_a_second_lead_approves_a_disclosure(client: Client, lead: User, second_
     record = _record(lead)
     sign_in(client, second_lead)
 
-    response = client.post(reverse("identity:disclosure", args=[record.public_id]))
+    response = client.post(reverse("disclosures:disclosure", args=[record.public_id]))
 
     assert response.status_code == 302
     record.refresh_from_db()
@@ -217,7 +217,7 @@ def test_the_register_lists_entries_awaiting_approval_first(
     )
     sign_in(client, lead)
 
-    page = client.get(reverse("identity:disclosures")).content.decode()
+    page = client.get(reverse("disclosures:disclosures")).content.decode()
 
     assert page.index("Waiting org") < page.index("Approved org")
 
@@ -228,8 +228,10 @@ def test_a_review_panel_member_cannot_see_the_register(
     record = _record(lead)
     sign_in(client, make_user(Role.REVIEW_PANEL_MEMBER))
 
-    assert client.get(reverse("identity:disclosures")).status_code == 403
-    assert client.post(reverse("identity:disclosure", args=[record.public_id])).status_code == 403
+    assert client.get(reverse("disclosures:disclosures")).status_code == 403
+    assert (
+        client.post(reverse("disclosures:disclosure", args=[record.public_id])).status_code == 403
+    )
 
 
 def test_reading_the_register_and_a_disclosure_is_audited_with_its_purpose(
@@ -238,8 +240,8 @@ def test_reading_the_register_and_a_disclosure_is_audited_with_its_purpose(
     record = _record(lead)
     sign_in(client, lead)
 
-    client.get(reverse("identity:disclosures"))
-    client.get(reverse("identity:disclosure", args=[record.public_id]))
+    client.get(reverse("disclosures:disclosures"))
+    client.get(reverse("disclosures:disclosure", args=[record.public_id]))
 
     register = AuditEntry.objects.get(action="privacy.disclosure_register.read")
     assert register.details == {"purpose": "keeping the disclosure register", "records": 1}
@@ -254,11 +256,11 @@ def test_a_disclosure_is_addressed_by_a_random_public_id_and_shows_no_record_id(
     first, second = _record(lead), _record(lead)
     sign_in(client, second_lead)
 
-    register = client.get(reverse("identity:disclosures")).content.decode()
-    page = client.get(reverse("identity:disclosure", args=[first.public_id])).content.decode()
+    register = client.get(reverse("disclosures:disclosures")).content.decode()
+    page = client.get(reverse("disclosures:disclosure", args=[first.public_id])).content.decode()
 
     assert first.public_id != second.public_id
     for record in (first, second):
-        assert reverse("identity:disclosure", args=[record.public_id]) in register
+        assert reverse("disclosures:disclosure", args=[record.public_id]) in register
     assert f"Disclosure {first.pk}" not in page
-    assert client.get(f"/staff/callers/disclosures/{first.pk}/").status_code == 404
+    assert client.get(f"/staff/disclosures/{first.pk}/").status_code == 404

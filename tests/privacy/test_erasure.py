@@ -17,14 +17,6 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.services import audit_log
-from safeguarding.privacy.erasure import (
-    STAFF_RECORDS,
-    UNDER_LEGAL_HOLD,
-    erase_subject,
-    rights_request_erasure_approve,
-    rights_request_erasure_prepare,
-)
-from safeguarding.privacy.export import subject_declarations
 from safeguarding.privacy.models.identity import (
     Authorisation,
     AuthorisationKind,
@@ -39,7 +31,15 @@ from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.retention import LegalHold
 from safeguarding.privacy.models.rights import RequestKind, RequestStatus, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import ErasureReport
-from safeguarding.privacy.rights_selectors import about_a_staff_account
+from safeguarding.privacy.rights.erasure import (
+    STAFF_RECORDS,
+    UNDER_LEGAL_HOLD,
+    erase_subject,
+    rights_request_erasure_approve,
+    rights_request_erasure_prepare,
+)
+from safeguarding.privacy.rights.export import subject_declarations
+from safeguarding.privacy.rights.selectors import about_a_staff_account
 from tests.conftest import sign_in
 from tests.factories import UserFactory
 from tests.privacy.access_rights import open_request
@@ -232,7 +232,7 @@ def test_erasure_keeps_a_record_whose_deletion_would_take_a_held_record_with_it(
 ) -> None:
     """A hold on a newsletter consent record keeps the subscriber it belongs to."""
     from safeguarding.newsletter.models import Consent, Subscriber
-    from safeguarding.privacy.retention_services import legal_hold_place
+    from safeguarding.privacy.retention.services import legal_hold_place
     from tests.newsletter.factories import confirmed_subscriber
 
     subscriber = confirmed_subscriber("held.reader@example.net")

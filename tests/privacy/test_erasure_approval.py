@@ -14,17 +14,17 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
-from safeguarding.privacy.erasure import (
+from safeguarding.privacy.models.identity import SecurityQuestion
+from safeguarding.privacy.models.rights import RequestKind, RequestStatus, RightsRequest
+from safeguarding.privacy.models.rights_outcomes import ErasureReport, PreparedErasure
+from safeguarding.privacy.models.two_person import ProposalStatus
+from safeguarding.privacy.rights.erasure import (
     erasure_preview,
     rights_request_erasure_approve,
     rights_request_erasure_prepare,
     rights_request_erasure_reject,
     rights_request_erasure_withdraw,
 )
-from safeguarding.privacy.models.identity import SecurityQuestion
-from safeguarding.privacy.models.rights import RequestKind, RequestStatus, RightsRequest
-from safeguarding.privacy.models.rights_outcomes import ErasureReport, PreparedErasure
-from safeguarding.privacy.models.two_person import ProposalStatus
 from tests.privacy.access_rights import open_request
 from tests.privacy.conftest import audited, client_for
 

@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from safeguarding.inventory.declarations import all_declarations
-from safeguarding.privacy.export import WITHHELD, build_export
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import RequestKind
+from safeguarding.privacy.rights.export import WITHHELD, build_export
 from tests.factories import UserFactory
 from tests.privacy.access_rights import open_request
 
@@ -181,11 +181,11 @@ def test_a_person_without_an_email_address_cannot_be_exported() -> None:
 @pytest.mark.django_db
 def test_disclosures_required_by_law_are_listed(monkeypatch: pytest.MonkeyPatch) -> None:
     request = open_request(email="me@example.org")
-    module = types.ModuleType("safeguarding.privacy.identity_selectors")
+    module = types.ModuleType("safeguarding.privacy.callers.selectors")
     module.disclosures_for_subject_export = lambda person: [  # type: ignore[attr-defined]
         {"disclosed_on": "2026-03-01", "requester_organisation": "Norfolk <Police>"}
     ]
-    monkeypatch.setitem(sys.modules, "safeguarding.privacy.identity_selectors", module)
+    monkeypatch.setitem(sys.modules, "safeguarding.privacy.callers.selectors", module)
 
     data, summary = _open(build_export(request.person))
 
@@ -199,9 +199,9 @@ def test_disclosures_required_by_law_are_listed(monkeypatch: pytest.MonkeyPatch)
 @pytest.mark.django_db
 def test_no_disclosures_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     request = open_request(email="me@example.org")
-    module = types.ModuleType("safeguarding.privacy.identity_selectors")
+    module = types.ModuleType("safeguarding.privacy.callers.selectors")
     module.disclosures_for_subject_export = lambda person: []  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "safeguarding.privacy.identity_selectors", module)
+    monkeypatch.setitem(sys.modules, "safeguarding.privacy.callers.selectors", module)
 
     data, summary = _open(build_export(request.person))
 
@@ -215,7 +215,7 @@ def test_without_the_disclosure_register_the_section_is_left_out(
 ) -> None:
     request = open_request(email="me@example.org")
     # A None entry makes importing the module fail as if it did not exist.
-    monkeypatch.setitem(sys.modules, "safeguarding.privacy.identity_selectors", None)
+    monkeypatch.setitem(sys.modules, "safeguarding.privacy.callers.selectors", None)
 
     data, summary = _open(build_export(request.person))
 

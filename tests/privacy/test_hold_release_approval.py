@@ -15,8 +15,8 @@ from django_tasks_db.models import DBTaskResult
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.privacy.models.retention import HoldRelease, LegalHold, ProposalStatus
-from safeguarding.privacy.retention import retention_sweep
-from safeguarding.privacy.retention_services import (
+from safeguarding.privacy.retention.engine import retention_sweep
+from safeguarding.privacy.retention.services import (
     legal_hold_release_approve,
     legal_hold_release_reject,
     legal_hold_release_request,

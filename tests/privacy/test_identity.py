@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.core import links
-from safeguarding.privacy.identity_services import (
+from safeguarding.privacy.callers.services import (
     LINK_PURPOSE,
     normalise_answer,
     security_questions_link,

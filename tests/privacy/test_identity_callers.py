@@ -14,8 +14,8 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy.identity_selectors import verification_locked_until
-from safeguarding.privacy.identity_services import (
+from safeguarding.privacy.callers.selectors import verification_locked_until
+from safeguarding.privacy.callers.services import (
     VerificationImpossible,
     VerificationLocked,
     caller_verification_answer,

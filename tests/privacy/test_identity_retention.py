@@ -20,7 +20,7 @@ from safeguarding.privacy.models.identity import (
     VerificationOutcome,
 )
 from safeguarding.privacy.models.person import Person
-from safeguarding.privacy.retention import retention_not_automated, retention_sweep
+from safeguarding.privacy.retention.engine import retention_not_automated, retention_sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeguarding.inventory.retention_rules import get
 from safeguarding.privacy.models.identity import SecurityQuestion
 from safeguarding.privacy.models.person import Person
-from safeguarding.privacy.retention import retention_not_automated, retention_sweep
+from safeguarding.privacy.retention.engine import retention_not_automated, retention_sweep
 from tests.privacy.access_rights import open_request
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from safeguarding.accounts.roles import Role
-from safeguarding.privacy.notice import ART30_COLUMNS
+from safeguarding.privacy.notice.selectors import ART30_COLUMNS
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db

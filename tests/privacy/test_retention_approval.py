@@ -22,12 +22,12 @@ from safeguarding.privacy.models.retention import (
     RetentionProposal,
     RetentionSetting,
 )
-from safeguarding.privacy.retention import (
+from safeguarding.privacy.retention.engine import (
     effective_periods,
     retention_change_impact,
     retention_sweep,
 )
-from safeguarding.privacy.retention_services import (
+from safeguarding.privacy.retention.services import (
     retention_period_change,
     retention_period_propose,
     retention_proposal_approve,

@@ -21,20 +21,20 @@ from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.services import audit_log
 from safeguarding.audit.verify import verify_chain
-from safeguarding.privacy import retention
 from safeguarding.privacy.models.retention import (
     DestructionReceipt,
     DestructionReceiptBatch,
     LegalHold,
 )
-from safeguarding.privacy.retention import (
+from safeguarding.privacy.retention import engine as retention
+from safeguarding.privacy.retention.engine import (
     retention_forecast,
     retention_not_automated,
     retention_overdue_count,
     retention_plans,
     retention_sweep,
 )
-from safeguarding.privacy.retention_services import (
+from safeguarding.privacy.retention.services import (
     legal_hold_place,
     retention_period_change,
     retention_period_propose,
@@ -478,7 +478,7 @@ def test_an_unknown_hold_target_id_holds_nothing(task_result, lead: User) -> Non
 
 @pytest.mark.django_db(transaction=True)
 def test_the_daily_job_runs_the_sweep_in_a_worker(run_tasks) -> None:
-    from safeguarding.privacy.retention_jobs import retention_sweep as job
+    from safeguarding.privacy.retention.jobs import retention_sweep as job
 
     stale = DBTaskResult.objects.create(
         status="SUCCESSFUL",

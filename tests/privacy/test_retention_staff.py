@@ -14,8 +14,8 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.privacy.models.retention import HoldRelease, LegalHold, RetentionSetting
-from safeguarding.privacy.retention import retention_sweep
-from safeguarding.privacy.retention_services import legal_hold_place, legal_hold_release_approve
+from safeguarding.privacy.retention.engine import retention_sweep
+from safeguarding.privacy.retention.services import legal_hold_place, legal_hold_release_approve
 from safeguarding.workspaces.models import Membership
 from tests.conftest import sign_in
 from tests.workspaces.factories import sample_membership

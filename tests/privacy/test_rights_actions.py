@@ -16,7 +16,7 @@ from safeguarding.privacy.models.rights_outcomes import (
     ProcessingRestriction,
     Rectification,
 )
-from safeguarding.privacy.rights_actions import (
+from safeguarding.privacy.rights.actions import (
     objection_decide,
     objection_upheld,
     processing_restricted,

@@ -18,7 +18,7 @@ from safeguarding.audit.models import AuditEntry
 from safeguarding.core import links
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import RequestStatus, RightsRequest
-from safeguarding.privacy.rights_services import LINK_PURPOSE, rights_request_submit
+from safeguarding.privacy.rights.services import LINK_PURPOSE, rights_request_submit
 
 FORM = {
     "email": "Sam.Subject@Example.org",

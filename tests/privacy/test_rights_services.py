@@ -12,7 +12,7 @@ from safeguarding.audit.models import AuditEntry
 from safeguarding.core.scheduler import registered_jobs
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import RequestStatus, RightsRequest
-from safeguarding.privacy.rights_services import (
+from safeguarding.privacy.rights.services import (
     prune_unconfirmed_requests,
     prune_unconfirmed_requests_job,
     rights_request_export,

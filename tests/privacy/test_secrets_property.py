@@ -22,8 +22,8 @@ from safeguarding.inventory.declarations import (
     all_declarations,
     declaration_for,
 )
-from safeguarding.privacy.export import WITHHELD, _export_field, subject_declarations
-from safeguarding.privacy.rights_actions import correction_for
+from safeguarding.privacy.rights.actions import correction_for
+from safeguarding.privacy.rights.export import WITHHELD, _export_field, subject_declarations
 
 SENTINEL = "sentinel-secret-0f8e2c"
 LOOKS_SECRET = re.compile(r"password|token|secret|session_key|session_data|session_hash|^key$")

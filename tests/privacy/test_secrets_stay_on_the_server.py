@@ -26,10 +26,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safeguarding.accounts.models import StaffSession, User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy.export import build_export
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import Rectification
-from safeguarding.privacy.rights_actions import rights_request_rectify
+from safeguarding.privacy.rights.actions import rights_request_rectify
+from safeguarding.privacy.rights.export import build_export
 from tests.conftest import sign_in
 from tests.privacy.access_rights import open_request
 

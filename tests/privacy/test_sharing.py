@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy.sharing import ExportRefused, require_export_purpose
+from safeguarding.privacy.rights.sharing import ExportRefused, require_export_purpose
 
 pytestmark = pytest.mark.django_db
 

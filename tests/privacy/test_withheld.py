@@ -19,11 +19,11 @@ from django.urls import reverse
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy.export import WITHHELD_UNDER_EXEMPTION, build_export
 from safeguarding.privacy.models.rights import RequestKind, RequestStatus
 from safeguarding.privacy.models.rights_outcomes import Exemption, WithheldItem
-from safeguarding.privacy.rights_services import rights_request_complete, rights_request_export
-from safeguarding.privacy.withheld_services import (
+from safeguarding.privacy.rights.export import WITHHELD_UNDER_EXEMPTION, build_export
+from safeguarding.privacy.rights.services import rights_request_complete, rights_request_export
+from safeguarding.privacy.rights.withholding import (
     withheld_item_propose,
     withheld_item_sign_off,
 )

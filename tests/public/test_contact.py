@@ -14,9 +14,9 @@ from django.test import Client
 from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
-from safeguarding.privacy.export import build_export
 from safeguarding.privacy.models.person import Person
-from safeguarding.privacy.retention import retention_sweep
+from safeguarding.privacy.retention.engine import retention_sweep
+from safeguarding.privacy.rights.export import build_export
 from safeguarding.public.models import Enquiry, EnquiryKind
 from tests.public.factories import EnquiryFactory
 from tests.smtp import Mailbox, text_body

@@ -14,9 +14,9 @@ from django.utils import timezone
 from safeguarding.inventory import purposes
 from safeguarding.inventory.declarations import declaration_for
 from safeguarding.inventory.taxonomy import SpecialCondition
-from safeguarding.privacy.export import build_export
 from safeguarding.privacy.models.person import Person
-from safeguarding.privacy.retention import retention_sweep
+from safeguarding.privacy.retention.engine import retention_sweep
+from safeguarding.privacy.rights.export import build_export
 from safeguarding.training.models import (
     AccessNeeds,
     Booking,

@@ -3,7 +3,8 @@
 Default periods live in code (``safeguarding.inventory.retention_rules``); a ``RetentionSetting``
 row overrides one rule's period. A shorter period is a ``RetentionProposal`` until a second
 person approves it, and releasing a ``LegalHold`` is a ``HoldRelease`` until a second person
-approves it (both ``TwoPersonChange``s). The engine (``safeguarding.privacy.retention``) writes a
+approves it (both ``TwoPersonChange``s). The engine
+(``safeguarding.privacy.retention.engine``) writes a
 ``DestructionReceipt`` for each rule and model it disposes of in a run, with the references
 of the records in ``DestructionReceiptBatch`` rows, one per batch, so a million records never
 sit in memory or in one JSON value.

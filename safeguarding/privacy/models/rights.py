@@ -3,7 +3,7 @@
 A request made on the web waits for its requester to click the emailed link, which confirms
 their identity and starts the clock; one logged by staff (phone, letter, email) starts with
 the identity check the staff member recorded. ``due_on`` is derived by the services from the
-clock (``safeguarding.privacy.clock``) whenever anything that moves it changes, and stored so
+clock (``safeguarding.privacy.rights.clock``) whenever anything that moves it changes, and stored so
 the staff queue can filter and sort by it in the database.
 """
 
@@ -16,8 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from safeguarding.privacy.clock import MAX_EXTENSION_MONTHS, days_left
 from safeguarding.privacy.models.person import Person
+from safeguarding.privacy.rights.clock import MAX_EXTENSION_MONTHS, days_left
 
 DETAILS_MAX_LENGTH = 5000
 NOTE_MAX_LENGTH = 2000

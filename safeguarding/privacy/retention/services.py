@@ -36,13 +36,13 @@ from safeguarding.privacy.models.retention import (
     RetentionProposal,
     RetentionSetting,
 )
-from safeguarding.privacy.retention import (
+from safeguarding.privacy.retention.engine import (
     at_least_the_minimum,
     effective_periods,
     hold_release_effect,
     retention_change_impact,
 )
-from safeguarding.privacy.retention_selectors import holdable_record_types
+from safeguarding.privacy.retention.selectors import holdable_record_types
 from safeguarding.privacy.two_person import (
     TwoPersonKind,
     save_new,

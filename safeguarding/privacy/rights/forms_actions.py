@@ -9,9 +9,9 @@ from django import forms
 
 from safeguarding.core.forms import too_long
 from safeguarding.inventory import purposes
-from safeguarding.privacy.forms_rights import NOTE_WIDGET, _note
 from safeguarding.privacy.models.rights import NOTE_MAX_LENGTH
 from safeguarding.privacy.models.rights_outcomes import Exemption, ObjectionOutcome
+from safeguarding.privacy.rights.forms import NOTE_WIDGET, _note
 
 WHOLE_RECORD_HINT = (
     "Choose a record to leave it (or one of its fields) out of the export, or leave this "

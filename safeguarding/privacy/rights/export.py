@@ -8,7 +8,7 @@
   from), self-contained and escaped, with no external assets and a policy that forbids any;
   and the disclosures the law required us to make, when the disclosure register exists;
 - in both, the redaction schedule: what was withheld under an exemption, and why, in plain
-  words (``safeguarding.privacy.withheld_services``); records withheld whole are left out,
+  words (``safeguarding.privacy.rights.withholding``); records withheld whole are left out,
   and a field withheld alone shows ``WITHHELD_UNDER_EXEMPTION``.
 
 Cost is set by the subject's data, not the size of the database: one filtered query per
@@ -39,10 +39,10 @@ from safeguarding.inventory import purposes, retention_rules
 from safeguarding.inventory.declarations import ModelDeclaration, ResolvedField, all_declarations
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights_outcomes import WithheldItem
-from safeguarding.privacy.retention import effective_periods
-from safeguarding.privacy.withheld_services import redaction_schedule
+from safeguarding.privacy.retention.engine import effective_periods
+from safeguarding.privacy.rights.withholding import redaction_schedule
 
-DISCLOSURES_MODULE = "safeguarding.privacy.identity_selectors"
+DISCLOSURES_MODULE = "safeguarding.privacy.callers.selectors"
 # Secrets: the export says we hold them but never copies them out, because a leaked bundle
 # must not let anyone sign in, pass a security check or take over a session (UK GDPR
 # Article 15(4): the copy must not adversely affect the rights of others, and Article 32).

@@ -25,7 +25,6 @@ from safeguarding.core.links import absolute_url
 from safeguarding.core.ratelimit import Limit
 from safeguarding.core.scheduler import daily
 from safeguarding.core.tasks import deliver_email, email_task, enqueue_in_transaction
-from safeguarding.privacy import clock
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import (
     RequestChannel,
@@ -35,6 +34,7 @@ from safeguarding.privacy.models.rights import (
     RightsRequest,
 )
 from safeguarding.privacy.models.rights_outcomes import ErasureReport
+from safeguarding.privacy.rights import clock
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -376,7 +376,7 @@ def send_rights_request_email(*, request_id: int, email: str) -> int:
     """Write and send an email about a request from its id: ``confirm`` (with the link, made
     here), ``extension`` or ``completed``. The task table holds an id and a word, never a live
     link or what the email says about the person."""
-    from safeguarding.privacy.withheld_services import redaction_schedule, withheld_items
+    from safeguarding.privacy.rights.withholding import redaction_schedule, withheld_items
 
     request = RightsRequest.objects.select_related("person").filter(pk=request_id).first()
     if request is None or not request.person.email:
@@ -405,7 +405,7 @@ def send_rights_request_email(*, request_id: int, email: str) -> int:
 
 
 def _refuse_unsigned_items(request: RightsRequest) -> None:
-    from safeguarding.privacy.withheld_services import unsigned_count
+    from safeguarding.privacy.rights.withholding import unsigned_count
 
     waiting = unsigned_count(request)
     if waiting:
@@ -437,9 +437,9 @@ def rights_request_withdraw(*, request: RightsRequest, note: str, actor: User) -
 
 def rights_request_export(*, request: RightsRequest, actor: User) -> bytes:
     """Build the access export bundle for the request's subject, and audit that staff did."""
-    from safeguarding.privacy.export import build_export
-    from safeguarding.privacy.sharing import require_export_purpose
-    from safeguarding.privacy.withheld_services import withheld_items
+    from safeguarding.privacy.rights.export import build_export
+    from safeguarding.privacy.rights.sharing import require_export_purpose
+    from safeguarding.privacy.rights.withholding import withheld_items
 
     if request.kind != RequestKind.ACCESS:
         raise ValidationError("Only an access request has an export.")

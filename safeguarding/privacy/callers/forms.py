@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from safeguarding.core.forms import email_field
-from safeguarding.privacy.identity_services import (
+from safeguarding.privacy.callers.services import (
     MIN_ANSWER_LENGTH,
     MIN_QUESTIONS,
     normalise_answer,

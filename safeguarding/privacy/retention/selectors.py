@@ -23,7 +23,7 @@ from safeguarding.privacy.models.retention import (
     ProposalStatus,
     RetentionProposal,
 )
-from safeguarding.privacy.retention import (
+from safeguarding.privacy.retention.engine import (
     ChangeImpact,
     ReleaseEffect,
     RetentionPlan,

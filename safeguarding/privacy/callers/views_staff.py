@@ -20,29 +20,23 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import CALL_HANDLING_ROLES, DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.audit.services import audit_read
-from safeguarding.core import links
 from safeguarding.core.forms import posted
-from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
-from safeguarding.privacy import identity_services
+from safeguarding.core.ratelimit import Limit
 from safeguarding.privacy.approvals import may_approve
-from safeguarding.privacy.disclosure_services import disclosure_approve, disclosure_record
-from safeguarding.privacy.forms_identity import (
+from safeguarding.privacy.callers import services as identity_services
+from safeguarding.privacy.callers.forms import (
     AuthorisationUseForm,
     CallerAnswersForm,
-    DisclosureForm,
     FindPersonForm,
     OneOffAuthorisationForm,
     RejectAuthorisationForm,
-    SecurityQuestionsEmailForm,
-    SecurityQuestionsForm,
     WrittenAuthorisationForm,
 )
-from safeguarding.privacy.identity_selectors import (
+from safeguarding.privacy.callers.selectors import (
     LOCKED_FOR,
     VERIFICATION_FRESH_FOR,
     authorisations_awaiting_approval,
     authorisations_for_person,
-    disclosures_page,
     live_authorisations,
     may_act_outside_a_call,
     on_verified_call,
@@ -51,8 +45,7 @@ from safeguarding.privacy.identity_selectors import (
     verification_is_fresh,
     verification_locked_until,
 )
-from safeguarding.privacy.identity_services import (
-    LINK_VALID_FOR,
+from safeguarding.privacy.callers.services import (
     VerificationImpossible,
     VerificationLocked,
     VerifyTheCallerFirst,
@@ -61,17 +54,12 @@ from safeguarding.privacy.identity_services import (
     authorisation_use,
     caller_verification_answer,
     caller_verification_start,
-    person_from_link,
     require_call_or_lead,
-    security_questions_link_request,
-    security_questions_set_by_link,
 )
 from safeguarding.privacy.models.identity import (
     Authorisation,
     AuthorisationKind,
     CallerVerification,
-    DisclosureRecord,
-    LegalBasis,
 )
 
 SESSION_KEY = "privacy.caller_verification"
@@ -85,57 +73,12 @@ def _call_taker(request: HttpRequest) -> User:
     return staff_user_with_role(request, *CALL_HANDLING_ROLES)
 
 
-def _register_keeper(request: HttpRequest) -> User:
+def _approver(request: HttpRequest) -> User:
+    """Who may approve a colleague's written authorisation."""
     return staff_user_with_role(request, *DATA_PROTECTION_ROLES)
 
 
 # --- Public: setting security questions ---------------------------------------------------------
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def questions_request(request: HttpRequest) -> HttpResponse:
-    form = SecurityQuestionsEmailForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        if over_limit(request, SECURITY_QUESTIONS_LIMIT, address=form.cleaned_data["email"]):
-            return too_many_response(request, form, "privacy/identity/questions_request.html")
-        security_questions_link_request(email=form.cleaned_data["email"])
-        return redirect("security_questions:sent")
-    return render(request, "privacy/identity/questions_request.html", {"form": form})
-
-
-@require_http_methods(["GET", "HEAD"])
-def questions_sent(request: HttpRequest) -> HttpResponse:
-    hours = int(LINK_VALID_FOR.total_seconds() // 3600)
-    return render(request, "privacy/identity/questions_sent.html", {"hours": hours})
-
-
-@SENSITIVE
-@require_http_methods(["GET", "HEAD", "POST"])
-def questions_set(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        person_from_link(token)
-    except links.BadLink as error:
-        return _bad_link(request, error)
-    form = SecurityQuestionsForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            security_questions_set_by_link(token=token, answers=form.cleaned_data["answers"])
-        except links.BadLink as error:  # used by another request a moment ago
-            return _bad_link(request, error)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("security_questions:done")
-    return render(request, "privacy/identity/questions_set.html", {"form": form})
-
-
-def _bad_link(request: HttpRequest, error: links.BadLink) -> HttpResponse:
-    return render(request, "privacy/identity/bad_link.html", {"message": str(error)}, status=400)
-
-
-@require_http_methods(["GET", "HEAD"])
-def questions_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/identity/questions_done.html")
 
 
 # --- Staff: checking a caller -------------------------------------------------------------------
@@ -401,7 +344,7 @@ def authorisation_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def authorisations_awaiting(request: HttpRequest) -> HttpResponse:
-    staff = _register_keeper(request)
+    staff = _approver(request)
     waiting = list(authorisations_awaiting_approval())
     audit_read(
         actor=staff, what="privacy.authorisations_awaiting", purpose=APPROVING, records=len(waiting)
@@ -419,7 +362,7 @@ def authorisations_awaiting(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def authorisation_approve(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    staff = _register_keeper(request)
+    staff = _approver(request)
     authorisation = get_object_or_404(Authorisation, public_id=public_id)
     try:
         identity_services.authorisation_approve(authorisation=authorisation, actor=staff)
@@ -434,7 +377,7 @@ def authorisation_approve(request: HttpRequest, public_id: UUID) -> HttpResponse
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def authorisation_reject(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    staff = _register_keeper(request)
+    staff = _approver(request)
     authorisation = get_object_or_404(
         Authorisation.objects.awaiting_approval().select_related("person", "recorded_by"),
         public_id=public_id,
@@ -465,80 +408,3 @@ def authorisation_reject(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 # --- Staff: the disclosure register -------------------------------------------------------------
-
-
-@require_http_methods(["GET", "HEAD"])
-def disclosures(request: HttpRequest) -> HttpResponse:
-    staff = _register_keeper(request)
-    page = disclosures_page(request.GET.get("page"))
-    audit_read(
-        actor=staff,
-        what="privacy.disclosure_register",
-        purpose="keeping the disclosure register",
-        records=len(page.object_list),
-    )
-    return render(request, "privacy/identity/disclosures.html", {"page": page})
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def disclosure_new(request: HttpRequest) -> HttpResponse:
-    staff = _register_keeper(request)
-    form = DisclosureForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record = disclosure_record(
-                email=data["email"],
-                requester_organisation=data["requester_organisation"],
-                requester=data["requester"],
-                legal_basis=data["legal_basis"],
-                legal_basis_description=data["legal_basis_description"],
-                what_disclosed=data["what_disclosed"],
-                disclosed_on=data["disclosed_on"],
-                withhold_from_subject=data["withhold_from_subject"],
-                exemption_reason=data["exemption_reason"],
-                actor=staff,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, "The disclosure is recorded. Another colleague must now approve it."
-            )
-            return redirect("identity:disclosure", public_id=record.public_id)
-    return render(request, "privacy/identity/disclosure_new.html", {"form": form})
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def disclosure(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    staff = _register_keeper(request)
-    record = get_object_or_404(
-        DisclosureRecord.objects.select_related("person", "recorded_by", "approved_by"),
-        public_id=public_id,
-    )
-    error_message = ""
-    audit_read(
-        actor=staff,
-        what="privacy.disclosure",
-        purpose="keeping the disclosure register",
-        target=record,
-    )
-    if request.method == "POST":
-        try:
-            disclosure_approve(disclosure=record, actor=staff)
-        except ValidationError as error:
-            error_message = " ".join(error.messages)
-        else:
-            messages.success(request, "The disclosure is approved.")
-            return redirect("identity:disclosure", public_id=record.public_id)
-    return render(
-        request,
-        "privacy/identity/disclosure.html",
-        {
-            "record": record,
-            "basis_label": LegalBasis(record.legal_basis).label,
-            "can_approve": record.awaiting_approval
-            and may_approve(staff, recorded_by_id=record.recorded_by_id),
-            "error_message": error_message,
-        },
-    )

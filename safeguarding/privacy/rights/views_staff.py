@@ -21,21 +21,18 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.accounts.selectors import staff_user, staff_user_with_role, user_has_role
 from safeguarding.audit.services import audit_read
-from safeguarding.core import links
 from safeguarding.core.forms import posted
-from safeguarding.core.ratelimit import over_limit, too_many_response
-from safeguarding.privacy.forms_rights import (
+from safeguarding.privacy.models.rights import RequestKind, RightsRequest
+from safeguarding.privacy.rights.forms import (
     CompleteForm,
     ExtendForm,
     LogRequestForm,
     PauseForm,
     RefuseForm,
     ResumeForm,
-    RightsRequestForm,
     WithdrawForm,
 )
-from safeguarding.privacy.models.rights import RequestKind, RequestStatus, RightsRequest
-from safeguarding.privacy.rights_selectors import (
+from safeguarding.privacy.rights.selectors import (
     DEFAULT_TAB,
     QUEUE_TABS,
     about_a_staff_account,
@@ -45,91 +42,22 @@ from safeguarding.privacy.rights_selectors import (
     rights_queue_counts,
     rights_request_answer,
     rights_request_for_staff,
-    rights_request_from_link,
     running_pause,
 )
-from safeguarding.privacy.rights_services import (
-    LINK_PURPOSE,
-    LINK_VALID_FOR,
-    REQUEST_LIMIT,
-    UNCONFIRMED_KEPT_FOR,
+from safeguarding.privacy.rights.services import (
     rights_request_complete,
-    rights_request_confirm,
     rights_request_export,
     rights_request_extend,
     rights_request_log,
     rights_request_pause,
     rights_request_refuse,
     rights_request_resume,
-    rights_request_submit,
     rights_request_withdraw,
 )
 
 PAGE_SIZE = 25
 
 # --- Public pages ----------------------------------------------------------------------------
-
-
-@require_safe
-def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/rights/start.html", {"kinds": RequestKind})
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def make_request(request: HttpRequest) -> HttpResponse:
-    form = RightsRequestForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if over_limit(request, REQUEST_LIMIT, address=data["email"]):
-            return too_many_response(request, form, "privacy/rights/request_form.html")
-        rights_request_submit(
-            email=data["email"],
-            full_name=data["full_name"],
-            kind=data["kind"],
-            details=data["details"],
-        )
-        return redirect("your_data:check_email")
-    return render(request, "privacy/rights/request_form.html", {"form": form})
-
-
-@require_safe
-def check_email(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/rights/check_email.html", {"days": LINK_VALID_FOR.days})
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """GET shows a button; only its POST confirms, so a mail scanner that follows every link
-    in a message cannot confirm a request on the requester's behalf."""
-    try:
-        payload = links.read_token(token, purpose=LINK_PURPOSE, max_age=LINK_VALID_FOR)
-        request_id = payload.get("request")
-        if not isinstance(request_id, int):
-            raise links.BadLink("This link is not valid.")
-    except links.BadLink as bad:
-        return _bad_link(request, str(bad))
-    if request.method == "POST":
-        rights_request = rights_request_confirm(request_id=request_id)
-    else:
-        rights_request = rights_request_from_link(request_id)
-        if rights_request and rights_request.status == RequestStatus.AWAITING_CONFIRMATION:
-            return render(
-                request,
-                "privacy/rights/confirm.html",
-                {"rights_request": rights_request, "kept_days": UNCONFIRMED_KEPT_FOR.days},
-            )
-    if rights_request is None:
-        return _bad_link(request, "This link has expired. Make your request again.")
-    return render(request, "privacy/rights/confirmed.html", {"rights_request": rights_request})
-
-
-def _bad_link(request: HttpRequest, message: str) -> HttpResponse:
-    return render(
-        request,
-        "errors/error.html",
-        {"title": "This link does not work", "message": message},
-        status=400,
-    )
 
 
 # --- Staff pages -----------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from safeguarding.inventory.declarations import declare, not_personal, personal
 from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.retention_rules import register as register_rule
 from safeguarding.inventory.taxonomy import Subject
-from safeguarding.privacy import rights_services  # noqa: F401  (registers the daily prune job)
+from safeguarding.privacy.rights import services  # noqa: F401  (registers the daily prune job)
 
 RIGHTS_REQUEST_RULE = register_rule(
     RetentionRule(

@@ -42,14 +42,13 @@ from safeguarding.core.addresses import normalise_email
 from safeguarding.inventory.declarations import ModelDeclaration
 from safeguarding.inventory.retention_rules import Action
 from safeguarding.inventory.taxonomy import Subject
-from safeguarding.privacy.export import subject_declarations
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import (
     ERASURE_ALREADY_WAITING,
     ErasureReport,
     PreparedErasure,
 )
-from safeguarding.privacy.retention import (
+from safeguarding.privacy.retention.engine import (
     HeldMeanwhile,
     RetentionPlan,
     anonymise_records,
@@ -58,7 +57,8 @@ from safeguarding.privacy.retention import (
     retention_plans,
     without_held_dependents,
 )
-from safeguarding.privacy.rights_selectors import may_handle
+from safeguarding.privacy.rights.export import subject_declarations
+from safeguarding.privacy.rights.selectors import may_handle
 from safeguarding.privacy.two_person import (
     TwoPersonKind,
     save_new,
@@ -286,7 +286,7 @@ def _erase_request(*, request: RightsRequest, actor: User) -> ErasureReport:
     """Carry out an erasure request and record the report; the requester is emailed it when
     the request is completed (``rights_request_complete``), which this does too. Only an
     approval calls this."""
-    from safeguarding.privacy.rights_services import rights_request_complete
+    from safeguarding.privacy.rights.services import rights_request_complete
 
     with transaction.atomic():
         locked = (

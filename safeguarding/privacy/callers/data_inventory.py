@@ -30,7 +30,7 @@ from safeguarding.inventory.declarations import declare, not_personal, personal,
 from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.retention_rules import register as register_rule
 from safeguarding.inventory.taxonomy import Subject
-from safeguarding.privacy.person_retention import person_retention_from
+from safeguarding.privacy.retention.people import person_retention_from
 
 register_rule(
     RetentionRule(

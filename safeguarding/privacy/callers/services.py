@@ -30,7 +30,7 @@ from safeguarding.core.addresses import normalise_email
 from safeguarding.core.links import absolute_url
 from safeguarding.core.tasks import email_task, enqueue_in_transaction, header_text
 from safeguarding.privacy.approvals import require_second_person
-from safeguarding.privacy.identity_selectors import (
+from safeguarding.privacy.callers.selectors import (
     QUESTIONS_ASKED,
     may_act_outside_a_call,
     on_verified_call,

@@ -20,14 +20,14 @@ from safeguarding.core.forms import posted
 from safeguarding.inventory.retention_rules import period_in_words
 from safeguarding.privacy.models.retention import LegalHold
 from safeguarding.privacy.models.two_person import TwoPersonChange
-from safeguarding.privacy.retention import hold_release_effect, retention_forecast
-from safeguarding.privacy.retention_forms import (
+from safeguarding.privacy.retention.engine import hold_release_effect, retention_forecast
+from safeguarding.privacy.retention.forms import (
     HoldReleaseForm,
     LegalHoldForm,
     ProposalRejectForm,
     RetentionPeriodForm,
 )
-from safeguarding.privacy.retention_selectors import (
+from safeguarding.privacy.retention.selectors import (
     active_legal_holds,
     decided_proposals,
     holdable_record_types,
@@ -45,7 +45,7 @@ from safeguarding.privacy.retention_selectors import (
     retention_rule,
     retention_rule_rows,
 )
-from safeguarding.privacy.retention_services import (
+from safeguarding.privacy.retention.services import (
     legal_hold_place,
     legal_hold_release_approve,
     legal_hold_release_reject,

@@ -19,14 +19,25 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.audit.services import audit_read
 from safeguarding.core.forms import posted
-from safeguarding.privacy.erasure import (
+from safeguarding.privacy.models.rights import RightsRequest
+from safeguarding.privacy.models.rights_outcomes import PreparedErasure, WithheldItem
+from safeguarding.privacy.retention.forms import ProposalRejectForm
+from safeguarding.privacy.rights.actions import (
+    correctable_fields,
+    objection_decide,
+    restriction_lift,
+    restriction_place,
+    rights_request_rectify,
+    subject_records,
+)
+from safeguarding.privacy.rights.erasure import (
     erasure_preview,
     rights_request_erasure_approve,
     rights_request_erasure_prepare,
     rights_request_erasure_reject,
     rights_request_erasure_withdraw,
 )
-from safeguarding.privacy.forms_rights_actions import (
+from safeguarding.privacy.rights.forms_actions import (
     ConfirmForm,
     LiftRestrictionForm,
     ObjectionForm,
@@ -35,20 +46,9 @@ from safeguarding.privacy.forms_rights_actions import (
     RestrictForm,
     WithholdForm,
 )
-from safeguarding.privacy.models.rights import RightsRequest
-from safeguarding.privacy.models.rights_outcomes import PreparedErasure, WithheldItem
-from safeguarding.privacy.retention_forms import ProposalRejectForm
-from safeguarding.privacy.rights_actions import (
-    correctable_fields,
-    objection_decide,
-    restriction_lift,
-    restriction_place,
-    rights_request_rectify,
-    subject_records,
-)
-from safeguarding.privacy.rights_selectors import may_handle, waiting_erasure
-from safeguarding.privacy.views_rights import _action, _handler_and_request
-from safeguarding.privacy.withheld_services import (
+from safeguarding.privacy.rights.selectors import may_handle, waiting_erasure
+from safeguarding.privacy.rights.views_staff import _action, _handler_and_request
+from safeguarding.privacy.rights.withholding import (
     withheld_item_drop,
     withheld_item_propose,
     withheld_item_sign_off,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from safeguarding.core.scheduler import daily
-from safeguarding.privacy import retention
+from safeguarding.privacy.retention import engine as retention
 
 
 @daily("privacy.retention_sweep")

@@ -9,19 +9,7 @@ from safeguarding.accounts.roles import DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user, user_has_role
 from safeguarding.core.spreadsheets import SafeWriter
 from safeguarding.core.views import permission_denied
-from safeguarding.privacy import notice
-
-
-@require_safe
-def privacy_notice(request: HttpRequest) -> HttpResponse:
-    """The public privacy notice, generated from the data inventory (P01-P17)."""
-    generated = notice.build_notice()
-    number, version = notice.current_version(generated)
-    return render(
-        request,
-        "privacy/notice.html",
-        {"notice": generated, "version_number": number, "version": version},
-    )
+from safeguarding.privacy.notice import selectors as notice
 
 
 def _data_protection_staff(request: HttpRequest) -> bool:
