@@ -198,6 +198,7 @@ declare(
             "started_at",
             "finished_at",
             "heartbeat_at",
+            "problem",
         ),
         "created_by": personal("user.unique_id"),
     },
