@@ -24,15 +24,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import connections
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-logger = logging.getLogger(__name__)
+from safeguarding.core.database import DATABASE_UNAVAILABLE
 
-# What the database driver raises when the server is down or the connection was cut.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+logger = logging.getLogger(__name__)
 
 FIRST_WAIT = 0.5  # seconds before the first try to reconnect; doubles to LONGEST_WAIT
 LONGEST_WAIT = 30.0

@@ -57,9 +57,9 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
+from safeguarding.core.database import DATABASE_UNAVAILABLE
 from safeguarding.core.models import FailedEmail
 from safeguarding.core.tasks import enqueue_in_transaction
-from safeguarding.core.worker import DATABASE_UNAVAILABLE
 from safeguarding.newsletter.data_inventory import NEWSLETTER
 from safeguarding.newsletter.messages import (
     campaign_message,

@@ -58,7 +58,7 @@ def test_a_killed_worker_is_started_again_and_sigterm_stops_both(tmp_path: Path)
     sink = SMTPSink().start()
     env = project_env(tmp_path, EMAIL_URL=f"smtp://127.0.0.1:{sink.port}")
     manage("migrate", "--no-input", env=env)
-    supervisor = subprocess.Popen(  # noqa: S603
+    supervisor = subprocess.Popen(
         [
             sys.executable,
             "manage.py",
