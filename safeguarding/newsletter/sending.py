@@ -40,6 +40,7 @@ de-duplicate by Message-ID show once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import smtplib
@@ -297,10 +298,16 @@ def _until_the_database_answers(operation: Callable[[], T], *, until: datetime) 
     while True:
         try:
             return operation()
-        except DATABASE_UNAVAILABLE:
+        except DATABASE_UNAVAILABLE as error:
             if timezone.now() >= until:
                 raise
-            connection.close()
+            if delay == 0.2:
+                logger.warning(
+                    "The database cannot be reached (%s); the campaign batch waits for it",
+                    type(error).__name__,
+                )
+            with contextlib.suppress(*DATABASE_UNAVAILABLE):
+                connection.close()
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
 
