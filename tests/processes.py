@@ -53,12 +53,19 @@ def fetch(url: str) -> tuple[int, bytes]:
 
 @contextmanager
 def running_server(
-    env: dict[str, str], *, production: bool = False, workers: int = 1, threads: int = 1
+    env: dict[str, str],
+    *,
+    production: bool = False,
+    workers: int = 1,
+    threads: int = 1,
+    log: Path | None = None,
 ) -> Iterator[str]:
     """A real server on a free port; yields its base URL.
 
     By default the command `make run` uses (runserver); ``production=True`` runs gunicorn
     as the README's deployment does, with ``workers`` processes of ``threads`` threads.
+    Its output goes to ``log`` if given: a test making many requests needs that, as an
+    unread pipe fills up and stops the server.
     """
     port = free_port()
     if production:
@@ -74,11 +81,12 @@ def running_server(
         ]
     else:
         command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    output = log.open("wb") if log is not None else None
     process = subprocess.Popen(  # noqa: S603
         command,
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=output or subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -90,8 +98,8 @@ def running_server(
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    raise RuntimeError(f"server did not start:\n{output}") from None
+                    said = process.stdout.read().decode() if process.stdout else ""
+                    raise RuntimeError(f"server did not start:\n{said}") from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -99,3 +107,5 @@ def running_server(
         process.wait(timeout=10)
         if process.stdout:
             process.stdout.close()
+        if output is not None:
+            output.close()

@@ -22,13 +22,28 @@ from aiosmtpd.smtp import Envelope, Session
 
 @dataclass
 class Mailbox:
-    """What the server received, in arrival order."""
+    """What the server received, in arrival order.
+
+    To stand for a server that refuses: ``refuse_every_message`` (a reply such as "554 5.7.1
+    Relaying denied") is given to every message once ``accept_first`` have been accepted, and
+    ``next_replies`` are given, one each, to the next messages (None: accept it as usual; a
+    "451 try again later", say)."""
 
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    refuse_every_message: str | None = None
+    accept_first: int = 0
+    next_replies: list[str | None] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
+        with self._lock:
+            reply = self.next_replies.pop(0) if self.next_replies else None
+            refusing = self.refuse_every_message and len(self.messages) >= self.accept_first
+            if reply is None and refusing:
+                reply = self.refuse_every_message
+            if reply is not None:
+                return reply
         raw = envelope.original_content or envelope.content
         assert isinstance(raw, bytes)
         message = email.message_from_bytes(raw, policy=email.policy.default)

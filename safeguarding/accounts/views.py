@@ -228,6 +228,7 @@ FAILURE_REASONS = {
     "SMTPRecipientsRefused": "The mail server refused the address",
     "SMTPSenderRefused": "The mail server refused our sending address",
     "SMTPDataError": "The mail server refused the message",
+    "EveryMessageRefused": "The mail server refused every message it was given",
     "SMTPAuthenticationError": "The mail server did not accept our sign-in details",
     "SMTPServerDisconnected": "The mail server closed the connection",
     "SMTPConnectError": "The mail server could not be reached",

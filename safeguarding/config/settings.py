@@ -270,6 +270,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The worker (manage.py run_worker, safeguarding.core.worker) waits this long for the
+# database to come back, retrying with backoff, before it exits for its supervisor to restart
+# it; and it runs its checks (a lost campaign's new batch) this often.
+TASK_WORKER_MAX_OUTAGE_SECONDS = env_int("TASK_WORKER_MAX_OUTAGE_SECONDS", 300, minimum=1)
+TASK_WORKER_CHECK_SECONDS = env_int("TASK_WORKER_CHECK_SECONDS", 5, minimum=1)
 
 # --- Email -----------------------------------------------------------------------------------
 
@@ -317,10 +322,25 @@ ANYMAIL = {"WEBHOOK_SECRET": ANYMAIL_WEBHOOK_SECRET}
 # it ("postmark", "mailgun", "amazon_ses" ...); empty: no webhook (bounces by mailbox only).
 NEWSLETTER_WEBHOOK_PROVIDER = env_str("NEWSLETTER_WEBHOOK_PROVIDER", "")
 # Campaign sending: recipients claimed per batch, messages per second per campaign (0: no
-# limit), and how long a worker's claim on a batch lasts before another worker may take over.
+# limit), and how long a worker's claim on a batch lasts before another worker may take over
+# (renewed with the campaign's heartbeat every NEWSLETTER_HEARTBEAT_SECONDS while it sends; a
+# campaign whose heartbeat is NEWSLETTER_STALLED_SECONDS old lost its worker, and the next
+# worker check starts a batch that takes over its rows once their claim has run out).
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200, minimum=1)
 NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 20, minimum=0)
-NEWSLETTER_CLAIM_SECONDS = env_int("NEWSLETTER_CLAIM_SECONDS", 120, minimum=5)
+NEWSLETTER_CLAIM_SECONDS = env_int("NEWSLETTER_CLAIM_SECONDS", 30, minimum=5)
+NEWSLETTER_HEARTBEAT_SECONDS = env_int("NEWSLETTER_HEARTBEAT_SECONDS", 5, minimum=1)
+NEWSLETTER_STALLED_SECONDS = env_int("NEWSLETTER_STALLED_SECONDS", 30, minimum=5)
+if not NEWSLETTER_HEARTBEAT_SECONDS * 3 <= NEWSLETTER_CLAIM_SECONDS <= NEWSLETTER_STALLED_SECONDS:
+    raise ImproperlyConfigured(
+        "NEWSLETTER_CLAIM_SECONDS must be at least three heartbeats "
+        "(NEWSLETTER_HEARTBEAT_SECONDS) and at most NEWSLETTER_STALLED_SECONDS"
+    )
+# A batch that fails (the mail server unreachable or refusing us) is tried again after these
+# waits; then the campaign stops, with the problem on its page, until someone resumes it.
+NEWSLETTER_RETRY_AFTER_SECONDS = [
+    int(wait) for wait in env_list("NEWSLETTER_RETRY_AFTER_SECONDS", ["30", "120", "600"])
+]
 NEWSLETTER_SOFT_BOUNCE_LIMIT = env_int("NEWSLETTER_SOFT_BOUNCE_LIMIT", 3, minimum=1)
 # The mailbox behind the mailto: form of List-Unsubscribe (read by newsletter_mail_unsubscribe).
 NEWSLETTER_UNSUBSCRIBE_ADDRESS = env_str(

@@ -24,6 +24,8 @@ register(
         "newsletter.campaign.paused": "A campaign was paused",
         "newsletter.campaign.resumed": "A campaign was resumed",
         "newsletter.campaign.finished": "A campaign finished sending",
+        "newsletter.campaign.stopped": "A campaign stopped: sending failed",
+        "newsletter.campaign.recovered": "A lost worker's campaign was restarted",
         "newsletter.bounce.recorded": "A bounce or complaint came back from the mail service",
     },
 )

@@ -199,6 +199,7 @@ declare(
             "started_at",
             "finished_at",
             "heartbeat_at",
+            "problem",
         ),
         "created_by": personal("user.unique_id"),
     },

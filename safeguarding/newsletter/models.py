@@ -120,6 +120,9 @@ class CampaignState(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     SENDING = "sending", "Sending"
     PAUSED = "paused", "Paused"
+    # Sending failed in a way retrying did not fix (the mail server refused us): the reason
+    # is on the campaign page, and "Resume" tries the rest once it is fixed.
+    STOPPED = "stopped", "Stopped: sending failed"
     FINISHED = "finished", "Finished"
 
 
@@ -135,8 +138,13 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Set by each batch; a campaign "sending" with an old heartbeat lost its worker.
+    # Set by each batch every few seconds while it sends; a campaign "sending" with an old
+    # heartbeat lost its worker (sending.recover_stalled_campaigns starts a new batch).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # What is holding sending up, in plain words for the campaign page: set when a batch fails
+    # (SENDING: it is being retried; STOPPED: the retries ran out), emptied when a batch gets
+    # through or the campaign is resumed. Never personal data: only what the refusal means.
+    problem = models.CharField(max_length=300, blank=True)
 
     def __str__(self) -> str:
         return self.subject

@@ -9,13 +9,25 @@ Exactly once, and what is left of "at most one duplicate per killed worker":
    (NEWSLETTER_CLAIM_SECONDS). Two workers can never hold the same row: the UPDATE re-checks
    its condition row by row, and each worker then reads back only its own token.
 3. For each claimed row the worker sends the message, and as soon as the mail server has
-   accepted it marks the row SENT (a committed single-row UPDATE guarded by its token).
-   It stops before its lease could run out (the lease left must exceed the SMTP timeout),
-   and hands unsent rows back as PENDING, so a slow worker never overlaps a new one.
-4. A killed worker leaves its rows CLAIMED; once the lease expires the next batch (started by
-   "Resume", by the deferred batch a worker leaves when it finds only claimed rows, or by
-   the daily safety net for campaigns whose heartbeat stopped) claims
-   them again. Rows already SENT are never claimed again.
+   accepted it marks the row SENT (a committed single-row UPDATE guarded by its token; a
+   database outage of a few seconds is waited out, not turned into a resend). Every
+   NEWSLETTER_HEARTBEAT_SECONDS it renews the lease on the rows it still holds (an UPDATE
+   guarded by its token: a row another worker took is not renewed, and then this worker
+   stops) and the campaign's heartbeat. Before each message it checks that the lease it
+   last renewed outlasts the SMTP timeout, so it never sends a row whose lease could have
+   run out, and it hands unsent rows back as PENDING, so a slow worker never overlaps a new
+   one.
+4. A killed worker leaves its rows CLAIMED and its heartbeat stops. Every worker checks every
+   few seconds (``recover_stalled_campaigns``): a SENDING campaign whose heartbeat is
+   NEWSLETTER_STALLED_SECONDS old, with no batch queued, gets a new batch, which claims the
+   rows whose lease (NEWSLETTER_CLAIM_SECONDS, no longer than the stall) has run out. So a
+   lost worker's campaign carries on within about a minute, with nobody pressing "Resume".
+   Rows already SENT are never claimed again.
+5. A batch that fails (the mail server unreachable, refusing our sign-in or sending address,
+   or refusing every message: REFUSALS_IN_A_ROW in a row) hands its rows back and is tried
+   again after NEWSLETTER_RETRY_AFTER_SECONDS; after the last, the campaign is STOPPED with
+   the problem in plain words on its page, audited, and listed with the emails that could not
+   be sent. "Resume" carries on from where it stopped.
 
 The remaining window: a worker killed after the server accepted a message but before the
 UPDATE to SENT committed (one database round trip) leaves that one row CLAIMED, and it is
@@ -28,20 +40,26 @@ de-duplicate by Message-ID show once.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import secrets
 import smtplib
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
+from safeguarding.core.database import DATABASE_UNAVAILABLE
+from safeguarding.core.models import FailedEmail
 from safeguarding.core.tasks import enqueue_in_transaction
 from safeguarding.newsletter.data_inventory import NEWSLETTER
 from safeguarding.newsletter.messages import (
@@ -59,6 +77,9 @@ from safeguarding.newsletter.models import (
     Suppression,
 )
 from safeguarding.privacy.rights.actions import processing_stopped
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CHUNK = 2000  # rows per INSERT when recipients are chosen
 CHECK_EVERY = 50  # messages between re-checks of consent and of the campaign's state
@@ -135,23 +156,30 @@ def campaign_pause(*, campaign_id: int, actor: User) -> Campaign:
 
 @transaction.atomic
 def campaign_resume(*, campaign_id: int, actor: User | None) -> Campaign:
-    """After a pause, or after a worker was lost (the campaign is still SENDING)."""
+    """After a pause, after sending stopped (once the problem is fixed), or after a worker
+    was lost (the campaign is still SENDING). Messages already sent are never sent again."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-    if campaign.state not in (CampaignState.PAUSED, CampaignState.SENDING):
-        raise ValidationError("Only a paused or sending campaign can be resumed.")
+    if campaign.state not in (CampaignState.PAUSED, CampaignState.SENDING, CampaignState.STOPPED):
+        raise ValidationError("Only a paused, stopped or sending campaign can be resumed.")
     campaign.state = CampaignState.SENDING
     campaign.heartbeat_at = timezone.now()
-    campaign.save(update_fields=["state", "heartbeat_at"])
+    campaign.problem = ""
+    campaign.save(update_fields=["state", "heartbeat_at", "problem"])
     audit_log(action="newsletter.campaign.resumed", actor=actor, target=campaign)
     _enqueue_batch(campaign.pk)
     return campaign
 
 
-def _enqueue_batch(campaign_id: int, *, run_after: datetime | None = None) -> None:
+def _enqueue_batch(
+    campaign_id: int, *, run_after: datetime | None = None, attempt: int | None = None
+) -> None:
     from safeguarding.newsletter.tasks import send_campaign_batch
 
     task = send_campaign_batch.using(run_after=run_after) if run_after else send_campaign_batch
-    enqueue_in_transaction(task, campaign_id=campaign_id)
+    if attempt is None:
+        enqueue_in_transaction(task, campaign_id=campaign_id)
+    else:
+        enqueue_in_transaction(task, campaign_id=campaign_id, attempt=attempt)
 
 
 def _come_back_for_claimed_rows(campaign_id: int) -> None:
@@ -230,36 +258,178 @@ def _is_sending(campaign_id: int) -> bool:
     return Campaign.objects.filter(pk=campaign_id, state=CampaignState.SENDING).exists()
 
 
-def campaign_send_batch(*, campaign_id: int, batch_size: int | None = None) -> int:
+class EveryMessageRefused(smtplib.SMTPException):
+    """The mail server refused ``REFUSALS_IN_A_ROW`` messages in a row and accepted none: it is
+    refusing us, not those recipients (relaying denied, the account suspended ...)."""
+
+
+REFUSALS_IN_A_ROW = 10
+
+# What a batch's failure means, in plain words for the communications officer, by the
+# error's type (the first match in the error's class hierarchy wins).
+PROBLEMS: dict[str, str] = {
+    "SMTPAuthenticationError": "The mail server did not accept our sign-in details: "
+    "check the SMTP settings.",
+    "SMTPSenderRefused": "The mail server refused our sending address: check the SMTP settings.",
+    "EveryMessageRefused": "The mail server refused every message it was given: "
+    "ask your mail provider why.",
+    "SMTPConnectError": "The mail server refused the connection: check the SMTP settings.",
+    "ConnectionRefusedError": "The mail server refused the connection: check the SMTP settings.",
+    "SMTPServerDisconnected": "The mail server closed the connection.",
+    "TimeoutError": "The mail server did not answer in time.",
+    "SMTPException": "The mail server refused to send the campaign.",
+    "OSError": "The mail server could not be reached: check the SMTP settings.",
+}
+UNEXPECTED = "Something unexpected went wrong while sending."
+
+
+def problem_in_plain_words(error: BaseException) -> str:
+    for kind in type(error).__mro__:
+        if kind.__name__ in PROBLEMS:
+            return PROBLEMS[kind.__name__]
+    return UNEXPECTED
+
+
+def _until_the_database_answers(operation: Callable[[], T], *, until: datetime) -> T:
+    """Run one small database operation, trying again while the database is unreachable (a
+    restart, a fail-over) until ``until``. Used while this worker holds a lease: recording a
+    message as sent must not be lost to a few seconds' outage (it would be sent again)."""
+    delay = 0.2
+    while True:
+        try:
+            return operation()
+        except DATABASE_UNAVAILABLE as error:
+            if timezone.now() >= until:
+                raise
+            if delay == 0.2:
+                logger.warning(
+                    "The database cannot be reached (%s); the campaign batch waits for it",
+                    type(error).__name__,
+                )
+            with contextlib.suppress(*DATABASE_UNAVAILABLE):
+                connection.close()
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+class _Batch:
+    """One worker's claimed rows, the lease it holds on them, and what it has done."""
+
+    def __init__(self, campaign_id: int, claim: str, claimed: list[Delivery]) -> None:
+        self.campaign_id = campaign_id
+        self.claim = claim
+        self.claimed = claimed
+        self.holding = {delivery.pk for delivery in claimed}
+        lease_end = claimed[0].claimed_until
+        assert lease_end is not None  # noqa: S101  (set by _claim)
+        self.lease_end = lease_end
+        self.beat_at = timezone.now()
+        self.sent = 0
+        self.refused: list[tuple[Delivery, str]] = []  # refusals in a row, not yet recorded
+
+    def db(self, operation: Callable[[], T]) -> T:
+        return _until_the_database_answers(operation, until=self.lease_end)
+
+    def finish(self, delivery: Delivery, state: DeliveryState, error: str = "") -> None:
+        self.db(lambda: _finish(delivery, self.claim, state, error))
+        self.holding.discard(delivery.pk)
+
+    def heartbeat_if_due(self) -> bool:
+        """Every NEWSLETTER_HEARTBEAT_SECONDS: renew the lease on the rows still held and
+        show the campaign is alive. False if any row is no longer this worker's (its lease ran
+        out and another worker took it): then this worker stops."""
+        now = timezone.now()
+        if now - self.beat_at < timedelta(seconds=settings.NEWSLETTER_HEARTBEAT_SECONDS):
+            return True
+        until = now + timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS)
+        held = self.db(
+            lambda: Delivery.objects.filter(
+                pk__in=self.holding, claim=self.claim, state=DeliveryState.CLAIMED
+            ).update(claimed_until=until)
+        )
+        self.db(lambda: Campaign.objects.filter(pk=self.campaign_id).update(heartbeat_at=now))
+        self.beat_at = now
+        if held != len(self.holding):
+            return False
+        self.lease_end = until
+        return True
+
+    def refusal(self, delivery: Delivery, error: str) -> None:
+        """A message the server refused. Recorded as failed once the server accepts another;
+        if it refuses REFUSALS_IN_A_ROW, it is refusing us, and they go back to the queue."""
+        self.refused.append((delivery, error))
+        if len(self.refused) >= REFUSALS_IN_A_ROW:
+            raise EveryMessageRefused(f"{len(self.refused)} refused in a row")
+
+    def accepted(self, delivery: Delivery) -> None:
+        self.record_refusals()
+        self.finish(delivery, DeliveryState.SENT)
+        self.sent += 1
+
+    def record_refusals(self) -> None:
+        for refused, error in self.refused:
+            self.finish(refused, DeliveryState.FAILED, error)
+        self.refused = []
+
+
+def campaign_send_batch(
+    *, campaign_id: int, batch_size: int | None = None, attempt: int = 1
+) -> int:
     """Claim and send one batch; returns how many messages the server accepted. Enqueues the
-    next batch while work remains, and finishes the campaign when none does."""
+    next batch while work remains, and finishes the campaign when none does.
+
+    A batch that fails (the mail server unreachable or refusing us, or anything unexpected)
+    is tried again after NEWSLETTER_RETRY_AFTER_SECONDS; when those run out the campaign
+    stops, with the problem in plain words on its page. A database outage is left to the
+    worker (``safeguarding.core.worker``), which runs the task again once it is back."""
     claim, claimed = _claim(campaign_id, batch_size=batch_size or settings.NEWSLETTER_BATCH_SIZE)
     if not claimed:
         _finish_campaign_if_done(campaign_id)
         _come_back_for_claimed_rows(campaign_id)
         return 0
-    campaign = Campaign.objects.get(pk=campaign_id)
+    batch = _Batch(campaign_id, claim, claimed)
+    try:
+        _send(batch)
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception as error:
+        _batch_failed(campaign_id, error, attempt=1 if batch.sent else attempt)
+        return batch.sent
+    if batch.sent:
+        Campaign.objects.filter(pk=campaign_id).exclude(problem="").update(problem="")
+    if _is_sending(campaign_id):
+        if Delivery.objects.filter(
+            campaign_id=campaign_id, state__in=(DeliveryState.PENDING, DeliveryState.CLAIMED)
+        ).exists():
+            _enqueue_batch(campaign_id)
+        else:
+            _finish_campaign_if_done(campaign_id)
+    return batch.sent
+
+
+def _send(batch: _Batch) -> None:
+    campaign = Campaign.objects.get(pk=batch.campaign_id)
     rendered = render_campaign(campaign)
-    lease_end = claimed[0].claimed_until
-    assert lease_end is not None  # noqa: S101  (set by _claim)
     smtp_timeout = max(2, settings.NEWSLETTER_CLAIM_SECONDS // 4)
     rate = settings.NEWSLETTER_RATE_PER_SECOND
     interval = 1 / rate if rate else 0.0
     next_send = time.monotonic()
-    sent = 0
     eligible: set[int] = set()
     connection = get_connection(timeout=smtp_timeout)
     try:
         connection.open()
-        for position, delivery in enumerate(claimed):
+        for position, delivery in enumerate(batch.claimed):
             if position % CHECK_EVERY == 0:
-                if not _is_sending(campaign_id):
+                if not batch.db(lambda: _is_sending(batch.campaign_id)):
                     break
-                eligible = _still_eligible(campaign, claimed[position : position + CHECK_EVERY])
-            if timezone.now() + timedelta(seconds=smtp_timeout + 1) >= lease_end:
+                chunk = batch.claimed[position : position + CHECK_EVERY]
+                eligible = batch.db(lambda: _still_eligible(campaign, chunk))  # noqa: B023
+            if not batch.heartbeat_if_due():
+                break
+            if timezone.now() + timedelta(seconds=smtp_timeout + 1) >= batch.lease_end:
                 break  # let the rest go back rather than risk overlapping another worker
             if delivery.subscriber is None or delivery.subscriber_id not in eligible:
-                _finish(delivery, claim, DeliveryState.SKIPPED)
+                batch.finish(delivery, DeliveryState.SKIPPED)
                 continue
             if interval:
                 delay = next_send - time.monotonic()
@@ -275,26 +445,66 @@ def campaign_send_batch(*, campaign_id: int, batch_size: int | None = None) -> i
             try:
                 message.send()
             except smtplib.SMTPRecipientsRefused as refused:
-                _finish(delivery, claim, DeliveryState.FAILED, _smtp_error(refused))
+                batch.refusal(delivery, _smtp_error(refused))
                 continue
-            except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
-                _finish(delivery, claim, DeliveryState.FAILED, f"{error.smtp_code}")
+            except smtplib.SMTPDataError as error:
+                if not 500 <= error.smtp_code < 600:
+                    raise  # "try again later": the whole batch is tried again
+                batch.refusal(delivery, f"{error.smtp_code}")
                 continue
-            _finish(delivery, claim, DeliveryState.SENT)
-            sent += 1
+            batch.accepted(delivery)
+        batch.record_refusals()
     finally:
         try:
             connection.close()
         finally:
-            _release(claim, [delivery.pk for delivery in claimed])
-    if _is_sending(campaign_id):
-        if Delivery.objects.filter(
-            campaign_id=campaign_id, state__in=(DeliveryState.PENDING, DeliveryState.CLAIMED)
-        ).exists():
-            _enqueue_batch(campaign_id)
-        else:
-            _finish_campaign_if_done(campaign_id)
-    return sent
+            # Back to the queue: what this worker claimed and did not finish, including
+            # refusals not yet recorded (the server was refusing us, not them).
+            batch.db(lambda: _release(batch.claim, [d.pk for d in batch.claimed]))
+
+
+def _batch_failed(campaign_id: int, error: Exception, *, attempt: int) -> None:
+    """Try the batch again later, or stop the campaign when the retries have run out."""
+    problem = problem_in_plain_words(error)
+    reason = type(error).__name__
+    waits = settings.NEWSLETTER_RETRY_AFTER_SECONDS
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+        if campaign.state != CampaignState.SENDING:
+            return
+        campaign.problem = problem
+        if attempt <= len(waits):
+            campaign.save(update_fields=["problem"])
+            when = timezone.now() + timedelta(seconds=waits[attempt - 1])
+            _enqueue_batch(campaign_id, run_after=when, attempt=attempt + 1)
+            logger.warning(
+                "Campaign %s: a batch failed (%s); trying again in %ss",
+                campaign_id,
+                reason,
+                waits[attempt - 1],
+            )
+            return
+        campaign.state = CampaignState.STOPPED
+        campaign.save(update_fields=["state", "problem"])
+        audit_log(
+            action="newsletter.campaign.stopped",
+            actor=None,
+            target=campaign,
+            details={"reason": reason, "attempts": attempt, **campaign_progress(campaign)},
+        )
+        FailedEmail.objects.create(
+            task=send_campaign_batch_path(),
+            description=f"Newsletter campaign “{campaign.subject}”"[:200],
+            reason=reason,
+            attempts=attempt,
+        )
+    logger.error("Campaign %s: stopped after %s failed batches (%s)", campaign_id, attempt, reason)
+
+
+def send_campaign_batch_path() -> str:
+    from safeguarding.newsletter.tasks import send_campaign_batch
+
+    return send_campaign_batch.module_path
 
 
 def _smtp_error(refused: smtplib.SMTPRecipientsRefused) -> str:
@@ -302,7 +512,7 @@ def _smtp_error(refused: smtplib.SMTPRecipientsRefused) -> str:
     return "refused: " + ",".join(codes)
 
 
-def _release(claim: str, ids: list[int]) -> None:
+def _release(claim: str, ids: list[int] | set[int]) -> None:
     """Hand back what this worker claimed but did not send."""
     Delivery.objects.filter(pk__in=ids, claim=claim, state=DeliveryState.CLAIMED).update(
         state=DeliveryState.PENDING, claim="", claimed_until=None
@@ -362,3 +572,46 @@ def campaigns_needing_a_worker(*, now: object = None) -> list[int]:
             | Q(state=CampaignState.SENDING, heartbeat_at__lt=stale)
         ).values_list("pk", flat=True)
     )
+
+
+def _batch_waiting(campaign_id: int) -> bool:
+    """Whether a batch for the campaign is queued (due now or later: a retry, or the batch
+    that comes back for claimed rows). A batch marked running is not counted: while it runs
+    it renews the heartbeat, so under a stalled heartbeat its worker is gone."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.filter(
+        task_path=send_campaign_batch_path(), status=TaskResultStatus.READY
+    ).values_list("args_kwargs", flat=True)
+    return any(args["kwargs"].get("campaign_id") == campaign_id for args in queued)
+
+
+def recover_stalled_campaigns() -> list[int]:
+    """Sending campaigns whose heartbeat stopped (no batch has renewed it for
+    NEWSLETTER_STALLED_SECONDS) and with no batch queued: their worker was lost, so start a
+    batch, which takes over the rows whose lease has run out. Run every few seconds by each
+    worker (``safeguarding.core.worker``); the campaign's row lock and the fresh heartbeat
+    stop two workers starting two batches for one stall."""
+    stale = timezone.now() - timedelta(seconds=settings.NEWSLETTER_STALLED_SECONDS)
+    stalled = Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True)
+    recovered: list[int] = []
+    candidates = Campaign.objects.filter(stalled, state=CampaignState.SENDING)
+    for campaign_id in candidates.values_list("pk", flat=True):
+        if _batch_waiting(campaign_id):
+            continue
+        with transaction.atomic():
+            campaign = (
+                Campaign.objects.select_for_update()
+                .filter(stalled, pk=campaign_id, state=CampaignState.SENDING)
+                .first()
+            )
+            if campaign is None:
+                continue  # another worker got there first
+            campaign.heartbeat_at = timezone.now()
+            campaign.save(update_fields=["heartbeat_at"])
+            audit_log(action="newsletter.campaign.recovered", actor=None, target=campaign)
+            _enqueue_batch(campaign_id)
+        logger.warning("Campaign %s: its worker was lost; a new batch takes over", campaign_id)
+        recovered.append(campaign_id)
+    return recovered

@@ -7,13 +7,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from safeguarding.core.scheduler import daily
+from safeguarding.core.worker import worker_check
 from safeguarding.newsletter import sending
 from safeguarding.newsletter.models import Campaign, CampaignState
 
 
 @task()
-def send_campaign_batch(*, campaign_id: int) -> int:
-    return sending.campaign_send_batch(campaign_id=campaign_id)
+def send_campaign_batch(*, campaign_id: int, attempt: int = 1) -> int:
+    return sending.campaign_send_batch(campaign_id=campaign_id, attempt=attempt)
 
 
 @task()
@@ -45,3 +46,10 @@ def start_or_resume_campaigns() -> int:
             continue  # changed since it was listed
         started += 1
     return started
+
+
+@worker_check("newsletter.recover_stalled_campaigns")
+def recover_stalled_campaigns() -> None:
+    """Every few seconds in each worker: a sending campaign whose worker was lost gets a new
+    batch (see sending.recover_stalled_campaigns)."""
+    sending.recover_stalled_campaigns()

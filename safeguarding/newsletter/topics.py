@@ -28,7 +28,12 @@ from safeguarding.newsletter.models import Campaign, CampaignState, Consent, Top
 
 LIVE = Q(withdrawn_at__isnull=True, confirmed_at__isnull=False)
 # Campaigns that will still send to their topics' subscribers.
-COMMITTED = (CampaignState.SCHEDULED, CampaignState.SENDING, CampaignState.PAUSED)
+COMMITTED = (
+    CampaignState.SCHEDULED,
+    CampaignState.SENDING,
+    CampaignState.PAUSED,
+    CampaignState.STOPPED,
+)
 
 
 def topics_for_staff() -> list[Topic]:

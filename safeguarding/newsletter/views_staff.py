@@ -78,13 +78,15 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _officer(request)
     campaign = _campaign(pk)
+    progress = sending.campaign_progress(campaign)
     return render(
         request,
         "newsletter/staff/detail.html",
         {
             "campaign": campaign,
             "rendered": render_campaign(campaign),
-            "progress": sending.campaign_progress(campaign),
+            "progress": progress,
+            "total": sum(progress.values()),
             "schedule_form": ScheduleForm(),
             "editable": campaign.state in campaigns.EDITABLE,
             "running": campaign.state == CampaignState.SENDING,

@@ -236,3 +236,19 @@ def test_stylesheet_uses_system_fonts_and_nothing_from_gov_uk(client: Client) ->
     assert "@font-face" not in css
     assert "govuk-crest" not in css
     assert "system-ui" in css
+
+
+def test_a_database_outage_gets_a_503_page_saying_nothing_was_saved() -> None:
+    from django.db import OperationalError
+
+    request = RequestFactory().post("/courses/sessions/1/book/")
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = views.server_error(request)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    body = response.content.decode()
+    assert "Nothing you entered has been saved" in body
+    assert "OperationalError" not in body

@@ -1,10 +1,13 @@
-"""Crash safety with real processes: a db_worker sending a campaign is killed with SIGKILL,
-the campaign is resumed, and every recipient gets the message exactly once.
+"""Crash safety with real processes: a worker sending a campaign is killed with SIGKILL, a new
+worker is started, and with nobody pressing "Resume" the campaign finishes within a minute of
+the kill: every recipient gets the message, at most one of them twice, and the audit trail
+still verifies.
 
-The kill lands between two messages (half a rate-limit interval after the sink received
-one). A kill in the one-round-trip window between the server accepting a message and the
-worker recording it would send that one message twice, with the same Message-ID: see
-safeguarding/newsletter/sending.py and test_campaigns.py.
+The one repeat allowed is the documented window (safeguarding/newsletter/sending.py): a kill
+between the mail server accepting a message and the worker recording it. The repeat carries
+the same Message-ID (test_campaigns.py). With the production defaults (a 30 s lease renewed
+every 5 s, a campaign stalled after 30 s, checks every 5 s) the new worker takes over about
+35 s after the kill.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,11 +31,6 @@ pytestmark = pytest.mark.processes
 RECIPIENTS = 120
 RATE = 20  # messages per second
 
-RESUME = """
-from safeguarding.newsletter.models import Campaign
-from safeguarding.newsletter.sending import campaign_resume
-campaign_resume(campaign_id=Campaign.objects.get().pk, actor=None)
-"""
 STATE = """
 from safeguarding.newsletter.models import Campaign
 from safeguarding.newsletter.sending import campaign_progress
@@ -42,15 +41,7 @@ print(c.state, campaign_progress(c))
 
 def worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--no-startup-delay",
-            "--no-reload",
-            "--interval",
-            "0.2",
-        ],
+        [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.2"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -58,17 +49,15 @@ def worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     )
 
 
-def wait_for(condition: object, *, timeout: float) -> None:
+def wait_for(condition: Callable[[], bool], *, timeout: float, every: float = 0.01) -> None:
     deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("timed out")
-        time.sleep(0.01)
+        time.sleep(every)
 
 
-def test_a_killed_worker_resumed_sends_every_remaining_message_exactly_once(
-    tmp_path: Path,
-) -> None:
+def test_a_killed_workers_campaign_finishes_by_itself_within_a_minute(tmp_path: Path) -> None:
     sink = SMTPSink().start()
     try:
         env = project_env(
@@ -76,7 +65,6 @@ def test_a_killed_worker_resumed_sends_every_remaining_message_exactly_once(
             EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
             NEWSLETTER_RATE_PER_SECOND=str(RATE),
             NEWSLETTER_BATCH_SIZE="25",
-            NEWSLETTER_CLAIM_SECONDS="5",
         )
         manage("migrate", "--no-input", env=env)
         manage("seed_demo_newsletter", "--readers", str(RECIPIENTS), "--start", env=env)
@@ -88,6 +76,7 @@ def test_a_killed_worker_resumed_sends_every_remaining_message_exactly_once(
             wait_for(lambda: len(sink.mailbox.messages) > seen, timeout=10)
             time.sleep(0.5 / RATE)  # between two messages
             os.kill(first.pid, signal.SIGKILL)
+            killed_at = time.monotonic()
             first.wait(timeout=10)
         finally:
             if first.poll() is None:
@@ -96,16 +85,14 @@ def test_a_killed_worker_resumed_sends_every_remaining_message_exactly_once(
         assert "sending" in left
         assert "'remaining': 0" not in left
 
-        resumed = manage("shell", "-c", RESUME, env=env, check=False)
-        assert resumed.returncode == 0, resumed.stderr[-2000:]
-        second = worker(env)
+        second = worker(env)  # no Resume: the new worker finds the stalled campaign itself
         try:
-            wait_for(lambda: len(sink.mailbox.messages) >= RECIPIENTS, timeout=90)
-            time.sleep(1)  # anything extra would arrive now
             wait_for(
-                lambda: "finished {'sent': 120," in manage("shell", "-c", STATE, env=env).stdout,
-                timeout=30,
+                lambda: "finished" in manage("shell", "-c", STATE, env=env).stdout,
+                timeout=60 - (time.monotonic() - killed_at),
+                every=1,
             )
+            time.sleep(1)  # anything extra would arrive now
         finally:
             second.terminate()
             second.wait(timeout=20)
@@ -113,5 +100,10 @@ def test_a_killed_worker_resumed_sends_every_remaining_message_exactly_once(
         sink.stop()
 
     per_address = Counter(rcpt for _, rcpts in sink.mailbox.envelopes for rcpt in rcpts)
-    assert len(per_address) == RECIPIENTS
-    assert set(per_address.values()) == {1}
+    assert len(per_address) == RECIPIENTS  # nobody skipped
+    repeats = [address for address, count in per_address.items() if count > 1]
+    assert len(repeats) <= 1  # the documented window, at most once per killed worker
+    assert max(per_address.values()) <= 2
+    assert "'sent': 120" in manage("shell", "-c", STATE, env=env).stdout
+    verified = manage("audit_verify", env=env, check=False)
+    assert verified.returncode == 0, verified.stderr[-2000:]
