@@ -211,6 +211,17 @@ def test_an_unknown_address_is_refused_the_same_way(client: Client) -> None:
     assert "nobody@example.org" not in str(entry.details)
 
 
+def test_an_address_with_a_nul_byte_is_refused_with_a_message(client: Client) -> None:
+    """Found by tests/core/test_forms_fuzz.py: PostgreSQL refused the query for the account
+    ("cannot contain NUL (0x00) bytes") and the page was a server error."""
+    response = client.post(reverse("accounts:login"), {"username": "\x00", "password": "0"})
+
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    entry = AuditEntry.objects.get(action="accounts.login.failed")
+    assert entry.details == {"account": "unknown"}
+
+
 def test_next_survives_the_mfa_step_but_only_for_this_site(client: Client, colleague: User) -> None:
     enrol(Client(), colleague)
     device = TOTPDevice.objects.get(user=colleague, confirmed=True)
