@@ -181,6 +181,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     return render(
@@ -218,6 +219,7 @@ def _require_administrator(request: HttpRequest) -> User:
     return staff_user_with_role(request, Role.PARTNERSHIP_ADMINISTRATOR)
 
 
+@require_safe
 def people(request: HttpRequest) -> HttpResponse:
     _require_administrator(request)
     staff = User.objects.prefetch_related("groups").order_by("full_name", "pk")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
@@ -44,6 +45,7 @@ def _data_protection_lead(request: HttpRequest) -> User:
     return staff_user_with_role(request, Role.DATA_PROTECTION_LEAD)
 
 
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     return render(
@@ -60,6 +62,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def rule_change(request: HttpRequest, key: str) -> HttpResponse:
     actor = _data_protection_lead(request)
     row = retention_rule(key)
@@ -84,6 +87,7 @@ def rule_change(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "privacy/retention/rule_change.html", {"form": form, "row": row})
 
 
+@require_safe
 def holds(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     return render(
@@ -97,6 +101,7 @@ def holds(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def hold_place(request: HttpRequest) -> HttpResponse:
     actor = _data_protection_lead(request)
     form = LegalHoldForm(posted(request), record_types=holdable_record_types())
@@ -120,6 +125,7 @@ def hold_place(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/retention/hold_place.html", {"form": form})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _data_protection_lead(request)
     hold = get_object_or_404(LegalHold.objects.active().select_related("content_type"), pk=pk)
