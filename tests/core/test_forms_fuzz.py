@@ -39,7 +39,12 @@ from tests.fuzzing import (
     urls_accepting_post,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.property]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.property,
+    # A failing example with very long text is printed in full; hypothesis warns that is large.
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+]
 
 OURS = "safeguarding."
 
