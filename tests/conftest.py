@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -10,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from safeguarding.accounts.middleware import SESSION_STARTED_KEY
 from safeguarding.accounts.models import User
@@ -31,6 +33,17 @@ register_audit_actions(
         "tests.rights_request.updated": "A test's request changed",
     },
 )
+
+# --- Hypothesis: how many examples property tests try ------------------------------------------
+
+# "ci" is the default: 200 examples per property, no example database (each run starts fresh,
+# and a failure prints its example and the blob that replays it). "dev" tries 25, for a quick
+# inner loop: HYPOTHESIS_PROFILE=dev make test-fast.
+hypothesis_settings.register_profile("ci", max_examples=200, database=None, print_blob=True)
+hypothesis_settings.register_profile(
+    "dev", parent=hypothesis_settings.get_profile("ci"), max_examples=25
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # --- The clock: an input of the suite (tests/clock.py) ----------------------------------------
 

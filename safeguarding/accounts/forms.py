@@ -4,10 +4,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator
 
 from safeguarding.accounts import throttle
 from safeguarding.accounts.tasks import send_password_reset
+from safeguarding.core.forms import too_long
 from safeguarding.core.tasks import enqueue_in_transaction
+
+EMAIL_MAX_LENGTH = 254
 
 
 class StaffAuthenticationForm(AuthenticationForm):
@@ -26,6 +30,13 @@ class StaffAuthenticationForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autocomplete": "username", "spellcheck": "false"}
+        )
+        # Django's form sets the field's max_length after building it, so nothing checked it;
+        # a longer address went on to django-axes, whose failure record PostgreSQL refused.
+        username = self.fields["username"]
+        limit = getattr(username, "max_length", None) or EMAIL_MAX_LENGTH
+        username.validators.append(
+            MaxLengthValidator(limit, message=too_long("Email address", limit))
         )
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 

@@ -78,7 +78,9 @@ class StaffLoginView(auth_views.LoginView):
         return redirect("accounts:mfa_verify")
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        email = (form.data.get("username") or "").strip().lower()
+        # The cleaned address, not the raw one: what failed the field's checks (a NUL byte,
+        # which PostgreSQL refuses in a query) names no account.
+        email = (form.cleaned_data.get("username") or "").strip().lower()
         known = get_user_model().objects.filter(email=email).first()
         locked = getattr(self.request, "axes_locked_out", False)
         throttled = form.has_error(NON_FIELD_ERRORS, "throttled")
@@ -179,6 +181,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     return render(
@@ -216,6 +219,7 @@ def _require_administrator(request: HttpRequest) -> User:
     return staff_user_with_role(request, Role.PARTNERSHIP_ADMINISTRATOR)
 
 
+@require_safe
 def people(request: HttpRequest) -> HttpResponse:
     _require_administrator(request)
     staff = User.objects.prefetch_related("groups").order_by("full_name", "pk")

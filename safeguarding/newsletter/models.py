@@ -132,8 +132,9 @@ class Campaign(models.Model):
     topics = models.ManyToManyField(Topic, related_name="campaigns")
     state = models.CharField(max_length=20, choices=CampaignState.choices, default="draft")
     scheduled_for = models.DateTimeField(null=True, blank=True)
+    # Empty once the account that wrote it is deleted (SET_NULL): the draft can still be edited.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)

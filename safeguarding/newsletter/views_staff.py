@@ -68,9 +68,13 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         }
     form = CampaignForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = campaigns.campaign_save(actor=user, campaign_id=pk, **form.cleaned_data)
-        messages.success(request, "Campaign saved.")
-        return redirect("newsletter:campaign", pk=saved.pk)
+        try:
+            saved = campaigns.campaign_save(actor=user, campaign_id=pk, **form.cleaned_data)
+        except ValidationError as error:  # it started sending meanwhile
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Campaign saved.")
+            return redirect("newsletter:campaign", pk=saved.pk)
     return render(request, "newsletter/staff/edit.html", {"form": form, "campaign": campaign})
 
 

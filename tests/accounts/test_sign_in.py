@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
@@ -209,6 +210,28 @@ def test_an_unknown_address_is_refused_the_same_way(client: Client) -> None:
     assert "Enter a correct email address and password" in response.content.decode()
     entry = AuditEntry.objects.get(action="accounts.login.failed")
     assert "nobody@example.org" not in str(entry.details)
+
+
+def test_an_address_with_a_nul_byte_is_refused_with_a_message(client: Client) -> None:
+    """Found by tests/core/test_forms_fuzz.py: PostgreSQL refused the query for the account
+    ("cannot contain NUL (0x00) bytes") and the page was a server error."""
+    response = client.post(reverse("accounts:login"), {"username": "\x00", "password": "0"})
+
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    entry = AuditEntry.objects.get(action="accounts.login.failed")
+    assert entry.details == {"account": "unknown"}
+
+
+def test_an_address_too_long_is_refused_with_a_message(client: Client) -> None:
+    """Found by tests/core/test_forms_fuzz.py: nothing checked the address's length, and
+    django-axes's record of the failure (255 characters at most) was a server error on
+    PostgreSQL."""
+    response = client.post(reverse("accounts:login"), {"username": "A" * 300, "password": "0"})
+
+    assert response.status_code == 200
+    assert "Email address must be 254 characters or fewer" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
 
 
 def test_next_survives_the_mfa_step_but_only_for_this_site(client: Client, colleague: User) -> None:

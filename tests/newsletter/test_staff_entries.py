@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from safeguarding.newsletter.addresses import address_hash
@@ -14,7 +17,7 @@ from safeguarding.newsletter.models import (
     Suppression,
     SuppressionReason,
 )
-from tests.newsletter.factories import confirmed_subscriber, topic
+from tests.newsletter.factories import campaign, confirmed_subscriber, topic
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +75,33 @@ def test_saving_new_wording_makes_a_new_version_used_by_the_form(officer_client:
     assert latest.version == first.version + 1
     assert "Newer words about consent." in Client().get("/newsletter/").content.decode()
     assert subscriber.consents.get().wording == first
+
+
+def test_a_draft_whose_writer_has_gone_can_still_be_edited(officer_client: Client) -> None:
+    """Found by tests/core/test_forms_fuzz.py: ``created_by`` is emptied when the writer's
+    account is deleted, and saving the draft then failed the model's check (a server error)."""
+    draft = campaign()
+    assert draft.created_by is None
+
+    response = officer_client.post(
+        f"/staff/newsletter/{draft.pk}/edit/",
+        {"subject": "Spring news", "body_markdown": "News.", "topics": [topic().pk]},
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.subject == "Spring news"
+
+
+def test_a_draft_that_started_sending_meanwhile_is_not_saved(officer_client: Client) -> None:
+    """The edit page checked the state; the save checks it again under a lock. A campaign that
+    started sending in between gets the form back with the reason, not a server error."""
+    draft = campaign()
+    data = {"subject": "Spring news", "body_markdown": "News.", "topics": [topic().pk]}
+    started = ValidationError("A campaign that has started sending cannot be changed.")
+
+    with mock.patch("safeguarding.newsletter.campaigns.campaign_save", side_effect=started):
+        response = officer_client.post(f"/staff/newsletter/{draft.pk}/edit/", data)
+
+    assert response.status_code == 200
+    assert "started sending cannot be changed" in response.content.decode()

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
@@ -70,6 +70,7 @@ def _data_protection_lead(request: HttpRequest) -> User:
     return staff_user_with_role(request, Role.DATA_PROTECTION_LEAD)
 
 
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     return render(
@@ -87,6 +88,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def rule_change(request: HttpRequest, key: str) -> HttpResponse:
     actor = _data_protection_lead(request)
     row = retention_rule(key)
@@ -117,6 +119,7 @@ def rule_change(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "privacy/retention/rule_change.html", {"form": form, "row": row})
 
 
+@require_safe
 def proposals(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     return render(
@@ -193,6 +196,7 @@ def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def proposal_reject(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _found(pending_proposal(pk))
     return _reject(
@@ -219,6 +223,7 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def holds(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     return render(
@@ -233,6 +238,7 @@ def holds(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def hold_place(request: HttpRequest) -> HttpResponse:
     actor = _data_protection_lead(request)
     form = LegalHoldForm(posted(request), record_types=holdable_record_types())
@@ -256,6 +262,7 @@ def hold_place(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/retention/hold_place.html", {"form": form})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for a hold to be released; a second person approves it on the releases page."""
     actor = _data_protection_lead(request)
@@ -280,6 +287,7 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def releases(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     return render(
@@ -302,6 +310,7 @@ def release_approve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def release_reject(request: HttpRequest, pk: int) -> HttpResponse:
     release = _found(pending_release(pk))
     return _reject(
