@@ -106,6 +106,9 @@ declare(
 )
 declare(
     "workspaces.Document",
+    # Found for the member of staff who uploaded it; its encrypted fields, which are about
+    # children and families, are never put in an access export (privacy.export).
+    subject_filter=lambda email: Q(uploaded_by__email=email),
     subject=Subject.CHILD,
     purpose="safeguarding_reviews",
     retention="review_record",
@@ -131,6 +134,8 @@ declare(
 )
 declare(
     "workspaces.SharingDecision",
+    # Found for the staff who decided or authorised; the encrypted fields are withheld.
+    subject_filter=lambda email: Q(decided_by__email=email) | Q(authorised_by__email=email),
     subject=Subject.CHILD,
     purpose="safeguarding_reviews",
     retention="review_record",

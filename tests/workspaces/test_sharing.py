@@ -235,3 +235,25 @@ def test_the_form_applies_the_same_rules(workspace: Workspace, member: User, man
     )
     assert decision.without_consent
     assert decision.consent_given is None
+
+
+def test_an_access_export_for_the_decision_maker_withholds_what_was_shared(
+    workspace: Workspace, member: User
+) -> None:
+    import io
+    import json
+    import zipfile
+
+    from safeguarding.privacy.export import WITHHELD_RESTRICTED, build_export
+    from safeguarding.privacy.models.person import Person
+
+    _record(workspace, member)
+    person = Person.objects.create(email=member.email)
+
+    with zipfile.ZipFile(io.BytesIO(build_export(person))) as archive:
+        data = json.loads(archive.read("data.json"))
+
+    (row,) = data["records"]["workspaces.SharingDecision"]["rows"]
+    assert row["fields"]["information"]["value"] == WITHHELD_RESTRICTED
+    assert row["fields"]["rationale"]["value"] == WITHHELD_RESTRICTED
+    assert "Attendance" not in json.dumps(data)
