@@ -14,3 +14,9 @@ PASSWORD_HASHERS = [
 
 # The bounce webhook tests post as Postmark would.
 NEWSLETTER_WEBHOOK_PROVIDER = "postmark"
+
+# Fixed keys for the workspaces' encrypted fields and lookup hashes, so a test run never
+# depends on (or writes) the developer's var/ secrets. Tests that rotate override them.
+WORKSPACE_ENCRYPTION_KEYS = ["test1:dGVzdC1rZXktb25lLWZvci13b3Jrc3BhY2VzLTMyYiE="]
+WORKSPACE_LOOKUP_KEY = "test-lookup-key-for-workspaces-0123456789"
+WORKSPACE_DOCUMENT_MAX_BYTES = 64 * 1024

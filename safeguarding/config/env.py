@@ -18,6 +18,8 @@ import dj_email_url
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 
+from safeguarding.core.keys import KEY_ID_PATTERN, decode_key
+
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off"}
 
@@ -177,3 +179,31 @@ def local_secret(path: Path, *, nbytes: int = 48) -> str:
         path.write_text(secrets.token_urlsafe(nbytes))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def env_keyring(name: str, default: str | None = None) -> list[str]:
+    """Encryption keys as ``key_id:base64key`` entries separated by commas: the first encrypts
+    new values, every one decrypts. Each key is 32 random bytes (AES-256), in standard or
+    URL-safe base64; a key id is 1-32 letters, digits, ``-`` or ``_`` and appears once."""
+    value = env_str(name, default)
+    if value is None:
+        raise ImproperlyConfigured(f"{name} must be set")
+    entries = [item.strip() for item in value.split(",") if item.strip()]
+    if not entries:
+        raise ImproperlyConfigured(f"{name} must hold at least one key_id:base64key entry")
+    seen: set[str] = set()
+    for entry in entries:
+        key_id, _, encoded = entry.partition(":")
+        if not KEY_ID_PATTERN.fullmatch(key_id) or not encoded:
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated key_id:base64key entries; key ids are 1-32 "
+                "letters, digits, - or _"
+            )
+        if key_id in seen:
+            raise ImproperlyConfigured(f"{name} names key id {key_id!r} twice")
+        seen.add(key_id)
+        if decode_key(encoded) is None:
+            raise ImproperlyConfigured(
+                f"{name}: key {key_id!r} must be 32 random bytes in base64 (44 characters)"
+            )
+    return entries

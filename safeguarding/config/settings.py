@@ -24,6 +24,7 @@ from safeguarding.config.env import (
     env_email,
     env_int,
     env_int_mapping,
+    env_keyring,
     env_list,
     env_required,
     env_str,
@@ -349,6 +350,35 @@ NEWSLETTER_UNSUBSCRIBE_ADDRESS = env_str(
 # No open or click tracking, and no setting to turn it on: pixels and rewritten links record
 # what each subscriber reads, which the consent they gave does not cover (PECR / UK GDPR).
 NEWSLETTER_TRACKING = False
+
+# --- Restricted workspaces (safeguarding.workspaces) ----------------------------------------
+
+# Keys for the encrypted fields and documents of restricted records (workspaces.crypto):
+# comma-separated key_id:base64key entries, each 32 random bytes. The first encrypts new
+# values; all of them decrypt. To rotate, put a new key first, run `manage.py rotate_keys`,
+# and remove the old key only once it reports nothing left on it.
+# The lookup key keys the hashes that let members find an exact match (an NHS number, a name)
+# without decrypting the table; changing it would make every stored lookup hash unfindable.
+if PRODUCTION:
+    WORKSPACE_ENCRYPTION_KEYS = env_keyring(
+        "WORKSPACE_ENCRYPTION_KEYS", env_required("WORKSPACE_ENCRYPTION_KEYS", reason=_NEEDED)
+    )
+    WORKSPACE_LOOKUP_KEY = env_required("WORKSPACE_LOOKUP_KEY", reason=_NEEDED)
+    if len(WORKSPACE_LOOKUP_KEY) < 32:
+        raise ImproperlyConfigured("WORKSPACE_LOOKUP_KEY must be at least 32 random characters")
+else:
+    WORKSPACE_ENCRYPTION_KEYS = env_keyring(
+        "WORKSPACE_ENCRYPTION_KEYS",
+        "local:" + local_secret(VAR_DIR / "workspace_encryption_key", nbytes=32),
+    )
+    WORKSPACE_LOOKUP_KEY = env_str("WORKSPACE_LOOKUP_KEY") or local_secret(
+        VAR_DIR / "workspace_lookup_key"
+    )
+# The largest document a member may upload to a workspace, in bytes (stored encrypted in the
+# database, so every backup holds it).
+WORKSPACE_DOCUMENT_MAX_BYTES = env_int(
+    "WORKSPACE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
+)
 
 # --- Retention (safeguarding.privacy.retention.engine) ---------------------------------------
 

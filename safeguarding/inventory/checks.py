@@ -7,6 +7,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
 
 from safeguarding.inventory import purposes, retention_rules
@@ -94,6 +95,34 @@ def check_models(models: Iterable[type[Model]]) -> list[checks.CheckMessage]:
                     )
                 )
         errors += _check_personal_fields(model, declaration)
+        errors += _check_encrypted_fields(model, declaration)
+    return errors
+
+
+def _check_encrypted_fields(model: Any, declaration: ModelDeclaration) -> list[checks.CheckMessage]:
+    """An encrypted model field is declared ``encrypted=True``, and only such a field is."""
+    errors: list[checks.CheckMessage] = []
+    for name, declared in declaration.fields.items():
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # E003 reports it
+            continue
+        stored_encrypted = bool(getattr(model_field, "encrypted", False))
+        declared_encrypted = isinstance(declared, PersonalField) and declared.encrypted
+        if stored_encrypted != declared_encrypted:
+            errors.append(
+                checks.Error(
+                    f"{model._meta.label}.{name} is "
+                    + (
+                        "stored encrypted but not declared personal(..., encrypted=True)"
+                        if stored_encrypted
+                        else "declared encrypted but is not an encrypted field"
+                    )
+                    + " in the data inventory.",
+                    obj=model,
+                    id="inventory.E008",
+                )
+            )
     return errors
 
 

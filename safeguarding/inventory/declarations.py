@@ -23,6 +23,8 @@ can be corrected through the rights tooling.
 A declaration whose rows must survive an erasure request says why in ``keep_on_erasure``
 (statutory records, the disclosure register, the record of the request itself); an erasure
 (``safeguarding.privacy.rights.erasure``) removes or anonymises everything else it finds.
+A field stored encrypted (an encrypted model field, ``safeguarding.workspaces.fields``) is
+declared ``personal(..., encrypted=True)``; the system check keeps the two in step.
 The privacy notice, the Article 30 record and subject access exports are built from here.
 
 Secrets are a class of their own. A field declared with ``secret(...)`` (a password hash, an
@@ -56,6 +58,7 @@ class PersonalField:
     retention: str | None = None
     note: str = ""
     secret: bool = False
+    encrypted: bool = False
 
     @property
     def special_category(self) -> bool:
@@ -88,8 +91,11 @@ def personal(
     purpose: str | None = None,
     retention: str | None = None,
     note: str = "",
+    encrypted: bool = False,
 ) -> PersonalField:
-    return PersonalField(category, subject, purpose, retention, note)
+    """``encrypted=True``: the field is stored encrypted (an encrypted model field, which the
+    system check inventory.E008 requires it to be, and the other way round)."""
+    return PersonalField(category, subject, purpose, retention, note, encrypted=encrypted)
 
 
 def secret(category: str, *, note: str = "") -> PersonalField:
@@ -122,6 +128,7 @@ class ResolvedField:
     special_category: bool
     note: str
     secret: bool = False
+    encrypted: bool = False
 
 
 @dataclass
@@ -157,6 +164,7 @@ class ModelDeclaration:
                     special_category=declaration.special_category,
                     note=declaration.note,
                     secret=declaration.secret,
+                    encrypted=declaration.encrypted,
                 )
 
     def secret_fields(self) -> frozenset[str]:

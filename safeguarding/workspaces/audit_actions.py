@@ -12,5 +12,8 @@ register(
         "workspaces.membership.revoked": "Access to a workspace was taken away",
         "workspaces.membership.confirmed": "A member's access was confirmed as still needed",
         "workspaces.read_log.sealed": "A day's reads of restricted records were sealed",
+        "workspaces.document.uploaded": "A document was added to a workspace",
+        "workspaces.sharing_decision.recorded": "An information-sharing decision was recorded",
+        "workspaces.keys.rotated": "Encrypted values were re-encrypted with the newest key",
     },
 )

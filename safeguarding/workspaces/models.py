@@ -20,6 +20,12 @@ from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
+from safeguarding.workspaces.fields import (
+    EncryptedBytesField,
+    EncryptedTextField,
+    RowKeyed,
+)
+
 KIND_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
@@ -205,3 +211,158 @@ class ReadLog(models.Model):
 
     def __str__(self) -> str:
         return f"Read {self.pk}"
+
+
+# --- Protected records shared by every kind of review ----------------------------------------
+# Their free text, which may say anything about a child or a family, is encrypted
+# (``fields``); each row's values are bound to its random ``row_key``.
+
+
+class DocumentKind(models.TextChoices):
+    """The kinds of file a workspace accepts, always detected from the content itself."""
+
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+    ODT = "odt", "OpenDocument text (ODT)"
+    TEXT = "txt", "Plain text"
+
+
+class Document(RowKeyed):
+    """A file uploaded to a workspace, stored encrypted in the database with its size and
+    SHA-256 (of the plain content). Read only through ``documents.document_download``."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="documents")
+    title = EncryptedTextField(help_text="What the document is; encrypted, as it may name a child.")
+    kind = models.CharField(max_length=10, choices=DocumentKind.choices)
+    size = models.PositiveBigIntegerField(help_text="Bytes of the plain content.")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the plain content, in hex.")
+    content = EncryptedBytesField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["workspace", "uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=DocumentKind.values), name="document_kind"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Document {self.pk}"
+
+
+class LawfulBasis(models.TextChoices):
+    """UK GDPR Article 6 bases for sharing to safeguard children (consent is not usually the
+    right basis: Information sharing advice for safeguarding practitioners, 2024)."""
+
+    PUBLIC_TASK = "6(1)(e)", "UK GDPR Article 6(1)(e): public task"
+    LEGAL_OBLIGATION = "6(1)(c)", "UK GDPR Article 6(1)(c): legal obligation"
+
+
+class SpecialCondition(models.TextChoices):
+    """The condition for special category data (health, for example)."""
+
+    SAFEGUARDING = (
+        "9(2)(g) sch1 para18",
+        "UK GDPR Article 9(2)(g) with DPA 2018 Schedule 1 paragraph 18: safeguarding of "
+        "children and individuals at risk",
+    )
+
+
+class SharingDecision(RowKeyed):
+    """One decision to share, or not to share, information about a child or family (P05).
+
+    Sharing without consent is never refused: it needs the reasons and the manager who
+    authorised it, so it is recorded rather than prevented. Append-only: a decision that was
+    recorded wrongly is put right by recording a new one.
+    """
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.PROTECT, related_name="sharing_decisions"
+    )
+    shared = models.BooleanField(help_text="Whether the information was shared.")
+    information = EncryptedTextField(help_text="What was shared, or asked for and not shared.")
+    recipient_organisation = models.CharField(max_length=200)
+    recipient_person = EncryptedTextField(blank=True, help_text="Name and role, where known.")
+    purpose = EncryptedTextField(help_text="What the information is for.")
+    means = models.CharField(
+        max_length=200, blank=True, help_text="How it was shared, for example secure email."
+    )
+    lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices)
+    special_category = models.BooleanField(default=False)
+    special_condition = models.CharField(
+        max_length=40, choices=SpecialCondition.choices, blank=True
+    )
+    consent_sought = models.BooleanField()
+    consent_given = models.BooleanField(null=True, blank=True, help_text="Empty if not sought.")
+    consent_not_sought_reason = EncryptedTextField(blank=True)
+    rationale = EncryptedTextField(help_text="The reasons for the decision.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(help_text="When the decision was made.")
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The manager who authorised sharing without consent.",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["workspace", "decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lawful_basis__in=LawfulBasis.values), name="sharing_lawful_basis"
+            ),
+            models.CheckConstraint(
+                condition=Q(special_category=False, special_condition="")
+                | Q(special_category=True, special_condition__in=SpecialCondition.values),
+                name="sharing_special_condition",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_sought=True, consent_given__isnull=False)
+                | Q(consent_sought=False, consent_given__isnull=True),
+                name="sharing_consent_given_only_if_sought",
+            ),
+            # Shared without consent: a manager other than the decision-maker authorised it.
+            models.CheckConstraint(
+                condition=Q(shared=False)
+                | Q(consent_given=True)
+                | (Q(authorised_by__isnull=False) & ~Q(authorised_by=F("decided_by"))),
+                name="sharing_without_consent_authorised",
+            ),
+            models.CheckConstraint(
+                condition=_not_blank("recipient_organisation"), name="sharing_has_recipient"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sharing decision {self.pk}"
+
+    @property
+    def without_consent(self) -> bool:
+        return self.shared and self.consent_given is not True
+
+
+class SharingThirdParty(RowKeyed):
+    """Someone other than the child named in a sharing decision (a relative, a neighbour, the
+    person who raised the concern). ``harm_if_disclosed`` marks those who might suffer harm if
+    their details became known, for the access-request withholding workflow."""
+
+    decision = models.ForeignKey(
+        SharingDecision, on_delete=models.PROTECT, related_name="third_parties"
+    )
+    description = EncryptedTextField(help_text="Who they are, for example 'the neighbour'.")
+    harm_if_disclosed = models.BooleanField(default=False)
+    harm_reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["decision", "id"]
+
+    def __str__(self) -> str:
+        return f"Third party {self.pk}"

@@ -27,6 +27,10 @@ CANNOT_BE_LINKED_BY_EMAIL = {
         "Background task arguments and results: an address appears only inside JSON "
         "arguments of queued emails, kept for 7 days, and cannot be found without a full scan."
     ),
+    "workspaces.SharingThirdParty": (
+        "Holds no member of staff's data: only the people other than the child named in an "
+        "information-sharing decision, who are found through the review, not by email."
+    ),
     "sessions.Session": (
         "Django's session table is installed but unused (staff sessions are "
         "accounts.StaffSession); its data is encoded and holds no address."

@@ -3,12 +3,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 
 from safeguarding.accounts.models import User
 from safeguarding.workspaces import services
 from safeguarding.workspaces.kinds import register_kind
 from safeguarding.workspaces.models import Membership, MembershipRole, Workspace
+from tests.workspaces.protected_model import ChildRecord
 from tests.workspaces.restricted_model import CaseFile
 
 KIND = "test_review"
@@ -51,12 +52,22 @@ def grant(lead: User, workspace: Workspace) -> Callable[..., Membership]:
     return give
 
 
-@pytest.fixture(scope="module")
-def case_file_table(django_db_setup: None, django_db_blocker) -> Iterator[None]:
-    """The test-only model's table, made outside any test transaction (SQLite needs that)."""
+def _test_table(model: type[models.Model], django_db_blocker) -> Iterator[None]:
+    """A test-only model's table, made outside any test transaction (SQLite needs that)."""
     with django_db_blocker.unblock():
         with connection.schema_editor() as editor:
-            editor.create_model(CaseFile)
+            editor.create_model(model)
         yield
         with connection.schema_editor() as editor:
-            editor.delete_model(CaseFile)
+            editor.delete_model(model)
+
+
+@pytest.fixture(scope="module")
+def case_file_table(django_db_setup: None, django_db_blocker) -> Iterator[None]:
+    yield from _test_table(CaseFile, django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def child_record_table(django_db_setup: None, django_db_blocker) -> Iterator[None]:
+    """The test-only model with encrypted fields (tests/workspaces/protected_model.py)."""
+    yield from _test_table(ChildRecord, django_db_blocker)

@@ -53,6 +53,9 @@ WITHHELD_CATEGORIES = (
     "user.device.cookie_id",
 )
 WITHHELD = "[held, but not shown, to keep your account secure]"
+# Encrypted fields hold what restricted reviews record about children and families: never
+# shown in an access export by default; the data protection lead decides case by case.
+WITHHELD_RESTRICTED = "[held in a restricted review; not shown here]"
 WITHHELD_UNDER_EXEMPTION = "[withheld under an exemption: see the redaction schedule]"
 # Items withheld under an exemption reach the requester as the redaction schedule, never as
 # rows: the justification for the file could reveal what was withheld.
@@ -247,6 +250,8 @@ def _export_field(
         value = display = WITHHELD_UNDER_EXEMPTION
     elif _is_secret(resolved):
         value = display = WITHHELD
+    elif resolved.encrypted:
+        value = display = WITHHELD_RESTRICTED
     elif model_field.many_to_many:
         value = [str(related) for related in getattr(obj, resolved.name).all()]
         display = ", ".join(value)
