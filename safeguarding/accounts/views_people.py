@@ -132,8 +132,8 @@ def person_invite(request: HttpRequest) -> HttpResponseBase:
             person = invitation.user
             messages.success(
                 request,
-                f"Invitation sent to {person.full_name} at {person.email}. The link works "
-                f"until {_when(invitation.expires_at)}.",
+                f"Invitation sent to {person.full_name}. The link in it works once, until "
+                f"{_when(invitation.expires_at)}.",
             )
             return redirect("accounts:person", pk=person.pk)
     return render(
@@ -288,8 +288,8 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponseBase:
     else:
         messages.success(
             request,
-            f"A new invitation was sent to {invitation.user.email}. Earlier links no longer "
-            f"work; this one works until {_when(invitation.expires_at)}.",
+            f"A new invitation was sent to {invitation.user.full_name}. Earlier links no "
+            f"longer work; this one works until {_when(invitation.expires_at)}.",
         )
     return redirect("accounts:person", pk=pk)
 
