@@ -163,7 +163,7 @@ def _history(person: User) -> list[HistoryLine]:
     lines = []
     for entry in entries:
         who = (
-            "They did"
+            f"{person.full_name} (themselves)"
             if entry.actor_id == person.pk
             else entry.actor.full_name
             if entry.actor is not None
