@@ -15,6 +15,8 @@ from safeguarding.inventory.declarations import (
     personal,
     secret,
 )
+from safeguarding.inventory.retention_rules import Action, RetentionRule
+from safeguarding.inventory.retention_rules import register as register_rule
 from safeguarding.inventory.taxonomy import Subject
 
 declare(
@@ -69,6 +71,38 @@ declare(
         "expire_date": personal("user.account"),
         "user": personal("user.unique_id"),
         "authenticated_at": personal("user.account"),
+    },
+)
+register_rule(
+    RetentionRule(
+        "staff_invitation",
+        "the invitation is last sent",
+        365 * 2,
+        Action.DELETE,
+        reason=(
+            "An invitation says who invited a member of staff and when; the audit trail keeps "
+            "that it happened. A link works for days, so two years is ample."
+        ),
+    )
+)
+declare(
+    "accounts.StaffInvitation",
+    subject_filter=lambda email: Q(user__email=email),
+    subject=Subject.STAFF,
+    purpose="staff_accounts",
+    retention="staff_invitation",
+    retention_trigger="sent_at",
+    credentials=True,  # the nonce makes the emailed link work
+    description="That you were invited to the staff area, by whom and when.",
+    fields={
+        **not_personal("id"),
+        "user": personal("user.unique_id"),
+        "invited_by": personal("user.unique_id", note="the administrator who invited"),
+        "nonce": secret("user.authorization.credentials", note="what makes the link work"),
+        "sent_at": personal("user.account"),
+        "expires_at": personal("user.account"),
+        "accepted_at": personal("user.account"),
+        "withdrawn_at": personal("user.account"),
     },
 )
 # django.contrib.auth and contenttypes: roles and permissions, no personal data.

@@ -4,11 +4,15 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.password_validation import validate_password
 from django.core.validators import MaxLengthValidator
 
 from safeguarding.accounts import throttle
+from safeguarding.accounts.invitations import EMAIL_IN_USE
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import ALL_ROLES
 from safeguarding.accounts.tasks import send_password_reset
-from safeguarding.core.forms import too_long
+from safeguarding.core.forms import one_line, too_long
 from safeguarding.core.tasks import enqueue_in_transaction
 
 EMAIL_MAX_LENGTH = 254
@@ -113,3 +117,91 @@ class StaffPasswordResetForm(PasswordResetForm):
     def save(self, *args: Any, **kwargs: Any) -> None:
         for user in self.get_users(self.cleaned_data["email"]):
             enqueue_in_transaction(send_password_reset, user_id=user.pk)
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(str(role), str(role)) for role in ALL_ROLES]
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the person's full name",
+            "max_length": "The name must be 150 characters or fewer",
+        },
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="Their work email address. The invitation is sent there.",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": "The email address must be 254 characters or fewer",
+        },
+    )
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        help_text="Select all that apply. Each role opens the staff tools for that work.",
+        choices=_role_choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one role for the person"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].validators.append(one_line("The name"))
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(EMAIL_IN_USE)
+        return email
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        help_text="Select all that apply. Leave all unticked to take every role away.",
+        choices=_role_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class InvitationPasswordForm(forms.Form):
+    """The invited person's first password, checked by Django's password validators."""
+
+    password1 = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text="Use at least 12 characters. A few unrelated words make a strong password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a password"},
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password1(self) -> str:
+        password: str = self.cleaned_data["password1"]
+        validate_password(password, self.user)
+        return password
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The passwords do not match")
+        return cleaned

@@ -28,6 +28,7 @@ PRE_MFA_URL_NAMES = (
     "password_reset",
     "password_reset_done",
     "password_reset_complete",
+    "invitation_accept",
 )
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -84,3 +85,55 @@ class StaffSession(AbstractBaseSession):
         from safeguarding.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+class InvitationState(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    ACCEPTED = "accepted", "Accepted"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class StaffInvitation(models.Model):
+    """The invitation to a new member of staff to set their password (then two-factor).
+
+    One per account: sending it again replaces the nonce, so only the newest link works.
+    The nonce is in the link's signed token; accepting or withdrawing the invitation blanks
+    it, so a used or withdrawn link is refused. The account stays inactive until accepted.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitation"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty for the first administrator, invited from the command line.",
+    )
+    nonce = models.CharField(max_length=64, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Staff invitation {self.pk}"
+
+    def state(self, now: datetime | None = None) -> InvitationState:
+        if self.accepted_at is not None:
+            return InvitationState.ACCEPTED
+        if self.withdrawn_at is not None:
+            return InvitationState.WITHDRAWN
+        if (now or timezone.now()) >= self.expires_at:
+            return InvitationState.EXPIRED
+        return InvitationState.WAITING
+
+    @property
+    def current_state(self) -> InvitationState:
+        return self.state()

@@ -12,6 +12,8 @@ class Role(StrEnum):
     DATA_PROTECTION_LEAD = "Data protection lead"
     REVIEW_PANEL_MEMBER = "Review panel member"
     CDOP_COORDINATOR = "CDOP coordinator"
+    # Offered as a session's trainer on the training session form; grants nothing else.
+    TRAINER = "Trainer"
 
 
 ALL_ROLES: tuple[Role, ...] = tuple(Role)

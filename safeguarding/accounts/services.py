@@ -27,19 +27,22 @@ def staff_create(
     roles: list[Role],
     actor: User | None,
     is_demo: bool = False,
+    invited: bool = False,
 ) -> User:
-    user = User(email=email.strip().lower(), full_name=full_name, is_demo=is_demo)
-    user.set_password(password)
+    """An account with these roles. ``invited``: inactive, without a password, until the
+    person accepts their invitation (``accounts.invitations``)."""
+    user = User(
+        email=email.strip().lower(), full_name=full_name, is_demo=is_demo, is_active=not invited
+    )
+    user.set_password(None if invited else password)
     user.full_clean()
     user.save()
     for role in roles:
         user.groups.add(Group.objects.get_or_create(name=str(role))[0])
-    audit_log(
-        action="accounts.user.created",
-        actor=actor,
-        target=user,
-        details={"roles": sorted(str(role) for role in roles)},
-    )
+    details: dict[str, object] = {"roles": sorted(str(role) for role in roles)}
+    if invited:
+        details["invited"] = True
+    audit_log(action="accounts.user.created", actor=actor, target=user, details=details)
     return user
 
 
@@ -49,10 +52,46 @@ def sessions_end_for_user(*, user: User) -> int:
     return deleted
 
 
+NOT_YOUR_OWN_ROLES = "You cannot change your own roles. Ask another partnership administrator."
+NOT_YOUR_OWN_ACCOUNT = "You cannot disable your own account. Ask another partnership administrator."
+LAST_ADMINISTRATOR = (
+    "{name} is the only partnership administrator left. Give another person the partnership "
+    "administrator role first, so that someone can still manage people and access."
+)
+
+
+def _administrators_other_than(user: User) -> int:
+    """Active partnership administrators other than ``user``, their rows locked: two
+    administrators removing each other at once cannot both succeed (the second waits, then
+    counts again)."""
+    others = User.objects.select_for_update().filter(
+        is_active=True, groups__name=str(Role.PARTNERSHIP_ADMINISTRATOR)
+    )
+    return len(list(others.exclude(pk=user.pk).values_list("pk", flat=True)))
+
+
+def _is_administrator(user: User) -> bool:
+    return user.groups.filter(name=str(Role.PARTNERSHIP_ADMINISTRATOR)).exists()
+
+
+def _ensure_an_administrator_remains(user: User) -> None:
+    if user.is_active and _is_administrator(user) and _administrators_other_than(user) == 0:
+        raise ValidationError(LAST_ADMINISTRATOR.format(name=user.full_name or user.email))
+
+
 @transaction.atomic
 def staff_deactivate(*, user: User, actor: User, reason: str) -> None:
+    """Disable the account and end every one of its sessions. Never one's own account, nor
+    the last active partnership administrator."""
     if not reason.strip():
         raise ValidationError("Give a reason for disabling the account.")
+    if user.pk == actor.pk:
+        raise ValidationError(NOT_YOUR_OWN_ACCOUNT)
+    User.objects.select_for_update().filter(pk=user.pk).first()  # lock, then read afresh
+    user.refresh_from_db()
+    if not user.is_active:
+        raise ValidationError("This account is already disabled.")
+    _ensure_an_administrator_remains(user)
     user.is_active = False
     user.disabled_at = timezone.now()
     user.save(update_fields=["is_active", "disabled_at"])
@@ -64,6 +103,51 @@ def staff_deactivate(*, user: User, actor: User, reason: str) -> None:
         reason=reason,
         details={"sessions_ended": ended},
     )
+
+
+@transaction.atomic
+def staff_reactivate(*, user: User, actor: User, reason: str) -> None:
+    """Re-enable a disabled account that had been set up (one whose invitation was never
+    accepted is invited again instead). The person signs in as before; if their
+    authenticator was removed meanwhile, they set it up again."""
+    if not reason.strip():
+        raise ValidationError("Give a reason for re-enabling the account.")
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    user.refresh_from_db()
+    if user.is_active:
+        raise ValidationError("This account is already active.")
+    if not user.has_usable_password():
+        raise ValidationError(
+            "This account was never set up. Send the person a new invitation instead."
+        )
+    user.is_active = True
+    user.disabled_at = None
+    user.save(update_fields=["is_active", "disabled_at"])
+    audit_log(action="accounts.user.enabled", actor=actor, target=user, reason=reason)
+
+
+@transaction.atomic
+def roles_set(*, user: User, roles: list[Role], actor: User, reason: str = "") -> list[str]:
+    """Give the person exactly ``roles``: one audit entry per role given or taken. Nobody
+    changes their own roles, and the last active partnership administrator keeps theirs.
+    Returns the changes in words, for the confirmation."""
+    if user.pk == actor.pk:
+        raise ValidationError(NOT_YOUR_OWN_ROLES)
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    user.refresh_from_db()
+    wanted = {str(role) for role in roles}
+    held = set(user.role_names)
+    if str(Role.PARTNERSHIP_ADMINISTRATOR) in held - wanted:
+        _ensure_an_administrator_remains(user)
+    changes: list[str] = []
+    for name in sorted(wanted - held):
+        role_grant(user=user, role=Role(name), actor=actor, reason=reason)
+        changes.append(f"given the {name.lower()} role")
+    for name in sorted(held - wanted):
+        if name in {str(role) for role in Role}:
+            role_revoke(user=user, role=Role(name), actor=actor, reason=reason)
+            changes.append(f"no longer has the {name.lower()} role")
+    return changes
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ TOOLS = (
     StaffTool(
         "People and access",
         "accounts:people",
-        "Staff accounts: disable, reset two-factor.",
+        "Invite staff, choose their roles, disable or enable accounts, reset two-factor.",
         (Role.PARTNERSHIP_ADMINISTRATOR,),
     ),
     StaffTool(

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from safeguarding.accounts import views
+from safeguarding.accounts import views, views_people
 
 app_name = "accounts"
 
@@ -14,12 +14,32 @@ urlpatterns = [
     path(
         "staff/two-factor/recovery-codes/", views.recovery_codes_regenerate, name="recovery_codes"
     ),
-    path("staff/people/", views.people, name="people"),
     path("staff/failed-emails/", views.failed_emails, name="failed_emails"),
-    path("staff/people/<int:pk>/disable/", views.person_disable, name="person_disable"),
+    # People and access (partnership administrators)
+    path("staff/people/", views_people.people, name="people"),
+    path("staff/people/invite/", views_people.person_invite, name="person_invite"),
+    path("staff/people/invitations/", views_people.invitations_list, name="invitations"),
+    path("staff/people/<int:pk>/", views_people.person, name="person"),
+    path("staff/people/<int:pk>/roles/", views_people.person_roles, name="person_roles"),
+    path("staff/people/<int:pk>/disable/", views_people.person_disable, name="person_disable"),
+    path("staff/people/<int:pk>/enable/", views_people.person_enable, name="person_enable"),
     path(
-        "staff/people/<int:pk>/reset-two-factor/", views.person_reset_mfa, name="person_reset_mfa"
+        "staff/people/<int:pk>/reset-two-factor/",
+        views_people.person_reset_mfa,
+        name="person_reset_mfa",
     ),
+    path(
+        "staff/people/<int:pk>/invitation/resend/",
+        views_people.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "staff/people/<int:pk>/invitation/withdraw/",
+        views_people.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    # The invited person, before they have a password
+    path("staff/invitation/<str:token>/", views_people.invitation_accept, name="invitation_accept"),
     path("staff/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "staff/password-reset/sent/",

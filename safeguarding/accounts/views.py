@@ -11,8 +11,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +24,6 @@ from safeguarding.accounts import mfa, services, throttle
 from safeguarding.accounts.forms import (
     CodeForm,
     EnrolmentForm,
-    ReasonForm,
     StaffAuthenticationForm,
     StaffPasswordResetForm,
 )
@@ -219,14 +218,6 @@ def _require_administrator(request: HttpRequest) -> User:
     return staff_user_with_role(request, Role.PARTNERSHIP_ADMINISTRATOR)
 
 
-@require_safe
-def people(request: HttpRequest) -> HttpResponse:
-    _require_administrator(request)
-    staff = User.objects.prefetch_related("groups").order_by("full_name", "pk")
-    page = Paginator(staff, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/people.html", {"people": page.object_list, "page": page})
-
-
 # Why an email failed, in plain words, by the error's type; anything else is "other".
 FAILURE_REASONS = {
     "SMTPRecipientsRefused": "The mail server refused the address",
@@ -254,33 +245,6 @@ def failed_emails(request: HttpRequest) -> HttpResponse:
         for failure in page.object_list
     ]
     return render(request, "accounts/failed_emails.html", {"rows": rows, "page": page})
-
-
-def person_disable(request: HttpRequest, pk: int) -> HttpResponseBase:
-    actor = _require_administrator(request)
-    person = get_object_or_404(User, pk=pk)
-    form = ReasonForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        if person == actor:
-            form.add_error(None, "You cannot disable your own account.")
-        else:
-            services.staff_deactivate(user=person, actor=actor, reason=form.cleaned_data["reason"])
-            messages.success(request, f"{person.full_name}'s account is disabled and signed out.")
-            return redirect("accounts:people")
-    return render(request, "accounts/person_disable.html", {"form": form, "person": person})
-
-
-def person_reset_mfa(request: HttpRequest, pk: int) -> HttpResponseBase:
-    actor = _require_administrator(request)
-    person = get_object_or_404(User, pk=pk)
-    form = ReasonForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        services.mfa_reset(user=person, actor=actor, reason=form.cleaned_data["reason"])
-        messages.success(
-            request, f"{person.full_name} will set up two-factor authentication again."
-        )
-        return redirect("accounts:people")
-    return render(request, "accounts/person_reset_mfa.html", {"form": form, "person": person})
 
 
 # --- Password reset (Django's views; MFA is still required at the next sign-in) -----------------

@@ -195,6 +195,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
+# How long an emailed invitation to a new member of staff works (accounts.invitations).
+STAFF_INVITATION_VALID_FOR = timedelta(days=7)
 
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Safeguarding Partnership Platform")
 OTP_TOTP_THROTTLE_FACTOR = 1

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
 from safeguarding.core.forms import LocalDateTimeField, one_line
 from safeguarding.training.models import Course, OrganisationType, Session, SessionStatus
 
@@ -63,6 +65,15 @@ class CourseForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djang
         widgets = {"prerequisites": forms.CheckboxSelectMultiple}
 
 
+def trainers(current: int | None = None) -> QuerySet[User]:
+    """Active staff with the Trainer role (given on their page in People and access), and
+    the session's current trainer, so editing a session never loses them silently."""
+    holders = Q(is_active=True, groups__name=str(Role.TRAINER))
+    if current is not None:
+        holders |= Q(pk=current)
+    return User.objects.filter(holders).distinct().order_by("full_name", "pk")
+
+
 class TrainerField(forms.ModelChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only; not subscriptable at run time
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name)
@@ -72,8 +83,11 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djan
     trainer = TrainerField(
         label="Trainer",
         required=False,
-        queryset=User.objects.filter(is_active=True).order_by("full_name"),
-        help_text="The trainer sees this session's bookings and access needs.",
+        queryset=User.objects.none(),
+        help_text=(
+            "Staff with the Trainer role. The trainer sees this session's bookings and "
+            "access needs."
+        ),
     )
     starts_at = _datetime_field("Starts")
     ends_at = _datetime_field("Ends")
@@ -94,6 +108,9 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djan
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        trainer = self.fields["trainer"]
+        assert isinstance(trainer, TrainerField)  # noqa: S101
+        trainer.queryset = trainers(self.instance.trainer_id if self.instance.pk else None)
         self.fields[
             "bookings_close_at"
         ].help_text = "For example, 2027-03-26 17:00. Leave empty to take bookings until the start."

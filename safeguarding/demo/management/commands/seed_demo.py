@@ -15,13 +15,14 @@ from safeguarding.demo.training import seed_training_demo
 DEMO_PASSWORD = "demo-only-passphrase-2026"  # noqa: S105  (invented demo accounts only)
 DEMO_DOMAIN = "demo.invalid"  # a reserved domain: mail to it can never be delivered
 
-DEMO_STAFF: tuple[tuple[str, str, Role], ...] = (
-    ("admin", "Alex Admin (demo)", Role.PARTNERSHIP_ADMINISTRATOR),
-    ("training", "Tara Trainer (demo)", Role.TRAINING_COORDINATOR),
-    ("comms", "Colin Comms (demo)", Role.COMMUNICATIONS_OFFICER),
-    ("dpo", "Dana Protection (demo)", Role.DATA_PROTECTION_LEAD),
-    ("panel", "Priya Panel (demo)", Role.REVIEW_PANEL_MEMBER),
-    ("cdop", "Chris Cdop (demo)", Role.CDOP_COORDINATOR),
+DEMO_STAFF: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
+    ("admin", "Alex Admin (demo)", (Role.PARTNERSHIP_ADMINISTRATOR,)),
+    # Coordinates the programme and also trains (the demo sessions name her as trainer).
+    ("training", "Tara Trainer (demo)", (Role.TRAINING_COORDINATOR, Role.TRAINER)),
+    ("comms", "Colin Comms (demo)", (Role.COMMUNICATIONS_OFFICER,)),
+    ("dpo", "Dana Protection (demo)", (Role.DATA_PROTECTION_LEAD,)),
+    ("panel", "Priya Panel (demo)", (Role.REVIEW_PANEL_MEMBER,)),
+    ("cdop", "Chris Cdop (demo)", (Role.CDOP_COORDINATOR,)),
 )
 
 
@@ -42,14 +43,14 @@ class Command(BaseCommand):
             )
         created = 0
         with transaction.atomic():
-            for local_part, name, role in DEMO_STAFF:
+            for local_part, name, roles in DEMO_STAFF:
                 if User.objects.filter(email=demo_email(local_part)).exists():
                     continue
                 services.staff_create(
                     email=demo_email(local_part),
                     full_name=name,
                     password=DEMO_PASSWORD,
-                    roles=[role],
+                    roles=list(roles),
                     actor=None,
                     is_demo=True,
                 )
