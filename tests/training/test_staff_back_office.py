@@ -101,6 +101,7 @@ def test_lowering_capacity_below_the_places_booked_is_refused_with_the_reason(
     assert session.capacity == 20
 
 
+@pytest.mark.django_db(transaction=True)  # the worker sees only committed rows
 def test_a_session_is_changed_and_a_new_time_goes_to_calendars_with_a_higher_sequence(
     staff: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
 ) -> None:
@@ -180,6 +181,7 @@ def test_a_course_is_changed_from_the_staff_area(staff: Client) -> None:
 # --- Cancelling a session --------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # the worker sees only committed rows
 def test_cancelling_a_session_sends_a_calendar_cancel_to_each_person_booked(
     client: Client,
     coordinator: User,
@@ -279,6 +281,7 @@ def test_the_coordinator_books_someone_through_the_same_rules(
     assert entry.actor_id == coordinator.pk
 
 
+@pytest.mark.django_db(transaction=True)  # the worker sees only committed rows
 def test_someone_is_removed_from_a_waiting_list_with_a_reason(
     staff: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
 ) -> None:
@@ -300,6 +303,7 @@ def test_someone_is_removed_from_a_waiting_list_with_a_reason(
     assert "no longer on the waiting list" in message["Subject"]
 
 
+@pytest.mark.django_db(transaction=True)  # the worker sees only committed rows
 def test_a_message_goes_to_everyone_on_the_session_by_tasks(
     staff: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
 ) -> None:
