@@ -304,6 +304,11 @@ TRAINING_FOLLOW_UP_WEEKS = env_int("TRAINING_FOLLOW_UP_WEEKS", 6, minimum=1)
 # Booking form submissions allowed per client network address per hour (a school or trust
 # books many staff from one address, so this is higher than other public forms).
 TRAINING_BOOKINGS_PER_CLIENT_HOUR = env_int("TRAINING_BOOKINGS_PER_CLIENT_HOUR", 60, minimum=1)
+# The attendance marks that earn a certificate when a session closes (present, late,
+# left_early), for example "present,late,left_early" to count partial attendance too.
+TRAINING_CERTIFICATE_STATUSES = env_list("TRAINING_CERTIFICATE_STATUSES", ["present"])
+# The refreshers report lists certificates expiring within this many days (or expired).
+TRAINING_REFRESHER_WARNING_DAYS = env_int("TRAINING_REFRESHER_WARNING_DAYS", 90, minimum=0)
 # --- Newsletter (safeguarding.newsletter) -----------------------------------------------------
 
 if PRODUCTION:

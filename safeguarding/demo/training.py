@@ -12,14 +12,21 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.training.models import (
+    Attendance,
     Audience,
     Booking,
     BookingStatus,
+    Certificate,
+    Charge,
+    ChargeReason,
     Course,
+    Evaluation,
+    EvaluationKind,
     Format,
     Level,
     OrganisationType,
     Session,
+    SessionStatus,
     Topic,
     WaitingListEntry,
 )
@@ -103,20 +110,80 @@ def seed_training_demo() -> int:
                 )
                 if weeks == 3:
                     _fill(session)
+        _past_sessions(courses, trainer)
     return len(courses)
+
+
+def _past_sessions(courses: list[Course], trainer: User | None) -> None:
+    """Sessions that have run, so closing a session, certificates, evaluations, charges and
+    refreshers can be tried at once: one closed (with attendance, certificates, evaluations
+    and a no-show charge), and one that ran yesterday and waits to be closed."""
+    closed_course, open_course = courses[3], courses[1]
+    closed = _past(closed_course, trainer, days_ago=700, status=SessionStatus.CLOSED)
+    marks = (Attendance.PRESENT, Attendance.PRESENT, Attendance.LATE, Attendance.ABSENT)
+    for n, mark in enumerate(marks):
+        booking = Booking.objects.create(
+            attendance=mark, status=BookingStatus.CONFIRMED, **_person(closed, n)
+        )
+        if mark == Attendance.PRESENT:
+            Certificate.objects.create(
+                booking=booking,
+                issued_at=closed.ends_at,
+                # Refresher course: one certificate about to expire, one expired.
+                expires_on=timezone.localdate() + timedelta(days=30 if n == 0 else -5),
+            )
+            Evaluation.objects.create(
+                booking=booking,
+                kind=EvaluationKind.POST_COURSE,
+                rating=5 - n,
+                confidence=4,
+                comments="Invented comment: the case studies were the most useful part.",
+                submitted_at=closed.ends_at + timedelta(hours=2),
+            )
+        if mark == Attendance.ABSENT:
+            Charge.objects.create(
+                booking=booking,
+                organisation=booking.organisation,
+                reason=ChargeReason.NO_SHOW,
+                amount=closed_course.no_show_charge or Decimal("60"),
+                created_at=closed.closed_at or closed.ends_at,
+            )
+    ran = _past(open_course, trainer, days_ago=1, status=SessionStatus.SCHEDULED)
+    for n in range(3):
+        Booking.objects.create(status=BookingStatus.CONFIRMED, **_person(ran, n))
+
+
+def _past(course: Course, trainer: User | None, *, days_ago: int, status: str) -> Session:
+    start = _at(-days_ago, 9)
+    return Session.objects.create(
+        course=course,
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        bookings_close_at=start - timedelta(days=1),
+        online=course.format != Format.IN_PERSON,
+        venue="" if course.format != Format.IN_PERSON else "County Hall (demo)",
+        capacity=10,
+        trainer=trainer,
+        status=status,
+        closed_at=start + timedelta(hours=4) if status == SessionStatus.CLOSED else None,
+    )
+
+
+def _person(session: Session, n: int) -> dict[str, Any]:
+    return {
+        "session": session,
+        "full_name": f"Demo Learner {session.pk}-{n}",
+        "email": f"learner{session.pk}-{n}@{DEMO_DOMAIN}",
+        "organisation": "Invented Primary School (demo)",
+        "organisation_type": OrganisationType.SCHOOL,
+        "role": "Teacher",
+    }
 
 
 def _fill(session: Session) -> None:
     """Book the small session full and put two people on its waiting list."""
     for n in range(session.capacity + 2):
-        person = {
-            "session": session,
-            "full_name": f"Demo Learner {session.pk}-{n}",
-            "email": f"learner{session.pk}-{n}@{DEMO_DOMAIN}",
-            "organisation": "Invented Primary School (demo)",
-            "organisation_type": OrganisationType.SCHOOL,
-            "role": "Teacher",
-        }
+        person = _person(session, n)
         if n < session.capacity:
             Booking.objects.create(status=BookingStatus.CONFIRMED, **person)
         else:

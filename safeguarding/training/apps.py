@@ -8,4 +8,4 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the periodic jobs (offers, reminders, pruning) in every process.
-        from safeguarding.training import jobs  # noqa: F401
+        from safeguarding.training import checks, jobs  # noqa: F401

@@ -1,5 +1,6 @@
-"""Certificates (issued after full attendance, and a completed evaluation where the course asks
-for one) and evaluations (only from people who attended a closed session)."""
+"""Certificates (issued for the attendance marks in TRAINING_CERTIFICATE_STATUSES, and a
+completed evaluation where the course asks for one, or by hand by the coordinator with a
+reason) and evaluations (only from people who attended a closed session)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import calendar
 import unicodedata
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -26,7 +28,11 @@ from safeguarding.training.models import (
     Evaluation,
     EvaluationKind,
     SessionStatus,
+    new_verification_code,
 )
+
+if TYPE_CHECKING:
+    from safeguarding.accounts.models import User
 
 
 class EvaluationRefused(ValidationError):
@@ -39,8 +45,13 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def earns_certificate(attendance: str) -> bool:
+    """Whether this attendance mark earns a certificate (TRAINING_CERTIFICATE_STATUSES)."""
+    return attendance in settings.TRAINING_CERTIFICATE_STATUSES and attendance != Attendance.ABSENT
+
+
 def certificate_due(booking: Booking) -> bool:
-    if booking.status != BookingStatus.CONFIRMED or booking.attendance != Attendance.PRESENT:
+    if booking.status != BookingStatus.CONFIRMED or not earns_certificate(booking.attendance):
         return False
     if booking.session.status != SessionStatus.CLOSED:
         return False
@@ -49,17 +60,57 @@ def certificate_due(booking: Booking) -> bool:
     return True
 
 
+def _expiry(booking: Booking) -> date | None:
+    months = booking.session.course.refresher_valid_months
+    session_day = timezone.localdate(booking.session.starts_at)
+    return _add_months(session_day, months) if months else None
+
+
 def certificate_issue_if_due(booking: Booking) -> Certificate | None:
     """Issue the certificate once it is due; call inside the transaction that made it due."""
     if Certificate.objects.filter(booking=booking).exists() or not certificate_due(booking):
         return None
-    months = booking.session.course.refresher_valid_months
-    session_day = timezone.localdate(booking.session.starts_at)
-    certificate = Certificate.objects.create(
-        booking=booking, expires_on=_add_months(session_day, months) if months else None
-    )
+    certificate = Certificate.objects.create(booking=booking, expires_on=_expiry(booking))
     audit_log(action="training.certificate.issued", actor=None, target=certificate)
     emails.queue("certificate", booking=booking)
+    return certificate
+
+
+class CertificateRefused(ValidationError):
+    pass
+
+
+def certificate_issue_by_hand(*, booking_id: int, reason: str, actor: User) -> Certificate:
+    """The coordinator issues a certificate the rules did not (partial attendance, an
+    evaluation not needed after all), or reissues one (a corrected name, say: it gets a new
+    verification code, and the old one stops verifying). Only for someone who attended a
+    closed session; the reason is kept on the certificate and in the audit."""
+    reason = reason.strip()
+    if not reason:
+        raise CertificateRefused({"reason": "Enter why you are issuing this certificate"})
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update().select_related("session__course").get(pk=booking_id)
+        )
+        if booking.status != BookingStatus.CONFIRMED or booking.attendance not in ATTENDED:
+            raise CertificateRefused("Only someone marked as attending can have a certificate.")
+        if booking.session.status != SessionStatus.CLOSED:
+            raise CertificateRefused("Close the session first, then issue certificates.")
+        certificate = Certificate.objects.select_for_update().filter(booking=booking).first()
+        if certificate is None:
+            certificate = Certificate(booking=booking)
+            action = "training.certificate.issued"
+        else:
+            certificate.code = new_verification_code()
+            certificate.times_reissued += 1
+            action = "training.certificate.reissued"
+        certificate.issued_at = timezone.now()
+        certificate.expires_on = _expiry(booking)
+        certificate.issued_by = actor
+        certificate.issue_reason = reason
+        certificate.save()
+        audit_log(action=action, actor=actor, target=certificate, reason=reason)
+        emails.queue("certificate", booking=booking)
     return certificate
 
 

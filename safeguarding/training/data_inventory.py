@@ -131,6 +131,8 @@ declare(
             "bookings_close_at",
             "status",
             "closed_at",
+            "cancelled_at",
+            "calendar_sequence",
         ),
         "trainer": personal("user.unique_id", note="the staff member who trains"),
     },
@@ -162,6 +164,7 @@ declare(
         "first_reminder_sent_at": personal("system.operations"),
         "last_reminder_sent_at": personal("system.operations"),
         "follow_up_invited_at": personal("system.operations"),
+        "cancelled_by_partnership": personal("user.behavior"),
     },
 )
 declare(
@@ -180,6 +183,9 @@ declare(
         "offer_expires_at": personal("user.behavior"),
         "resolved_at": personal("user.behavior"),
         "booking": personal("user.unique_id", note="the booking the offer became"),
+        "removal_reason": personal(
+            "user.behavior", note="why the training team took them off the list"
+        ),
     },
 )
 declare(
@@ -215,6 +221,10 @@ declare(
         "reason": personal("user.behavior"),
         "amount": personal("user.financial"),
         "created_at": personal("user.behavior"),
+        "status": personal("user.financial", note="invoiced or waived"),
+        "decided_at": personal("user.financial"),
+        "decided_by": personal("user.unique_id", note="the coordinator who decided"),
+        "decision_reason": personal("user.financial", note="invoice reference or why waived"),
     },
 )
 declare(
@@ -231,6 +241,9 @@ declare(
         "code": personal("user.unique_id", note="verification code printed on the certificate"),
         "issued_at": personal("user.behavior"),
         "expires_on": personal("user.behavior"),
+        "issued_by": personal("user.unique_id", note="the coordinator who issued it by hand"),
+        "issue_reason": personal("user.behavior", note="why it was issued by hand"),
+        "times_reissued": personal("user.behavior"),
     },
 )
 declare(
@@ -249,5 +262,18 @@ declare(
         "confidence": personal("user.content.private"),
         "comments": personal("user.content.private"),
         "submitted_at": personal("user.behavior"),
+    },
+)
+declare(
+    "training.SessionMessage",
+    subject=Subject.STAFF,
+    subject_filter=lambda email: Q(sent_by__email=email),
+    purpose="training_delivery",
+    retention="training_programme",
+    fields={
+        **not_personal(
+            "id", "session", "subject", "body", "is_cancellation", "recipients", "sent_at"
+        ),
+        "sent_by": personal("user.unique_id", note="the coordinator who sent it"),
     },
 )

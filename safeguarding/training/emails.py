@@ -2,12 +2,16 @@
 <name>_subject.txt by one background task that takes ids and reloads what it needs. The HTML
 part puts the same words into templates/training/email/layout.html.
 
-The confirmation carries an .ics calendar file made with the ``icalendar`` package.
+The confirmation carries an .ics calendar file made with the ``icalendar`` package. Its UID
+is the booking's, and its SEQUENCE the session's ``calendar_sequence``: a change of time or
+place sends the event again with a higher SEQUENCE, and a cancelled session sends METHOD:CANCEL
+with the same UID and a higher SEQUENCE still, so calendars drop the event.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parseaddr
 from typing import Any
 
 import icalendar
@@ -20,22 +24,35 @@ from django.utils import timezone
 from safeguarding.core.links import absolute_url
 from safeguarding.core.tasks import email_task, enqueue_in_transaction, header_text
 from safeguarding.training import links
-from safeguarding.training.models import Booking, Session, WaitingListEntry
+from safeguarding.training.models import Booking, Session, SessionMessage, WaitingListEntry
 
 
-def calendar_file(session: Session, *, uid: str) -> bytes:
+def calendar_uid(booking_id: int) -> str:
+    return f"booking-{booking_id}@{_host()}"
+
+
+def calendar_file(session: Session, *, uid: str, cancel: bool = False, attendee: str = "") -> bytes:
+    """The session as an iCalendar event; ``cancel`` makes it the METHOD:CANCEL that takes the
+    event out of the calendar it was published to."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{settings.PARTNERSHIP['short_name']}//Training//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancel else "PUBLISH")
     event = icalendar.Event()
     event.add("uid", uid)
+    event.add("sequence", session.calendar_sequence)
     event.add("dtstamp", timezone.now())
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
     event.add("summary", session.course.title)
     event.add("location", session.where)
     event.add("description", session.joining_instructions or session.course.summary)
+    if cancel:
+        event.add("status", "CANCELLED")
+        organiser = parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1]
+        event.add("organizer", f"mailto:{organiser}")
+        if attendee:
+            event.add("attendee", f"mailto:{attendee}")
     calendar.add_component(event)
     ical: bytes = calendar.to_ical()
     return ical
@@ -51,14 +68,17 @@ def queue(
     booking: Booking | None = None,
     entry: WaitingListEntry | None = None,
     to_manager: bool = False,
+    message: SessionMessage | None = None,
 ) -> None:
-    """Send email ``name`` about a booking or waiting place once the transaction commits."""
+    """Send email ``name`` about a booking or waiting place once the transaction commits;
+    ``message``: a coordinator's message to include."""
     enqueue_in_transaction(
         send_training_email,
         name=name,
         booking_id=booking.pk if booking else None,
         entry_id=entry.pk if entry else None,
         to_manager=to_manager,
+        message_id=message.pk if message else None,
     )
 
 
@@ -69,9 +89,14 @@ def send_training_email(
     booking_id: int | None = None,
     entry_id: int | None = None,
     to_manager: bool = False,
+    message_id: int | None = None,
 ) -> int:
     """Render and send one email; sends nothing if its record has gone since it was queued."""
     context: dict[str, Any] = {"partnership": settings.PARTNERSHIP}
+    if message_id is not None:
+        context["staff_message"] = SessionMessage.objects.filter(pk=message_id).first()
+        if context["staff_message"] is None:
+            return 0
     record: Booking | WaitingListEntry | None
     if booking_id is not None:
         record = Booking.objects.select_related("session__course").filter(pk=booking_id).first()
@@ -120,9 +145,15 @@ def send_training_email(
     )
     message.attach_alternative(html, "text/html")
     if name in ATTACH_CALENDAR and booking_id is not None:
-        uid = f"booking-{booking_id}@{_host()}"
+        uid = calendar_uid(booking_id)
         message.attach("session.ics", calendar_file(session, uid=uid), "text/calendar")
+    if name == CANCEL_CALENDAR and booking_id is not None:
+        ics = calendar_file(
+            session, uid=calendar_uid(booking_id), cancel=True, attendee=record.email
+        )
+        message.attach("cancelled.ics", ics, "text/calendar; method=CANCEL")
     return message.send()
 
 
-ATTACH_CALENDAR = frozenset({"confirmed", "reminder"})
+ATTACH_CALENDAR = frozenset({"confirmed", "reminder", "session_changed"})
+CANCEL_CALENDAR = "session_cancelled"

@@ -1,4 +1,5 @@
-"""Forms for the training coordinator: courses, sessions, moving a booking."""
+"""Forms for the training coordinator: courses, sessions, moving a booking, cancelling and
+messaging a session, booking on someone's behalf, charges and reports."""
 
 from __future__ import annotations
 
@@ -10,8 +11,16 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
-from safeguarding.core.forms import LocalDateTimeField, one_line
-from safeguarding.training.models import Course, OrganisationType, Session, SessionStatus
+from safeguarding.core.date_input import GovukDateField
+from safeguarding.core.forms import LocalDateTimeField, email_field, one_line, too_long
+from safeguarding.training.forms import APPROVAL_FIELD, BookingForm
+from safeguarding.training.models import (
+    ChargeStatus,
+    Course,
+    OrganisationType,
+    Session,
+    SessionStatus,
+)
 
 DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
@@ -25,7 +34,9 @@ def _datetime_field(label: str, *, required: bool = True) -> forms.DateTimeField
         error_messages={
             "invalid": "Enter a date and time like 2027-03-27 09:30",
         },
-        widget=forms.DateTimeInput(attrs={"class": "govuk-input--width-20"}),
+        widget=forms.DateTimeInput(
+            format="%Y-%m-%d %H:%M", attrs={"class": "govuk-input--width-20"}
+        ),
     )
 
 
@@ -42,6 +53,10 @@ class CourseForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djang
         super().__init__(*args, **kwargs)
         # The title is in the subject of every email about the course.
         self.fields["title"].validators.append(one_line("The title"))
+        if self.instance.pk:  # a course cannot be its own prerequisite
+            field = self.fields["prerequisites"]
+            assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
+            field.queryset = Course.objects.exclude(pk=self.instance.pk)
 
     class Meta:
         model = Course
@@ -120,7 +135,8 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djan
         if not data.get("online") and not (data.get("venue") or "").strip():
             self.add_error("venue", "Enter the venue, or tick online")
         starts = data.get("starts_at")
-        if starts and starts <= timezone.now():
+        moved = self.instance.pk is None or "starts_at" in self.changed_data
+        if starts and moved and starts <= timezone.now():
             self.add_error("starts_at", "The session must start in the future")
         return data
 
@@ -137,3 +153,142 @@ class MoveForm(forms.Form):
             .exclude(pk=current.pk)
             .select_related("course")
         )
+
+
+def _text(
+    label: str, limit: int, *, required: str, rows: int = 5, hint: str = ""
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=limit,
+        help_text=hint,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": required, "max_length": too_long(label, limit)},
+    )
+
+
+class CancelSessionForm(forms.Form):
+    message = _text(
+        "Message to everyone booked and waiting",
+        2000,
+        required="Enter a message to the people booked and waiting",
+        hint="Say why, and what happens next (for example, a new date). "
+        "Do not name children, families or colleagues.",
+    )
+
+
+class SessionMessageForm(forms.Form):
+    subject = forms.CharField(
+        label="Subject",
+        max_length=150,
+        validators=[one_line("The subject")],
+        error_messages={
+            "required": "Enter a subject",
+            "max_length": too_long("Subject", 150),
+        },
+    )
+    body = _text(
+        "Message",
+        5000,
+        required="Enter the message",
+        rows=8,
+        hint="Do not name children, families or colleagues.",
+    )
+    include_waiting = forms.BooleanField(
+        label="Send it to people on the waiting list too", required=False
+    )
+
+
+class StaffBookingForm(BookingForm):
+    """Booking someone on their behalf: the public form's questions, about them."""
+
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
+        super().__init__(*args, course=course, **kwargs)
+        self.fields["email"] = email_field(
+            label="Their work email address",
+            help_text="We send their confirmation and a link to manage the booking here.",
+            required_message="Enter their work email address",
+            own_address=False,
+        )
+        self.fields["full_name"].label = "Their full name"
+        self.fields["role"].label = "Their role"
+        self.fields["access_needs"].label = "Their access or dietary needs"
+        if APPROVAL_FIELD in self.fields:
+            self.fields[APPROVAL_FIELD] = email_field(
+                label="Their manager's email address",
+                help_text="This course needs their manager's approval; we email them a link.",
+                required_message="Enter their manager's email address",
+                own_address=False,
+            )
+        self.order_fields(
+            ["full_name", "email", "organisation", "organisation_type", "role", APPROVAL_FIELD]
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = _text("Reason", 1000, required="Enter a reason", rows=3)
+
+    def __init__(self, *args: Any, label: str, required: str, hint: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.label = label
+        field.help_text = hint
+        field.error_messages["required"] = required
+        field.error_messages["max_length"] = too_long(label, 1000)
+
+
+class ChargeDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Mark this charge as",
+        choices=[(ChargeStatus.INVOICED, "Invoiced"), (ChargeStatus.WAIVED, "Waived")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose invoiced or waived"},
+    )
+    reason = _text(
+        "Invoice reference or reason",
+        1000,
+        required="Enter the invoice reference, or why the charge is waived",
+        rows=3,
+        hint="For an invoice, its reference. For a waiver, why.",
+    )
+
+
+def _any(label: str, choices: Any) -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class ChargeFilterForm(forms.Form):
+    organisation = forms.ChoiceField(label="Organisation", required=False)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=_any("Any status", ChargeStatus.choices)
+    )
+    start = GovukDateField(label="Charged from", required=False)
+    end = GovukDateField(label="Charged up to and including", required=False)
+
+    def __init__(self, *args: Any, organisations: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = _any("All organisations", [(name, name) for name in organisations])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "Charged up to must be the same as or after charged from")
+        return data
+
+
+class RecordsForm(forms.Form):
+    person = forms.CharField(
+        label="Name or email address",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": too_long("Name or email address", 200)},
+    )
+    organisation = forms.CharField(
+        label="Organisation",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": too_long("Organisation", 200)},
+    )

@@ -118,6 +118,10 @@ class Session(models.Model):
         max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The iCalendar SEQUENCE of this session's events: raised whenever its time or place
+    # changes and when it is cancelled, so calendars apply the newest message.
+    calendar_sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]
@@ -188,6 +192,8 @@ class Booking(models.Model):
     first_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     last_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     follow_up_invited_at = models.DateTimeField(null=True, blank=True)
+    # The partnership cancelled the session: no late-cancellation charge.
+    cancelled_by_partnership = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -218,6 +224,8 @@ class WaitingStatus(models.TextChoices):
     EXPIRED = "expired", "Offer expired"
     LEFT = "left", "Left the waiting list"
     CLOSED = "closed", "No place became free"
+    REMOVED = "removed", "Removed by the training team"
+    SESSION_CANCELLED = "session_cancelled", "The session was cancelled"
 
 
 ACTIVE_WAITING = (WaitingStatus.WAITING, WaitingStatus.OFFERED)
@@ -243,6 +251,7 @@ class WaitingListEntry(models.Model):
     booking = models.OneToOneField(
         Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="from_waiting"
     )
+    removal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["joined_at", "pk"]
@@ -289,14 +298,33 @@ class ChargeReason(models.TextChoices):
     NO_SHOW = "no_show", "Did not attend"
 
 
+class ChargeStatus(models.TextChoices):
+    OUTSTANDING = "outstanding", "Not invoiced yet"
+    INVOICED = "invoiced", "Invoiced"
+    WAIVED = "waived", "Waived"
+
+
 class Charge(models.Model):
-    """A line charged to the organisation; no payment is processed here."""
+    """A line charged to the organisation; no payment is processed here. The coordinator
+    marks each one invoiced or waived, with a reason."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="charges")
     organisation = models.CharField(max_length=200)
     reason = models.CharField(max_length=20, choices=ChargeReason.choices)
     amount = models.DecimalField(max_digits=7, decimal_places=2)
     created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=20, choices=ChargeStatus.choices, default=ChargeStatus.OUTSTANDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_reason = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -318,6 +346,16 @@ class Certificate(models.Model):
     code = models.CharField(max_length=12, unique=True, default=new_verification_code)
     issued_at = models.DateTimeField(default=timezone.now)
     expires_on = models.DateField(null=True, blank=True)
+    # Issued or reissued by hand by the coordinator: who, and why.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issue_reason = models.TextField(blank=True)
+    times_reissued = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Certificate {self.code}"
@@ -347,3 +385,28 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"Evaluation {self.pk}"
+
+
+class SessionMessage(models.Model):
+    """A message the coordinator sent to everyone on a session (or with its cancellation);
+    the email tasks read it by id."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="messages")
+    subject = models.CharField(max_length=150)
+    body = models.TextField()
+    is_cancellation = models.BooleanField(default=False)
+    recipients = models.PositiveIntegerField(default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Session message {self.pk}"

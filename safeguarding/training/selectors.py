@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -31,6 +31,8 @@ from safeguarding.training.models import (
     Attendance,
     Booking,
     BookingStatus,
+    Certificate,
+    Charge,
     Course,
     Evaluation,
     Session,
@@ -284,3 +286,114 @@ def evaluation_summary(course: Course) -> dict[str, Any]:
         .order_by("kind")
     )
     return {row["kind"]: row for row in rows}
+
+
+def session_evaluations(session: Session) -> list[Evaluation]:
+    """The evaluations of one session, newest first, for the coordinator to read."""
+    return list(
+        Evaluation.objects.filter(booking__session=session).order_by("-submitted_at", "-pk")
+    )
+
+
+def sessions_evaluated(session: Session) -> dict[int, set[str]]:
+    """Booking id to the kinds of evaluation that booking has given."""
+    given: dict[int, set[str]] = {}
+    for booking_id, kind in Evaluation.objects.filter(booking__session=session).values_list(
+        "booking_id", "kind"
+    ):
+        given.setdefault(booking_id, set()).add(kind)
+    return given
+
+
+# --- Charges and reports ---------------------------------------------------------------------
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def charges(
+    *,
+    organisation: str = "",
+    start: date | None = None,
+    end: date | None = None,
+    status: str = "",
+) -> QuerySet[Charge]:
+    """Late cancellations and no-shows, by organisation then date; ``start`` and ``end`` are
+    the first and last days on which the charge arose."""
+    rows = Charge.objects.select_related("booking__session__course")
+    if organisation:
+        rows = rows.filter(organisation=organisation)
+    if start:
+        rows = rows.filter(created_at__gte=_day_start(start))
+    if end:
+        rows = rows.filter(created_at__lt=_day_start(end + timedelta(days=1)))
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("organisation", "created_at", "pk")
+
+
+def charged_organisations() -> list[str]:
+    return list(
+        Charge.objects.order_by("organisation").values_list("organisation", flat=True).distinct()
+    )
+
+
+def training_records(*, person: str = "", organisation: str = "") -> QuerySet[Booking]:
+    """Confirmed bookings (attended or not) for a person (name or email) or an organisation,
+    latest session first. Empty unless one of them is given."""
+    rows = Booking.objects.filter(status=BookingStatus.CONFIRMED).select_related(
+        "session__course", "certificate"
+    )
+    if not person and not organisation:
+        return rows.none()
+    if person:
+        rows = rows.filter(Q(full_name__icontains=person) | Q(email__icontains=person))
+    if organisation:
+        rows = rows.filter(organisation__icontains=organisation)
+    return rows.order_by("-session__starts_at", "full_name", "pk")
+
+
+@dataclass(frozen=True)
+class RefresherDue:
+    certificate: Certificate
+    expired: bool
+
+    @property
+    def booking(self) -> Booking:
+        return self.certificate.booking
+
+
+def refreshers_due(*, today: date | None = None, within_days: int = 90) -> list[RefresherDue]:
+    """People whose latest certificate for a course with a refresher interval has expired or
+    expires within ``within_days``, and who hold no place on an upcoming session of it."""
+    today = today or timezone.localdate()
+    latest: dict[tuple[str, int], Certificate] = {}
+    for certificate in (
+        Certificate.objects.filter(
+            expires_on__isnull=False, booking__session__course__refresher_valid_months__isnull=False
+        )
+        .select_related("booking__session__course")
+        .order_by("expires_on", "pk")
+    ):
+        key = (certificate.booking.email, certificate.booking.session.course_id)
+        latest[key] = certificate  # ordered by expiry: the last one wins
+    booked = set(
+        Booking.objects.filter(
+            status__in=HOLDING,
+            session__status=SessionStatus.SCHEDULED,
+            session__starts_at__gt=timezone.now(),
+        ).values_list("email", "session__course_id")
+    )
+    horizon = today + timedelta(days=within_days)
+    due = [
+        RefresherDue(certificate, expired=certificate.expires_on < today)
+        for key, certificate in latest.items()
+        if certificate.expires_on is not None
+        and certificate.expires_on <= horizon
+        and key not in booked
+    ]
+    return sorted(
+        due,
+        key=lambda row: (row.certificate.expires_on or today, row.booking.full_name),
+    )

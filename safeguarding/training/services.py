@@ -127,11 +127,14 @@ def _check_eligible(session: Session, applicant: Applicant) -> None:
         )
 
 
-def booking_request(*, session_id: int, applicant: Applicant) -> Booking | WaitingListEntry:
+def booking_request(
+    *, session_id: int, applicant: Applicant, actor: User | None = None
+) -> Booking | WaitingListEntry:
     """Book a place, or join the waiting list when the session is full.
 
     Refused (BookingRefused, nothing changed) after the booking cut-off, for a second booking
     with the same email on the same session, or when the course's rules are not met.
+    ``actor``: the coordinator booking on the person's behalf (the same rules apply).
     """
     applicant = applicant.normalised()
     with transaction.atomic():
@@ -154,14 +157,14 @@ def booking_request(*, session_id: int, applicant: Applicant) -> Booking | Waiti
         }
         record: Booking | WaitingListEntry
         if places_left(session) > 0:
-            record = _new_booking(session, **common)
+            record = _new_booking(session, actor=actor, **common)
         else:
             record = WaitingListEntry(session=session, **common)
             record.full_clean()
             record.save()
             audit_log(
                 action="training.waiting_list.joined",
-                actor=None,
+                actor=actor,
                 target=record,
                 details={"session": session.pk},
             )
@@ -176,7 +179,7 @@ def booking_request(*, session_id: int, applicant: Applicant) -> Booking | Waiti
     return record
 
 
-def _new_booking(session: Session, **fields: str) -> Booking:
+def _new_booking(session: Session, *, actor: User | None = None, **fields: str) -> Booking:
     """A booking for a place already known to be free (the session is locked)."""
     needs_approval = session.course.needs_manager_approval
     booking = Booking(
@@ -188,7 +191,7 @@ def _new_booking(session: Session, **fields: str) -> Booking:
     booking.save()
     audit_log(
         action="training.booking.created",
-        actor=None,
+        actor=actor,
         target=booking,
         details={"session": session.pk, "status": booking.status},
     )
@@ -407,7 +410,35 @@ def waiting_leave(*, entry_id: int) -> WaitingListEntry:
         if entry.status not in ACTIVE_WAITING:
             raise BookingRefused("You are no longer on this waiting list.")
         had_offer = entry.status == WaitingStatus.OFFERED
-        _end_waiting(entry, WaitingStatus.LEFT, now=timezone.now(), email=None)
+        end_waiting(entry, WaitingStatus.LEFT, now=timezone.now(), email=None)
+        if had_offer:
+            offer_free_places(session_id=session_id)
+    return entry
+
+
+def waiting_remove(*, entry_id: int, reason: str, actor: User) -> WaitingListEntry:
+    """The coordinator takes someone off a waiting list, saying why (kept on the entry, not
+    in the audit). An open offer they held passes to the next person."""
+    reason = reason.strip()
+    if not reason:
+        raise BookingRefused("Enter why you are removing them from the waiting list")
+    with transaction.atomic():
+        session_id = WaitingListEntry.objects.values_list("session_id", flat=True).get(pk=entry_id)
+        locked_session(session_id)
+        entry = WaitingListEntry.objects.select_for_update().get(pk=entry_id)
+        if entry.status not in ACTIVE_WAITING:
+            raise BookingRefused("They are no longer on this waiting list. Nothing was changed.")
+        had_offer = entry.status == WaitingStatus.OFFERED
+        entry.removal_reason = reason
+        entry.save(update_fields=["removal_reason"])
+        end_waiting(
+            entry,
+            WaitingStatus.REMOVED,
+            now=timezone.now(),
+            email="waiting_list_removed",
+            actor=actor,
+            reason=reason,
+        )
         if had_offer:
             offer_free_places(session_id=session_id)
     return entry
@@ -433,7 +464,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
             for entry in WaitingListEntry.objects.select_for_update().filter(
                 session=session, status=WaitingStatus.OFFERED, offer_expires_at__lte=now
             ):
-                _end_waiting(entry, WaitingStatus.EXPIRED, now=now, email="offer_expired")
+                end_waiting(entry, WaitingStatus.EXPIRED, now=now, email="offer_expired")
                 expired += 1
             if session.accepts_bookings(now):
                 offer_free_places(session_id=session.pk, now=now)
@@ -446,11 +477,17 @@ def _close_waiting_list(session: Session, now: datetime) -> None:
     for entry in WaitingListEntry.objects.select_for_update().filter(
         session=session, status=WaitingStatus.WAITING
     ):
-        _end_waiting(entry, WaitingStatus.CLOSED, now=now, email="waiting_list_closed")
+        end_waiting(entry, WaitingStatus.CLOSED, now=now, email="waiting_list_closed")
 
 
-def _end_waiting(
-    entry: WaitingListEntry, status: WaitingStatus, *, now: datetime, email: str | None
+def end_waiting(
+    entry: WaitingListEntry,
+    status: WaitingStatus,
+    *,
+    now: datetime,
+    email: str | None,
+    actor: User | None = None,
+    reason: str = "",
 ) -> None:
     """Take someone off the waiting list (the session is locked): their access needs go."""
     had_offer = entry.status == WaitingStatus.OFFERED
@@ -460,7 +497,8 @@ def _end_waiting(
     AccessNeeds.objects.filter(waiting_entry=entry).delete()
     audit_log(
         action=f"training.waiting_list.{_ENDED_ACTION[status]}",
-        actor=None,
+        actor=actor,
+        reason=reason,
         target=entry,
         details={"session": entry.session_id, "had_offer": had_offer},
     )
@@ -472,6 +510,8 @@ _ENDED_ACTION = {
     WaitingStatus.EXPIRED: "offer_expired",
     WaitingStatus.CLOSED: "closed",
     WaitingStatus.LEFT: "left",
+    WaitingStatus.REMOVED: "removed",
+    WaitingStatus.SESSION_CANCELLED: "session_cancelled",
 }
 
 

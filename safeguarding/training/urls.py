@@ -69,4 +69,53 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/training/sessions/<int:pk>/close/", views_staff.close, name="staff_close"),
     path("staff/training/bookings/<int:pk>/approve/", views_staff.approve, name="staff_approve"),
     path("staff/training/bookings/<int:pk>/move/", views_staff.move, name="staff_move"),
+    path(
+        "staff/training/courses/<int:pk>/edit/", views_staff.course_edit, name="staff_course_edit"
+    ),
+    path(
+        "staff/training/courses/<int:pk>/publish/",
+        views_staff.course_publish,
+        name="staff_course_publish",
+    ),
+    path(
+        "staff/training/sessions/<int:pk>/edit/",
+        views_staff.session_edit,
+        name="staff_session_edit",
+    ),
+    path(
+        "staff/training/sessions/<int:pk>/cancel/",
+        views_staff.session_cancel_view,
+        name="staff_session_cancel",
+    ),
+    path(
+        "staff/training/sessions/<int:pk>/message/",
+        views_staff.session_message_view,
+        name="staff_session_message",
+    ),
+    path("staff/training/sessions/<int:pk>/book/", views_staff.book_on_behalf, name="staff_book"),
+    path(
+        "staff/training/waiting/<int:pk>/remove/",
+        views_staff.waiting_remove_view,
+        name="staff_waiting_remove",
+    ),
+    path(
+        "staff/training/bookings/<int:pk>/certificate/",
+        views_staff.certificate_issue,
+        name="staff_certificate",
+    ),
+    path("staff/training/charges/", views_staff.charges, name="staff_charges"),
+    path("staff/training/charges.csv", views_staff.charges_export, name="staff_charges_csv"),
+    path("staff/training/charges/<int:pk>/", views_staff.charge_detail, name="staff_charge"),
+    path("staff/training/reports/records/", views_staff.records, name="staff_records"),
+    path(
+        "staff/training/reports/records.csv",
+        views_staff.records_export,
+        name="staff_records_csv",
+    ),
+    path("staff/training/reports/refreshers/", views_staff.refreshers, name="staff_refreshers"),
+    path(
+        "staff/training/reports/refreshers.csv",
+        views_staff.refreshers_export,
+        name="staff_refreshers_csv",
+    ),
 ]

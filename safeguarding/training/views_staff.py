@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.accounts.models import User
@@ -18,20 +20,53 @@ from safeguarding.accounts.selectors import staff_user, staff_user_with_role
 from safeguarding.audit.services import audit_read
 from safeguarding.core.forms import posted
 from safeguarding.training import selectors
-from safeguarding.training.forms_staff import CourseForm, MoveForm, SessionForm
-from safeguarding.training.models import Attendance, Booking, BookingStatus, Course, Session
+from safeguarding.training.certificates import certificate_issue_by_hand, earns_certificate
+from safeguarding.training.forms_staff import (
+    CancelSessionForm,
+    ChargeDecisionForm,
+    ChargeFilterForm,
+    CourseForm,
+    MoveForm,
+    ReasonForm,
+    RecordsForm,
+    SessionForm,
+    SessionMessageForm,
+    StaffBookingForm,
+)
+from safeguarding.training.models import (
+    ACTIVE_WAITING,
+    Attendance,
+    Booking,
+    BookingStatus,
+    Charge,
+    Course,
+    Session,
+    SessionStatus,
+    WaitingListEntry,
+)
 from safeguarding.training.services import (
     AlreadyDecided,
     BookingRefused,
     booking_approve_by_staff,
+    booking_request,
+    waiting_remove,
 )
 from safeguarding.training.staff_services import (
     attendance_csv,
     attendance_mark,
     booking_move,
+    charge_decide,
+    charges_csv,
     course_create,
+    course_set_published,
+    course_update,
+    records_csv,
+    refreshers_csv,
+    session_cancel,
     session_close,
     session_create,
+    session_message,
+    session_update,
 )
 
 
@@ -113,6 +148,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bookings = list(selectors.session_bookings(session))
     waiting = list(selectors.session_waiting_list(session))
     _audit_access_needs_shown(user, session, [*bookings, *waiting])
+    evaluated = selectors.sessions_evaluated(session)
+    for booking in bookings:
+        booking.evaluated = sorted(evaluated.get(booking.pk, ()))  # type: ignore[attr-defined]
+        booking.earns_certificate = earns_certificate(booking.attendance)  # type: ignore[attr-defined]
     return render(
         request,
         "training/staff/session.html",
@@ -123,6 +162,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attendance_choices": Attendance.choices,
             "is_coordinator": selectors.is_coordinator(user),
             "move_form": MoveForm(current=session),
+            "started": session.starts_at <= timezone.now(),
+            "evaluations": selectors.session_evaluations(session),
+            "session_messages": list(session.messages.all()[:20]),
         },
     )
 
@@ -230,3 +272,317 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 def no_shows(request: HttpRequest) -> HttpResponse:
     _coordinator(request)
     return render(request, "training/staff/no_shows.html", {"rows": selectors.repeated_no_shows()})
+
+
+# --- Changing the programme ------------------------------------------------------------------
+
+
+def _form_errors(form: Any, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message.messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _coordinator(request)
+    course = get_object_or_404(Course, pk=pk)
+    form = CourseForm(posted(request), instance=course)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.cleaned_data}
+        prerequisites = data.pop("prerequisites")
+        try:
+            course_update(course=course, actor=actor, fields=data, prerequisites=prerequisites)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Course changes saved.")
+            return redirect("training:staff_course", pk=course.pk)
+    return render(request, "training/staff/course_form.html", {"form": form, "course": course})
+
+
+@require_POST
+def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _coordinator(request)
+    course = get_object_or_404(Course, pk=pk)
+    published = request.POST.get("published") == "yes"
+    try:
+        course_set_published(course=course, published=published, actor=actor)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            "The course is in the public catalogue."
+            if published
+            else "The course is out of the public catalogue. Existing bookings stay.",
+        )
+    return redirect("training:staff_course", pk=course.pk)
+
+
+def _coordinator_session(request: HttpRequest, pk: int) -> tuple[User, Session]:
+    user = _coordinator(request)
+    session = selectors.session_for_staff(user, pk)
+    if session is None:
+        raise PermissionDenied
+    return user, session
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, session = _coordinator_session(request, pk)
+    if session.status != SessionStatus.SCHEDULED:
+        messages.error(request, "Only a scheduled session can be changed.")
+        return redirect("training:staff_session", pk=session.pk)
+    form = SessionForm(posted(request), instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_update(session=session, actor=actor, fields=form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Session changes saved.")
+            return redirect("training:staff_session", pk=session.pk)
+    return render(
+        request,
+        "training/staff/session_form.html",
+        {"form": form, "course": session.course, "session": session},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, session = _coordinator_session(request, pk)
+    form = CancelSessionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = session_cancel(
+                session=session, actor=actor, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            people = "1 person" if note.recipients == 1 else f"{note.recipients} people"
+            messages.success(request, f"Session cancelled. We are emailing {people}.")
+            return redirect("training:staff_session", pk=session.pk)
+    return render(request, "training/staff/session_cancel.html", {"form": form, "session": session})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_message_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, session = _coordinator_session(request, pk)
+    form = SessionMessageForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = session_message(session=session, actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            people = "1 person" if note.recipients == 1 else f"{note.recipients} people"
+            messages.success(request, f"Message sent to {people}.")
+            return redirect("training:staff_session", pk=session.pk)
+    return render(
+        request, "training/staff/session_message.html", {"form": form, "session": session}
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def book_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, session = _coordinator_session(request, pk)
+    form = StaffBookingForm(posted(request), course=session.course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = booking_request(session_id=session.pk, applicant=form.applicant(), actor=actor)
+        except BookingRefused as error:
+            form.add_error(None, error.messages)
+        else:
+            name = record.full_name
+            if isinstance(record, WaitingListEntry):
+                messages.success(request, f"The session is full: {name} is on the waiting list.")
+            elif record.status == BookingStatus.AWAITING_APPROVAL:
+                messages.success(
+                    request, f"{name} is booked, waiting for their manager's approval."
+                )
+            else:
+                messages.success(request, f"{name} is booked.")
+            return redirect("training:staff_session", pk=session.pk)
+    return render(request, "training/staff/book.html", {"form": form, "session": session})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def waiting_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _coordinator(request)
+    entry = get_object_or_404(
+        WaitingListEntry.objects.select_related("session__course"),
+        pk=pk,
+        status__in=ACTIVE_WAITING,
+    )
+    form = ReasonForm(
+        posted(request),
+        label="Why are you removing them?",
+        required="Enter why you are removing them from the waiting list",
+        hint="Kept with the record and in the audit trail; not sent to them.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            waiting_remove(entry_id=entry.pk, reason=form.cleaned_data["reason"], actor=actor)
+        except BookingRefused as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"{entry.full_name} is off the waiting list.")
+            return redirect("training:staff_session", pk=entry.session_id)
+    return render(request, "training/staff/waiting_remove.html", {"form": form, "entry": entry})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _coordinator(request)
+    booking = get_object_or_404(
+        Booking.objects.select_related("session__course", "certificate"), pk=pk
+    )
+    existing = getattr(booking, "certificate", None)
+    form = ReasonForm(
+        posted(request),
+        label="Why are you issuing it?" if existing is None else "Why are you reissuing it?",
+        required="Enter why you are issuing this certificate",
+        hint="For example, they left early for an emergency and caught up, or their name "
+        "was corrected.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate_issue_by_hand(
+                booking_id=booking.pk, reason=form.cleaned_data["reason"], actor=actor
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Certificate {'reissued' if existing else 'issued'} to {booking.full_name}. "
+                "We are emailing it to them.",
+            )
+            return redirect("training:staff_session", pk=booking.session_id)
+    return render(
+        request,
+        "training/staff/certificate.html",
+        {"form": form, "booking": booking, "existing": existing},
+    )
+
+
+# --- Charges ---------------------------------------------------------------------------------
+
+
+def _charge_filters(request: HttpRequest) -> tuple[ChargeFilterForm, Any]:
+    form = ChargeFilterForm(request.GET or None, organisations=selectors.charged_organisations())
+    if form.is_bound and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if form.is_bound else {}
+    return form, selectors.charges(
+        organisation=data.get("organisation", ""),
+        start=data.get("start"),
+        end=data.get("end"),
+        status=data.get("status", ""),
+    )
+
+
+@require_safe
+def charges(request: HttpRequest) -> HttpResponse:
+    _coordinator(request)
+    form, rows = _charge_filters(request)
+    rows = list(rows[:500]) if rows is not None else []
+    return render(
+        request,
+        "training/staff/charges.html",
+        {
+            "form": form,
+            "rows": rows,
+            "total": sum(row.amount for row in rows),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_safe
+def charges_export(request: HttpRequest) -> HttpResponse:
+    actor = _coordinator(request)
+    _form, rows = _charge_filters(request)
+    if rows is None:
+        messages.error(request, "Correct the filters, then download the charges.")
+        return redirect("training:staff_charges")
+    return _csv(charges_csv(charges=rows, actor=actor), "training-charges.csv")
+
+
+def _csv(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def charge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _coordinator(request)
+    charge = get_object_or_404(
+        Charge.objects.select_related("booking__session__course", "decided_by"), pk=pk
+    )
+    form = ChargeDecisionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            charge_decide(charge=charge, actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Charge marked {form.cleaned_data['status']}.")
+            return redirect("training:staff_charges")
+    return render(request, "training/staff/charge.html", {"form": form, "charge": charge})
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+def _records(request: HttpRequest) -> tuple[RecordsForm, Any]:
+    form = RecordsForm(request.GET or None)
+    if not form.is_bound or not form.is_valid():
+        return form, Booking.objects.none()
+    return form, selectors.training_records(**form.cleaned_data)
+
+
+@require_safe
+def records(request: HttpRequest) -> HttpResponse:
+    _coordinator(request)
+    form, rows = _records(request)
+    return render(
+        request,
+        "training/staff/records.html",
+        {"form": form, "rows": list(rows[:500]), "query": request.GET.urlencode()},
+    )
+
+
+@require_safe
+def records_export(request: HttpRequest) -> HttpResponse:
+    actor = _coordinator(request)
+    _form, rows = _records(request)
+    return _csv(records_csv(rows=rows, actor=actor), "training-records.csv")
+
+
+@require_safe
+def refreshers(request: HttpRequest) -> HttpResponse:
+    _coordinator(request)
+    return render(
+        request,
+        "training/staff/refreshers.html",
+        {"rows": _refreshers_due(), "days": settings.TRAINING_REFRESHER_WARNING_DAYS},
+    )
+
+
+def _refreshers_due() -> list[selectors.RefresherDue]:
+    return selectors.refreshers_due(within_days=settings.TRAINING_REFRESHER_WARNING_DAYS)
+
+
+@require_safe
+def refreshers_export(request: HttpRequest) -> HttpResponse:
+    actor = _coordinator(request)
+    return _csv(refreshers_csv(rows=_refreshers_due(), actor=actor), "refreshers-due.csv")

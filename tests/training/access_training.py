@@ -13,8 +13,14 @@ from typing import Any
 from django.utils import timezone
 
 from safeguarding.accounts.roles import Role
+from safeguarding.training.models import Charge, ChargeReason
 from tests.access import Access, only
-from tests.training.factories import BookingFactory, CourseFactory, SessionFactory
+from tests.training.factories import (
+    BookingFactory,
+    CourseFactory,
+    SessionFactory,
+    WaitingListEntryFactory,
+)
 
 COORDINATOR = only(Role.TRAINING_COORDINATOR)
 # A POST that redirects back to the session page when it works.
@@ -46,6 +52,18 @@ def _booking(**options: Any) -> Callable[[], dict[str, Any]]:
     return make
 
 
+def _waiting() -> dict[str, Any]:
+    return {"pk": WaitingListEntryFactory().pk}
+
+
+def _charge() -> dict[str, Any]:
+    booking = BookingFactory()
+    charge = Charge.objects.create(
+        booking=booking, organisation=booking.organisation, reason=ChargeReason.NO_SHOW, amount=60
+    )
+    return {"pk": charge.pk}
+
+
 ACCESS: dict[str, Access] = {
     "training:staff_home": Access(roles=COORDINATOR),
     "training:staff_no_shows": Access(roles=COORDINATOR),
@@ -68,4 +86,21 @@ ACCESS: dict[str, Access] = {
     "training:staff_move": Access(
         method="post", roles=COORDINATOR_POST, make_kwargs=_booking(), data={"x": "1"}
     ),
+    "training:staff_course_edit": Access(roles=COORDINATOR, make_kwargs=_course),
+    "training:staff_course_publish": Access(
+        method="post", roles=COORDINATOR_POST, make_kwargs=_course, data={"published": "no"}
+    ),
+    "training:staff_session_edit": Access(roles=COORDINATOR, make_kwargs=_session),
+    "training:staff_session_cancel": Access(roles=COORDINATOR, make_kwargs=_session),
+    "training:staff_session_message": Access(roles=COORDINATOR, make_kwargs=_session),
+    "training:staff_book": Access(roles=COORDINATOR, make_kwargs=_session),
+    "training:staff_waiting_remove": Access(roles=COORDINATOR, make_kwargs=_waiting),
+    "training:staff_certificate": Access(roles=COORDINATOR, make_kwargs=_booking()),
+    "training:staff_charges": Access(roles=COORDINATOR),
+    "training:staff_charges_csv": Access(roles=COORDINATOR),
+    "training:staff_charge": Access(roles=COORDINATOR, make_kwargs=_charge),
+    "training:staff_records": Access(roles=COORDINATOR),
+    "training:staff_records_csv": Access(roles=COORDINATOR),
+    "training:staff_refreshers": Access(roles=COORDINATOR),
+    "training:staff_refreshers_csv": Access(roles=COORDINATOR),
 }
