@@ -61,6 +61,39 @@ class LocalDateTimeField(forms.DateTimeField):
             raise
 
 
+# The largest id a database integer column holds (signed 64 bits). SQLite raises OverflowError,
+# not a database error, when asked about a bigger one, so it is refused before any query.
+LARGEST_ID = 2**63 - 1
+
+
+class RecordChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only
+    """A choice of one record by its id: an id no database can hold is an invalid choice."""
+
+    def clean(self, value: Any) -> Any:
+        refuse_impossible_ids(self, value)
+        return super().clean(value)
+
+
+class RecordsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only
+    """A choice of several records by their ids: an id no database can hold is invalid."""
+
+    def clean(self, value: Any) -> Any:
+        refuse_impossible_ids(self, value)
+        return super().clean(value)
+
+
+def refuse_impossible_ids(field: forms.Field, value: Any) -> None:
+    values = value if isinstance(value, list | tuple) else [value]
+    for item in values:
+        text = str(item).strip()
+        if text.lstrip("-").isdigit() and abs(int(text)) > LARGEST_ID:
+            raise ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": text[:20]},
+            )
+
+
 def one_line(what: str) -> Callable[[str], None]:
     """A validator for text that ends up in an email header (a subject, say): no line breaks,
     which could otherwise add headers or make the email fail to send."""

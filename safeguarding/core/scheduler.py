@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
 from safeguarding.core.models import ScheduledRun
+from safeguarding.core.tasks import enqueue_in_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -79,11 +80,16 @@ def enqueue_due_jobs(*, now: datetime | None = None) -> list[str]:
         if key is None:
             continue
         try:
+            # The claim and the queued task are written together: a failing queue write
+            # leaves the period unclaimed, to be tried again, never claimed and skipped.
             with transaction.atomic():
                 ScheduledRun.objects.create(job=job.name, period=key)
-                transaction.on_commit(job.task.enqueue)
+                enqueue_in_transaction(job.task)
         except IntegrityError:
             continue  # another scheduler claimed this period
+        except DatabaseError:
+            logger.exception("Could not queue periodic job %s; the next pass tries again", job.name)
+            continue
         started.append(job.name)
         logger.info("Enqueued periodic job %s for period %s", job.name, key)
     return started

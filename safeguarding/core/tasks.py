@@ -35,7 +35,7 @@ def enqueue_in_transaction(task_to_run: Task[Any, Any], /, *args: Any, **kwargs:
 
 
 # An email that fails is tried again after these waits (then the worker gives up, and it is
-# listed for administrators: safeguarding.core.views failed_emails).
+# listed for administrators: safeguarding.accounts.views failed_emails).
 EMAIL_RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1))
 
 

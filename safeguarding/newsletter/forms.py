@@ -8,12 +8,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from safeguarding.core.forms import LocalDateTimeField, email_field, one_line
+from safeguarding.core.forms import LocalDateTimeField, RecordsChoiceField, email_field, one_line
 from safeguarding.newsletter.models import Topic
 from safeguarding.privacy.models.rights import RequestKind
 
 
-class TopicChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only; not subscriptable at run time
+class TopicChoiceField(RecordsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}: {obj.description}" if obj.description else str(obj.name)
 
@@ -49,7 +49,7 @@ class SignUpForm(forms.Form):
 
 
 class ManageForm(forms.Form):
-    topics = forms.ModelMultipleChoiceField(
+    topics = RecordsChoiceField(
         label="What would you like to receive?",
         help_text="Untick everything to unsubscribe from all our emails.",
         queryset=Topic.objects.filter(is_active=True),

@@ -12,7 +12,13 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.core.date_input import GovukDateField
-from safeguarding.core.forms import LocalDateTimeField, email_field, one_line, too_long
+from safeguarding.core.forms import (
+    LocalDateTimeField,
+    RecordChoiceField,
+    email_field,
+    one_line,
+    too_long,
+)
 from safeguarding.training.forms import APPROVAL_FIELD, BookingForm
 from safeguarding.training.models import (
     ChargeStatus,
@@ -89,7 +95,7 @@ def trainers(current: int | None = None) -> QuerySet[User]:
     return User.objects.filter(holders).distinct().order_by("full_name", "pk")
 
 
-class TrainerField(forms.ModelChoiceField):  # type: ignore[type-arg]  # generic in django-stubs only; not subscriptable at run time
+class TrainerField(RecordChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name)
 
@@ -142,7 +148,7 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djan
 
 
 class MoveForm(forms.Form):
-    to_session = forms.ModelChoiceField(label="Move to session", queryset=Session.objects.none())
+    to_session = RecordChoiceField(label="Move to session", queryset=Session.objects.none())
 
     def __init__(self, *args: Any, current: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from safeguarding.core.forms import LocalDateTimeField, too_long
+from safeguarding.core.forms import LocalDateTimeField, RecordChoiceField, too_long
 from safeguarding.workspaces.content_types import WRONG_TYPE
 from safeguarding.workspaces.documents import check_document, read_upload
 from safeguarding.workspaces.models import LawfulBasis, SpecialCondition
@@ -195,7 +195,7 @@ class SharingDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
-    authorised_by: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+    authorised_by: RecordChoiceField = RecordChoiceField(
         label="Manager who authorised sharing without consent",
         queryset=None,
         required=False,

@@ -55,6 +55,11 @@ class Collector:
                     self.problems.append(f"undeclared {storage} key {key} (on {self.page.url})")
 
 
+# Links to files (CSV, ZIP, PDF, calendar) start a download rather than a page: a download
+# sets no cookie the page did not, and Playwright cannot "visit" one.
+DOWNLOADS = (".csv", ".zip", ".pdf", ".ics", ".json")
+
+
 def crawl(page: Page, collector: Collector, start: str, origin: str) -> set[str]:
     """Follow every link on the site from ``start`` (breadth first), collecting as it goes."""
     queue, visited = [start], set()
@@ -67,7 +72,8 @@ def crawl(page: Page, collector: Collector, start: str, origin: str) -> set[str]
         collector.collect()
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             parsed = urlparse(href)
-            if href.startswith(origin) and not parsed.path.startswith("/static/"):
+            download = parsed.path.rsplit("/", 1)[-1].endswith(DOWNLOADS)
+            if href.startswith(origin) and not parsed.path.startswith("/static/") and not download:
                 queue.append(href)
     return visited
 

@@ -234,3 +234,24 @@ def test_a_page_shows_the_error_summary_before_its_heading(client) -> None:
     assert content.index("govuk-error-summary") < content.index("<h1")
     assert content.count("govuk-error-summary__list") == 1
     assert '<a href="#id_username">' in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [["9" * 40], "9" * 40, ["-" + "9" * 40]])
+def test_an_id_no_database_can_hold_is_an_invalid_choice_not_a_server_error(
+    value: object,
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from safeguarding.accounts.models import User
+    from safeguarding.core.forms import RecordChoiceField, RecordsChoiceField
+    from safeguarding.newsletter.models import Topic
+
+    several = RecordsChoiceField(queryset=Topic.objects.all())
+    one = RecordChoiceField(queryset=User.objects.all())
+    field = several if isinstance(value, list) else one
+
+    with pytest.raises(ValidationError) as refused:
+        field.clean(value)
+
+    assert refused.value.code == "invalid_choice"

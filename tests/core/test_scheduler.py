@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError
 from django_tasks_db.models import DBTaskResult
 
+from safeguarding.core import scheduler
 from safeguarding.core.models import ScheduledRun
 from safeguarding.core.scheduler import PeriodicJob, enqueue_due_jobs, registered_jobs
 from tests.clock import at_london
@@ -26,6 +29,29 @@ def test_each_job_is_enqueued_once_per_day_however_often_the_scheduler_runs() ->
     assert set(first) == {job.name for job in registered_jobs()}
     assert second == []
     assert DBTaskResult.objects.count() == len(first)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_queue_write_leaves_the_day_unclaimed_to_be_tried_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    [job, *_] = registered_jobs()
+    real_enqueue = scheduler.enqueue_in_transaction
+
+    def refuse_the_first_job(task: Any) -> None:
+        if task is job.task:
+            raise DatabaseError("the queue table is unavailable")
+        real_enqueue(task)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(scheduler, "enqueue_in_transaction", refuse_the_first_job)
+        first = enqueue_due_jobs(now=AT_3AM)
+    again = enqueue_due_jobs(now=AT_3AM + timedelta(minutes=5))
+
+    assert job.name not in first
+    assert again == [job.name]
+    assert ScheduledRun.objects.filter(job=job.name).count() == 1
+    assert DBTaskResult.objects.count() == len(first) + 1
 
 
 @pytest.mark.django_db(transaction=True)

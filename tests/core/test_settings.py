@@ -22,6 +22,9 @@ PRODUCTION = {
     "NEWSLETTER_HMAC_KEY": "an-invented-newsletter-key-for-tests-only-0123456789",
     "ANYMAIL_WEBHOOK_SECRET": "provider:an-invented-webhook-secret",
     "AUDIT_ANCHOR_EMAIL": "audit-anchors@example.org",
+    # Invented keys, for these tests only.
+    "WORKSPACE_ENCRYPTION_KEYS": "test2026:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    "WORKSPACE_LOOKUP_KEY": "an-invented-lookup-key-for-tests-only-0123456789",
 }
 
 
@@ -37,6 +40,8 @@ PRODUCTION = {
         "REDIS_URL",
         "NEWSLETTER_HMAC_KEY",
         "ANYMAIL_WEBHOOK_SECRET",
+        "WORKSPACE_ENCRYPTION_KEYS",
+        "WORKSPACE_LOOKUP_KEY",
     ],
 )
 def test_production_refuses_to_start_without(missing: str, tmp_path: Path) -> None:

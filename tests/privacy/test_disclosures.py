@@ -17,7 +17,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.inventory.declarations import declaration_for
-from safeguarding.privacy.callers.selectors import disclosures_for_subject_export
+from safeguarding.privacy.disclosures.selectors import disclosures_for_subject_export
 from safeguarding.privacy.disclosures.services import disclosure_approve, disclosure_record
 from safeguarding.privacy.models.identity import DisclosureRecord, LegalBasis
 from safeguarding.privacy.models.person import Person

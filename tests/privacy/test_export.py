@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-import types
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
 from safeguarding.inventory.declarations import all_declarations
+from safeguarding.privacy.disclosures.services import disclosure_approve, disclosure_record
+from safeguarding.privacy.models.identity import LegalBasis
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import RequestKind
 from safeguarding.privacy.rights.export import WITHHELD, build_export
@@ -183,48 +187,38 @@ def test_a_person_without_an_email_address_cannot_be_exported() -> None:
 
 
 @pytest.mark.django_db
-def test_disclosures_required_by_law_are_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disclosures_required_by_law_are_listed(lead: User, make_user: Callable[..., User]) -> None:
     request = open_request(email="me@example.org")
-    module = types.ModuleType("safeguarding.privacy.callers.selectors")
-    module.disclosures_for_subject_export = lambda person: [  # type: ignore[attr-defined]
-        {"disclosed_on": "2026-03-01", "requester_organisation": "Norfolk <Police>"}
-    ]
-    monkeypatch.setitem(sys.modules, "safeguarding.privacy.callers.selectors", module)
+    record = disclosure_record(
+        email="me@example.org",
+        requester_organisation="Norfolk <Police>",
+        requester="DC Example (invented)",
+        legal_basis=LegalBasis.POLICE_CRIME,
+        legal_basis_description="To prevent a crime (invented)",
+        what_disclosed="Your address",
+        disclosed_on=timezone.localdate(),
+        withhold_from_subject=False,
+        exemption_reason="",
+        actor=lead,
+    )
+    disclosure_approve(disclosure=record, actor=make_user(Role.PARTNERSHIP_ADMINISTRATOR))
 
     data, summary = _open(build_export(request.person))
 
-    assert data["disclosures_required_by_law"] == [
-        {"disclosed_on": "2026-03-01", "requester_organisation": "Norfolk <Police>"}
-    ]
+    [listed] = data["disclosures_required_by_law"]
+    assert listed["requester_organisation"] == "Norfolk <Police>"
     assert "Disclosures required by law" in summary
     assert "Norfolk &lt;Police&gt;" in summary
 
 
 @pytest.mark.django_db
-def test_no_disclosures_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_disclosures_says_so() -> None:
     request = open_request(email="me@example.org")
-    module = types.ModuleType("safeguarding.privacy.callers.selectors")
-    module.disclosures_for_subject_export = lambda person: []  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "safeguarding.privacy.callers.selectors", module)
 
     data, summary = _open(build_export(request.person))
 
     assert data["disclosures_required_by_law"] == []
     assert "We have not disclosed your data" in summary
-
-
-@pytest.mark.django_db
-def test_without_the_disclosure_register_the_section_is_left_out(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    request = open_request(email="me@example.org")
-    # A None entry makes importing the module fail as if it did not exist.
-    monkeypatch.setitem(sys.modules, "safeguarding.privacy.callers.selectors", None)
-
-    data, summary = _open(build_export(request.person))
-
-    assert "disclosures_required_by_law" not in data
-    assert "Disclosures required by law" not in summary
 
 
 @pytest.mark.django_db

@@ -271,3 +271,42 @@ def test_two_people_withhold_an_item_and_the_requester_is_emailed_the_schedule(
         "privacy.withheld_item.own_sign_off_refused",
         "privacy.withheld_item.signed_off",
     ]
+
+
+@pytest.mark.django_db
+def test_a_closed_request_cannot_gain_or_sign_off_an_item(lead: User, second_lead: User) -> None:
+    request = open_request(email="me@example.org")
+    item = withheld_item_propose(
+        request=request,
+        actor=lead,
+        exemption=Exemption.THIRD_PARTY,
+        description="Part of the text of your request that is about your brother",
+        justification=JUSTIFICATION,
+        record=f"privacy.RightsRequest:{request.pk}",
+        field_name="details",
+    )
+    withheld_item_sign_off(item=item, actor=second_lead)
+    rights_request_complete(request=request, outcome="Sent the export", actor=lead)
+    later = WithheldItem.objects.create(
+        request=request,
+        exemption=Exemption.THIRD_PARTY,
+        description="Added behind the service's back",
+        justification=JUSTIFICATION,
+        model_label="privacy.RightsRequest",
+        object_id=str(request.pk),
+        proposed_by=lead,
+    )
+
+    with pytest.raises(ValidationError, match="open access request"):
+        withheld_item_propose(
+            request=request,
+            actor=lead,
+            exemption=Exemption.THIRD_PARTY,
+            description="Something else",
+            justification=JUSTIFICATION,
+            record=f"privacy.RightsRequest:{request.pk}",
+        )
+    with pytest.raises(ValidationError, match="closed"):
+        withheld_item_sign_off(item=later, actor=second_lead)
+    later.refresh_from_db()
+    assert later.signed_off_at is None

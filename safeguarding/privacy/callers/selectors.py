@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from safeguarding.accounts.roles import Role
@@ -15,8 +14,6 @@ from safeguarding.core.addresses import normalise_email
 from safeguarding.privacy.models.identity import (
     Authorisation,
     CallerVerification,
-    DisclosureRecord,
-    LegalBasis,
     SecurityQuestion,
     VerificationOutcome,
 )
@@ -121,59 +118,3 @@ def authorisations_awaiting_approval() -> QuerySet[Authorisation]:
         .select_related("person", "recorded_by")
         .order_by("given_at", "pk")
     )
-
-
-def disclosures_page(page_number: str | int | None) -> Page[DisclosureRecord]:
-    # Entries awaiting approval first, then the most recent.
-    queryset = DisclosureRecord.objects.select_related(
-        "person", "recorded_by", "approved_by"
-    ).order_by(
-        Case(When(approved_at__isnull=True, then=Value(0)), default=Value(1)),
-        "-disclosed_on",
-        "-pk",
-    )
-    return Paginator(queryset, DISCLOSURES_PER_PAGE).get_page(page_number)
-
-
-def disclosures_awaiting_approval_count() -> int:
-    return DisclosureRecord.objects.filter(approved_at__isnull=True).count()
-
-
-def _approver_role(record: DisclosureRecord) -> str:
-    if record.approved_by is None:
-        return ""
-    names = set(record.approved_by.groups.values_list("name", flat=True))
-    for role in (Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR):
-        if str(role) in names:
-            return str(role)
-    return "Partnership staff"
-
-
-def disclosures_for_subject_export(person: Person) -> list[dict[str, Any]]:
-    """The approved disclosures about this person that they may see, as plain values.
-
-    Entries withheld under an exemption, and entries still awaiting approval, are left out.
-    Staff are named by role only.
-    """
-    records = (
-        DisclosureRecord.objects.filter(
-            person=person, approved_at__isnull=False, withhold_from_subject=False
-        )
-        .select_related("approved_by")
-        .order_by("disclosed_on", "pk")
-    )
-    return [
-        {
-            "disclosed_on": record.disclosed_on.isoformat(),
-            "requester_organisation": record.requester_organisation,
-            "requester": record.requester,
-            "legal_basis": LegalBasis(record.legal_basis).label,
-            "legal_basis_description": record.legal_basis_description,
-            "what_disclosed": record.what_disclosed,
-            "approved_on": timezone.localdate(record.approved_at).isoformat()
-            if record.approved_at
-            else "",
-            "approved_by": _approver_role(record),
-        }
-        for record in records
-    ]

@@ -1,9 +1,5 @@
-"""Pages for security questions (public), caller checks, authorisations and disclosures (staff).
-
-A caller check in progress is kept in the staff member's session by its id only; its questions
-are stored on the ``CallerVerification`` row, so reloading the page shows the same two.
-Emails are only ever sent in a POST body, never in a URL.
-"""
+"""Security questions: the public pages where a person asks for, and uses, the emailed
+link to set the questions staff will ask when they call."""
 
 from __future__ import annotations
 

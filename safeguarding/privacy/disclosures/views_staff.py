@@ -1,9 +1,4 @@
-"""Pages for security questions (public), caller checks, authorisations and disclosures (staff).
-
-A caller check in progress is kept in the staff member's session by its id only; its questions
-are stored on the ``CallerVerification`` row, so reloading the page shows the same two.
-Emails are only ever sent in a POST body, never in a URL.
-"""
+"""The disclosure register: the list, recording a disclosure and approving it."""
 
 from __future__ import annotations
 
@@ -26,9 +21,7 @@ from safeguarding.privacy.approvals import may_approve
 from safeguarding.privacy.callers.forms import (
     DisclosureForm,
 )
-from safeguarding.privacy.callers.selectors import (
-    disclosures_page,
-)
+from safeguarding.privacy.disclosures.selectors import disclosures_page
 from safeguarding.privacy.disclosures.services import disclosure_approve, disclosure_record
 from safeguarding.privacy.models.identity import (
     DisclosureRecord,

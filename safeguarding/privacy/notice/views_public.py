@@ -1,3 +1,5 @@
+"""The privacy notice, generated from the data inventory."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse

@@ -1,3 +1,5 @@
+"""The Article 30 record for data protection staff, as a page and as CSV."""
+
 from __future__ import annotations
 
 from django.conf import settings

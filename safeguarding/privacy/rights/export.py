@@ -6,7 +6,7 @@
   with their PERSONAL fields only, each with its data category, purpose and retention;
 - ``summary.html``: the same in plain words (what we hold, why, for how long, where it came
   from), self-contained and escaped, with no external assets and a policy that forbids any;
-  and the disclosures the law required us to make, when the disclosure register exists;
+  and the disclosures the law required us to make;
 - in both, the redaction schedule: what was withheld under an exemption, and why, in plain
   words (``safeguarding.privacy.rights.withholding``); records withheld whole are left out,
   and a field withheld alone shows ``WITHHELD_UNDER_EXEMPTION``.
@@ -21,7 +21,7 @@ import dataclasses
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -37,12 +37,12 @@ from django.utils import timezone
 from safeguarding.core.addresses import normalise_email
 from safeguarding.inventory import purposes, retention_rules
 from safeguarding.inventory.declarations import ModelDeclaration, ResolvedField, all_declarations
+from safeguarding.privacy.disclosures.selectors import disclosures_for_subject_export
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights_outcomes import WithheldItem
 from safeguarding.privacy.retention.engine import effective_periods
 from safeguarding.privacy.rights.withholding import redaction_schedule
 
-DISCLOSURES_MODULE = "safeguarding.privacy.callers.selectors"
 # Secrets: the export says we hold them but never copies them out, because a leaked bundle
 # must not let anyone sign in, pass a security check or take over a session (UK GDPR
 # Article 15(4): the copy must not adversely affect the rights of others, and Article 32).
@@ -156,8 +156,7 @@ def build_export(
             for model in exported
         },
     }
-    if disclosures is not None:
-        data["disclosures_required_by_law"] = disclosures
+    data["disclosures_required_by_law"] = disclosures
     data["withheld"] = [dataclasses.asdict(line) for line in schedule]
     data_json = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
 
@@ -165,9 +164,7 @@ def build_export(
         "privacy/rights/export_summary.html",
         {
             "models": exported,
-            "disclosures": (
-                None if disclosures is None else [_readable(item) for item in disclosures]
-            ),
+            "disclosures": [_readable(item) for item in disclosures],
             "generated_at": generated_at,
             "partnership": settings.PARTNERSHIP,
             "schedule": schedule,
@@ -310,42 +307,12 @@ def _source(model: type[models.Model]) -> str:
     return f"Recorded by the {app_name} part of this service"
 
 
-# --- Disclosures required by law (the disclosure register, when it exists) ---------------------
+# --- Disclosures required by law ---------------------------------------------------------------
 
 
-def _disclosures(person: Person) -> list[dict[str, Any]] | None:
-    """The disclosures about the person, or None when the register is not installed."""
-    finder = _disclosure_finder()
-    if finder is None:
-        return None
-    return [_as_dict(item) for item in finder(person)]
-
-
-def _disclosure_finder() -> Callable[[Person], Iterable[Any]] | None:
-    import importlib
-
-    try:
-        module = importlib.import_module(DISCLOSURES_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != DISCLOSURES_MODULE:
-            raise  # the module exists but is broken: that must not pass silently
-        return None
-    finder = getattr(module, "disclosures_for_subject_export", None)
-    return finder if callable(finder) else None
-
-
-def _as_dict(item: Any) -> dict[str, Any]:
-    if isinstance(item, Mapping):
-        return {str(key): value for key, value in item.items()}
-    if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        return dataclasses.asdict(item)
-    if isinstance(item, models.Model):
-        return {
-            f.name: f.value_from_object(item)
-            for f in item._meta.concrete_fields
-            if not f.primary_key
-        }
-    return {"disclosure": str(item)}
+def _disclosures(person: Person) -> list[dict[str, Any]]:
+    """The approved disclosures about the person that they may see."""
+    return disclosures_for_subject_export(person)
 
 
 def _readable(item: Mapping[str, Any]) -> list[tuple[str, str]]:

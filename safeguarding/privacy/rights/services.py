@@ -352,8 +352,9 @@ def rights_request_complete(*, request: RightsRequest, outcome: str, actor: User
     an access request, or the report of an erasure) when we have their email address."""
     if not outcome.strip():
         raise ValidationError({"outcome": "Enter what was done to answer the request"})
-    _refuse_unsigned_items(request)
     with transaction.atomic():
+        # Under the request's lock, so no item can be proposed while it closes.
+        _refuse_unsigned_items(_locked(request))
         request = _close(
             request=request,
             status=RequestStatus.COMPLETED,
@@ -448,10 +449,12 @@ def rights_request_export(*, request: RightsRequest, actor: User) -> bytes:
             "We have no email address for this requester, so their records cannot be found "
             "automatically."
         )
-    _refuse_unsigned_items(request)
     # Personal data leaves the system only for a declared purpose (P06).
     require_export_purpose(purpose="rights_requests", actor=actor, what="subject access export")
     with transaction.atomic():
+        # Under the request's lock, so the schedule cannot change while the export is built.
+        request = _locked(request)
+        _refuse_unsigned_items(request)
         withheld = withheld_items(request)
         bundle = build_export(request.person, withheld=withheld)
         audit_log(

@@ -1,8 +1,4 @@
-"""Rights requests: the public pages at /your-data/, and the staff queue.
-
-The data protection lead handles requests; partnership administrators may look at the queue
-and at a request, but change nothing and download nothing.
-"""
+"""Rights requests: the public pages at /your-data/ (ask, check your email, confirm)."""
 
 from __future__ import annotations
 

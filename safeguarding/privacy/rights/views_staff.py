@@ -1,4 +1,5 @@
-"""Rights requests: the public pages at /your-data/, and the staff queue.
+"""Rights requests: the staff queue and a request's page (the public pages are in
+views_public.py).
 
 The data protection lead handles requests; partnership administrators may look at the queue
 and at a request, but change nothing and download nothing.
@@ -56,9 +57,6 @@ from safeguarding.privacy.rights.services import (
 )
 
 PAGE_SIZE = 25
-
-# --- Public pages ----------------------------------------------------------------------------
-
 
 # --- Staff pages -----------------------------------------------------------------------------
 

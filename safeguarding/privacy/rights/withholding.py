@@ -108,6 +108,17 @@ def _find_record(request: RightsRequest, record: str) -> tuple[str, str]:
     return model._meta.label, object_id
 
 
+def _locked_request(pk: int) -> RightsRequest:
+    """The request, locked: every change to its redaction schedule takes this lock first,
+    as completing and exporting do, so they never see a schedule half-changed."""
+    return RightsRequest.objects.select_for_update().get(pk=pk)
+
+
+def _check_open_access_request(request: RightsRequest) -> None:
+    if request.kind != RequestKind.ACCESS or not request.is_running:
+        raise ValidationError("Items can be withheld only from an open access request.")
+
+
 def withheld_item_propose(
     *,
     request: RightsRequest,
@@ -119,8 +130,7 @@ def withheld_item_propose(
     field_name: str = "",
 ) -> WithheldItem:
     errors: dict[str, str] = {}
-    if request.kind != RequestKind.ACCESS or not request.is_running:
-        raise ValidationError("Items can be withheld only from an open access request.")
+    _check_open_access_request(request)
     if exemption not in Exemption.values:
         errors["exemption"] = "Choose the exemption that applies"
     if not description.strip():
@@ -131,6 +141,8 @@ def withheld_item_propose(
         raise ValidationError(errors)
     model_label, object_id, field_name = _find_field(request, record, field_name.strip())
     with transaction.atomic():
+        # Under the request's lock: a request being completed cannot gain an item.
+        _check_open_access_request(_locked_request(request.pk))
         item = WithheldItem(
             request=request,
             exemption=exemption,
@@ -174,6 +186,8 @@ def withheld_item_sign_off(*, item: WithheldItem, actor: User) -> WithheldItem:
     if not user_has_role(actor, *DATA_PROTECTION_ROLES):
         raise ValidationError("Only a data protection lead or administrator can sign this off.")
     with transaction.atomic():
+        if not _locked_request(item.request_id).is_running:
+            raise ValidationError("The request is closed: its redaction schedule is final.")
         item = WithheldItem.objects.select_for_update().get(pk=item.pk)
         if item.signed_off_at is not None:
             raise ValidationError("This item is already signed off.")
@@ -193,8 +207,9 @@ def withheld_item_sign_off(*, item: WithheldItem, actor: User) -> WithheldItem:
 def withheld_item_drop(*, item: WithheldItem, actor: User) -> None:
     """Take an item off the list (it will be released after all), while the request runs."""
     with transaction.atomic():
-        item = WithheldItem.objects.select_for_update().select_related("request").get(pk=item.pk)
-        if not item.request.is_running:
+        request = _locked_request(item.request_id)
+        item = WithheldItem.objects.select_for_update().get(pk=item.pk)
+        if not request.is_running:
             raise ValidationError("The request is closed: its redaction schedule is final.")
         audit_log(
             action="privacy.withheld_item.dropped",
