@@ -30,7 +30,6 @@ LOCKED_FOR = timedelta(hours=24)
 # for this long: about the length of one call, with some slack.
 VERIFICATION_FRESH_FOR = timedelta(hours=1)
 QUESTIONS_ASKED = 2
-DISCLOSURES_PER_PAGE = 25
 
 
 def person_by_email(email: str) -> Person | None:

@@ -3,31 +3,16 @@ shows of the disclosures made about them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from safeguarding.accounts.roles import Role
-from safeguarding.privacy.models.identity import (
-    DisclosureRecord,
-    LegalBasis,
-)
+from safeguarding.privacy.models.identity import DisclosureRecord, LegalBasis
 from safeguarding.privacy.models.person import Person
 
-if TYPE_CHECKING:
-    pass
-
-# Three failed checks within 24 hours stop phone checks for that person for 24 hours.
-LOCK_AFTER_FAILURES = 3
-FAILURE_WINDOW = timedelta(hours=24)
-LOCKED_FOR = timedelta(hours=24)
-# A passed check lets staff rely on it (record a one-off instruction, use an authorisation)
-# for this long: about the length of one call, with some slack.
-VERIFICATION_FRESH_FOR = timedelta(hours=1)
-QUESTIONS_ASKED = 2
 DISCLOSURES_PER_PAGE = 25
 
 
