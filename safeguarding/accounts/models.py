@@ -10,6 +10,8 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 
+from safeguarding.accounts.sessions import SessionStore
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -82,8 +84,6 @@ class StaffSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls) -> type:
-        from safeguarding.accounts.sessions import SessionStore
-
         return SessionStore
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 
 if TYPE_CHECKING:
@@ -14,9 +15,8 @@ if TYPE_CHECKING:
 class SessionStore(DBStore):
     @classmethod
     def get_model_class(cls) -> Any:
-        from safeguarding.accounts.models import StaffSession
-
-        return StaffSession
+        # Through the app registry, as Django's own store does: the model names this store.
+        return apps.get_model("accounts", "StaffSession")
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
         obj = cast("StaffSession", super().create_model_instance(data))

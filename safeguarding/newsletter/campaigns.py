@@ -16,6 +16,7 @@ from safeguarding.core.tasks import enqueue_in_transaction
 from safeguarding.newsletter.addresses import address_hash
 from safeguarding.newsletter.messages import campaign_message, render_campaign
 from safeguarding.newsletter.models import Campaign, CampaignState, Subscriber, Topic
+from safeguarding.newsletter.tasks import start_scheduled_campaign
 
 EDITABLE = (CampaignState.DRAFT, CampaignState.SCHEDULED)
 
@@ -54,8 +55,6 @@ def campaign_save(
 @transaction.atomic
 def campaign_schedule(*, campaign_id: int, when: datetime, actor: User) -> Campaign:
     """A task deferred to ``when`` starts it (the daily safety net catches any it missed)."""
-    from safeguarding.newsletter.tasks import start_scheduled_campaign
-
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     if campaign.state not in EDITABLE:
         raise ValidationError("This campaign has already been sent.")

@@ -11,10 +11,9 @@ from safeguarding.core.worker import worker_check
 from safeguarding.newsletter import sending
 from safeguarding.newsletter.models import Campaign, CampaignState
 
-
-@task()
-def send_campaign_batch(*, campaign_id: int, attempt: int = 1) -> int:
-    return sending.campaign_send_batch(campaign_id=campaign_id, attempt=attempt)
+# The batch task is defined beside the service that enqueues it; this name stays importable
+# for batches queued before it moved.
+send_campaign_batch = sending.send_campaign_batch
 
 
 @task()

@@ -25,6 +25,7 @@ from safeguarding.core.links import absolute_url
 from safeguarding.core.tasks import email_task, enqueue_in_transaction, header_text
 from safeguarding.training import links
 from safeguarding.training.models import Booking, Session, SessionMessage, WaitingListEntry
+from safeguarding.training.selectors import cancellation_cutoff
 
 
 def calendar_uid(booking_id: int) -> str:
@@ -130,8 +131,6 @@ def send_training_email(
         your_data=absolute_url(reverse("your_data:start")),
     )
     if isinstance(record, Booking):
-        from safeguarding.training.services import cancellation_cutoff
-
         last_moment = cancellation_cutoff(session) - timedelta(seconds=1)
         context["cancel_by_day"] = timezone.localtime(last_moment)
     subject = header_text(render_to_string(f"training/email/{name}_subject.txt", context))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
@@ -24,6 +25,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import user_has_role
+from safeguarding.core.working_days import working_days_before
 from safeguarding.training.links import Learner
 from safeguarding.training.models import (
     ACTIVE_WAITING,
@@ -397,3 +399,13 @@ def refreshers_due(*, today: date | None = None, within_days: int = 90) -> list[
         due,
         key=lambda row: (row.certificate.expires_on or today, row.booking.full_name),
     )
+
+
+def cancellation_cutoff(session: Session) -> datetime:
+    """Free cancellation ends at the end of the working day that is
+    TRAINING_CANCELLATION_WORKING_DAYS working days before the session's day."""
+    day = working_days_before(
+        timezone.localdate(session.starts_at), settings.TRAINING_CANCELLATION_WORKING_DAYS
+    )
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return min(end, session.starts_at)

@@ -12,7 +12,7 @@ Audit details hold ids and statuses only, never a name or an email address.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,6 @@ from django.utils import timezone
 from safeguarding.audit.services import audit_log
 from safeguarding.core.addresses import normalise_email
 from safeguarding.core.corrections import correct_text_field
-from safeguarding.core.working_days import is_working_day
 from safeguarding.training import emails
 from safeguarding.training.models import (
     ACTIVE_WAITING,
@@ -39,7 +38,7 @@ from safeguarding.training.models import (
     WaitingListEntry,
     WaitingStatus,
 )
-from safeguarding.training.selectors import places_left
+from safeguarding.training.selectors import cancellation_cutoff, places_left
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -69,25 +68,6 @@ class Applicant:
             manager_email=normalise_email(self.manager_email) if self.manager_email else "",
             access_needs=self.access_needs.strip(),
         )
-
-
-def working_days_before(day: date, count: int) -> date:
-    """The working day ``count`` working days before ``day`` (England bank holidays off)."""
-    while count > 0:
-        day -= timedelta(days=1)
-        if is_working_day(day):
-            count -= 1
-    return day
-
-
-def cancellation_cutoff(session: Session) -> datetime:
-    """Free cancellation ends at the end of the working day that is
-    TRAINING_CANCELLATION_WORKING_DAYS working days before the session's day."""
-    day = working_days_before(
-        timezone.localdate(session.starts_at), settings.TRAINING_CANCELLATION_WORKING_DAYS
-    )
-    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-    return min(end, session.starts_at)
 
 
 def locked_session(session_id: int) -> Session:

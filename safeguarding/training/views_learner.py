@@ -34,11 +34,11 @@ from safeguarding.training.models import (
     EvaluationKind,
     SessionStatus,
 )
+from safeguarding.training.selectors import cancellation_cutoff
 from safeguarding.training.services import (
     BookingRefused,
     booking_cancel,
     booking_transfer,
-    cancellation_cutoff,
     waiting_leave,
 )
 from safeguarding.training.views_public import bad_link

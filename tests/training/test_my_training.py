@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from safeguarding.core.working_days import working_days_before
 from safeguarding.training import links as training_links
 from safeguarding.training.models import (
     Booking,
@@ -20,7 +21,8 @@ from safeguarding.training.models import (
     ChargeReason,
     WaitingStatus,
 )
-from safeguarding.training.services import booking_cancel, cancellation_cutoff, working_days_before
+from safeguarding.training.selectors import cancellation_cutoff
+from safeguarding.training.services import booking_cancel
 from tests.smtp import Mailbox, links
 from tests.training.factories import (
     BookingFactory,
