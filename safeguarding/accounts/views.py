@@ -3,9 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth import login as auth_login
-from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -14,20 +11,17 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_otp import login as otp_login
 from django_otp.models import Device
 
-from safeguarding.accounts import mfa, services, throttle
+from safeguarding.accounts import mfa, services, sign_in
 from safeguarding.accounts.forms import (
     CodeForm,
     EnrolmentForm,
     StaffAuthenticationForm,
     StaffPasswordResetForm,
 )
-from safeguarding.accounts.middleware import SESSION_STARTED_KEY
 from safeguarding.accounts.models import User
 from safeguarding.accounts.navigation import tools_for
 from safeguarding.accounts.roles import Role
@@ -39,12 +33,10 @@ from safeguarding.accounts.selectors import (
     staff_user_with_role,
     user_has_role,
 )
-from safeguarding.audit.services import audit_log
 from safeguarding.core.forms import posted
 from safeguarding.core.models import FailedEmail
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 
-NEXT_KEY = "after_mfa_next"
 PEOPLE_PER_PAGE = 50
 
 
@@ -62,16 +54,10 @@ class StaffLoginView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
-        throttle.clear(user.email)
         next_url = _safe_next(
             self.request, self.request.POST.get("next") or self.request.GET.get("next")
         )
-        with transaction.atomic():
-            auth_login(self.request, user)  # a new session key, as Django always does
-            self.request.session[SESSION_STARTED_KEY] = timezone.now().isoformat()
-            if next_url:
-                self.request.session[NEXT_KEY] = next_url
-            audit_log(action="accounts.login.password_accepted", actor=user, target=user)
+        sign_in.password_accepted(request=self.request, user=user, next_url=next_url)
         if confirmed_totp_device(user) is None:
             return redirect("accounts:mfa_setup")
         return redirect("accounts:mfa_verify")
@@ -80,23 +66,12 @@ class StaffLoginView(auth_views.LoginView):
         # The cleaned address, not the raw one: what failed the field's checks (a NUL byte,
         # which PostgreSQL refuses in a query) names no account.
         email = (form.cleaned_data.get("username") or "").strip().lower()
-        known = get_user_model().objects.filter(email=email).first()
-        locked = getattr(self.request, "axes_locked_out", False)
         throttled = form.has_error(NON_FIELD_ERRORS, "throttled")
-        if email and not (locked or throttled) and form.has_error(NON_FIELD_ERRORS):
-            throttle.record_failure(email)
-        audit_log(
-            action=(
-                "accounts.login.locked_out"
-                if locked
-                else "accounts.login.throttled"
-                if throttled
-                else "accounts.login.failed"
-            ),
-            actor=None,
-            target_type="accounts.user" if known else None,
-            target_id=known.pk if known else None,
-            details={} if known else {"account": "unknown"},
+        sign_in.sign_in_refused(
+            email=email,
+            locked=getattr(self.request, "axes_locked_out", False),
+            throttled=throttled,
+            wrong=form.has_error(NON_FIELD_ERRORS),
         )
         response = super().form_invalid(form)
         if throttled:
@@ -104,17 +79,9 @@ class StaffLoginView(auth_views.LoginView):
         return response
 
 
-def _second_factor_done(request: HttpRequest, user: User, device: Device) -> None:
-    """The person is now fully signed in: a new session key, so a key seen while they were
-    half signed in (password only) is worth nothing; the old row is deleted."""
-    otp_login(request, device)
-    request.session.cycle_key()
-    audit_log(action="accounts.login.succeeded", actor=user, target=user)
-
-
 def _finish_mfa(request: HttpRequest, user: User, device: Device) -> HttpResponse:
-    _second_factor_done(request, user, device)
-    next_url = _safe_next(request, request.session.pop(NEXT_KEY, None))
+    sign_in.second_factor_done(request=request, user=user, device=device)
+    next_url = _safe_next(request, request.session.pop(sign_in.NEXT_KEY, None))
     return redirect(next_url or "accounts:dashboard")
 
 
@@ -136,7 +103,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", error)
         else:
             device.refresh_from_db()
-            _second_factor_done(request, user, device)
+            sign_in.second_factor_done(request=request, user=user, device=device)
             return render(
                 request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True}
             )
@@ -173,9 +140,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        audit_log(action="accounts.user.signed_out", actor=request.user, target=request.user)
-    auth_logout(request)  # flushes the session row server-side
+    sign_in.sign_out(request=request)
     messages.success(request, "You have signed out.")
     return redirect("accounts:login")
 
@@ -273,6 +238,5 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)
-            services.sessions_end_for_user(user=form.user)
-            audit_log(action="accounts.password.reset", actor=form.user, target=form.user)
+            sign_in.password_reset_done(user=form.user)
         return response
