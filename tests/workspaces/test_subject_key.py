@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from safeguarding.core.crypto import lookup_hash
 from safeguarding.inventory import declarations
@@ -213,7 +214,7 @@ def test_staff_log_a_request_for_a_child_and_the_identity_is_stored_encrypted(
         actor=administrator,
         kind=RequestKind.ACCESS,
         channel=RequestChannel.LETTER,
-        received_on=date.today(),
+        received_on=timezone.localdate(),
         identity_note="Letter with a copy of a passport",
         email=PARENT,
         subject=RequestSubject.CHILD,
@@ -245,7 +246,7 @@ def test_a_request_for_someone_else_needs_the_authority_and_enough_to_find_them(
         "actor": administrator,
         "kind": RequestKind.ACCESS,
         "channel": RequestChannel.PHONE,
-        "received_on": date.today(),
+        "received_on": timezone.localdate(),
         "identity_note": "Security questions",
         "email": PARENT,
     }
