@@ -129,11 +129,9 @@ class LogRequestForm(forms.Form):
         label="Whose data is the request about?",
         choices=RequestSubject.choices,
         initial=RequestSubject.SELF,
+        required=False,  # not chosen: the requester's own, as before this question was asked
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose whose data the request is about",
-            "invalid_choice": "Choose whose data the request is about",
-        },
+        error_messages={"invalid_choice": "Choose whose data the request is about"},
     )
     subject_authority = forms.CharField(
         label="What is the requester's authority to act for them?",
@@ -174,6 +172,9 @@ class LogRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("received_on", timezone.localdate())
+
+    def clean_subject(self) -> str:
+        return str(self.cleaned_data.get("subject") or RequestSubject.SELF)
 
 
 def _note(label: str, required: str, what: str, hint: str = "") -> forms.CharField:

@@ -228,7 +228,12 @@ def rights_request_log(
             action="privacy.rights_request.logged",
             actor=actor,
             target=request,
-            details={"kind": kind, "channel": channel, "person": person.pk, "subject": subject},
+            details={
+                "kind": kind,
+                "channel": channel,
+                "person": person.pk,
+                **({"subject": subject} if is_other else {}),
+            },
         )
     return request
 
@@ -529,7 +534,7 @@ def rights_request_export(*, request: RightsRequest, actor: User) -> bytes:
             target=request,
             details={
                 "person": request.person_id,
-                "subject": request.subject,
+                **({"subject": request.subject} if request.on_behalf_of_someone_else else {}),
                 "bytes": len(bundle),
                 "withheld": len(withheld),
             },
