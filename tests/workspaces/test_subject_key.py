@@ -19,7 +19,6 @@ from safeguarding.core.crypto import lookup_hash
 from safeguarding.inventory import declarations
 from safeguarding.inventory.declarations import (
     ModelDeclaration,
-    declare,
     not_personal,
     personal,
 )
@@ -97,8 +96,9 @@ class _TestOnlyDeclaration(ModelDeclaration):
 def child_records_declared(
     child_record_table: None, monkeypatch: pytest.MonkeyPatch
 ) -> ModelDeclaration:
-    plain = declare(
-        ChildRecord,
+    # Not through declare(): that would leave it in the registry for the tests that follow.
+    declaration = _TestOnlyDeclaration(
+        model_label=LABEL,
         subject=Subject.ENQUIRER,
         purpose="rights_requests",
         retention="rights_request",
@@ -112,7 +112,6 @@ def child_records_declared(
             "nhs_number": personal("user.government_id", encrypted=True),
         },
     )
-    declaration = _TestOnlyDeclaration(**{**plain.__dict__})
     monkeypatch.setitem(declarations._registry, "tests_protected.childrecord", declaration)
     monkeypatch.setattr(export, "_source", lambda model: "Recorded by a test review")
     return declaration
