@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 
 from safeguarding.accounts.services import staff_correct_name
@@ -17,6 +17,7 @@ from safeguarding.inventory.declarations import (
 )
 from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.retention_rules import register as register_rule
+from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import Subject
 
 declare(
@@ -36,7 +37,7 @@ declare(
         "groups": None,
         "user_permissions": None,
     },
-    subject_filter=lambda email: Q(email=email),
+    subject_filter=by_email("email"),
     corrections={
         "full_name": Correction(
             "Full name",
@@ -59,7 +60,7 @@ declare(
 )
 declare(
     "accounts.StaffSession",
-    subject_filter=lambda email: Q(user__email=email),
+    subject_filter=by_email("user__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="staff_session",
@@ -87,7 +88,7 @@ register_rule(
 )
 declare(
     "accounts.StaffInvitation",
-    subject_filter=lambda email: Q(user__email=email),
+    subject_filter=by_email("user__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="staff_invitation",
@@ -137,7 +138,7 @@ _DEVICE_COMMON: dict[str, FieldDeclaration] = {
 }
 declare(
     "otp_totp.TOTPDevice",
-    subject_filter=lambda email: Q(user__email=email),
+    subject_filter=by_email("user__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="mfa_device",
@@ -151,7 +152,7 @@ declare(
 )
 declare(
     "otp_static.StaticDevice",
-    subject_filter=lambda email: Q(user__email=email),
+    subject_filter=by_email("user__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="mfa_device",
@@ -161,7 +162,7 @@ declare(
 )
 declare(
     "otp_static.StaticToken",
-    subject_filter=lambda email: Q(device__user__email=email),
+    subject_filter=by_email("device__user__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="mfa_device",
@@ -204,7 +205,7 @@ for _label, _extra in (
         purpose="security",
         retention="login_attempts",
         retention_trigger="attempt_time",
-        subject_filter=lambda email: Q(username__iexact=email),
+        subject_filter=by_email("username__iexact"),
         fields={
             **_ATTEMPT,
             **{
@@ -217,7 +218,7 @@ for _label, _extra in (
 declare(
     "axes.AccessAttemptExpiration",
     # What was typed at sign-in is not normalised, so these match case-insensitively.
-    subject_filter=lambda email: Q(access_attempt__username__iexact=email),
+    subject_filter=by_email("access_attempt__username__iexact"),
     subject=Subject.STAFF,
     purpose="security",
     retention="login_attempts",

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from safeguarding.inventory.declarations import declare, not_personal, personal
+from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import Subject
 
 declare(
     "audit.AuditEntry",
     # Entries the person made, or made on their behalf.
-    subject_filter=lambda email: Q(actor__email=email) | Q(on_behalf_of__email=email),
+    subject_filter=by_email("actor__email", "on_behalf_of__email"),
     subject=Subject.STAFF,
     purpose="security",
     retention="audit_trail",

@@ -360,7 +360,7 @@ NEWSLETTER_TRACKING = False
 
 # --- Restricted workspaces (safeguarding.workspaces) ----------------------------------------
 
-# Keys for the encrypted fields and documents of restricted records (workspaces.crypto):
+# Keys for the encrypted fields and documents of restricted records (core.crypto):
 # comma-separated key_id:base64key entries, each 32 random bytes. The first encrypts new
 # values; all of them decrypt. To rotate, put a new key first, run `manage.py rotate_keys`,
 # and remove the old key only once it reports nothing left on it.

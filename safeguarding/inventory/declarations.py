@@ -23,7 +23,7 @@ can be corrected through the rights tooling.
 A declaration whose rows must survive an erasure request says why in ``keep_on_erasure``
 (statutory records, the disclosure register, the record of the request itself); an erasure
 (``safeguarding.privacy.rights.erasure``) removes or anonymises everything else it finds.
-A field stored encrypted (an encrypted model field, ``safeguarding.workspaces.fields``) is
+A field stored encrypted (an encrypted model field, ``safeguarding.core.encrypted_fields``) is
 declared ``personal(..., encrypted=True)``; the system check keeps the two in step.
 The privacy notice, the Article 30 record and subject access exports are built from here.
 
@@ -45,6 +45,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
+from safeguarding.inventory.subjects import SubjectFilter
 from safeguarding.inventory.taxonomy import Subject, is_special_category
 
 
@@ -103,9 +104,9 @@ def secret(category: str, *, note: str = "") -> PersonalField:
     return PersonalField(category, note=note, secret=True)
 
 
-# Finds one subject's rows, given their normalised (stripped, lower-case) email address; every
-# email column is stored normalised, so an exact match can use the index. For access requests.
-SubjectFilter = Callable[[str], models.Q]
+# Finds one subject's rows given a ``SubjectKey`` (an email address, a Person, a child's
+# identity), or None when this kind of record cannot be about such a subject. Declarations use
+# the helpers of ``safeguarding.inventory.subjects``: ``by_email("email")``, ``by_child(...)``.
 
 # When a row's retention period starts (see ``safeguarding.privacy.retention.engine``): the
 # name of a datetime field; a tuple of them, meaning the first that is set; or a callable

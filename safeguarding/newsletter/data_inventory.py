@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db.models import Case, DateTimeField, Exists, F, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 
-from safeguarding.core.addresses import normalise_email
 from safeguarding.inventory import retention_rules
 from safeguarding.inventory.declarations import Correction, declare, not_personal, personal
 from safeguarding.inventory.purposes import Purpose, register
 from safeguarding.inventory.retention_rules import Action, RetentionRule
+from safeguarding.inventory.subjects import SubjectKey, by_email
 from safeguarding.inventory.taxonomy import LawfulBasis, Subject
 from safeguarding.newsletter.addresses import address_hash
 from safeguarding.newsletter.models import Consent
@@ -112,7 +112,7 @@ declare(
     subject=Subject.STAFF,
     purpose="newsletter",
     retention="newsletter_wording",
-    subject_filter=lambda email: Q(created_by__email=email),
+    subject_filter=by_email("created_by__email"),
     fields={
         **not_personal("id", "version", "text", "created_at"),
         "created_by": personal("user.unique_id"),
@@ -124,7 +124,7 @@ declare(
     purpose="newsletter",
     retention="newsletter_subscriber",
     retention_trigger=_subscriber_done_since,
-    subject_filter=lambda email: Q(email=normalise_email(email)),
+    subject_filter=by_email("email"),
     corrections={
         "name": Correction(
             "Name",
@@ -153,7 +153,7 @@ declare(
     purpose="newsletter",
     retention="newsletter_consent_ended",
     retention_trigger=_consent_ended,
-    subject_filter=lambda email: Q(subscriber__email=normalise_email(email)),
+    subject_filter=by_email("subscriber__email"),
     description="Consent evidence per topic: when, which wording, how, confirmed, withdrawn.",
     fields={
         **not_personal("id", "topic", "wording", "method"),
@@ -165,12 +165,18 @@ declare(
         "withdrawn_at": personal("user.behavior"),
     },
 )
+
+
+def _suppressed_address(key: SubjectKey) -> Q | None:
+    return Q(address_hash=address_hash(key.email)) if key.email else None
+
+
 declare(
     "newsletter.Suppression",
     subject=Subject.SUBSCRIBER,
     purpose="newsletter",
     retention="newsletter_suppression",
-    subject_filter=lambda email: Q(address_hash=address_hash(email)),
+    subject_filter=_suppressed_address,
     description="Addresses that must not be mailed, as keyed hashes only.",
     fields={
         **not_personal("id"),
@@ -186,7 +192,7 @@ declare(
     retention="newsletter_campaign",
     retention_trigger="finished_at",
     anonymise=("created_by",),
-    subject_filter=lambda email: Q(created_by__email=email),
+    subject_filter=by_email("created_by__email"),
     fields={
         **not_personal(
             "id",
@@ -210,7 +216,7 @@ declare(
     purpose="newsletter",
     retention="newsletter_delivery",
     retention_trigger="finished_at",
-    subject_filter=lambda email: Q(subscriber__email=normalise_email(email)),
+    subject_filter=by_email("subscriber__email"),
     fields={
         **not_personal("id", "campaign", "claim", "claimed_until"),
         "subscriber": personal("user.unique_id"),

@@ -3,9 +3,8 @@ records of callers and authorisations, disclosures, retention and rights request
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from safeguarding.inventory.declarations import Correction, declare, not_personal, personal
+from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import Subject
 from safeguarding.privacy.callers import data_inventory as callers  # noqa: F401
 from safeguarding.privacy.retention import data_inventory as retention  # noqa: F401
@@ -19,7 +18,7 @@ declare(
     purpose="rights_requests",
     retention="person",
     retention_trigger=person_retention_from,
-    subject_filter=lambda email: Q(email=email),
+    subject_filter=by_email("email"),
     corrections={
         "full_name": Correction(
             "Full name",

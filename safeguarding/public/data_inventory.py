@@ -7,13 +7,12 @@ lives in the business unit's mailbox, under the council's email retention.
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from safeguarding.inventory.declarations import declare, not_personal, personal
 from safeguarding.inventory.purposes import Purpose
 from safeguarding.inventory.purposes import register as register_purpose
 from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.retention_rules import register as register_rule
+from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import LawfulBasis, Subject
 
 ENQUIRIES = register_purpose(
@@ -41,17 +40,13 @@ register_rule(
 )
 
 
-def _enquirer_is(email: str) -> Q:
-    return Q(email=email)
-
-
 declare(
     "public.Enquiry",
     subject=Subject.ENQUIRER,
     purpose="enquiries",
     retention="enquiry",
     retention_trigger="received_at",
-    subject_filter=_enquirer_is,
+    subject_filter=by_email("email"),
     description="A message sent with the contact form.",
     fields={
         **not_personal("id"),

@@ -15,7 +15,7 @@ Retention (the data protection lead can change each period in the retention page
 
 from __future__ import annotations
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Coalesce
 
 from safeguarding.inventory.declarations import Correction, declare, not_personal, personal
@@ -23,6 +23,7 @@ from safeguarding.inventory.purposes import Purpose
 from safeguarding.inventory.purposes import register as register_purpose
 from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.retention_rules import register as register_rule
+from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import LawfulBasis, SpecialCondition, Subject
 from safeguarding.training.services import BOOKING_CORRECTIONS, booking_correct
 
@@ -115,7 +116,7 @@ declare(
 declare(
     "training.Session",
     subject=Subject.STAFF,
-    subject_filter=lambda email: Q(trainer__email=email),
+    subject_filter=by_email("trainer__email"),
     purpose="training_delivery",
     retention="training_programme",
     fields={
@@ -143,7 +144,7 @@ declare(
     purpose="training_delivery",
     retention="training_record",
     retention_trigger="session__ends_at",
-    subject_filter=lambda email: Q(email=email),
+    subject_filter=by_email("email"),
     corrections={
         name: Correction(
             label,
@@ -173,7 +174,7 @@ declare(
     purpose="training_delivery",
     retention="training_unconfirmed",
     retention_trigger=lambda: Coalesce(F("resolved_at"), F("session__ends_at")),
-    subject_filter=lambda email: Q(email=email),
+    subject_filter=by_email("email"),
     description="Your places on waiting lists, and the places we offered you.",
     fields={
         **not_personal("id", "session"),
@@ -194,7 +195,7 @@ declare(
     purpose="training_access_needs",
     retention="training_access_needs",
     retention_trigger="session__ends_at",
-    subject_filter=lambda email: Q(booking__email=email) | Q(waiting_entry__email=email),
+    subject_filter=by_email("booking__email", "waiting_entry__email"),
     description="Access or dietary needs you told us about for a session.",
     fields={
         **not_personal("id", "session"),
@@ -212,7 +213,7 @@ declare(
     purpose="training_delivery",
     retention="training_record",
     retention_trigger="booking__session__ends_at",
-    subject_filter=lambda email: Q(booking__email=email),
+    subject_filter=by_email("booking__email"),
     description="Charges to your organisation for a late cancellation or a place not used.",
     fields={
         **not_personal("id"),
@@ -233,7 +234,7 @@ declare(
     purpose="training_delivery",
     retention="training_record",
     retention_trigger="booking__session__ends_at",
-    subject_filter=lambda email: Q(booking__email=email),
+    subject_filter=by_email("booking__email"),
     description="Certificates of attendance, and the codes that verify them.",
     fields={
         **not_personal("id"),
@@ -252,7 +253,7 @@ declare(
     purpose="training_delivery",
     retention="training_evaluation",
     retention_trigger="submitted_at",
-    subject_filter=lambda email: Q(booking__email=email),
+    subject_filter=by_email("booking__email"),
     description="Your answers to evaluation forms after a course.",
     fields={
         **not_personal("id"),
@@ -267,7 +268,7 @@ declare(
 declare(
     "training.SessionMessage",
     subject=Subject.STAFF,
-    subject_filter=lambda email: Q(sent_by__email=email),
+    subject_filter=by_email("sent_by__email"),
     purpose="training_delivery",
     retention="training_programme",
     fields={

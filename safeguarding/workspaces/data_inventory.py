@@ -4,12 +4,11 @@ children and their families and are stored encrypted."""
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from safeguarding.inventory import retention_rules
 from safeguarding.inventory.declarations import declare, not_personal, personal
 from safeguarding.inventory.purposes import Purpose, register
 from safeguarding.inventory.retention_rules import Action, RetentionRule
+from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import LawfulBasis, SpecialCondition, Subject
 
 SAFEGUARDING_REVIEWS = register(
@@ -50,7 +49,7 @@ retention_rules.register(
 
 declare(
     "workspaces.Workspace",
-    subject_filter=lambda email: Q(created_by__email=email),
+    subject_filter=by_email("created_by__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="workspace",
@@ -66,9 +65,7 @@ declare(
 )
 declare(
     "workspaces.Membership",
-    subject_filter=lambda email: (
-        Q(user__email=email) | Q(granted_by__email=email) | Q(revoked_by__email=email)
-    ),
+    subject_filter=by_email("user__email", "granted_by__email", "revoked_by__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="workspace_membership",
@@ -89,7 +86,7 @@ declare(
 )
 declare(
     "workspaces.ReadLog",
-    subject_filter=lambda email: Q(user__email=email),
+    subject_filter=by_email("user__email"),
     subject=Subject.STAFF,
     purpose="security",
     retention="read_log",
@@ -108,7 +105,7 @@ declare(
     "workspaces.Document",
     # Found for the member of staff who uploaded it; its encrypted fields, which are about
     # children and families, are never put in an access export (privacy.export).
-    subject_filter=lambda email: Q(uploaded_by__email=email),
+    subject_filter=by_email("uploaded_by__email"),
     subject=Subject.CHILD,
     purpose="safeguarding_reviews",
     retention="review_record",
@@ -135,7 +132,7 @@ declare(
 declare(
     "workspaces.SharingDecision",
     # Found for the staff who decided or authorised; the encrypted fields are withheld.
-    subject_filter=lambda email: Q(decided_by__email=email) | Q(authorised_by__email=email),
+    subject_filter=by_email("decided_by__email", "authorised_by__email"),
     subject=Subject.CHILD,
     purpose="safeguarding_reviews",
     retention="review_record",

@@ -20,7 +20,7 @@ from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from safeguarding.workspaces.fields import (
+from safeguarding.core.encrypted_fields import (
     EncryptedBytesField,
     EncryptedTextField,
     RowKeyed,

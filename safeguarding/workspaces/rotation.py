@@ -19,8 +19,8 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast, Left
 
 from safeguarding.audit.services import audit_log
-from safeguarding.workspaces import crypto
-from safeguarding.workspaces.fields import ROW_KEY, EncryptedField, Sealed, encrypted_fields
+from safeguarding.core import crypto
+from safeguarding.core.encrypted_fields import ROW_KEY, EncryptedField, Sealed, encrypted_fields
 
 Progress = Callable[[str], None]
 

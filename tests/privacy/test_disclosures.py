@@ -17,6 +17,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.audit.models import AuditEntry
 from safeguarding.inventory.declarations import declaration_for
+from safeguarding.inventory.subjects import SubjectKey
 from safeguarding.privacy.disclosures.selectors import disclosures_for_subject_export
 from safeguarding.privacy.disclosures.services import disclosure_approve, disclosure_record
 from safeguarding.privacy.models.identity import DisclosureRecord, LegalBasis
@@ -201,7 +202,9 @@ def test_the_subject_export_has_approved_disclosures_that_are_not_withheld(
     declaration = declaration_for(DisclosureRecord)
     assert declaration is not None
     assert declaration.subject_filter is not None
-    found = DisclosureRecord.objects.filter(declaration.subject_filter("sam@example.org"))
+    found = DisclosureRecord.objects.filter(
+        declaration.subject_filter(SubjectKey(email="sam@example.org"))
+    )
     assert list(found) == [shown]
 
 

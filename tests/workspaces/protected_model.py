@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from safeguarding.workspaces.fields import (
+from safeguarding.core.encrypted_fields import (
     EncryptedDateField,
     EncryptedTextField,
     LookupHashField,

@@ -9,9 +9,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from safeguarding.config.env import env_keyring
-from safeguarding.workspaces import crypto
-from safeguarding.workspaces.crypto import DecryptionError, lookup_hash
-from safeguarding.workspaces.fields import Sealed
+from safeguarding.core import crypto
+from safeguarding.core.crypto import DecryptionError, lookup_hash
+from safeguarding.core.encrypted_fields import Sealed
 from safeguarding.workspaces.models import Workspace
 from tests.workspaces.protected_model import ChildRecord
 

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from safeguarding.audit.models import AuditEntry
-from safeguarding.workspaces import crypto, rotation
+from safeguarding.core import crypto
+from safeguarding.workspaces import rotation
 from safeguarding.workspaces.models import Workspace
 from tests.workspaces.protected_model import ChildRecord
 from tests.workspaces.test_encryption import KEY_ONE, KEY_TWO, _raw

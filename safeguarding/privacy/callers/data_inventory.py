@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from safeguarding.inventory.declarations import declare, not_personal, personal, secret
 from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.retention_rules import register as register_rule
+from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import Subject
 from safeguarding.privacy.retention.people import person_retention_from
 
@@ -72,8 +73,7 @@ register_rule(
 )
 
 
-def _person_is(email: str) -> Q:
-    return Q(person__email=email)
+_person_is = by_email("person__email")
 
 
 declare(
@@ -173,7 +173,7 @@ declare(
         "authorisation__used_at",
         "authorisation__expires_at",
     ),
-    subject_filter=lambda email: Q(authorisation__person__email=email),
+    subject_filter=by_email("authorisation__person__email"),
     description="Each time staff discussed a person's data relying on an authorisation.",
     fields={
         **not_personal("id"),
@@ -191,8 +191,8 @@ declare(
     retention_trigger="recorded_at",
     # Only approved entries that are not withheld under an exemption reach the subject's
     # access export (and an entry the law made us keep is never found for erasure either).
-    subject_filter=lambda email: Q(
-        person__email=email, approved_at__isnull=False, withhold_from_subject=False
+    subject_filter=by_email(
+        "person__email", where=Q(approved_at__isnull=False, withhold_from_subject=False)
     ),
     keep_on_erasure=(
         "The disclosure register records what the law required us to share; it is kept for "

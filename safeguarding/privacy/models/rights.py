@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from safeguarding.core.encrypted_fields import EncryptedDateField, EncryptedTextField, RowKeyed
+from safeguarding.inventory.subjects import ChildIdentity, SubjectKey
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.rights.clock import MAX_EXTENSION_MONTHS, days_left
 
@@ -29,6 +31,14 @@ class RequestKind(models.TextChoices):
     ERASURE = "erasure", "Erasure: delete your data"
     RESTRICTION = "restriction", "Restriction: limit how we use your data"
     OBJECTION = "objection", "Objection: object to how we use your data"
+
+
+class RequestSubject(models.TextChoices):
+    """Whose data the request is about. The requester (``person``) is always who we answer."""
+
+    SELF = "self", "The requester themselves"
+    CHILD = "child", "A child the requester is responsible for"
+    ADULT = "adult", "Another adult the requester acts for"
 
 
 class RequestChannel(models.TextChoices):
@@ -51,9 +61,26 @@ RUNNING = (RequestStatus.OPEN, RequestStatus.PAUSED)
 CLOSED = (RequestStatus.COMPLETED, RequestStatus.REFUSED, RequestStatus.WITHDRAWN)
 
 
-class RightsRequest(models.Model):
+class RightsRequest(RowKeyed):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="rights_requests")
     kind = models.CharField(max_length=16, choices=RequestKind.choices)
+    # Whose data is asked for. For a child: their name, date of birth and NHS number, stored
+    # encrypted (they identify a child, perhaps one in a case review), matched against other
+    # records through keyed lookup hashes only (``subject_key()``).
+    subject = models.CharField(
+        max_length=8, choices=RequestSubject.choices, default=RequestSubject.SELF
+    )
+    subject_authority = models.TextField(
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        help_text="The requester's authority to act for the subject, and how it was checked.",
+    )
+    subject_name = EncryptedTextField(null=True, blank=True)
+    subject_date_of_birth = EncryptedDateField(null=True, blank=True)
+    subject_nhs_number = EncryptedTextField(null=True, blank=True)
+    subject_email = models.EmailField(
+        blank=True, help_text="Another adult's address, when the request is made for them."
+    )
     details = models.TextField(max_length=DETAILS_MAX_LENGTH, blank=True)
     channel = models.CharField(max_length=8, choices=RequestChannel.choices)
     received_at = models.DateTimeField(default=timezone.now)
@@ -102,6 +129,52 @@ class RightsRequest(models.Model):
     @property
     def reference(self) -> str:
         return f"RR-{self.pk:06d}" if self.pk else "RR-new"
+
+    @property
+    def on_behalf_of_someone_else(self) -> bool:
+        return self.subject != RequestSubject.SELF
+
+    def subject_key(self) -> SubjectKey:
+        """Whose records this request finds: the requester's own (by their address), a
+        child's (by their identity, never the parent's address) or another adult's."""
+        if self.subject == RequestSubject.CHILD:
+            return SubjectKey(
+                child=ChildIdentity(
+                    full_name=self.subject_name or "",
+                    date_of_birth=self.subject_date_of_birth,
+                    nhs_number=self.subject_nhs_number or "",
+                )
+            )
+        if self.subject == RequestSubject.ADULT:
+            return SubjectKey(email=self.subject_email)
+        return SubjectKey(email=self.person.email or "", person_id=self.person_id)
+
+    def subject_unfindable(self) -> str:
+        """Why the subject's records cannot be found automatically, or "" when they can."""
+        if self.subject == RequestSubject.SELF and not self.person.email:
+            return (
+                "We have no email address for this requester, so their records cannot be found "
+                "automatically."
+            )
+        if self.subject == RequestSubject.ADULT and not self.subject_email:
+            return (
+                "We have no email address for the adult this request is for, so their records "
+                "cannot be found automatically."
+            )
+        if self.subject == RequestSubject.CHILD and not (
+            self.subject_name and (self.subject_date_of_birth or self.subject_nhs_number)
+        ):
+            return (
+                "We need the child's name and their date of birth or NHS number to find their "
+                "records."
+            )
+        return ""
+
+    def subject_description(self) -> str:
+        """On whose behalf the request was made, in plain words, for staff and the export."""
+        if self.subject == RequestSubject.SELF:
+            return "The requester, for their own data."
+        return f"On behalf of: {self.subject_key().describe()}."
 
     @property
     def is_running(self) -> bool:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from safeguarding.inventory.declarations import declare, not_personal, personal
 from safeguarding.inventory.purposes import Purpose, register
+from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import LawfulBasis, Subject
 
 RECORDS_MANAGEMENT = register(
@@ -25,7 +24,7 @@ RECORDS_MANAGEMENT = register(
 
 declare(
     "privacy.RetentionSetting",
-    subject_filter=lambda email: Q(changed_by__email=email),
+    subject_filter=by_email("changed_by__email"),
     subject=Subject.STAFF,
     purpose="records_management",
     retention="retention_records",
@@ -38,7 +37,7 @@ declare(
 )
 declare(
     "privacy.RetentionProposal",
-    subject_filter=lambda email: Q(proposed_by__email=email) | Q(decided_by__email=email),
+    subject_filter=by_email("proposed_by__email", "decided_by__email"),
     subject=Subject.STAFF,
     purpose="records_management",
     retention="retention_records",
@@ -55,7 +54,7 @@ declare(
 )
 declare(
     "privacy.LegalHold",
-    subject_filter=lambda email: Q(placed_by__email=email) | Q(released_by__email=email),
+    subject_filter=by_email("placed_by__email", "released_by__email"),
     subject=Subject.STAFF,
     purpose="records_management",
     retention="legal_hold",
@@ -84,7 +83,7 @@ declare(
 )
 declare(
     "privacy.HoldRelease",
-    subject_filter=lambda email: Q(proposed_by__email=email) | Q(decided_by__email=email),
+    subject_filter=by_email("proposed_by__email", "decided_by__email"),
     subject=Subject.STAFF,
     purpose="records_management",
     retention="legal_hold",

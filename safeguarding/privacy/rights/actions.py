@@ -77,21 +77,20 @@ def subject_records(request: RightsRequest) -> list[tuple[str, str]]:
     offered: the export shows them as held, and no staff tool may touch them."""
     from safeguarding.privacy.rights.export import subject_declarations
 
-    email = request.person.email
-    if not email:
+    if request.subject_unfindable():
         return []
+    key = request.subject_key()
     choices = []
     for declaration in subject_declarations():
         if not declaration.shows_rows:
             continue
         model = declaration.model
         assert declaration.subject_filter is not None  # noqa: S101  (subject_declarations())
+        found = declaration.subject_filter(key)
+        if found is None:
+            continue
         name = str(model._meta.verbose_name).capitalize()
-        for pk in (
-            model._base_manager.filter(declaration.subject_filter(normalise_email(email)))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        ):
+        for pk in model._base_manager.filter(found).order_by("pk").values_list("pk", flat=True):
             choices.append((f"{declaration.model_label}:{pk}", f"{name} {pk}"))
     return choices
 

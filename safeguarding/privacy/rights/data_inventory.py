@@ -20,11 +20,12 @@ days by the daily ``privacy.prune_unconfirmed_requests`` job, not by this rule.
 
 from __future__ import annotations
 
-from django.db.models import F, Q
+from django.db.models import F
 
 from safeguarding.inventory.declarations import declare, not_personal, personal
 from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.retention_rules import register as register_rule
+from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import Subject
 from safeguarding.privacy.rights import services  # noqa: F401  (registers the daily prune job)
 
@@ -52,10 +53,22 @@ declare(
     purpose="rights_requests",
     retention="rights_request",
     retention_trigger="completed_at",
-    subject_filter=lambda email: Q(person__email=email),
+    subject_filter=by_email("person__email"),
     keep_on_erasure=KEPT_AS_THE_ANSWER,
     description="Requests to see, correct, erase, restrict or object to the use of your data.",
     fields={
+        **not_personal("row_key", "subject"),
+        "subject_authority": personal(
+            "user.content.private", note="the requester's authority to act for the subject"
+        ),
+        "subject_name": personal("user.name", encrypted=True, note="the child or adult asked for"),
+        "subject_date_of_birth": personal(
+            "user.demographic.date_of_birth", encrypted=True, note="a child asked for"
+        ),
+        "subject_nhs_number": personal(
+            "user.government_id", encrypted=True, note="a child asked for, when given"
+        ),
+        "subject_email": personal("user.contact.email", note="another adult asked for"),
         **not_personal("id", "due_on", "extension_months"),
         "person": personal("user.unique_id"),
         "kind": personal("user.content.private", note="which right the person used"),
@@ -79,7 +92,7 @@ declare(
     retention="rights_request",
     # Deleted with its request in any case; the trigger lets the engine see it is automated.
     retention_trigger=lambda: F("request__completed_at"),
-    subject_filter=lambda email: Q(request__person__email=email),
+    subject_filter=by_email("request__person__email"),
     keep_on_erasure=KEPT_AS_THE_ANSWER,
     description="Times the clock stopped while we waited for the requester to clarify.",
     fields={
@@ -107,8 +120,7 @@ RESTRICTION_RULE = register_rule(
 )
 
 
-def _request_subject(email: str) -> Q:
-    return Q(request__person__email=email)
+_request_subject = by_email("request__person__email")
 
 
 def _request_closed() -> F:
@@ -195,7 +207,7 @@ declare(
     purpose="rights_requests",
     retention="processing_restriction",
     retention_trigger="lifted_at",
-    subject_filter=lambda email: Q(person__email=email),
+    subject_filter=by_email("person__email"),
     keep_on_erasure=(
         "A restriction in force is kept until it is lifted, so that nothing processes your "
         "data meanwhile."

@@ -38,9 +38,9 @@ from django.db.models import ProtectedError, RestrictedError
 
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.audit.services import audit_log, audit_redact_for_target
-from safeguarding.core.addresses import normalise_email
 from safeguarding.inventory.declarations import ModelDeclaration
 from safeguarding.inventory.retention_rules import Action
+from safeguarding.inventory.subjects import SubjectKey
 from safeguarding.inventory.taxonomy import Subject
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import (
@@ -93,14 +93,20 @@ class ErasureLine:
     reason: str = ""
 
 
-def erase_subject(email: str, *, reason: str) -> list[ErasureLine]:
-    """Erase what may go for the person with this address; one line per declaration visited
-    (every one with a subject filter), in the caller's transaction."""
-    email = normalise_email(email)
+def _key(subject: str | SubjectKey) -> SubjectKey:
+    return subject if isinstance(subject, SubjectKey) else SubjectKey.for_email(subject)
+
+
+def erase_subject(subject: str | SubjectKey, *, reason: str) -> list[ErasureLine]:
+    """Erase what may go for the subject (an address, or a request's ``subject_key()``); one
+    line per declaration visited (every one with a subject filter that can find such a
+    subject), in the caller's transaction."""
+    key = _key(subject)
     plans = {plan.model_label: plan for plan in retention_plans()}
     return [
-        _erase(declaration, plans.get(declaration.model_label), email, reason=reason)
+        _erase(declaration, plans.get(declaration.model_label), key, reason=reason)
         for declaration in subject_declarations()
+        if _finds(declaration, key)
     ]
 
 
@@ -116,8 +122,13 @@ def _why_kept(declaration: ModelDeclaration, plan: RetentionPlan | None) -> str:
     return ""
 
 
+def _finds(declaration: ModelDeclaration, key: SubjectKey) -> bool:
+    """Whether this kind of record can be about such a subject at all."""
+    return declaration.subject_filter is not None and declaration.subject_filter(key) is not None
+
+
 def _sorted(
-    declaration: ModelDeclaration, plan: RetentionPlan | None, email: str
+    declaration: ModelDeclaration, plan: RetentionPlan | None, key: SubjectKey
 ) -> tuple[ErasureLine, list[Any]]:
     """The line for one declaration with what is kept and why, and the keys that may go."""
     model = declaration.model
@@ -125,11 +136,9 @@ def _sorted(
     line = ErasureLine(
         model=declaration.model_label, name=str(model._meta.verbose_name_plural).capitalize()
     )
-    pks = list(
-        model._base_manager.filter(declaration.subject_filter(email))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    found = declaration.subject_filter(key)
+    assert found is not None  # noqa: S101  (_finds)
+    pks = list(model._base_manager.filter(found).order_by("pk").values_list("pk", flat=True))
     line.found = len(pks)
     if not pks:
         return line, []
@@ -148,16 +157,18 @@ def _sorted(
     return line, going
 
 
-def erasure_preview(email: str) -> list[ErasureLine]:
+def erasure_preview(subject: str | SubjectKey) -> list[ErasureLine]:
     """What ``erase_subject`` would do now, without doing it: a line for each record type
     holding something about the person. Records that other records we keep depend on are
     found only when the erasure runs (the report then says so)."""
-    email = normalise_email(email)
+    key = _key(subject)
     plans = {plan.model_label: plan for plan in retention_plans()}
     lines = []
     for declaration in subject_declarations():
+        if not _finds(declaration, key):
+            continue
         plan = plans.get(declaration.model_label)
-        line, going = _sorted(declaration, plan, email)
+        line, going = _sorted(declaration, plan, key)
         if going and plan is not None and plan.rule.action is Action.ANONYMISE:
             line.anonymised = len(going)
         else:
@@ -168,10 +179,10 @@ def erasure_preview(email: str) -> list[ErasureLine]:
 
 
 def _erase(
-    declaration: ModelDeclaration, plan: RetentionPlan | None, email: str, *, reason: str
+    declaration: ModelDeclaration, plan: RetentionPlan | None, key: SubjectKey, *, reason: str
 ) -> ErasureLine:
     model = declaration.model
-    line, going = _sorted(declaration, plan, email)
+    line, going = _sorted(declaration, plan, key)
     if not going:
         return line
     assert plan is not None  # noqa: S101  (no plan means kept)
@@ -202,11 +213,9 @@ def _check_erasable(request: RightsRequest) -> None:
         raise ValidationError("Only an erasure request can be carried out this way.")
     if not request.is_running:
         raise ValidationError("This request is already closed.")
-    if not request.person.email:
-        raise ValidationError(
-            "We have no email address for this requester, so their records cannot be found "
-            "automatically."
-        )
+    unfindable = request.subject_unfindable()
+    if unfindable:
+        raise ValidationError(unfindable)
     if ErasureReport.objects.filter(request=request).exists():
         raise ValidationError("This erasure has already been carried out.")
 
@@ -241,8 +250,7 @@ def rights_request_erasure_prepare(
             PreparedErasure(request=locked, reason=reason.strip(), proposed_by=actor),
             already_waiting=ERASURE_ALREADY_WAITING,
         )
-        assert locked.person.email  # noqa: S101  (_check_erasable)
-        preview = erasure_preview(locked.person.email)
+        preview = erasure_preview(locked.subject_key())
         audit_log(
             action="privacy.rights_request.erasure_prepared",
             actor=actor,
@@ -293,8 +301,7 @@ def _erase_request(*, request: RightsRequest, actor: User) -> ErasureReport:
             RightsRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
         )
         _check_erasable(locked)
-        assert locked.person.email  # noqa: S101  (_check_erasable)
-        lines = erase_subject(locked.person.email, reason=f"Erasure request {locked.reference}")
+        lines = erase_subject(locked.subject_key(), reason=f"Erasure request {locked.reference}")
         found = [line for line in lines if line.found]
         report = ErasureReport(
             request=locked, carried_out_by=actor, lines=[_public(line) for line in found]

@@ -34,11 +34,12 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from safeguarding.core.addresses import normalise_email
 from safeguarding.inventory import purposes, retention_rules
 from safeguarding.inventory.declarations import ModelDeclaration, ResolvedField, all_declarations
+from safeguarding.inventory.subjects import SubjectKey
 from safeguarding.privacy.disclosures.selectors import disclosures_for_subject_export
 from safeguarding.privacy.models.person import Person
+from safeguarding.privacy.models.rights import RightsRequest
 from safeguarding.privacy.models.rights_outcomes import WithheldItem
 from safeguarding.privacy.retention.engine import effective_periods
 from safeguarding.privacy.rights.withholding import redaction_schedule
@@ -103,13 +104,28 @@ def subject_declarations() -> list[ModelDeclaration]:
 
 
 def build_export(
-    person: Person, *, now: datetime | None = None, withheld: Sequence[WithheldItem] = ()
+    person: Person,
+    *,
+    now: datetime | None = None,
+    withheld: Sequence[WithheldItem] = (),
+    request: RightsRequest | None = None,
 ) -> bytes:
     """The bundle for ``person``, leaving out the records ``withheld`` names (signed-off
-    items of the request; the caller checks they are signed off)."""
-    if not person.email:
-        raise ValueError("A person's records are found by email address; this person has none.")
-    email = normalise_email(person.email)
+    items of the request; the caller checks they are signed off). With ``request``, the
+    records are those of the request's subject (``subject_key()``: the requester, a child
+    they are responsible for or an adult they act for), and the bundle says on whose behalf
+    the request was made."""
+    if request is not None:
+        unfindable = request.subject_unfindable()
+        if unfindable:
+            raise ValueError(unfindable)
+        key = request.subject_key()
+        on_behalf_of = request.subject_description() if request.on_behalf_of_someone_else else ""
+    else:
+        if not person.email:
+            raise ValueError("A person's records are found by email address; this person has none.")
+        key = SubjectKey.for_email(person.email, person_id=person.pk)
+        on_behalf_of = ""
     periods = effective_periods()
     left_out = {
         (item.model_label, item.object_id, item.field_name) for item in withheld if item.model_label
@@ -117,19 +133,21 @@ def build_export(
     exported = [
         model
         for model in (
-            _export_model(d, email, periods, left_out)
+            _export_model(d, key, periods, left_out)
             for d in subject_declarations()
-            if d.model_label != SHOWN_AS_SCHEDULE
+            if d.model_label != SHOWN_AS_SCHEDULE and d.subject_filter and d.subject_filter(key)
         )
         if model.rows
     ]
     schedule = redaction_schedule(list(withheld))
-    disclosures = _disclosures(person)
+    # The disclosure register is kept per Person: the requester's own entries are theirs only.
+    disclosures = None if on_behalf_of else _disclosures(person)
     generated_at = now or timezone.now()
 
     data: dict[str, Any] = {
         "generated_at": generated_at,
         "controller": settings.PARTNERSHIP["controller"],
+        "requested_on_behalf_of": on_behalf_of or "the requester themselves",
         "records": {
             model.label: {
                 "name": model.name,
@@ -156,7 +174,8 @@ def build_export(
             for model in exported
         },
     }
-    data["disclosures_required_by_law"] = disclosures
+    if disclosures is not None:  # left out of a request made for someone else
+        data["disclosures_required_by_law"] = disclosures
     data["withheld"] = [dataclasses.asdict(line) for line in schedule]
     data_json = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
 
@@ -164,10 +183,13 @@ def build_export(
         "privacy/rights/export_summary.html",
         {
             "models": exported,
-            "disclosures": [_readable(item) for item in disclosures],
+            "disclosures": (
+                None if disclosures is None else [_readable(item) for item in disclosures]
+            ),
             "generated_at": generated_at,
             "partnership": settings.PARTNERSHIP,
             "schedule": schedule,
+            "on_behalf_of": on_behalf_of,
         },
     )
 
@@ -180,13 +202,15 @@ def build_export(
 
 def _export_model(
     declaration: ModelDeclaration,
-    email: str,
+    key: SubjectKey,
     periods: Mapping[str, int],
     left_out: AbstractSet[tuple[str, str, str]] = frozenset(),
 ) -> ExportedModel:
     model = declaration.model
     subject_filter = declaration.subject_filter
     assert subject_filter is not None  # noqa: S101  (subject_declarations() selects these)
+    found = subject_filter(key)
+    assert found is not None  # noqa: S101  (build_export leaves out those finding nothing)
     personal = list(declaration.personal_fields())
     why = sorted({_purpose_name(f.purpose) for f in personal})
     how_long = sorted({_how_long(retention_rules.get(f.retention), periods) for f in personal})
@@ -196,11 +220,7 @@ def _export_model(
     many_to_many = [
         f.name for f in personal if model._meta.get_field(f.name).many_to_many and not _is_secret(f)
     ]
-    queryset = (
-        model._base_manager.filter(subject_filter(email))
-        .prefetch_related(*many_to_many)
-        .order_by("pk")
-    )
+    queryset = model._base_manager.filter(found).prefetch_related(*many_to_many).order_by("pk")
     label = declaration.model_label
     rows = [
         ExportedRow(

@@ -7,12 +7,14 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from safeguarding.core.date_input import GovukDateField
 from safeguarding.core.forms import email_field, too_long
 from safeguarding.privacy.models.rights import (
     DETAILS_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     RequestChannel,
     RequestKind,
+    RequestSubject,
 )
 
 NOTE_WIDGET = forms.Textarea(attrs={"rows": 4})
@@ -123,11 +125,56 @@ class LogRequestForm(forms.Form):
             "max_length": too_long("The identity note", NOTE_MAX_LENGTH),
         },
     )
+    subject = forms.ChoiceField(
+        label="Whose data is the request about?",
+        choices=RequestSubject.choices,
+        initial=RequestSubject.SELF,
+        required=False,  # not chosen: the requester's own, as before this question was asked
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose whose data the request is about"},
+    )
+    subject_authority = forms.CharField(
+        label="What is the requester's authority to act for them?",
+        help_text=(
+            "For a child or another adult only. For example, parental responsibility shown by "
+            "a birth certificate, or a lasting power of attorney."
+        ),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=NOTE_WIDGET,
+        error_messages={"max_length": too_long("The authority", NOTE_MAX_LENGTH)},
+    )
+    subject_name = forms.CharField(
+        label="Full name of the child or adult",
+        help_text="For a child or another adult only.",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": too_long("Full name", 200)},
+    )
+    subject_date_of_birth = GovukDateField(
+        label="Child's date of birth", required=False, hint="For example, 27 3 2015"
+    )
+    subject_nhs_number = forms.CharField(
+        label="Child's NHS number (optional)",
+        help_text="A 10 digit number, like 943 476 5919.",
+        required=False,
+        max_length=20,
+        error_messages={"max_length": "NHS number must be 10 digits"},
+    )
+    subject_email = email_field(
+        label="Adult's email address",
+        help_text="For another adult only: needed to find their records.",
+        required=False,
+        own_address=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("received_on", timezone.localdate())
+
+    def clean_subject(self) -> str:
+        return str(self.cleaned_data.get("subject") or RequestSubject.SELF)
 
 
 def _note(label: str, required: str, what: str, hint: str = "") -> forms.CharField:

@@ -31,6 +31,7 @@ from safeguarding.privacy.models.rights import (
     RequestKind,
     RequestPause,
     RequestStatus,
+    RequestSubject,
     RightsRequest,
 )
 from safeguarding.privacy.models.rights_outcomes import ErasureReport
@@ -156,8 +157,17 @@ def rights_request_log(
     details: str = "",
     email: str = "",
     full_name: str = "",
+    subject: str = RequestSubject.SELF,
+    subject_authority: str = "",
+    subject_name: str = "",
+    subject_date_of_birth: date | None = None,
+    subject_nhs_number: str = "",
+    subject_email: str = "",
 ) -> RightsRequest:
-    """A request made by phone, letter or email, entered by staff who checked the identity."""
+    """A request made by phone, letter or email, entered by staff who checked the identity.
+    ``subject`` says whose data it is about: the requester's own, a child's (name, and date
+    of birth or NHS number, stored encrypted) or another adult's (their address), with the
+    requester's authority to act for them."""
     errors: dict[str, str] = {}
     today = timezone.localdate()
     if channel == RequestChannel.WEB:
@@ -168,8 +178,21 @@ def rights_request_log(
         errors["identity_note"] = "Enter how you confirmed the requester's identity"
     if not email.strip() and not full_name.strip():
         errors["email"] = "Enter the requester's email address or name"
+    errors.update(
+        _subject_errors(
+            subject,
+            authority=subject_authority,
+            name=subject_name,
+            born=subject_date_of_birth,
+            nhs_number=subject_nhs_number,
+            email=subject_email,
+            today=today,
+        )
+    )
     if errors:
         raise ValidationError(errors)
+    is_child = subject == RequestSubject.CHILD
+    is_other = subject != RequestSubject.SELF
     with transaction.atomic():
         if email.strip():
             person = _find_or_create_person(email=email, full_name=full_name)
@@ -189,6 +212,14 @@ def rights_request_log(
             identity_note=identity_note.strip(),
             logged_by=actor,
             status=RequestStatus.OPEN,
+            subject=subject,
+            subject_authority=subject_authority.strip() if is_other else "",
+            subject_name=subject_name.strip() if is_other and subject_name.strip() else None,
+            subject_date_of_birth=subject_date_of_birth if is_child else None,
+            subject_nhs_number=_nhs_digits(subject_nhs_number) if is_child else None,
+            subject_email=(
+                normalise_email(subject_email) if subject == RequestSubject.ADULT else ""
+            ),
         )
         refresh_due(request)
         request.full_clean()
@@ -197,9 +228,54 @@ def rights_request_log(
             action="privacy.rights_request.logged",
             actor=actor,
             target=request,
-            details={"kind": kind, "channel": channel, "person": person.pk},
+            details={
+                "kind": kind,
+                "channel": channel,
+                "person": person.pk,
+                **({"subject": subject} if is_other else {}),
+            },
         )
     return request
+
+
+def _nhs_digits(value: str) -> str | None:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return digits or None
+
+
+def _subject_errors(
+    subject: str,
+    *,
+    authority: str,
+    name: str,
+    born: date | None,
+    nhs_number: str,
+    email: str,
+    today: date,
+) -> dict[str, str]:
+    """GOV.UK messages for whose data the request is about."""
+    errors: dict[str, str] = {}
+    if subject not in RequestSubject.values:
+        return {"subject": "Choose whose data the request is about"}
+    if subject == RequestSubject.SELF:
+        return errors
+    if not authority.strip():
+        errors["subject_authority"] = "Enter the requester's authority to act for them"
+    if subject == RequestSubject.CHILD:
+        if not name.strip():
+            errors["subject_name"] = "Enter the child's full name"
+        digits = "".join(ch for ch in nhs_number if ch.isdigit())
+        if nhs_number.strip() and (
+            len(digits) != 10 or any(not (ch.isdigit() or ch in " -") for ch in nhs_number)
+        ):
+            errors["subject_nhs_number"] = "NHS number must be 10 digits, like 943 476 5919"
+        if born is not None and born > today:
+            errors["subject_date_of_birth"] = "The child's date of birth must be in the past"
+        if born is None and not nhs_number.strip():
+            errors["subject_date_of_birth"] = "Enter the child's date of birth or NHS number"
+    if subject == RequestSubject.ADULT and not email.strip():
+        errors["subject_email"] = "Enter the email address of the adult the request is for"
+    return errors
 
 
 def _start_of(day: date) -> datetime:
@@ -444,11 +520,9 @@ def rights_request_export(*, request: RightsRequest, actor: User) -> bytes:
 
     if request.kind != RequestKind.ACCESS:
         raise ValidationError("Only an access request has an export.")
-    if not request.person.email:
-        raise ValidationError(
-            "We have no email address for this requester, so their records cannot be found "
-            "automatically."
-        )
+    unfindable = request.subject_unfindable()
+    if unfindable:
+        raise ValidationError(unfindable)
     # Personal data leaves the system only for a declared purpose (P06).
     require_export_purpose(purpose="rights_requests", actor=actor, what="subject access export")
     with transaction.atomic():
@@ -456,12 +530,17 @@ def rights_request_export(*, request: RightsRequest, actor: User) -> bytes:
         request = _locked(request)
         _refuse_unsigned_items(request)
         withheld = withheld_items(request)
-        bundle = build_export(request.person, withheld=withheld)
+        bundle = build_export(request.person, withheld=withheld, request=request)
         audit_log(
             action="privacy.rights_request.exported",
             actor=actor,
             target=request,
-            details={"person": request.person_id, "bytes": len(bundle), "withheld": len(withheld)},
+            details={
+                "person": request.person_id,
+                **({"subject": request.subject} if request.on_behalf_of_someone_else else {}),
+                "bytes": len(bundle),
+                "withheld": len(withheld),
+            },
         )
     return bundle
 

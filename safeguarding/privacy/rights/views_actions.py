@@ -164,7 +164,7 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
         purpose="preparing or approving an erasure",
         target=rights_request,
     )
-    email = rights_request.person.email
+    findable = not rights_request.subject_unfindable()
     return render(
         request,
         "privacy/rights/erase.html",
@@ -172,7 +172,7 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
             "rights_request": rights_request,
             "form": form,
             "waiting": waiting,
-            "preview": erasure_preview(email) if email else [],
+            "preview": erasure_preview(rights_request.subject_key()) if findable else [],
             "may_prepare": may_prepare and waiting is None and rights_request.is_running,
             "user": actor,
         },

@@ -20,7 +20,6 @@ from django.utils import timezone
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import user_has_role
 from safeguarding.audit.services import audit_log
-from safeguarding.core.addresses import normalise_email
 from safeguarding.inventory.declarations import PersonalField, declaration_for
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.models.rights_outcomes import (
@@ -92,15 +91,15 @@ def _find_record(request: RightsRequest, record: str) -> tuple[str, str]:
     except (LookupError, ValueError):
         raise not_theirs from None
     declaration = declaration_for(model)
-    email = request.person.email
-    if declaration is None or declaration.subject_filter is None or not email or not object_id:
+    if declaration is None or declaration.subject_filter is None or not object_id:
+        raise not_theirs
+    subject = (
+        None if request.subject_unfindable() else declaration.subject_filter(request.subject_key())
+    )
+    if subject is None:
         raise not_theirs
     try:
-        found = (
-            model._base_manager.filter(declaration.subject_filter(normalise_email(email)))
-            .filter(pk=object_id)
-            .exists()
-        )
+        found = model._base_manager.filter(subject).filter(pk=object_id).exists()
     except (ValueError, ValidationError):
         found = False
     if not found:

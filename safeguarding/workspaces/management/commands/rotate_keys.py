@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safeguarding.workspaces import crypto
+from safeguarding.core import crypto
 from safeguarding.workspaces.rotation import models_with_encrypted_fields, rotate_keys, stale_count
 
 

@@ -8,9 +8,9 @@ The key id says which key of ``settings.WORKSPACE_ENCRYPTION_KEYS`` sealed it (t
 seals, every key opens), so keys can be rotated without a flag day (``manage.py
 rotate_keys``). The nonce is 96 random bits, new for every value. The associated data binds
 the value to where it belongs: the format version, the key id and a *binding*, which for a
-model field is ``"<app_label.model>|<field>|<row key>"`` (``fields.RowKeyed``). GCM checks it
-on opening, so a value changed by one bit, or copied into another row or another column,
-does not open.
+model field is ``"<app_label.model>|<field>|<row key>"`` (``encrypted_fields.RowKeyed``).
+GCM checks it on opening, so a value changed by one bit, or copied into another row or
+another column, does not open.
 
 Plaintext, ciphertext and keys never appear in an exception message or a log line: errors
 name the place (model, field, row key) and the key id only.
