@@ -4,24 +4,29 @@ other apps register theirs in their own ``promises`` modules."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Count, F, Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguarding.accounts.models import User
+from safeguarding.audit.verify import verify_chain
 from safeguarding.core.promises import Outcome, not_yet, promise
 from safeguarding.inventory import checks, purposes
+from safeguarding.inventory.declarations import personal_fields
 from safeguarding.inventory.taxonomy import is_forbidden_use
-
-
-def _model(label: str) -> Any:
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
+from safeguarding.privacy.models.identity import (
+    Authorisation,
+    AuthorisationUse,
+    DisclosureRecord,
+    SecurityQuestion,
+)
+from safeguarding.privacy.retention.engine import (
+    retention_not_automated,
+    retention_overdue_count,
+    retention_plans,
+)
 
 
 def _inventory_errors(*ids: str) -> list[str]:
@@ -35,8 +40,6 @@ def only_necessary_data() -> tuple[Outcome, str]:
     )
     if errors:
         return Outcome.FAIL, f"{len(errors)} inventory gap(s), first: {errors[0]}"
-    from safeguarding.inventory.declarations import personal_fields
-
     count = sum(1 for _ in personal_fields())
     return (
         Outcome.PASS,
@@ -60,9 +63,7 @@ def lawful_bases() -> tuple[Outcome, str]:
 def training_and_newsletter_purposes() -> tuple[Outcome, str]:
     missing = [key for key in ("training_delivery", "newsletter") if purposes.get(key) is None]
     if missing:
-        return not_yet(
-            f"purposes {', '.join(missing)} arrive with the training and newsletter features"
-        )
+        return Outcome.FAIL, f"purposes not declared: {', '.join(missing)}"
     return Outcome.PASS, "training_delivery and newsletter purposes declared"
 
 
@@ -86,9 +87,7 @@ def no_third_party_marketing() -> tuple[Outcome, str]:
 
 @promise("P07")
 def disclosures_registered() -> tuple[Outcome, str]:
-    model = _model("privacy.DisclosureRecord")
-    if model is None:
-        return not_yet("the disclosure register")
+    model = DisclosureRecord
     approved = model.objects.filter(approved_by__isnull=False)
     self_approved = approved.filter(approved_by=F("recorded_by")).count()
     if self_approved:
@@ -105,12 +104,6 @@ def disclosures_registered() -> tuple[Outcome, str]:
 
 @promise("P08")
 def retention_applied() -> tuple[Outcome, str]:
-    from safeguarding.privacy.retention.engine import (
-        retention_not_automated,
-        retention_overdue_count,
-        retention_plans,
-    )
-
     count = retention_overdue_count()
     if count:
         return Outcome.FAIL, f"{count} record(s) past retention without a legal hold"
@@ -140,11 +133,6 @@ def contact_details() -> tuple[Outcome, str]:
 @promise("P10")
 def need_to_know() -> tuple[Outcome, str]:
     # Workspace memberships and the read log are checked by the workspaces app's part of P10.
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from safeguarding.accounts.models import User
-    from safeguarding.audit.verify import verify_chain
-
     enrolled = TOTPDevice.objects.filter(confirmed=True).values("user_id")
     without_mfa = User.objects.filter(is_active=True, last_login__isnull=False).exclude(
         pk__in=enrolled
@@ -162,9 +150,7 @@ def need_to_know() -> tuple[Outcome, str]:
 
 @promise("P11")
 def security_questions() -> tuple[Outcome, str]:
-    model = _model("privacy.SecurityQuestion")
-    if model is None:
-        return not_yet("caller identity checks")
+    model = SecurityQuestion
     answers = model.objects.all()
     unhashed = answers.exclude(answer_hash__startswith="argon2$").exclude(
         answer_hash__startswith="pbkdf2_sha256$"
@@ -176,17 +162,14 @@ def security_questions() -> tuple[Outcome, str]:
 
 @promise("P12")
 def authorisations() -> tuple[Outcome, str]:
-    model = _model("privacy.Authorisation")
-    if model is None:
-        return not_yet("authorisation records")
+    model = Authorisation
     one_offs = model.objects.filter(kind="verbal_one_off")
     reused = one_offs.annotate(times=Count("uses")).filter(times__gt=1).count()
     if reused:
         return Outcome.FAIL, f"{reused} one-off instruction(s) used more than once"
     # A written authorisation is relied on only once a second person has approved it.
     unapproved_uses = (
-        _model("privacy.AuthorisationUse")
-        .objects.filter(authorisation__kind="written")
+        AuthorisationUse.objects.filter(authorisation__kind="written")
         .filter(
             Q(authorisation__approved_at__isnull=True)
             | Q(authorisation__approved_at__gt=F("used_at"))
