@@ -10,6 +10,9 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/safeguarding
 # pytest-xdist processes; 0 runs the suite in this process (easier to debug)
 TEST_WORKERS ?= auto
 PORT ?= 8000
+# Links in emails point at the address the site is served on: make run PORT=8401 gives links
+# on port 8401 (set SITE_URL yourself to use another address).
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: help
 help: ## List the targets
@@ -42,12 +45,12 @@ migrate: venv ## Apply database migrations (SQLite under var/ unless DATABASE_UR
 
 .PHONY: demo
 demo: migrate ## Load the invented demo data (idempotent) and print how to sign in
-	$(MANAGE) seed_demo
+	SITE_URL=$(SITE_URL) $(MANAGE) seed_demo
 
 .PHONY: run
 run: venv assets demo ## Set everything up, then run the site, a task worker and the scheduler
 	@echo "Starting the site on http://127.0.0.1:$(PORT)/ with a task worker and the scheduler. Ctrl-C stops all three."
-	PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile.dev
+	SITE_URL=$(SITE_URL) PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile.dev
 
 .PHONY: lint
 lint: venv ## Ruff lint and format check, and the layers contract (import-linter, pyproject.toml)
