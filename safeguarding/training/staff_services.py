@@ -5,7 +5,8 @@ closing a session, charges, and the audited exports."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -451,40 +452,32 @@ def charge_decide(*, charge: Charge, status: str, reason: str, actor: User) -> C
 
 def charges_csv(*, charges: Any, actor: User) -> str:
     """The charges listed, for invoicing; each export is audited."""
-    output = io.StringIO()
-    writer = SafeWriter(output)
-    writer.writerow(
+    header = [
+        "Organisation",
+        "Name",
+        "Course",
+        "Session date",
+        "Reason",
+        "Amount (£)",
+        "Charged on",
+        "Status",
+        "Invoice reference or reason",
+    ]
+    rows = (
         [
-            "Organisation",
-            "Name",
-            "Course",
-            "Session date",
-            "Reason",
-            "Amount (£)",
-            "Charged on",
-            "Status",
-            "Invoice reference or reason",
+            charge.organisation,
+            charge.booking.full_name,
+            charge.booking.session.course.title,
+            _day(charge.booking.session.starts_at),
+            charge.get_reason_display(),
+            f"{charge.amount:.2f}",
+            _day(charge.created_at),
+            charge.get_status_display(),
+            charge.decision_reason,
         ]
+        for charge in charges
     )
-    count = 0
-    for charge in charges:
-        session = charge.booking.session
-        writer.writerow(
-            [
-                charge.organisation,
-                charge.booking.full_name,
-                session.course.title,
-                f"{timezone.localdate(session.starts_at):%-d %B %Y}",
-                charge.get_reason_display(),
-                f"{charge.amount:.2f}",
-                f"{timezone.localdate(charge.created_at):%-d %B %Y}",
-                charge.get_status_display(),
-                charge.decision_reason,
-            ]
-        )
-        count += 1
-    audit_log(action="training.charge.exported", actor=actor, details={"rows": count})
-    return output.getvalue()
+    return _audited_csv(header, rows, action="training.charge.exported", actor=actor)
 
 
 # --- Reports ---------------------------------------------------------------------------------
@@ -494,65 +487,67 @@ def _day(moment: datetime) -> str:
     return f"{timezone.localdate(moment):%-d %B %Y}"
 
 
-def records_csv(*, rows: Any, actor: User) -> str:
-    """Training records (from ``selectors.training_records``); each export is audited."""
+def _date(day: date | None) -> str:
+    return f"{day:%-d %B %Y}" if day else ""
+
+
+def _audited_csv(header: list[str], rows: Iterable[list[Any]], *, action: str, actor: User) -> str:
+    """A CSV export (every cell quoted, formulas neutralised by SafeWriter), audited with how
+    many rows it held."""
     output = io.StringIO()
     writer = SafeWriter(output)
-    writer.writerow(
-        [
-            "Name",
-            "Email",
-            "Organisation",
-            "Course",
-            "Session date",
-            "Attendance",
-            "Certificate code",
-            "Certificate valid until",
-        ]
-    )
+    writer.writerow(header)
     count = 0
-    for booking in rows:
-        certificate = getattr(booking, "certificate", None)
-        writer.writerow(
-            [
-                booking.full_name,
-                booking.email,
-                booking.organisation,
-                booking.session.course.title,
-                _day(booking.session.starts_at),
-                booking.get_attendance_display() if booking.attendance else "Not marked",
-                certificate.code if certificate else "",
-                f"{certificate.expires_on:%-d %B %Y}"
-                if certificate and certificate.expires_on
-                else "",
-            ]
-        )
+    for row in rows:
+        writer.writerow(row)
         count += 1
-    audit_log(action="training.records.exported", actor=actor, details={"rows": count})
+    audit_log(action=action, actor=actor, details={"rows": count})
     return output.getvalue()
+
+
+def records_csv(*, rows: Any, actor: User) -> str:
+    """Training records (from ``selectors.training_records``); each export is audited."""
+    header = [
+        "Name",
+        "Email",
+        "Organisation",
+        "Course",
+        "Session date",
+        "Attendance",
+        "Certificate code",
+        "Certificate valid until",
+    ]
+
+    def line(booking: Any) -> list[Any]:
+        certificate = getattr(booking, "certificate", None)
+        return [
+            booking.full_name,
+            booking.email,
+            booking.organisation,
+            booking.session.course.title,
+            _day(booking.session.starts_at),
+            booking.get_attendance_display() if booking.attendance else "Not marked",
+            certificate.code if certificate else "",
+            _date(certificate.expires_on if certificate else None),
+        ]
+
+    return _audited_csv(
+        header, (line(booking) for booking in rows), action="training.records.exported", actor=actor
+    )
 
 
 def refreshers_csv(*, rows: Any, actor: User) -> str:
     """Who is due a refresher (from ``selectors.refreshers_due``); audited."""
-    output = io.StringIO()
-    writer = SafeWriter(output)
-    writer.writerow(
-        ["Name", "Email", "Organisation", "Course", "Last attended", "Certificate valid until"]
+    header = ["Name", "Email", "Organisation", "Course", "Last attended", "Certificate valid until"]
+    lines = (
+        [
+            row.booking.full_name,
+            row.booking.email,
+            row.booking.organisation,
+            row.booking.session.course.title,
+            _day(row.booking.session.starts_at),
+            _date(row.certificate.expires_on),
+        ]
+        for row in rows
     )
-    count = 0
-    for row in rows:
-        booking = row.booking
-        expires = row.certificate.expires_on
-        writer.writerow(
-            [
-                booking.full_name,
-                booking.email,
-                booking.organisation,
-                booking.session.course.title,
-                _day(booking.session.starts_at),
-                f"{expires:%-d %B %Y}" if expires else "",
-            ]
-        )
-        count += 1
-    audit_log(action="training.refreshers.exported", actor=actor, details={"rows": count})
-    return output.getvalue()
+    return _audited_csv(header, lines, action="training.refreshers.exported", actor=actor)
