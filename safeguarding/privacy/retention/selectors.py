@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.apps import apps
 from django.db.models import Exists, Max, OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -226,6 +227,11 @@ def holdable_record_types() -> list[tuple[str, str]]:
         if plan.model is LegalHold:
             continue
         if plan.rule.action is not Action.KEEP and plan.declaration.holds_personal_data:
-            name = str(plan.model._meta.verbose_name).capitalize()
-            seen[plan.model_label] = f"{name} ({plan.model_label})"
+            seen[plan.model_label] = str(plan.model._meta.verbose_name).capitalize()
+    # In plain words; where two apps name a record alike, each says which part it belongs to.
+    names = list(seen.values())
+    for label, name in seen.items():
+        if names.count(name) > 1:
+            app = label.split(".")[0]
+            seen[label] = f"{name} ({apps.get_app_config(app).verbose_name.lower()})"
     return sorted(seen.items(), key=lambda item: item[1])
