@@ -78,21 +78,25 @@ def _names(node: ast.expr, constants: dict[str, str]) -> Iterator[str | re.Patte
         yield re.compile("".join(parts))
 
 
-def _prefixes() -> set[str]:
+def _parsed_sources() -> Iterator[tuple[Path, ast.Module]]:
+    for path in _project_sources():
+        yield path, ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def _prefixes(trees: list[tuple[Path, ast.Module]]) -> set[str]:
     """Dotted strings in the source that a name may be built from at run time
     (``TwoPersonKind(audit="privacy.retention.proposal")`` writes ``..._approved``)."""
     found = set()
-    for path in _project_sources():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for _, tree in trees:
+        for node in ast.walk(tree):
             value = node.value if isinstance(node, ast.Constant) else None
             if isinstance(value, str) and actions.NAME.match(value):
                 found.add(value)
     return found
 
 
-def written_actions() -> Iterator[Written]:
-    for path in _project_sources():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+def written_actions(trees: list[tuple[Path, ast.Module]] | None = None) -> Iterator[Written]:
+    for path, tree in trees if trees is not None else _parsed_sources():
         constants = _constants(tree)
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
@@ -118,7 +122,8 @@ def written_actions() -> Iterator[Written]:
 @checks.register("audit")
 def check_audit_actions(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     registered = actions.registered()
-    written = list(written_actions())
+    trees = list(_parsed_sources())  # each file parsed once, for both questions
+    written = list(written_actions(trees))
     messages: list[checks.CheckMessage] = []
     for use in written:
         if not any(use.matches(name) for name in registered):
@@ -130,7 +135,7 @@ def check_audit_actions(app_configs: Any = None, **kwargs: Any) -> list[checks.C
                     id="audit.E001",
                 )
             )
-    prefixes = _prefixes()
+    prefixes = _prefixes(trees)
     for name in registered:
         owner = actions.owner(name)
         if owner not in {config.label for config in apps.get_app_configs()}:
