@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -18,6 +19,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user, staff_user_with_role
 from safeguarding.audit.services import audit_read
+from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.training import selectors
 from safeguarding.training.certificates import certificate_issue_by_hand, earns_certificate
@@ -96,18 +98,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def course_new(request: HttpRequest) -> HttpResponse:
     actor = _coordinator(request)
-    form = CourseForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        prerequisites = data.pop("prerequisites")
-        try:
-            course = course_create(actor=actor, fields=data, prerequisites=prerequisites)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Course {course.title} created.")
-            return redirect("training:staff_course", pk=course.pk)
-    return render(request, "training/staff/course_form.html", {"form": form})
+
+    def create(data: dict[str, Any]) -> Course:
+        fields = dict(data)
+        prerequisites = fields.pop("prerequisites")
+        return course_create(actor=actor, fields=fields, prerequisites=prerequisites)
+
+    return form_page(
+        request,
+        CourseForm(posted(request)),
+        template="training/staff/course_form.html",
+        service=create,
+        message=lambda course: f"Course {course.title} created.",
+        success_url=lambda course: reverse("training:staff_course", args=[course.pk]),
+    )
 
 
 @require_safe
@@ -130,16 +134,15 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_new(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _coordinator(request)
     course = get_object_or_404(Course, pk=pk)
-    form = SessionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = session_create(actor=actor, course=course, fields=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Session created.")
-            return redirect("training:staff_session", pk=session.pk)
-    return render(request, "training/staff/session_form.html", {"form": form, "course": course})
+    return form_page(
+        request,
+        SessionForm(posted(request)),
+        template="training/staff/session_form.html",
+        context={"course": course},
+        service=lambda data: session_create(actor=actor, course=course, fields=data),
+        message="Session created.",
+        success_url=lambda session: reverse("training:staff_session", args=[session.pk]),
+    )
 
 
 @require_safe

@@ -96,7 +96,7 @@ def test_a_session_with_no_venue_and_not_online_is_refused(coordinator_client: C
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter the venue" in response.content.decode()
     assert not Session.objects.exists()
 

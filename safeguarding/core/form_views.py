@@ -1,0 +1,60 @@
+"""The shape of every form page, written once: show the form; on a valid POST call one
+service; a ``ValidationError`` from the service lands on the form; otherwise say what happened
+and redirect (post/redirect/get).
+
+    return form_page(
+        request,
+        SessionForm(posted(request)),
+        template="training/staff/session_form.html",
+        context={"course": course},
+        service=lambda data: session_create(actor=actor, course=course, fields=data),
+        message="Session created.",
+        success_url=lambda session: reverse("training:staff_session", args=[session.pk]),
+    )
+
+A form shown again with errors is answered 400, so a client (and a test) can tell a refused
+submission from a page shown for the first time; the page itself is the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
+T = TypeVar("T")
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    template: str,
+    service: Callable[[dict[str, Any]], T],
+    success_url: str | Callable[[T], str],
+    message: str | Callable[[T], str] | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """Render ``form`` in ``template``; on a valid POST run ``service(cleaned_data)``.
+
+    ``service`` raises ``ValidationError`` to refuse: a message, a list, or a dict keyed by
+    field name (each lands on its field, the rest at the top of the error summary).
+    ``message`` and ``success_url`` may be functions of what the service returned.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = service(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if message is not None:
+                messages.success(request, message(result) if callable(message) else message)
+            url = success_url(result) if callable(success_url) else success_url
+            return HttpResponseRedirect(url)
+    page = {"form": form, **(context or {})}
+    return render(request, template, page, status=400 if form.errors else 200)
