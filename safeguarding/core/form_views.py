@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 def form_page(
     request: HttpRequest,
-    form: forms.Form,
+    form: forms.BaseForm,
     *,
     template: str,
     service: Callable[[dict[str, Any]], T],
