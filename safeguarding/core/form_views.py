@@ -50,7 +50,7 @@ def form_page(
         try:
             result = service(form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             if message is not None:
                 messages.success(request, message(result) if callable(message) else message)
@@ -58,3 +58,14 @@ def form_page(
             return HttpResponseRedirect(url)
     page = {"form": form, **(context or {})}
     return render(request, template, page, status=400 if form.errors else 200)
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field where it names one the form has,
+    otherwise at the top of the error summary."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message.messages)
+    else:
+        form.add_error(None, error.messages)

@@ -280,32 +280,25 @@ def no_shows(request: HttpRequest) -> HttpResponse:
 # --- Changing the programme ------------------------------------------------------------------
 
 
-def _form_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message.messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _coordinator(request)
     course = get_object_or_404(Course, pk=pk)
-    form = CourseForm(posted(request), instance=course)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.cleaned_data}
-        prerequisites = data.pop("prerequisites")
-        try:
-            course_update(course=course, actor=actor, fields=data, prerequisites=prerequisites)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Course changes saved.")
-            return redirect("training:staff_course", pk=course.pk)
-    return render(request, "training/staff/course_form.html", {"form": form, "course": course})
+
+    def update(data: dict[str, Any]) -> None:
+        fields = dict(data)
+        prerequisites = fields.pop("prerequisites")
+        course_update(course=course, actor=actor, fields=fields, prerequisites=prerequisites)
+
+    return form_page(
+        request,
+        CourseForm(posted(request), instance=course),
+        template="training/staff/course_form.html",
+        context={"course": course},
+        service=update,
+        message="Course changes saved.",
+        success_url=reverse("training:staff_course", args=[course.pk]),
+    )
 
 
 @require_POST
@@ -341,55 +334,46 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if session.status != SessionStatus.SCHEDULED:
         messages.error(request, "Only a scheduled session can be changed.")
         return redirect("training:staff_session", pk=session.pk)
-    form = SessionForm(posted(request), instance=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session_update(session=session, actor=actor, fields=form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Session changes saved.")
-            return redirect("training:staff_session", pk=session.pk)
-    return render(
+    return form_page(
         request,
-        "training/staff/session_form.html",
-        {"form": form, "course": session.course, "session": session},
+        SessionForm(posted(request), instance=session),
+        template="training/staff/session_form.html",
+        context={"course": session.course, "session": session},
+        service=lambda data: session_update(session=session, actor=actor, fields=data),
+        message="Session changes saved.",
+        success_url=reverse("training:staff_session", args=[session.pk]),
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor, session = _coordinator_session(request, pk)
-    form = CancelSessionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            note = session_cancel(
-                session=session, actor=actor, message=form.cleaned_data["message"]
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            people = "1 person" if note.recipients == 1 else f"{note.recipients} people"
-            messages.success(request, f"Session cancelled. We are emailing {people}.")
-            return redirect("training:staff_session", pk=session.pk)
-    return render(request, "training/staff/session_cancel.html", {"form": form, "session": session})
+    return form_page(
+        request,
+        CancelSessionForm(posted(request)),
+        template="training/staff/session_cancel.html",
+        context={"session": session},
+        service=lambda data: session_cancel(session=session, actor=actor, message=data["message"]),
+        message=lambda note: f"Session cancelled. We are emailing {_people(note.recipients)}.",
+        success_url=reverse("training:staff_session", args=[session.pk]),
+    )
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_message_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor, session = _coordinator_session(request, pk)
-    form = SessionMessageForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            note = session_message(session=session, actor=actor, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            people = "1 person" if note.recipients == 1 else f"{note.recipients} people"
-            messages.success(request, f"Message sent to {people}.")
-            return redirect("training:staff_session", pk=session.pk)
-    return render(
-        request, "training/staff/session_message.html", {"form": form, "session": session}
+    return form_page(
+        request,
+        SessionMessageForm(posted(request)),
+        template="training/staff/session_message.html",
+        context={"session": session},
+        service=lambda data: session_message(session=session, actor=actor, **data),
+        message=lambda note: f"Message sent to {_people(note.recipients)}.",
+        success_url=reverse("training:staff_session", args=[session.pk]),
     )
 
 
@@ -397,23 +381,26 @@ def session_message_view(request: HttpRequest, pk: int) -> HttpResponse:
 def book_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
     actor, session = _coordinator_session(request, pk)
     form = StaffBookingForm(posted(request), course=session.course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = booking_request(session_id=session.pk, applicant=form.applicant(), actor=actor)
-        except BookingRefused as error:
-            form.add_error(None, error.messages)
-        else:
-            name = record.full_name
-            if isinstance(record, WaitingListEntry):
-                messages.success(request, f"The session is full: {name} is on the waiting list.")
-            elif record.status == BookingStatus.AWAITING_APPROVAL:
-                messages.success(
-                    request, f"{name} is booked, waiting for their manager's approval."
-                )
-            else:
-                messages.success(request, f"{name} is booked.")
-            return redirect("training:staff_session", pk=session.pk)
-    return render(request, "training/staff/book.html", {"form": form, "session": session})
+    return form_page(
+        request,
+        form,
+        template="training/staff/book.html",
+        context={"session": session},
+        service=lambda data: booking_request(
+            session_id=session.pk, applicant=form.applicant(), actor=actor
+        ),
+        message=_booked_on_behalf,
+        success_url=reverse("training:staff_session", args=[session.pk]),
+    )
+
+
+def _booked_on_behalf(record: Booking | WaitingListEntry) -> str:
+    name = record.full_name
+    if isinstance(record, WaitingListEntry):
+        return f"The session is full: {name} is on the waiting list."
+    if record.status == BookingStatus.AWAITING_APPROVAL:
+        return f"{name} is booked, waiting for their manager's approval."
+    return f"{name} is booked."
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -430,15 +417,15 @@ def waiting_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
         required="Enter why you are removing them from the waiting list",
         hint="Kept with the record and in the audit trail; not sent to them.",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            waiting_remove(entry_id=entry.pk, reason=form.cleaned_data["reason"], actor=actor)
-        except BookingRefused as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, f"{entry.full_name} is off the waiting list.")
-            return redirect("training:staff_session", pk=entry.session_id)
-    return render(request, "training/staff/waiting_remove.html", {"form": form, "entry": entry})
+    return form_page(
+        request,
+        form,
+        template="training/staff/waiting_remove.html",
+        context={"entry": entry},
+        service=lambda data: waiting_remove(entry_id=entry.pk, reason=data["reason"], actor=actor),
+        message=f"{entry.full_name} is off the waiting list.",
+        success_url=reverse("training:staff_session", args=[entry.session_id]),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -455,24 +442,17 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
         hint="For example, they left early for an emergency and caught up, or their name "
         "was corrected.",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            certificate_issue_by_hand(
-                booking_id=booking.pk, reason=form.cleaned_data["reason"], actor=actor
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Certificate {'reissued' if existing else 'issued'} to {booking.full_name}. "
-                "We are emailing it to them.",
-            )
-            return redirect("training:staff_session", pk=booking.session_id)
-    return render(
+    return form_page(
         request,
-        "training/staff/certificate.html",
-        {"form": form, "booking": booking, "existing": existing},
+        form,
+        template="training/staff/certificate.html",
+        context={"booking": booking, "existing": existing},
+        service=lambda data: certificate_issue_by_hand(
+            booking_id=booking.pk, reason=data["reason"], actor=actor
+        ),
+        message=f"Certificate {'reissued' if existing else 'issued'} to {booking.full_name}. "
+        "We are emailing it to them.",
+        success_url=reverse("training:staff_session", args=[booking.session_id]),
     )
 
 
@@ -532,15 +512,15 @@ def charge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Charge.objects.select_related("booking__session__course", "decided_by"), pk=pk
     )
     form = ChargeDecisionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            charge_decide(charge=charge, actor=actor, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, f"Charge marked {form.cleaned_data['status']}.")
-            return redirect("training:staff_charges")
-    return render(request, "training/staff/charge.html", {"form": form, "charge": charge})
+    return form_page(
+        request,
+        form,
+        template="training/staff/charge.html",
+        context={"charge": charge},
+        service=lambda data: charge_decide(charge=charge, actor=actor, **data),
+        message=lambda _charge: f"Charge marked {form.cleaned_data['status']}.",
+        success_url=reverse("training:staff_charges"),
+    )
 
 
 # --- Reports ---------------------------------------------------------------------------------

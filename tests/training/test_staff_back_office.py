@@ -93,7 +93,7 @@ def test_lowering_capacity_below_the_places_booked_is_refused_with_the_reason(
         _session_form(session, capacity="10"),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "There are 14 places booked: the capacity cannot be lower than that" in page
     assert 'href="#id_capacity"' in page  # the error summary links to the field
