@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -38,6 +39,7 @@ from safeguarding.audit.actions import describe
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.services import audit_log
 from safeguarding.core import links
+from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 
 PEOPLE_PER_PAGE = 50
@@ -117,29 +119,22 @@ def invitations_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def person_invite(request: HttpRequest) -> HttpResponseBase:
     actor = _administrator(request)
-    form = InviteForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = invitations.staff_invite(
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                roles=[Role(name) for name in form.cleaned_data["roles"]],
-                actor=actor,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            person = invitation.user
-            messages.success(
-                request,
-                f"Invitation sent to {person.full_name}. The link in it works once, until "
-                f"{_when(invitation.expires_at)}.",
-            )
-            return redirect("accounts:person", pk=person.pk)
-    return render(
+    return form_page(
         request,
-        "accounts/person_invite.html",
-        {"form": form, "valid_days": settings.STAFF_INVITATION_VALID_FOR.days},
+        InviteForm(posted(request)),
+        template="accounts/person_invite.html",
+        context={"valid_days": settings.STAFF_INVITATION_VALID_FOR.days},
+        service=lambda data: invitations.staff_invite(
+            email=data["email"],
+            full_name=data["full_name"],
+            roles=[Role(name) for name in data["roles"]],
+            actor=actor,
+        ),
+        message=lambda invitation: (
+            f"Invitation sent to {invitation.user.full_name}. The link in it works once, "
+            f"until {_when(invitation.expires_at)}."
+        ),
+        success_url=lambda invitation: reverse("accounts:person", args=[invitation.user.pk]),
     )
 
 
@@ -210,24 +205,27 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponseBase:
     actor = _administrator(request)
     person = get_object_or_404(User, pk=pk)
     is_self = person.pk == actor.pk
-    form = RolesForm(posted(request), initial={"roles": person.role_names})
-    if request.method == "POST" and form.is_valid():
+
+    def set_roles(data: dict[str, Any]) -> list[str]:
         try:
-            changes = services.roles_set(
-                user=person,
-                roles=[Role(name) for name in form.cleaned_data["roles"]],
-                actor=actor,
+            return services.roles_set(
+                user=person, roles=[Role(name) for name in data["roles"]], actor=actor
             )
         except ValidationError as error:
-            form.add_error("roles", error)
-        else:
-            if changes:
-                messages.success(request, f"{person.full_name} is {_and(changes)}.")
-            else:
-                messages.success(request, f"{person.full_name}'s roles have not changed.")
-            return redirect("accounts:person", pk=person.pk)
-    return render(
-        request, "accounts/person_roles.html", {"form": form, "person": person, "is_self": is_self}
+            raise ValidationError({"roles": error.messages}) from error
+
+    return form_page(
+        request,
+        RolesForm(posted(request), initial={"roles": person.role_names}),
+        template="accounts/person_roles.html",
+        context={"person": person, "is_self": is_self},
+        service=set_roles,
+        message=lambda changes: (
+            f"{person.full_name} is {_and(changes)}."
+            if changes
+            else f"{person.full_name}'s roles have not changed."
+        ),
+        success_url=reverse("accounts:person", args=[person.pk]),
     )
 
 
@@ -245,17 +243,15 @@ def _reason_view(
     def view(request: HttpRequest, pk: int) -> HttpResponseBase:
         actor = _administrator(request)
         person = get_object_or_404(User, pk=pk)
-        form = ReasonForm(posted(request))
-        if request.method == "POST" and form.is_valid():
-            try:
-                change(user=person, actor=actor, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, done.format(name=person.full_name))
-                return redirect("accounts:person", pk=person.pk)
-        context = {"form": form, "person": person, "is_self": person.pk == actor.pk}
-        return render(request, template, context)
+        return form_page(
+            request,
+            ReasonForm(posted(request)),
+            template=template,
+            context={"person": person, "is_self": person.pk == actor.pk},
+            service=lambda data: change(user=person, actor=actor, reason=data["reason"]),
+            message=done.format(name=person.full_name),
+            success_url=reverse("accounts:person", args=[person.pk]),
+        )
 
     return view
 
@@ -299,21 +295,17 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponseBase:
     actor = _administrator(request)
     invitation = get_object_or_404(StaffInvitation.objects.select_related("user"), user_id=pk)
     person = invitation.user
-    form = ReasonForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitations.invitation_withdraw(
-                invitation=invitation, actor=actor, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                f"The invitation to {person.full_name} is withdrawn. Its link no longer works.",
-            )
-            return redirect("accounts:person", pk=pk)
-    return render(request, "accounts/invitation_withdraw.html", {"form": form, "person": person})
+    return form_page(
+        request,
+        ReasonForm(posted(request)),
+        template="accounts/invitation_withdraw.html",
+        context={"person": person},
+        service=lambda data: invitations.invitation_withdraw(
+            invitation=invitation, actor=actor, reason=data["reason"]
+        ),
+        message=f"The invitation to {person.full_name} is withdrawn. Its link no longer works.",
+        success_url=reverse("accounts:person", args=[pk]),
+    )
 
 
 # --- The invited person ------------------------------------------------------------------------

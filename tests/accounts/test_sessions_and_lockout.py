@@ -175,7 +175,7 @@ def test_disabling_needs_a_reason(client: Client, administrator: User, colleague
     sign_in(client, administrator)
     response = client.post(reverse("accounts:person_disable", args=[colleague.pk]), {"reason": ""})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a reason" in response.content.decode()
     colleague.refresh_from_db()
     assert colleague.is_active
@@ -242,7 +242,7 @@ def test_an_empty_form_post_shows_the_error_summary(
     sign_in(client, administrator)
     response = client.post(reverse("accounts:person_reset_mfa", args=[colleague.pk]), {})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a reason" in response.content.decode()
 
 
