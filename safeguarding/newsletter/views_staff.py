@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user_with_role
+from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.newsletter import campaigns, sending, topics
 from safeguarding.newsletter.forms import (
@@ -66,16 +68,16 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "body_markdown": campaign.body_markdown,
             "topics": list(campaign.topics.all()),
         }
-    form = CampaignForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = campaigns.campaign_save(actor=user, campaign_id=pk, **form.cleaned_data)
-        except ValidationError as error:  # it started sending meanwhile
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Campaign saved.")
-            return redirect("newsletter:campaign", pk=saved.pk)
-    return render(request, "newsletter/staff/edit.html", {"form": form, "campaign": campaign})
+    return form_page(
+        request,
+        CampaignForm(posted(request), initial=initial),
+        template="newsletter/staff/edit.html",
+        context={"campaign": campaign},
+        # Refused with a ValidationError if it started sending meanwhile.
+        service=lambda data: campaigns.campaign_save(actor=user, campaign_id=pk, **data),
+        message="Campaign saved.",
+        success_url=lambda saved: reverse("newsletter:campaign", args=[saved.pk]),
+    )
 
 
 @require_safe
@@ -214,12 +216,15 @@ def consent_entry(request: HttpRequest) -> HttpResponse:
 def wording(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
     current = current_wording()
-    form = WordingForm(posted(request), initial={"text": current.text})
-    if request.method == "POST" and form.is_valid():
-        saved = consent_wording_change(text=form.cleaned_data["text"], actor=user)
-        messages.success(request, f"Consent wording version {saved.version} is now in use.")
-        return redirect("newsletter:wording")
-    return render(request, "newsletter/staff/wording.html", {"form": form, "current": current})
+    return form_page(
+        request,
+        WordingForm(posted(request), initial={"text": current.text}),
+        template="newsletter/staff/wording.html",
+        context={"current": current},
+        service=lambda data: consent_wording_change(text=data["text"], actor=user),
+        message=lambda saved: f"Consent wording version {saved.version} is now in use.",
+        success_url=reverse("newsletter:wording"),
+    )
 
 
 # --- Topics ------------------------------------------------------------------------------
@@ -238,38 +243,35 @@ def topic_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def topic_add(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
-    form = TopicAddForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            added = topics.topic_add(actor=user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)  # a dict of field errors lands on its fields
-        else:
-            messages.success(request, f"“{added.name}” is now offered on the sign-up form.")
-            return redirect("newsletter:topics")
-    status = 400 if form.errors else 200
-    return render(request, "newsletter/staff/topic_add.html", {"form": form}, status=status)
+    return form_page(
+        request,
+        TopicAddForm(posted(request)),
+        template="newsletter/staff/topic_add.html",
+        service=lambda data: topics.topic_add(actor=user, **data),
+        message=lambda added: f"“{added.name}” is now offered on the sign-up form.",
+        success_url=reverse("newsletter:topics"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _officer(request)
     topic = _topic(pk)
-    form = TopicChangeForm(
-        posted(request),
-        initial={"name": topic.name, "description": topic.description, "position": topic.position},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            topics.topic_change(actor=user, topic_id=topic.pk, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)  # a dict of field errors lands on its fields
-        else:
-            messages.success(request, "The topic is saved.")
-            return redirect("newsletter:topics")
-    status = 400 if form.errors else 200
-    return render(
-        request, "newsletter/staff/topic_edit.html", {"form": form, "topic": topic}, status=status
+    return form_page(
+        request,
+        TopicChangeForm(
+            posted(request),
+            initial={
+                "name": topic.name,
+                "description": topic.description,
+                "position": topic.position,
+            },
+        ),
+        template="newsletter/staff/topic_edit.html",
+        context={"topic": topic},
+        service=lambda data: topics.topic_change(actor=user, topic_id=topic.pk, **data),
+        message="The topic is saved.",
+        success_url=reverse("newsletter:topics"),
     )
 
 

@@ -103,5 +103,5 @@ def test_a_draft_that_started_sending_meanwhile_is_not_saved(officer_client: Cli
     with mock.patch("safeguarding.newsletter.campaigns.campaign_save", side_effect=started):
         response = officer_client.post(f"/staff/newsletter/{draft.pk}/edit/", data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "started sending cannot be changed" in response.content.decode()
