@@ -209,7 +209,7 @@ def test_a_bad_written_authorisation_gets_a_form_error(
 
     response = client.post(reverse("identity:authorisation_written"), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert error in response.content.decode()
     assert not Authorisation.objects.exists()
 
@@ -696,7 +696,7 @@ def test_the_recorder_cannot_approve_their_own_written_authorisation(
     assert "You recorded this authorisation, so someone else must approve it" in (
         response.content.decode()
     )
-    assert reject.status_code == 200
+    assert reject.status_code == 400
     assert "someone else must approve it" in reject.content.decode()
     with pytest.raises(ValidationError, match="someone else must approve it"):
         authorisation_approve(authorisation=authorisation, actor=lead)

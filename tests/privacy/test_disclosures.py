@@ -159,7 +159,7 @@ def test_bad_disclosures_get_form_errors(
 
     response = client.post(NEW, _form(**change))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert error in response.content.decode()
     assert not DisclosureRecord.objects.exists()
 

@@ -348,7 +348,7 @@ def test_the_form_shows_the_minimum_as_an_error(lead: User) -> None:
     )
 
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "govuk-error-summary" in page
     assert (
         "Enter a number of days of at least 2190; this record type must be kept for at "

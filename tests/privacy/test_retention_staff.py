@@ -147,7 +147,7 @@ def test_a_bad_period_change_gives_errors_and_changes_nothing(
 ) -> None:
     response = lead_client.post("/staff/retention/rules/task_results/", data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert "govuk-error-summary" in response.content.decode()
     assert not RetentionSetting.objects.exists()
@@ -160,7 +160,7 @@ def test_a_keep_rule_cannot_be_changed(lead_client: Client) -> None:
 
     response = lead_client.post(url, {"days": "30", "reason": "Tidy up"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "has no period to change" in response.content.decode()
     assert not RetentionSetting.objects.exists()
     assert audited("privacy.retention.rule_changed") == 0
@@ -219,7 +219,7 @@ def test_bad_hold_input_gives_errors_and_places_nothing(
 ) -> None:
     response = lead_client.post(PLACE, place_data(record, **changes))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert not LegalHold.objects.exists()
     assert audited("privacy.retention.hold_placed") == 0
@@ -277,7 +277,7 @@ def test_a_release_without_a_reason_changes_nothing(lead_client: Client, lead, r
 
     response = lead_client.post(f"/staff/retention/holds/{hold.pk}/release/", {"reason": ""})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter why the hold is being released" in response.content.decode()
     hold.refresh_from_db()
     assert hold.is_active

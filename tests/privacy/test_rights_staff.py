@@ -189,7 +189,7 @@ def test_logging_bad_input_gets_a_form_error(
 
     response = lead_client.post(reverse("rights:log"), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert error in response.content.decode()
     assert not RightsRequest.objects.exists()
 
@@ -244,7 +244,7 @@ def test_a_pause_needs_a_reason(lead_client: Client) -> None:
 
     response = lead_client.post(reverse("rights:pause", args=[request.pk]), {"reason": "  "})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter what you have asked the requester to clarify" in response.content.decode()
     request.refresh_from_db()
     assert request.status == RequestStatus.OPEN
@@ -256,7 +256,7 @@ def test_resuming_a_request_that_is_not_paused_is_refused(lead_client: Client) -
 
     response = lead_client.post(reverse("rights:resume", args=[request.pk]))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Only a paused request can be resumed" in response.content.decode()
 
 
@@ -266,7 +266,7 @@ def test_pausing_a_paused_request_is_refused(lead_client: Client) -> None:
 
     response = lead_client.post(reverse("rights:pause", args=[request.pk]), {"reason": "Again"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Only an open request can be paused" in response.content.decode()
     assert not RequestPause.objects.exists()
 
@@ -314,7 +314,7 @@ def test_an_extension_of_three_months_is_refused(lead_client: Client) -> None:
         reverse("rights:extend", args=[request.pk]), {"months": "3", "reason": "Complex"}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Extend by 1 or 2 months" in response.content.decode()
     request.refresh_from_db()
     assert request.extension_months == 0
@@ -332,7 +332,7 @@ def test_a_second_extension_is_refused(lead_client: Client) -> None:
         reverse("rights:extend", args=[request.pk]), {"months": "1", "reason": "Still complex"}
     )
 
-    assert again.status_code == 200
+    assert again.status_code == 400
     assert "already been extended" in again.content.decode()
     request.refresh_from_db()
     assert request.extension_months == 1
@@ -349,7 +349,7 @@ def test_an_extension_after_the_first_month_is_refused(lead_client: Client) -> N
         reverse("rights:extend", args=[request.pk]), {"months": "2", "reason": "Complex"}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "too late to extend" in response.content.decode()
     request.refresh_from_db()
     assert request.extension_months == 0
@@ -369,7 +369,7 @@ def test_without_an_email_address_staff_confirm_they_told_the_requester(
         {"months": "1", "reason": "Complex", "told_by_other_means": "on"},
     )
 
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "confirm you have told them today by phone or letter" in refused.content.decode()
     assert accepted.status_code == 302
     request.refresh_from_db()
@@ -423,7 +423,7 @@ def test_closing_needs_a_note(lead_client: Client, action: str, field: str, erro
     empty = lead_client.post(reverse(f"rights:{action}", args=[request.pk]), {field: ""})
     too_long = lead_client.post(reverse(f"rights:{action}", args=[request.pk]), {field: "x" * 2001})
 
-    assert empty.status_code == too_long.status_code == 200
+    assert empty.status_code == too_long.status_code == 400
     assert error in empty.content.decode()
     assert "2,000 characters or fewer" in too_long.content.decode()
     request.refresh_from_db()
@@ -459,7 +459,7 @@ def test_a_closed_request_cannot_be_closed_again(lead_client: Client) -> None:
         reverse("rights:refuse", args=[request.pk]), {"reason": "Changed my mind"}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already closed" in response.content.decode()
     request.refresh_from_db()
     assert request.status == RequestStatus.COMPLETED

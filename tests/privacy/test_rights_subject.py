@@ -63,7 +63,7 @@ def test_a_request_for_a_child_without_enough_to_find_them_is_refused(
     )
 
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter the requester&#x27;s authority to act for them" in page
     assert "Enter the child&#x27;s full name" in page
     assert "Enter the child&#x27;s date of birth or NHS number" in page

@@ -7,12 +7,14 @@ Emails are only ever sent in a POST body, never in a URL.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,6 +22,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import CALL_HANDLING_ROLES, DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.audit.services import audit_read
+from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit
 from safeguarding.privacy.approvals import may_approve
@@ -205,21 +208,19 @@ def one_off(request: HttpRequest) -> HttpResponse:
     verification = _current_verification(request, staff)
     if verification is None or not verification_is_fresh(verification):
         return render(request, "privacy/identity/one_off.html", {"form": None})
-    form = OneOffAuthorisationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            authorisation_record_one_off(
-                verification=verification,
-                authorised_party=form.cleaned_data["authorised_party"],
-                scope=form.cleaned_data["scope"],
-                actor=staff,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The one-off instruction is recorded.")
-            return redirect("identity:verify")
-    return render(request, "privacy/identity/one_off.html", {"form": form})
+    return form_page(
+        request,
+        OneOffAuthorisationForm(posted(request)),
+        template="privacy/identity/one_off.html",
+        service=lambda data: authorisation_record_one_off(
+            verification=verification,
+            authorised_party=data["authorised_party"],
+            scope=data["scope"],
+            actor=staff,
+        ),
+        message="The one-off instruction is recorded.",
+        success_url=reverse("identity:verify"),
+    )
 
 
 # --- Staff: authorisations ----------------------------------------------------------------------
@@ -284,33 +285,29 @@ def authorisations(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def authorisation_written(request: HttpRequest) -> HttpResponse:
     staff = _call_taker(request)
-    form = WrittenAuthorisationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def record(data: dict[str, Any]) -> Authorisation:
         person = person_by_email(data["email"])
         if person is None:
-            form.add_error("email", "We hold no one with this email address")
-        else:
-            try:
-                authorisation_record_written(
-                    person=person,
-                    authorised_party=data["authorised_party"],
-                    scope=data["scope"],
-                    document_reference=data["document_reference"],
-                    expires_on=data["expires_on"],
-                    actor=staff,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    "The written authorisation is recorded. A data protection lead or "
-                    "partnership administrator other than you must approve it before staff "
-                    "can rely on it.",
-                )
-                return redirect("identity:find")
-    return render(request, "privacy/identity/authorisation_written.html", {"form": form})
+            raise ValidationError({"email": "We hold no one with this email address"})
+        return authorisation_record_written(
+            person=person,
+            authorised_party=data["authorised_party"],
+            scope=data["scope"],
+            document_reference=data["document_reference"],
+            expires_on=data["expires_on"],
+            actor=staff,
+        )
+
+    return form_page(
+        request,
+        WrittenAuthorisationForm(posted(request)),
+        template="privacy/identity/authorisation_written.html",
+        service=record,
+        message="The written authorisation is recorded. A data protection lead or partnership "
+        "administrator other than you must approve it before staff can rely on it.",
+        success_url=reverse("identity:find"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -383,27 +380,19 @@ def authorisation_reject(request: HttpRequest, public_id: UUID) -> HttpResponse:
         public_id=public_id,
     )
     audit_read(actor=staff, what="privacy.authorisation", purpose=APPROVING, target=authorisation)
-    form = RejectAuthorisationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            identity_services.authorisation_reject(
-                authorisation=authorisation, reason=form.cleaned_data["reason"], actor=staff
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, "The written authorisation is rejected. Staff will not rely on it."
-            )
-            return redirect("identity:authorisations_awaiting")
-    return render(
+    return form_page(
         request,
-        "privacy/identity/authorisation_reject.html",
-        {
+        RejectAuthorisationForm(posted(request)),
+        template="privacy/identity/authorisation_reject.html",
+        context={
             "authorisation": authorisation,
-            "form": form,
             "can_decide": may_approve(staff, recorded_by_id=authorisation.recorded_by_id),
         },
+        service=lambda data: identity_services.authorisation_reject(
+            authorisation=authorisation, reason=data["reason"], actor=staff
+        ),
+        message="The written authorisation is rejected. Staff will not rely on it.",
+        success_url=reverse("identity:authorisations_awaiting"),
     )
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
@@ -15,6 +16,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.audit.services import audit_read
+from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit
 from safeguarding.privacy.approvals import may_approve
@@ -55,30 +57,27 @@ def disclosures(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def disclosure_new(request: HttpRequest) -> HttpResponse:
     staff = _register_keeper(request)
-    form = DisclosureForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record = disclosure_record(
-                email=data["email"],
-                requester_organisation=data["requester_organisation"],
-                requester=data["requester"],
-                legal_basis=data["legal_basis"],
-                legal_basis_description=data["legal_basis_description"],
-                what_disclosed=data["what_disclosed"],
-                disclosed_on=data["disclosed_on"],
-                withhold_from_subject=data["withhold_from_subject"],
-                exemption_reason=data["exemption_reason"],
-                actor=staff,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, "The disclosure is recorded. Another colleague must now approve it."
-            )
-            return redirect("disclosures:disclosure", public_id=record.public_id)
-    return render(request, "privacy/identity/disclosure_new.html", {"form": form})
+    return form_page(
+        request,
+        DisclosureForm(posted(request)),
+        template="privacy/identity/disclosure_new.html",
+        service=lambda data: disclosure_record(
+            email=data["email"],
+            requester_organisation=data["requester_organisation"],
+            requester=data["requester"],
+            legal_basis=data["legal_basis"],
+            legal_basis_description=data["legal_basis_description"],
+            what_disclosed=data["what_disclosed"],
+            disclosed_on=data["disclosed_on"],
+            withhold_from_subject=data["withhold_from_subject"],
+            exemption_reason=data["exemption_reason"],
+            actor=staff,
+        ),
+        message="The disclosure is recorded. Another colleague must now approve it.",
+        success_url=lambda record: reverse(
+            "disclosures:disclosure", kwargs={"public_id": record.public_id}
+        ),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

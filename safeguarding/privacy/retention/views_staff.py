@@ -5,17 +5,19 @@ else asked for."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.accounts.selectors import staff_user_with_role, user_has_role
+from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.inventory.retention_rules import period_in_words
 from safeguarding.privacy.models.retention import LegalHold
@@ -97,26 +99,36 @@ def rule_change(request: HttpRequest, key: str) -> HttpResponse:
     form = RetentionPeriodForm(
         posted(request), initial={"days": row.days}, minimum_days=row.minimum_days
     )
-    if request.method == "POST" and form.is_valid():
-        days, reason = form.cleaned_data["days"], form.cleaned_data["reason"]
+
+    def change(data: dict[str, Any]) -> tuple[int, bool]:
+        """Shorter periods wait for a second person; returns the days and whether they do."""
+        days = data["days"]
         shorter = retention_period_needs_approval(rule_key=key, days=days)
-        change = retention_period_propose if shorter else retention_period_change
-        try:
-            change(rule_key=key, days=days, reason=reason, actor=actor)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if shorter:
-                messages.success(
-                    request,
-                    f"A second data protection lead or administrator must approve the change "
-                    f"to {days} days. Until then, the period for {key} stays "
-                    f"{period_in_words(row.days)}.",
-                )
-                return redirect("retention:proposals")
-            messages.success(request, f"The period for {key} is now {days} days.")
-            return redirect("retention:overview")
-    return render(request, "privacy/retention/rule_change.html", {"form": form, "row": row})
+        service = retention_period_propose if shorter else retention_period_change
+        service(rule_key=key, days=days, reason=data["reason"], actor=actor)
+        return days, shorter
+
+    def said(outcome: tuple[int, bool]) -> str:
+        days, shorter = outcome
+        if shorter:
+            return (
+                f"A second data protection lead or administrator must approve the change to "
+                f"{days} days. Until then, the period for {key} stays "
+                f"{period_in_words(row.days)}."
+            )
+        return f"The period for {key} is now {days} days."
+
+    return form_page(
+        request,
+        form,
+        template="privacy/retention/rule_change.html",
+        context={"row": row},
+        service=change,
+        message=said,
+        success_url=lambda outcome: reverse(
+            "retention:proposals" if outcome[1] else "retention:overview"
+        ),
+    )
 
 
 @require_safe
@@ -171,16 +183,15 @@ def _reject(
 ) -> HttpResponse:
     """Reject with a reason: a form, then back to the list."""
     actor = _viewer(request)
-    form = ProposalRejectForm(posted(request), what=what)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reject(change, reason=form.cleaned_data["reason"], actor=actor)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, done)
-            return redirect(back)
-    return render(request, template, {"form": form, **context})
+    return form_page(
+        request,
+        ProposalRejectForm(posted(request), what=what),
+        template=template,
+        context=context,
+        service=lambda data: reject(change, reason=data["reason"], actor=actor),
+        message=done,
+        success_url=reverse(back),
+    )
 
 
 @require_POST
@@ -241,25 +252,22 @@ def holds(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def hold_place(request: HttpRequest) -> HttpResponse:
     actor = _data_protection_lead(request)
-    form = LegalHoldForm(posted(request), record_types=holdable_record_types())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            legal_hold_place(
-                model_label=data["record_type"],
-                record_id=data["record_id"],
-                scope_label=data["scope_label"],
-                reason=data["reason"],
-                authority=data["authority"],
-                review_date=data["review_date"],
-                actor=actor,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The hold is in place: the record will not be disposed of.")
-            return redirect("retention:holds")
-    return render(request, "privacy/retention/hold_place.html", {"form": form})
+    return form_page(
+        request,
+        LegalHoldForm(posted(request), record_types=holdable_record_types()),
+        template="privacy/retention/hold_place.html",
+        service=lambda data: legal_hold_place(
+            model_label=data["record_type"],
+            record_id=data["record_id"],
+            scope_label=data["scope_label"],
+            reason=data["reason"],
+            authority=data["authority"],
+            review_date=data["review_date"],
+            actor=actor,
+        ),
+        message="The hold is in place: the record will not be disposed of.",
+        success_url=reverse("retention:holds"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -267,23 +275,17 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for a hold to be released; a second person approves it on the releases page."""
     actor = _data_protection_lead(request)
     hold = get_object_or_404(LegalHold.objects.active().select_related("content_type"), pk=pk)
-    form = HoldReleaseForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            legal_hold_release_request(hold=hold, reason=form.cleaned_data["reason"], actor=actor)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                "A second data protection lead or administrator must approve the release. "
-                "Until then, the hold stays in place and the record is not disposed of.",
-            )
-            return redirect("retention:releases")
-    return render(
+    return form_page(
         request,
-        "privacy/retention/hold_release.html",
-        {"form": form, "hold": hold, "effect": hold_release_effect(hold)},
+        HoldReleaseForm(posted(request)),
+        template="privacy/retention/hold_release.html",
+        context={"hold": hold, "effect": hold_release_effect(hold)},
+        service=lambda data: legal_hold_release_request(
+            hold=hold, reason=data["reason"], actor=actor
+        ),
+        message="A second data protection lead or administrator must approve the release. "
+        "Until then, the hold stays in place and the record is not disposed of.",
+        success_url=reverse("retention:releases"),
     )
 
 

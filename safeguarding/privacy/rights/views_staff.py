@@ -16,12 +16,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.accounts.selectors import staff_user, staff_user_with_role, user_has_role
 from safeguarding.audit.services import audit_read
+from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
 from safeguarding.privacy.rights.forms import (
@@ -92,18 +94,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def log_request(request: HttpRequest) -> HttpResponse:
     actor = _data_protection_lead(request)
-    form = LogRequestForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            logged = rights_request_log(actor=actor, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, f"Request {logged.reference} is logged and the clock started."
-            )
-            return redirect("rights:detail", pk=logged.pk)
-    return render(request, "privacy/rights/log.html", {"form": form})
+    return form_page(
+        request,
+        LogRequestForm(posted(request)),
+        template="privacy/rights/log.html",
+        service=lambda data: rights_request_log(actor=actor, **data),
+        message=lambda logged: f"Request {logged.reference} is logged and the clock started.",
+        success_url=lambda logged: reverse("rights:detail", args=[logged.pk]),
+    )
 
 
 def _handler_and_request(
@@ -169,25 +167,20 @@ def _action(
         request.POST if request.method == "POST" else None,
         **(form_kwargs(rights_request) if form_kwargs else {}),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(request=rights_request, actor=actor, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, done.format(reference=rights_request.reference))
-            return redirect("rights:detail", pk=rights_request.pk)
-    return render(
+    return form_page(
         request,
-        "privacy/rights/action.html",
-        {
-            "form": form,
+        form,
+        template="privacy/rights/action.html",
+        context={
             "rights_request": rights_request,
             "title": title,
             "button": button,
             "warning": warning,
             **(context(rights_request) if context else {}),
         },
+        service=lambda data: service(request=rights_request, actor=actor, **data),
+        message=done.format(reference=rights_request.reference),
+        success_url=reverse("rights:detail", args=[rights_request.pk]),
     )
 
 
