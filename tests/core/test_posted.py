@@ -1,4 +1,5 @@
-"""An empty POST is still a submission: the form shows its errors instead of a blank form."""
+"""An empty POST is still a submission: the form shows its errors instead of a blank form,
+answered 400 like every refused form."""
 
 from __future__ import annotations
 
@@ -18,5 +19,5 @@ def test_an_empty_post_shows_the_error_summary(client: Client, make_user, url_na
 
     response = client.post(reverse(url_name), {})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "govuk-error-summary" in response.content.decode()
