@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 import pytest_django.fixtures
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -97,6 +98,17 @@ def clock(time_machine: time_machine.TimeMachineFixture) -> time_machine.TimeMac
     """Set "now" for a test: ``clock.move_to(when)``; the clock ticks on from there
     (``tick=False`` holds it still), and ``clock.shift(timedelta(...))`` moves it on."""
     return time_machine
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A transaction rolled back at the end, as Django's own test case wraps each test: marked
+    the same way, so the durable services a view calls run inside it as they do in a test."""
+    block = transaction.atomic()
+    block._from_testcase = True  # type: ignore[attr-defined]
+    with block:
+        yield
+        transaction.set_rollback(True)
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> None:

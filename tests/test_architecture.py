@@ -66,3 +66,26 @@ def test_the_cycle_finder_finds_a_loop() -> None:
     graph.add_import(importer="a.three", imported="a.one")
 
     assert _cycles(graph) == [["a.one", "a.three", "a.two"]]
+
+
+def test_every_periodic_job_lives_in_its_apps_jobs_module() -> None:
+    """Jobs are found at start-up by their module name (``core.apps``): a ``@daily`` job
+    defined anywhere else would run only in processes that happened to import its module."""
+    from safeguarding.core.scheduler import registered_jobs
+
+    jobs = registered_jobs()
+    assert {job.name for job in jobs} >= {
+        "audit.anchor_head",
+        "audit.forget_addresses",
+        "newsletter.start_or_resume_campaigns",
+        "privacy.prune_unconfirmed_requests",
+        "privacy.retention_sweep",
+        "training.reminders",
+        "workspaces.seal_read_log",
+    }
+    misplaced = {
+        job.name: job.task.func.__module__
+        for job in jobs
+        if not job.task.func.__module__.endswith(".jobs")
+    }
+    assert misplaced == {}

@@ -60,11 +60,17 @@ def invitation_link(invitation: StaffInvitation) -> str:
     return absolute_url(reverse("accounts:invitation_accept", args=[token]))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def staff_invite(
     *, email: str, full_name: str, roles: list[Role], actor: User | None
 ) -> StaffInvitation:
     """Create the person's account (inactive, no password) and email them an invitation."""
+    return _invite(email=email, full_name=full_name, roles=roles, actor=actor)
+
+
+def _invite(
+    *, email: str, full_name: str, roles: list[Role], actor: User | None
+) -> StaffInvitation:
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": EMAIL_IN_USE})
@@ -80,10 +86,14 @@ def staff_invite(
     return _send(invitation, actor=actor, first=True)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def invitation_resend(*, invitation: StaffInvitation, actor: User | None) -> StaffInvitation:
     """A new link (the older one stops working), valid for the full period from now. Also
     re-opens a withdrawn or expired invitation. Refused once the invitation was accepted."""
+    return _resend(invitation, actor=actor)
+
+
+def _resend(invitation: StaffInvitation, *, actor: User | None) -> StaffInvitation:
     invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has been accepted; the account is set up.")
@@ -94,6 +104,37 @@ def invitation_resend(*, invitation: StaffInvitation, actor: User | None) -> Sta
     invitation.withdrawn_at = None
     invitation.invited_by = actor or invitation.invited_by
     return _send(invitation, actor=actor, first=False)
+
+
+class AdministratorExists(Exception):
+    """The installation has an active partnership administrator: they invite people now."""
+
+
+def an_administrator_exists() -> bool:
+    return User.objects.filter(
+        is_active=True, groups__name=str(Role.PARTNERSHIP_ADMINISTRATOR)
+    ).exists()
+
+
+@transaction.atomic(durable=True)
+def first_administrator_invite(*, name: str, email: str) -> StaffInvitation:
+    """Invite the first partnership administrator of a new installation. Run again for the
+    same address before they accept, it sends a new link. Refused (``AdministratorExists``)
+    once an active administrator exists, checked inside the transaction."""
+    if an_administrator_exists():
+        raise AdministratorExists
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        return _invite(
+            email=email, full_name=name, roles=[Role.PARTNERSHIP_ADMINISTRATOR], actor=None
+        )
+    invitation = StaffInvitation.objects.filter(user=existing, accepted_at=None).first()
+    is_administrator = existing.groups.filter(name=str(Role.PARTNERSHIP_ADMINISTRATOR))
+    if invitation is None or not is_administrator.exists():
+        raise ValidationError(
+            f"There is already a staff account for {email}. Use another email address."
+        )
+    return _resend(invitation, actor=None)
 
 
 def _send(invitation: StaffInvitation, *, actor: User | None, first: bool) -> StaffInvitation:
@@ -111,7 +152,7 @@ def _send(invitation: StaffInvitation, *, actor: User | None, first: bool) -> St
     return invitation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def invitation_withdraw(*, invitation: StaffInvitation, actor: User, reason: str = "") -> None:
     """The link stops working and the account, never used, is treated as disabled (so the
     retention rule for disabled accounts applies to it)."""
@@ -158,7 +199,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     """Set the person's password from their invitation link, which then stops working.
     Raises ``links.BadLink`` (nothing changes) or ValidationError for a password Django's
     validators refuse (the link still works, to try again)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         found = invitation_from_link(token)
         # Locks the invitation: of two requests using the link at once, the second waits,
         # then finds the nonce gone.

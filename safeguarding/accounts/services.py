@@ -79,7 +79,7 @@ def _ensure_an_administrator_remains(user: User) -> None:
         raise ValidationError(LAST_ADMINISTRATOR.format(name=user.full_name or user.email))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def staff_deactivate(*, user: User, actor: User, reason: str) -> None:
     """Disable the account and end every one of its sessions. Never one's own account, nor
     the last active partnership administrator."""
@@ -105,7 +105,7 @@ def staff_deactivate(*, user: User, actor: User, reason: str) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def staff_reactivate(*, user: User, actor: User, reason: str) -> None:
     """Re-enable a disabled account that had been set up (one whose invitation was never
     accepted is invited again instead). The person signs in as before; if their
@@ -126,7 +126,7 @@ def staff_reactivate(*, user: User, actor: User, reason: str) -> None:
     audit_log(action="accounts.user.enabled", actor=actor, target=user, reason=reason)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def roles_set(*, user: User, roles: list[Role], actor: User, reason: str = "") -> list[str]:
     """Give the person exactly ``roles``: one audit entry per role given or taken. Nobody
     changes their own roles, and the last active partnership administrator keeps theirs.
@@ -177,7 +177,7 @@ def role_revoke(*, user: User, role: Role, actor: User, reason: str) -> None:
 # --- MFA ---------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def mfa_confirm_enrolment(*, user: User, device: TOTPDevice, code: str) -> list[str]:
     """Confirm a new authenticator with a first code; returns fresh recovery codes."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
@@ -199,7 +199,7 @@ def mfa_verify(*, user: User, code: str) -> str | None:
     used); a recovery code is consumed. The row lock stops two requests racing one code.
     """
     code = code.strip()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
         digits = code.replace(" ", "")
         if device and digits.isdigit() and device.verify_token(digits):
@@ -227,7 +227,7 @@ def mfa_verify(*, user: User, code: str) -> str | None:
 WRONG_CODE = "The code is not correct, has been used already, or has expired."
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
     """New recovery codes, the old ones void. Only with a current code from the person's
     authenticator app (a session left open is not enough to mint codes), and the person is
@@ -241,7 +241,7 @@ def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
     return codes
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def mfa_reset(*, user: User, actor: User, reason: str) -> None:
     """For a lost phone: remove the person's devices and sessions; they enrol again."""
     if not reason.strip():

@@ -29,7 +29,7 @@ def password_accepted(*, request: HttpRequest, user: User, next_url: str | None)
     """The first step is done: a new session (as Django always makes), the time it started,
     where to go once the second factor is done, and the failures forgotten."""
     throttle.clear(user.email)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         auth_login(request, user)
         request.session[SESSION_STARTED_KEY] = timezone.now().isoformat()
         if next_url:

@@ -22,10 +22,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import task
 
 from safeguarding.audit.models import HEAD_PK, AuditChainHead, AuditEntry
-from safeguarding.core.scheduler import daily
 from safeguarding.core.tasks import enqueue_in_transaction, send_email
 
 _LINE = re.compile(r"^(?P<sequence>\d+) (?P<hash>[0-9a-f]{64}) (?P<taken_at>\S+)$")
@@ -140,11 +138,3 @@ def check_anchors(anchors: list[Anchor]) -> list[str]:
                     "the trail was rewritten"
                 )
     return problems
-
-
-@daily("audit.anchor_head")
-@task()
-def anchor_head_job() -> int:
-    """Daily: copy the chain head outside the database; returns the anchored sequence."""
-    anchor = anchor_head()
-    return anchor.sequence if anchor else 0

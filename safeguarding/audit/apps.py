@@ -7,6 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        # Registers the daily anchoring and address jobs, and the check that every audit
-        # action written is registered, in every process.
-        from safeguarding.audit import anchors, checks, jobs  # noqa: F401
+        # Registers the check that every audit action written is registered (the daily
+        # jobs are found by ``core``).
+        from safeguarding.audit import checks  # noqa: F401

@@ -215,7 +215,7 @@ def _database_permits(change: str, *, cutoff: datetime | None = None) -> Iterato
         cursor.execute(statement, ["", ""])
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def audit_forget_addresses(*, now: datetime | None = None) -> int:
     """Remove the network address from entries older than ``AUDIT_ADDRESS_DAYS`` (their
     keyed digest stays in the chain). Returns how many; records the run when there were any.

@@ -7,6 +7,6 @@ class NewsletterConfig(AppConfig):
     verbose_name = "Newsletters and mailing lists"
 
     def ready(self) -> None:
-        # Registers the daily campaign safety net and the bounce webhook receiver in
-        # every process.
+        # Registers the bounce webhook receiver and the worker's stalled-campaign check in
+        # every process (the daily jobs are found by ``core``).
         from safeguarding.newsletter import bounces, tasks  # noqa: F401

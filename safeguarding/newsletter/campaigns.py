@@ -23,7 +23,7 @@ EDITABLE = (CampaignState.DRAFT, CampaignState.SCHEDULED)
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def campaign_save(
     *,
     actor: User,
@@ -52,7 +52,7 @@ def campaign_save(
     return campaign
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def campaign_schedule(*, campaign_id: int, when: datetime, actor: User) -> Campaign:
     """A task deferred to ``when`` starts it (the daily safety net catches any it missed)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import audit_log
 from safeguarding.newsletter.models import ConsentMethod, Topic
-from safeguarding.newsletter.services import consent_record_offline
+from safeguarding.newsletter.services import record_offline_within
 
 COLUMNS = ("email", "name", "topics", "consent_date", "consent_method", "consent_evidence")
 MAX_BYTES = 5 * 1024 * 1024
@@ -104,7 +104,7 @@ def _parse(line: int, row: dict[str, str], topics: dict[str, Topic]) -> _Row | s
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def import_subscribers(*, upload: UploadedFile, actor: User) -> ImportReport:
     rows = _read(upload)
     topics = {topic.slug: topic for topic in Topic.objects.filter(is_active=True)}
@@ -114,7 +114,7 @@ def import_subscribers(*, upload: UploadedFile, actor: User) -> ImportReport:
         if isinstance(parsed, str):
             report.rejected.append((line, parsed))
             continue
-        subscriber = consent_record_offline(
+        subscriber = record_offline_within(
             email=parsed.email,
             name=parsed.name,
             topics=parsed.topics,

@@ -100,7 +100,7 @@ def eligible_subscribers(campaign: Campaign) -> Q:
     return Q(Exists(consent)) & ~Q(Exists(suppressed)) & ~processing_stopped(NEWSLETTER.key)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def campaign_start(*, campaign_id: int, actor: User | None) -> int:
     """Choose the recipients now and start sending; returns how many."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
@@ -144,7 +144,7 @@ def campaign_start(*, campaign_id: int, actor: User | None) -> int:
     return total
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def campaign_pause(*, campaign_id: int, actor: User) -> Campaign:
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     if campaign.state != CampaignState.SENDING:
@@ -155,7 +155,7 @@ def campaign_pause(*, campaign_id: int, actor: User) -> Campaign:
     return campaign
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def campaign_resume(*, campaign_id: int, actor: User | None) -> Campaign:
     """After a pause, after sending stopped (once the problem is fixed), or after a worker
     was lost (the campaign is still SENDING). Messages already sent are never sent again."""
@@ -603,7 +603,7 @@ def recover_stalled_campaigns() -> list[int]:
     for campaign_id in candidates.values_list("pk", flat=True):
         if _batch_waiting(campaign_id):
             continue
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             campaign = (
                 Campaign.objects.select_for_update()
                 .filter(stalled, pk=campaign_id, state=CampaignState.SENDING)

@@ -42,7 +42,7 @@ def current_wording() -> ConsentWording:
     return wording
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def consent_wording_change(*, text: str, actor: User) -> ConsentWording:
     """A new version of the wording; existing evidence keeps pointing at the old one."""
     text = text.strip()
@@ -62,7 +62,7 @@ def is_suppressed(email: str) -> bool:
     return Suppression.objects.filter(address_hash=address_hash(email)).exists()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def subscriber_sign_up(
     *, email: str, name: str, topics: Iterable[Topic], wording: ConsentWording
 ) -> Subscriber:
@@ -142,7 +142,7 @@ class ConfirmResult:
     subscriber: Subscriber | None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def subscriber_confirm(
     *, subscriber_id: int, address_prefix: str, consent_ids: list[int]
 ) -> ConfirmResult:
@@ -175,7 +175,7 @@ def subscriber_confirm(
     return ConfirmResult(Confirmation.CONFIRMED, subscriber)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def subscriber_change_topics(*, subscriber: Subscriber, topics: Iterable[Topic]) -> bool:
     """From the manage page (a link only the address's owner received). Returns False when
     no topic is left, in which case the subscriber has been removed and suppressed."""
@@ -234,7 +234,7 @@ def suppress_address_hash(*, digest: str, reason: SuppressionReason) -> None:
     Suppression.objects.get_or_create(address_hash=digest, defaults={"reason": reason})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def unsubscribe_by_token(*, payload: dict[str, object]) -> None:
     """RFC 8058 one-click, the mailto form and the page's button all end here. An unknown or
     already removed subscriber is not an error: the caller says "done" either way."""
@@ -243,7 +243,7 @@ def unsubscribe_by_token(*, payload: dict[str, object]) -> None:
         subscriber_unsubscribe_all(subscriber=subscriber, reason=SuppressionReason.UNSUBSCRIBED)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def consent_record_offline(
     *,
     email: str,
@@ -254,8 +254,31 @@ def consent_record_offline(
     given_at: datetime,
     actor: User,
 ) -> Subscriber | None:
-    """Staff enter a paper form, or an import row, with its evidence. A suppressed address
-    is refused (returns None): only the person's own double opt-in lifts a suppression."""
+    """Staff enter a paper form with its evidence. A suppressed address is refused (returns
+    None): only the person's own double opt-in lifts a suppression."""
+    return record_offline_within(
+        email=email,
+        name=name,
+        topics=topics,
+        method=method,
+        evidence=evidence,
+        given_at=given_at,
+        actor=actor,
+    )
+
+
+def record_offline_within(
+    *,
+    email: str,
+    name: str,
+    topics: Iterable[Topic],
+    method: ConsentMethod,
+    evidence: str,
+    given_at: datetime,
+    actor: User,
+) -> Subscriber | None:
+    """``consent_record_offline`` inside the caller's transaction: an import records every
+    row in one."""
     email = normalise_email(email)
     if method is ConsentMethod.WEB_FORM or not evidence.strip():
         raise ValidationError("Consent entered by staff needs its evidence.")

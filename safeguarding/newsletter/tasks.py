@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tasks import task
 
-from safeguarding.core.scheduler import daily
 from safeguarding.core.worker import worker_check
 from safeguarding.newsletter import sending
 from safeguarding.newsletter.models import Campaign, CampaignState
@@ -26,25 +24,6 @@ def start_scheduled_campaign(*, campaign_id: int) -> bool:
     if due:
         sending.campaign_start(campaign_id=campaign_id, actor=None)
     return due
-
-
-@daily("newsletter.start_or_resume_campaigns")
-@task()
-def start_or_resume_campaigns() -> int:
-    """A safety net: starts scheduled campaigns that are overdue, and resumes any whose
-    worker was lost (its claims expire, but no batch came after)."""
-    started = 0
-    for campaign_id in sending.campaigns_needing_a_worker():
-        state = Campaign.objects.values_list("state", flat=True).get(pk=campaign_id)
-        try:
-            if state == CampaignState.SCHEDULED:
-                sending.campaign_start(campaign_id=campaign_id, actor=None)
-            else:
-                sending.campaign_resume(campaign_id=campaign_id, actor=None)
-        except ValidationError:
-            continue  # changed since it was listed
-        started += 1
-    return started
 
 
 @worker_check("newsletter.recover_stalled_campaigns")

@@ -77,7 +77,7 @@ def _unique_name(name: str, *, exclude: int | None = None) -> None:
         raise ValidationError({"name": "Another topic people can sign up to has this name"})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def topic_add(*, actor: User, name: str, description: str, slug: str = "") -> Topic:
     name = name.strip()
     code = slugify(slug) or slugify(name)
@@ -106,7 +106,7 @@ def topic_add(*, actor: User, name: str, description: str, slug: str = "") -> To
     return topic
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def topic_change(
     *, actor: User, topic_id: int, name: str, description: str, position: int
 ) -> Topic:
@@ -132,7 +132,7 @@ def topic_change(
     return topic
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def topic_retire(*, actor: User, topic_id: int) -> int:
     """Stop offering the topic and end every consent to it. Returns how many consents ended.
 
@@ -162,7 +162,7 @@ def topic_retire(*, actor: User, topic_id: int) -> int:
     return ended
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def topic_reinstate(*, actor: User, topic_id: int) -> Topic:
     """Offer a retired topic again. Nobody is subscribed to it until they sign up again."""
     topic = Topic.objects.select_for_update().get(pk=topic_id)

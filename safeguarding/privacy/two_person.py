@@ -112,7 +112,7 @@ def two_person_approve(
         )
         raise ValidationError(kind.own_approval)
     may_decide(actor)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         change = locked_pending(change, kind)
         extra = details(change) if details else {}
         _decide(change, status=ProposalStatus.APPROVED, actor=actor)
@@ -139,7 +139,7 @@ def two_person_reject(
     may_decide(actor)
     if not reason.strip():
         raise ValidationError({"reason": kind.reason_needed})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         change = locked_pending(change, kind)
         _decide(change, status=ProposalStatus.REJECTED, actor=actor, reason=reason)
         audit_log(
@@ -156,7 +156,7 @@ def two_person_withdraw(change: C, *, actor: User, kind: TwoPersonKind) -> C:
     """The person who asked takes back a change still waiting for approval."""
     if change.proposed_by_id != actor.pk:
         raise ValidationError(kind.not_own_withdrawal)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         change = locked_pending(change, kind)
         _decide(change, status=ProposalStatus.WITHDRAWN, actor=actor)
         audit_log(

@@ -23,7 +23,7 @@ def enquiry_submit(*, kind: str, name: str, email: str, message: str) -> Enquiry
         kind=kind, name=name.strip(), email=normalise_email(email), message=message.strip()
     )
     enquiry.full_clean()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         enquiry.save()
         audit_log(
             action="public.enquiry.received",

@@ -7,5 +7,5 @@ class TrainingConfig(AppConfig):
     verbose_name = "Learning and development"
 
     def ready(self) -> None:
-        # Registers the periodic jobs (offers, reminders, pruning) in every process.
-        from safeguarding.training import checks, jobs  # noqa: F401
+        # Registers the system checks (the periodic jobs are found by ``core``).
+        from safeguarding.training import checks  # noqa: F401

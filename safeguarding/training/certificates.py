@@ -88,7 +88,7 @@ def certificate_issue_by_hand(*, booking_id: int, reason: str, actor: User) -> C
     reason = reason.strip()
     if not reason:
         raise CertificateRefused({"reason": "Enter why you are issuing this certificate"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         booking = (
             Booking.objects.select_for_update().select_related("session__course").get(pk=booking_id)
         )
@@ -118,7 +118,7 @@ def evaluation_submit(
     *, booking_id: int, kind: str, rating: int, confidence: int, comments: str
 ) -> Evaluation:
     """Only someone who attended a closed session may evaluate it, once per form."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         booking = (
             Booking.objects.select_for_update().select_related("session__course").get(pk=booking_id)
         )

@@ -117,7 +117,7 @@ def booking_request(
     ``actor``: the coordinator booking on the person's behalf (the same rules apply).
     """
     applicant = applicant.normalised()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session = locked_session(session_id)
         if not session.accepts_bookings():
             raise BookingRefused("Bookings for this session have closed.")
@@ -189,7 +189,7 @@ class AlreadyDecided(ValidationError):
 
 def booking_decide(*, booking_id: int, approve: bool) -> Booking:
     """The manager answered the approval email. A second answer is refused."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
         locked_session(session_id)
         booking = Booking.objects.select_for_update().get(pk=booking_id)
@@ -212,7 +212,7 @@ def booking_decide(*, booking_id: int, approve: bool) -> Booking:
 
 def booking_approve_by_staff(*, booking: Booking, actor: User) -> Booking:
     """A coordinator approves on the manager's behalf (for example after a phone call)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked_session(booking.session_id)
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         if locked.status != BookingStatus.AWAITING_APPROVAL:
@@ -232,7 +232,7 @@ def booking_cancel(*, booking_id: int, now: datetime | None = None) -> Booking:
     """The learner gives up their place. After the cut-off the course's late-cancellation
     charge is recorded against their organisation. The place is offered to the waiting list."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
         session = locked_session(session_id)
         booking = Booking.objects.select_for_update().get(pk=booking_id)
@@ -274,7 +274,7 @@ def booking_transfer(*, booking_id: int, colleague: Applicant) -> Booking:
     """Give the place to a colleague: same booking, their details; the sender's access needs
     go (they were about the sender)."""
     colleague = colleague.normalised()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
         session = locked_session(session_id)
         booking = Booking.objects.select_for_update().get(pk=booking_id)
@@ -345,7 +345,7 @@ def offer_free_places(*, session_id: int, now: datetime | None = None) -> list[W
 def offer_accept(*, entry_id: int, now: datetime | None = None) -> Booking:
     """Take an offered place. Refused once the offer has expired or been answered."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session_id = WaitingListEntry.objects.values_list("session_id", flat=True).get(pk=entry_id)
         session = locked_session(session_id)
         entry = WaitingListEntry.objects.select_for_update().get(pk=entry_id)
@@ -383,7 +383,7 @@ def offer_accept(*, entry_id: int, now: datetime | None = None) -> Booking:
 
 def waiting_leave(*, entry_id: int) -> WaitingListEntry:
     """Leave the waiting list (or turn down an offer, which passes it on)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session_id = WaitingListEntry.objects.values_list("session_id", flat=True).get(pk=entry_id)
         locked_session(session_id)
         entry = WaitingListEntry.objects.select_for_update().get(pk=entry_id)
@@ -402,7 +402,7 @@ def waiting_remove(*, entry_id: int, reason: str, actor: User) -> WaitingListEnt
     reason = reason.strip()
     if not reason:
         raise BookingRefused("Enter why you are removing them from the waiting list")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session_id = WaitingListEntry.objects.values_list("session_id", flat=True).get(pk=entry_id)
         locked_session(session_id)
         entry = WaitingListEntry.objects.select_for_update().get(pk=entry_id)
@@ -439,7 +439,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
     )
     expired = 0
     for session_id in sorted(session_ids):
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             session = locked_session(session_id)
             for entry in WaitingListEntry.objects.select_for_update().filter(
                 session=session, status=WaitingStatus.OFFERED, offer_expires_at__lte=now

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 
 def course_create(*, actor: User, fields: dict[str, Any], prerequisites: Any = ()) -> Course:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         course = Course(**fields)
         course.full_clean()
         course.save()
@@ -59,7 +59,7 @@ def course_create(*, actor: User, fields: dict[str, Any], prerequisites: Any = (
 
 
 def session_create(*, actor: User, course: Course, fields: dict[str, Any]) -> Session:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session = Session(course=course, **fields)
         if session.bookings_close_at is None:
             session.bookings_close_at = session.starts_at
@@ -81,7 +81,7 @@ def course_update(
 ) -> Course:
     """Change a course. Existing bookings are unaffected; a change of publication is audited
     as publishing or unpublishing as well."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = Course.objects.select_for_update().get(pk=course.pk)
         was_published = locked.is_published
         changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
@@ -104,7 +104,7 @@ def course_update(
 def course_set_published(*, course: Course, published: bool, actor: User) -> Course:
     """Put a course in the public catalogue or take it out. Unpublishing leaves its sessions
     and bookings as they are: people booked still go."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = Course.objects.select_for_update().get(pk=course.pk)
         if locked.is_published == published:
             raise ValidationError(
@@ -139,7 +139,7 @@ def session_update(*, session: Session, actor: User, fields: dict[str, Any]) -> 
     """Change a scheduled session. The capacity may not go below the places booked. A new time
     or place is sent to everyone confirmed, with an updated calendar file; more places go to
     the waiting list."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = locked_session(session.pk)
         if locked.status != SessionStatus.SCHEDULED:
             raise ValidationError("Only a scheduled session can be changed.")
@@ -185,7 +185,7 @@ def session_cancel(
     message = message.strip()
     if not message:
         raise ValidationError({"message": "Enter a message to the people booked and waiting"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = locked_session(session.pk)
         if locked.status != SessionStatus.SCHEDULED:
             raise ValidationError("This session is already closed or cancelled.")
@@ -238,7 +238,7 @@ def session_message(
 ) -> SessionMessage:
     """Email everyone holding a place (and, if asked, everyone waiting): one email each,
     sent by the worker."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = locked_session(session.pk)
         if locked.status == SessionStatus.CANCELLED:
             raise ValidationError("This session is cancelled: there is nobody to message.")
@@ -279,7 +279,7 @@ def booking_move(*, booking: Booking, to_session: Session, actor: User) -> Booki
     sessions are locked, in id order so two moves cannot deadlock."""
     if booking.session_id == to_session.pk:
         raise BookingRefused("They are already booked on that session.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         first, second = sorted([booking.session_id, to_session.pk])
         locked_session(first)
         locked_session(second)
@@ -315,7 +315,7 @@ def attendance_mark(
     """Record attendance (present, late, left early, absent) for confirmed bookings, once the
     session has started."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = locked_session(session.pk)
         if locked.status != SessionStatus.SCHEDULED:
             raise ValidationError("This session is closed; attendance can no longer change.")
@@ -349,7 +349,7 @@ def session_close(*, session: Session, actor: User, now: datetime | None = None)
     """Close a session after it has run: no-shows are charged, certificates issued to those
     present (once they have evaluated, if the course asks), and attendees asked to evaluate."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = locked_session(session.pk)
         if locked.status != SessionStatus.SCHEDULED:
             raise ValidationError("This session is already closed.")
@@ -433,7 +433,7 @@ def charge_decide(*, charge: Charge, status: str, reason: str, actor: User) -> C
                 else "Enter why the charge is waived"
             }
         )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = Charge.objects.select_for_update().get(pk=charge.pk)
         locked.status = status
         locked.decision_reason = reason

@@ -113,7 +113,7 @@ def read_log_seal(*, now: datetime | None = None) -> list[DaySeal]:
     day = _first_day_to_seal(recorded_seals())
     written = []
     while day is not None and day < today:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             seal = day_seal(day)
             audit_log(
                 action=SEALED,

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpResponse
 from django.template import Template
 from django.test import Client
@@ -24,6 +24,7 @@ from django.test import utils as test_utils
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 
+from tests.conftest import rolled_back
 from tests.fuzzing import (
     EXCUSED,
     LINKS,
@@ -164,12 +165,11 @@ def test_a_form_never_gives_a_server_error_nor_half_writes(
         for key, value in cookies.items():
             client.cookies[key] = value
         written = WrittenTables()
-        with transaction.atomic():
+        with rolled_back():
             with connection.execute_wrapper(written):
                 response = client.post(url, data)
             assert response.status_code < 500, f"{name}: {response.status_code}"
             _check_writes(name, response, written, before)
-            transaction.set_rollback(True)
 
     post()
 

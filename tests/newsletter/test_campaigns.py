@@ -12,8 +12,9 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.newsletter import sending
+from safeguarding.newsletter.jobs import start_or_resume_campaigns
 from safeguarding.newsletter.models import Campaign, CampaignState, Delivery, DeliveryState
-from safeguarding.newsletter.tasks import start_or_resume_campaigns, start_scheduled_campaign
+from safeguarding.newsletter.tasks import start_scheduled_campaign
 from safeguarding.privacy.models.rights import RequestKind
 from safeguarding.privacy.models.rights_outcomes import ObjectionOutcome
 from safeguarding.privacy.rights.actions import objection_decide, restriction_place

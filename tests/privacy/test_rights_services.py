@@ -12,9 +12,9 @@ from safeguarding.audit.models import AuditEntry
 from safeguarding.core.scheduler import registered_jobs
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import RequestStatus, RightsRequest
+from safeguarding.privacy.rights.jobs import prune_unconfirmed_requests_job
 from safeguarding.privacy.rights.services import (
     prune_unconfirmed_requests,
-    prune_unconfirmed_requests_job,
     rights_request_export,
     rights_request_submit,
 )

@@ -146,7 +146,7 @@ def person_from_link(token: str) -> Person:
 def security_questions_link_request(*, email: str) -> None:
     """Email a link to set security questions. The same happens whether or not we knew the
     address (a first contact creates the Person), so nothing is revealed to the requester."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         person, created = Person.objects.get_or_create(email=normalise_email(email))
         _new_nonce(person)  # the task makes the link from it
         audit_log(
@@ -200,7 +200,7 @@ def security_questions_set_by_link(*, token: str, answers: Mapping[str, str]) ->
     """Set questions through an emailed link, which then stops working (single use). Raises
     ``links.BadLink`` for a used, replaced, expired or forged link, and ValidationError for
     answers that will not do (the link still works then, to try again)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         person = person_from_link(token)
         # Locks the link: of two requests using it at once, the second finds it gone.
         if not SecurityQuestionsLink.objects.select_for_update().filter(person=person).exists():
@@ -259,7 +259,7 @@ def caller_verification_start(*, person: Person, staff: User) -> CallerVerificat
     Raises ``VerificationLocked`` (audited) or ``VerificationImpossible``.
     """
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         Person.objects.select_for_update().filter(pk=person.pk).first()
         until = verification_locked_until(person, now=now)
         if until is not None:
@@ -308,7 +308,7 @@ def caller_verification_answer(
     Raises ``VerificationLocked`` (audited, nothing recorded) if they are locked already.
     """
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         person = Person.objects.select_for_update().get(pk=verification.person_id)
         current = CallerVerification.objects.select_for_update().get(pk=verification.pk)
         if current.staff_id != staff.pk:
@@ -390,7 +390,7 @@ def authorisation_record_written(
         recorded_by=actor,
     )
     authorisation.full_clean()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         authorisation.save()
         audit_log(
             action="privacy.authorisation.recorded",
@@ -420,7 +420,7 @@ def authorisation_record_one_off(
         verification=verification,
     )
     authorisation.full_clean()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         authorisation.save()
         audit_log(
             action="privacy.authorisation.recorded",
@@ -451,7 +451,7 @@ def authorisation_use(
     if verification.person_id != authorisation.person_id:
         raise ValidationError("That authorisation is for someone else.")
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         live = Authorisation.objects.live(now=now).filter(pk=authorisation.pk)
         if authorisation.is_one_off:
             spent = live.filter(kind=AuthorisationKind.VERBAL_ONE_OFF).update(
@@ -487,7 +487,7 @@ def authorisation_revoke(
     require_call_or_lead(actor=actor, verification=verification, person=authorisation.person)
     on_call = on_verified_call(verification, staff=actor, person=authorisation.person)
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         revoked = Authorisation.objects.filter(pk=authorisation.pk, revoked_at__isnull=True).update(
             revoked_at=now, revoked_by=actor
         )

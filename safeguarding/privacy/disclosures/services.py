@@ -47,7 +47,7 @@ def disclosure_record(
         errors["disclosed_on"] = "The date of the disclosure must be today or in the past"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         person, created = Person.objects.get_or_create(email=normalise_email(email))
         record = DisclosureRecord(
             person=person,
@@ -81,7 +81,7 @@ def disclosure_approve(*, disclosure: DisclosureRecord, actor: User) -> None:
     """Approve a disclosure: only a data protection lead or partnership administrator, and
     never the person who recorded it."""
     require_second_person(actor, recorded_by_id=disclosure.recorded_by_id, what="disclosure")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = DisclosureRecord.objects.select_for_update().get(pk=disclosure.pk)
         if current.approved_at is not None:
             raise ValidationError("This disclosure has already been approved.")

@@ -133,7 +133,7 @@ def retention_period_change(
     Only a period no shorter than the current one: a shorter one would make the next sweep
     dispose of records not yet due, so it needs ``retention_period_propose`` and approval."""
     rule = _checked_rule(rule_key=rule_key, days=days, reason=reason)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         setting, previous = _locked_setting(rule)
         if days < previous:
             raise ValidationError(NEEDS_APPROVAL)
@@ -161,7 +161,7 @@ def retention_period_propose(
 ) -> RetentionProposal:
     """Propose a shorter period; it takes effect only when a second person approves it."""
     rule = _checked_rule(rule_key=rule_key, days=days, reason=reason)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         _setting, current = _locked_setting(rule)
         if days >= current:
             raise ValidationError(
@@ -269,7 +269,7 @@ def legal_hold_place(
         raise ValidationError(errors)
 
     model = apps.get_model(model_label)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # Locking the record orders this against a retention batch that has selected it:
         # either the batch commits first (and the record is gone) or it skips the record.
         record = _locked_record(model, record_id)
@@ -326,7 +326,7 @@ def legal_hold_release_request(*, hold: LegalHold, reason: str, actor: User) -> 
     record, until a different data protection lead or administrator approves."""
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the hold is being released"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
         if not hold.is_active:
             raise ValidationError("This hold has already been released.")

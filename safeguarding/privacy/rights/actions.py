@@ -156,7 +156,7 @@ def rights_request_rectify(
     assert isinstance(model_field, models.Field)  # noqa: S101  (declared fields are columns)
     before = model_field.value_from_object(obj)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             try:
                 correction.apply(obj, new_value, actor=actor)
             except ValidationError as error:
@@ -199,7 +199,7 @@ def restriction_place(*, request: RightsRequest, actor: User, reason: str) -> Pr
     _requires(request, RequestKind.RESTRICTION)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why processing is restricted"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if restriction_in_force(request) is not None:
             raise ValidationError("A restriction is already in force for this person.")
         restriction = ProcessingRestriction(
@@ -225,7 +225,7 @@ def restriction_lift(
 ) -> ProcessingRestriction:
     if not lift_reason.strip():
         raise ValidationError({"lift_reason": "Enter why the restriction is lifted"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         restriction = (
             ProcessingRestriction.objects.select_for_update()
             .filter(person=request.person_id, lifted_at__isnull=True)
@@ -264,7 +264,7 @@ def objection_decide(
         errors["reasons"] = "Enter the reasons for the decision"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         objection = Objection(
             request=request,
             purpose=purpose,

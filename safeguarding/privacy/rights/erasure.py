@@ -241,7 +241,7 @@ def rights_request_erasure_prepare(
     """Prepare an erasure: nothing is erased until a different data protection lead or
     administrator approves it (``rights_request_erasure_approve``)."""
     _check_may_handle(actor, request, (Role.DATA_PROTECTION_LEAD,))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = (
             RightsRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
         )
@@ -294,7 +294,7 @@ def _erase_request(*, request: RightsRequest, actor: User) -> ErasureReport:
     """Carry out an erasure request and record the report; the requester is emailed it when
     the request is completed (``rights_request_complete``), which this does too. Only an
     approval calls this."""
-    from safeguarding.privacy.rights.services import rights_request_complete
+    from safeguarding.privacy.rights.services import complete_within
 
     with transaction.atomic():
         locked = (
@@ -314,7 +314,7 @@ def _erase_request(*, request: RightsRequest, actor: User) -> ErasureReport:
             target=locked,
             details={"report": report.pk, **_totals(found)},
         )
-        rights_request_complete(
+        complete_within(
             request=locked,
             outcome="Erasure carried out; the report was sent to the requester.",
             actor=actor,

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
 
 from safeguarding.audit.services import audit_log
 from safeguarding.core import links
@@ -23,7 +22,6 @@ from safeguarding.core.addresses import normalise_email
 from safeguarding.core.corrections import correct_text_field
 from safeguarding.core.links import absolute_url
 from safeguarding.core.ratelimit import Limit
-from safeguarding.core.scheduler import daily
 from safeguarding.core.tasks import deliver_email, email_task, enqueue_in_transaction
 from safeguarding.privacy.models.person import Person
 from safeguarding.privacy.models.rights import (
@@ -104,7 +102,7 @@ def rights_request_submit(*, email: str, full_name: str, kind: str, details: str
     The same happens whether or not we knew the address, so the page and the email reveal
     nothing about what we hold.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         person = _find_or_create_person(email=email, full_name=full_name)
         request = RightsRequest(
             person=person,
@@ -130,7 +128,7 @@ def rights_request_confirm(*, request_id: int) -> RightsRequest | None:
 
     Returns None if the request no longer exists. Confirming again changes nothing.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         request = RightsRequest.objects.select_for_update().filter(pk=request_id).first()
         if request is None or request.status != RequestStatus.AWAITING_CONFIRMATION:
             return request
@@ -193,7 +191,7 @@ def rights_request_log(
         raise ValidationError(errors)
     is_child = subject == RequestSubject.CHILD
     is_other = subject != RequestSubject.SELF
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if email.strip():
             person = _find_or_create_person(email=email, full_name=full_name)
         else:
@@ -293,7 +291,7 @@ def rights_request_pause(*, request: RightsRequest, reason: str, actor: User) ->
     """Stop the clock while we wait for the requester to clarify."""
     if not reason.strip():
         raise ValidationError({"reason": "Enter what you have asked the requester to clarify"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         request = _locked(request)
         if request.status != RequestStatus.OPEN:
             raise ValidationError("Only an open request can be paused.")
@@ -313,7 +311,7 @@ def rights_request_pause(*, request: RightsRequest, reason: str, actor: User) ->
 
 def rights_request_resume(*, request: RightsRequest, actor: User) -> RightsRequest:
     """Restart the clock: the days it was stopped are added to the due date."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         request = _locked(request)
         pause = request.pauses.select_for_update().filter(ended_at__isnull=True).first()
         if request.status != RequestStatus.PAUSED or pause is None:
@@ -350,7 +348,7 @@ def rights_request_extend(
     """
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the request needs more time"})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         request = _locked(request)
         if request.status != RequestStatus.OPEN:
             raise ValidationError("Only an open request can be extended.")
@@ -428,17 +426,23 @@ def rights_request_complete(*, request: RightsRequest, outcome: str, actor: User
     an access request, or the report of an erasure) when we have their email address."""
     if not outcome.strip():
         raise ValidationError({"outcome": "Enter what was done to answer the request"})
-    with transaction.atomic():
-        # Under the request's lock, so no item can be proposed while it closes.
-        _refuse_unsigned_items(_locked(request))
-        request = _close(
-            request=request,
-            status=RequestStatus.COMPLETED,
-            outcome=outcome,
-            actor=actor,
-            action="completed",
-        )
-        send_completion_email(request)
+    with transaction.atomic(durable=True):
+        return complete_within(request=request, outcome=outcome, actor=actor)
+
+
+def complete_within(*, request: RightsRequest, outcome: str, actor: User) -> RightsRequest:
+    """``rights_request_complete`` inside the caller's transaction: an approved erasure
+    completes its request in the same transaction as the erasure."""
+    # Under the request's lock, so no item can be proposed while it closes.
+    _refuse_unsigned_items(_locked(request))
+    request = _close(
+        request=request,
+        status=RequestStatus.COMPLETED,
+        outcome=outcome,
+        actor=actor,
+        action="completed",
+    )
+    send_completion_email(request)
     return request
 
 
@@ -525,7 +529,7 @@ def rights_request_export(*, request: RightsRequest, actor: User) -> bytes:
         raise ValidationError(unfindable)
     # Personal data leaves the system only for a declared purpose (P06).
     require_export_purpose(purpose="rights_requests", actor=actor, what="subject access export")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # Under the request's lock, so the schedule cannot change while the export is built.
         request = _locked(request)
         _refuse_unsigned_items(request)
@@ -552,7 +556,7 @@ def prune_unconfirmed_requests(*, now: datetime | None = None) -> int:
     """Delete web requests whose link was never clicked within seven days, and the people
     that were created for them and are linked to nothing else."""
     cutoff = (now or timezone.now()) - UNCONFIRMED_KEPT_FOR
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         stale = RightsRequest.objects.filter(
             status=RequestStatus.AWAITING_CONFIRMATION, received_at__lt=cutoff
         )
@@ -582,12 +586,6 @@ def _linked_to_anything(person: Person) -> bool:
         if model._base_manager.filter(**{relation.field.name: person}).exists():
             return True
     return False
-
-
-@daily("privacy.prune_unconfirmed_requests")
-@task()
-def prune_unconfirmed_requests_job() -> int:
-    return prune_unconfirmed_requests()
 
 
 @transaction.atomic

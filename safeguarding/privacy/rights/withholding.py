@@ -139,7 +139,7 @@ def withheld_item_propose(
     if errors:
         raise ValidationError(errors)
     model_label, object_id, field_name = _find_field(request, record, field_name.strip())
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # Under the request's lock: a request being completed cannot gain an item.
         _check_open_access_request(_locked_request(request.pk))
         item = WithheldItem(
@@ -184,7 +184,7 @@ def withheld_item_sign_off(*, item: WithheldItem, actor: User) -> WithheldItem:
         )
     if not user_has_role(actor, *DATA_PROTECTION_ROLES):
         raise ValidationError("Only a data protection lead or administrator can sign this off.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if not _locked_request(item.request_id).is_running:
             raise ValidationError("The request is closed: its redaction schedule is final.")
         item = WithheldItem.objects.select_for_update().get(pk=item.pk)
@@ -205,7 +205,7 @@ def withheld_item_sign_off(*, item: WithheldItem, actor: User) -> WithheldItem:
 
 def withheld_item_drop(*, item: WithheldItem, actor: User) -> None:
     """Take an item off the list (it will be released after all), while the request runs."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         request = _locked_request(item.request_id)
         item = WithheldItem.objects.select_for_update().get(pk=item.pk)
         if not request.is_running:

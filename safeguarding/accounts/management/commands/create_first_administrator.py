@@ -21,11 +21,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
-from django.db import transaction
 
 from safeguarding.accounts import invitations
-from safeguarding.accounts.models import StaffInvitation, User
-from safeguarding.accounts.roles import Role
 
 ADMINISTRATOR_EXISTS = (
     "An active partnership administrator already exists. Ask them to invite people from "
@@ -50,7 +47,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if _an_administrator_exists():
+        if invitations.an_administrator_exists():
             raise CommandError(ADMINISTRATOR_EXISTS)
         name = (options["name"] or self._ask("Full name: ")).strip()
         email = (options["email"] or self._ask("Email address: ")).strip().lower()
@@ -62,11 +59,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "Enter an email address in the correct format, like name@example.org."
             ) from None
-        with transaction.atomic():
-            if _an_administrator_exists():  # checked again, inside the transaction
-                raise CommandError(ADMINISTRATOR_EXISTS)
-            invitation = self._invite(name=name, email=email)
-            link = invitations.invitation_link(invitation) if options["print_link"] else ""
+        try:
+            invitation = invitations.first_administrator_invite(name=name, email=email)
+        except invitations.AdministratorExists:
+            raise CommandError(ADMINISTRATOR_EXISTS) from None
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        link = invitations.invitation_link(invitation) if options["print_link"] else ""
         expires = invitation.expires_at.strftime("%-d %B %Y")
         if link:
             self.stdout.write(
@@ -86,24 +85,3 @@ class Command(BaseCommand):
             raise CommandError(
                 "No answer given. Pass --name and --email when there is no terminal."
             ) from None
-
-    @staticmethod
-    def _invite(*, name: str, email: str) -> StaffInvitation:
-        existing = User.objects.filter(email__iexact=email).first()
-        if existing is None:
-            return invitations.staff_invite(
-                email=email, full_name=name, roles=[Role.PARTNERSHIP_ADMINISTRATOR], actor=None
-            )
-        invitation = StaffInvitation.objects.filter(user=existing, accepted_at=None).first()
-        is_administrator = existing.groups.filter(name=str(Role.PARTNERSHIP_ADMINISTRATOR))
-        if invitation is None or not is_administrator.exists():
-            raise CommandError(
-                f"There is already a staff account for {email}. Use another email address."
-            )
-        return invitations.invitation_resend(invitation=invitation, actor=None)
-
-
-def _an_administrator_exists() -> bool:
-    return User.objects.filter(
-        is_active=True, groups__name=str(Role.PARTNERSHIP_ADMINISTRATOR)
-    ).exists()
