@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from safeguarding.casereviews.models import CaseSubject
 from safeguarding.core.crypto import lookup_hash
 from safeguarding.inventory import retention_rules
 from safeguarding.inventory.declarations import declare, not_personal, personal
@@ -53,8 +54,6 @@ def about_child(case_path: str) -> SubjectFilter:
     name and date of birth together)."""
 
     def subject_filter(key: SubjectKey) -> Q | None:
-        from safeguarding.casereviews.models import CaseSubject
-
         found = _child_on_key_list(key)
         if found is None:
             return None

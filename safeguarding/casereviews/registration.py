@@ -4,12 +4,11 @@ to it does (a child death review that suspects abuse or neglect opens a case her
 from __future__ import annotations
 
 from safeguarding.casereviews.models import KIND
+from safeguarding.casereviews.services import case_open_from_referral
 from safeguarding.workspaces.kinds import register_kind
 from safeguarding.workspaces.referrals import register_referral_target
 
 
 def register() -> None:
-    from safeguarding.casereviews.services import case_open_from_referral
-
     register_kind(KIND, "Case review")
     register_referral_target(KIND, case_open_from_referral)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import user_has_role
 from safeguarding.audit.services import audit_log
+from safeguarding.casereviews.clocks import send_before_publication
 from safeguarding.casereviews.models import (
     KIND,
     Action,
@@ -467,8 +468,6 @@ def practice_review_update(
 
 def publication_problems(review: PracticeReview, published_on: date) -> list[str]:
     """Why the report cannot be published on ``published_on`` (empty when it can)."""
-    from safeguarding.casereviews.clocks import send_before_publication
-
     problems = []
     if review.final_report_on is None:
         problems.append("Record when the final report was received")
