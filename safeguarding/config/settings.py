@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "safeguarding.training",
     "safeguarding.newsletter",
     "safeguarding.public",
+    "safeguarding.casereviews",
     "safeguarding.demo",
 ]
 
