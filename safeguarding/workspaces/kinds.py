@@ -1,20 +1,49 @@
 """Kinds of workspace, registered by the apps that own them, so that a new kind needs no
-change here: ``register_kind("case_review", "Case review")`` in the owning app's ``ready()``.
+change here. In the owning app's ``ready()``::
+
+    register_kind(
+        "case_review",
+        "Case review",
+        home_url=lambda workspace: reverse("casereviews:case", args=[case_pk_of(workspace)]),
+    )
+
+``home_url`` gives the owning app's page for one of its workspaces: the workspace pages
+(members, documents, sharing decisions) link back to it, and the owning app links to them
+with ``reverse("workspaces:members", args=[workspace.pk])``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from safeguarding.workspaces.models import KIND_PATTERN
 
-_kinds: dict[str, str] = {}
+if TYPE_CHECKING:
+    from safeguarding.workspaces.models import Workspace
+
+HomeUrl = Callable[["Workspace"], str | None]
 
 
-def register_kind(code: str, label: str) -> None:
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    home_url: HomeUrl | None = None
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register_kind(code: str, label: str, home_url: HomeUrl | None = None) -> None:
+    """Register a kind of workspace: its code, its label in plain words, and optionally
+    ``home_url(workspace)``, the owning app's page for a workspace of this kind (None when it
+    has none)."""
     if not re.fullmatch(KIND_PATTERN, code) or len(code) > 40:
         raise ValueError(f"A workspace kind is a short lower-case code, not {code!r}.")
-    _kinds[code] = label
+    _kinds[code] = Kind(code=code, label=label, home_url=home_url)
 
 
 def is_registered(code: str) -> bool:
@@ -22,8 +51,17 @@ def is_registered(code: str) -> bool:
 
 
 def kind_label(code: str) -> str:
-    return _kinds.get(code, code)
+    kind = _kinds.get(code)
+    return kind.label if kind else code
+
+
+def home_url(workspace: Workspace) -> str | None:
+    """The owning app's page for ``workspace``, if its kind registered one."""
+    kind = _kinds.get(workspace.kind)
+    if kind is None or kind.home_url is None:
+        return None
+    return kind.home_url(workspace)
 
 
 def registered_kinds() -> dict[str, str]:
-    return dict(_kinds)
+    return {code: kind.label for code, kind in _kinds.items()}
