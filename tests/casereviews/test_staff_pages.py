@@ -13,6 +13,7 @@ from django.urls import reverse
 from safeguarding.accounts.roles import Role
 from safeguarding.casereviews import services
 from safeguarding.casereviews.models import CaseReview, ChronologyEntry, Notification
+from safeguarding.workspaces.kinds import home_url
 from safeguarding.workspaces.models import MembershipRole, ReadLog
 from tests.casereviews.conftest import notify
 from tests.conftest import sign_in
@@ -254,3 +255,7 @@ def test_every_page_of_a_case_opens_for_its_lead(case, officer) -> None:
         client.get(reverse("casereviews:staff_records", args=[case.pk, "nonsense"])).status_code
         == 404
     )
+
+
+def test_the_shared_workspace_pages_link_back_to_the_case_page(case) -> None:
+    assert home_url(case.workspace) == reverse("casereviews:staff_case", args=[case.pk])
