@@ -21,8 +21,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user, staff_user_with_role, user_has_role
+from safeguarding.audit.services import audit_read
 from safeguarding.casereviews import selectors, services
 from safeguarding.casereviews.clocks import case_clocks
+from safeguarding.casereviews.figures import figures_csv, reporting_year, year_figures
 from safeguarding.casereviews.forms import (
     RECORD_FORMS,
     ActionForm,
@@ -124,6 +126,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "lines": selectors.live_cases(user, today=today),
             "today": today,
             "may_open": user_has_role(user, Role.REVIEW_OFFICER),
+            "may_see_figures": user_has_role(user, *FIGURES_ROLES),
         },
     )
 
@@ -442,3 +445,47 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         message="The case was closed.",
         button="Close the case",
     )
+
+
+FIGURES_ROLES = (Role.REVIEW_OFFICER, Role.PARTNERSHIP_ADMINISTRATOR)
+YEARS_OFFERED = 4
+
+
+def _year(request: HttpRequest, today: Any) -> int:
+    latest = reporting_year(today)
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() else latest
+    if not latest - YEARS_OFFERED < year <= latest:
+        raise Http404("No such page")
+    return year
+
+
+@require_safe
+def figures(request: HttpRequest) -> HttpResponse:
+    actor = staff_user_with_role(request, *FIGURES_ROLES)
+    today = timezone.localdate()
+    year = _year(request, today)
+    audit_read(actor=actor, what="casereviews.figures", purpose="the yearly report")
+    latest = reporting_year(today)
+    return render(
+        request,
+        "casereviews/staff/figures.html",
+        {
+            "year": year,
+            "report": year_figures(year, today=today),
+            "years": [latest - n for n in range(YEARS_OFFERED)],
+        },
+    )
+
+
+@require_safe
+def figures_download(request: HttpRequest) -> HttpResponse:
+    actor = staff_user_with_role(request, *FIGURES_ROLES)
+    today = timezone.localdate()
+    year = _year(request, today)
+    audit_read(actor=actor, what="casereviews.figures", purpose="the yearly report (CSV)")
+    response = HttpResponse(
+        figures_csv(year_figures(year, today=today)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="case-review-figures-{year}.csv"'
+    return response

@@ -17,6 +17,7 @@ from tests.access import Access, only
 from tests.factories import UserFactory
 
 NOT_A_MEMBER = dict.fromkeys(ALL_ROLES, 404)
+FIGURES = only(Role.REVIEW_OFFICER, Role.PARTNERSHIP_ADMINISTRATOR)
 
 
 def a_case() -> Any:
@@ -65,6 +66,8 @@ CASE_PAGES = (
 ACCESS: dict[str, Access] = {
     "casereviews:staff_home": Access(),
     "casereviews:staff_open": Access(roles=only(Role.REVIEW_OFFICER)),
+    "casereviews:staff_figures": Access(roles=FIGURES),
+    "casereviews:staff_figures_csv": Access(roles=FIGURES),
     **{
         f"casereviews:{name}": Access(roles=NOT_A_MEMBER, make_kwargs=_case())
         for name in CASE_PAGES
