@@ -23,5 +23,7 @@ register(
         "casereviews.decision.recorded": "A decision in a case was recorded",
         "casereviews.recommendation.recorded": "A review recommendation was recorded",
         "casereviews.action.recorded": "An action in a case's action plan was recorded",
+        "casereviews.clocks.reminded": "A case's leads were emailed about its clocks",
+        "casereviews.figures.read": "Someone looked at or downloaded the yearly figures",
     },
 )

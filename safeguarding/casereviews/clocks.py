@@ -86,6 +86,19 @@ class Clock:
     def was_late(self) -> bool:
         return self.done_on is not None and self.done_on > self.due_on
 
+    def in_words(self, today: date) -> str:
+        """Where the clock stands, as the case page says it."""
+        if self.done_on is not None:
+            return f"Done on {self.done_on:%-d %B %Y}" + (" (late)" if self.was_late() else "")
+        left = self.working_days_left(today)
+        if self.is_overdue(today):
+            return f"Overdue by {_days(-left)}" if left < 0 else "Overdue"
+        return "Due today" if left == 0 else f"{_days(left)} left"
+
+
+def _days(count: int) -> str:
+    return f"{count} working day{'' if count == 1 else 's'}"
+
 
 def _related(case: CaseReview, name: str) -> object | None:
     try:

@@ -259,3 +259,9 @@ _case_record(
         "description": personal("user.childrens", encrypted=True),
     },
 )
+declare(
+    "casereviews.ClockReminder",
+    retention="review_record",
+    description="That a case's leads were reminded of its clocks on a day (counts only).",
+    fields=not_personal("id", "case", "day", "due_soon", "overdue"),
+)

@@ -452,3 +452,21 @@ class Action(RowKeyed):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_ACTION_STATUSES
+
+
+class ClockReminder(models.Model):
+    """That the case's leads were emailed about its clocks on a day: the daily job claims a
+    (case, day) once, so running it twice sends nothing twice."""
+
+    case = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    due_soon = models.PositiveSmallIntegerField()
+    overdue = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "day"], name="one_clock_reminder_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Clock reminder {self.pk}"

@@ -136,3 +136,14 @@ def test_a_case_shows_every_clock_soonest_first(case, officer, clock) -> None:
         "Notify the Secretary of State (looked-after child)",
         "Rapid review to the national panel",
     ]
+
+
+def test_a_clock_says_where_it_stands_in_words() -> None:
+    due = Clock("Final report", due_on=date(2027, 1, 8))  # a Friday
+    assert due.in_words(date(2027, 1, 6)) == "2 working days left"
+    assert due.in_words(date(2027, 1, 7)) == "1 working day left"
+    assert due.in_words(date(2027, 1, 8)) == "Due today"
+    assert due.in_words(date(2027, 1, 9)) == "Overdue"  # the Saturday after
+    assert due.in_words(date(2027, 1, 12)) == "Overdue by 2 working days"
+    done = Clock("Final report", due_on=date(2027, 1, 8), done_on=date(2027, 1, 11))
+    assert done.in_words(date(2027, 2, 1)) == "Done on 11 January 2027 (late)"
