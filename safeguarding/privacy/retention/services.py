@@ -275,29 +275,52 @@ def legal_hold_place(
         record = _locked_record(model, record_id)
         if record is None:
             raise ValidationError({"record_id": "There is no record of that type with this id"})
-        hold = LegalHold(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=str(record.pk),
-            scope_label=scope_label.strip(),
-            reason=reason.strip(),
-            authority=authority.strip(),
+        return legal_hold_place_on(
+            record,
+            reason=reason,
+            authority=authority,
             review_date=review_date,
-            placed_by=actor,
-        )
-        hold.full_clean()
-        hold.save()
-        audit_log(
-            action="privacy.retention.hold_placed",
             actor=actor,
-            target=hold,
-            reason=hold.reason,
-            details={
-                "model": model._meta.label,
-                "record": hold.object_id,
-                "authority": hold.authority,
-                "review_date": review_date.isoformat(),
-            },
+            scope_label=scope_label,
         )
+
+
+@transaction.atomic
+def legal_hold_place_on(
+    record: models.Model,
+    *,
+    reason: str,
+    authority: str,
+    review_date: date,
+    actor: User,
+    scope_label: str = "",
+) -> LegalHold:
+    """Hold one record the caller has just made or locked, in the caller's transaction: an
+    app that keeps a kind of record under a hold by default (a child death review) places it
+    when it makes the record."""
+    hold = LegalHold(
+        content_type=ContentType.objects.get_for_model(type(record)),
+        object_id=str(record.pk),
+        scope_label=scope_label.strip(),
+        reason=reason.strip(),
+        authority=authority.strip(),
+        review_date=review_date,
+        placed_by=actor,
+    )
+    hold.full_clean()
+    hold.save()
+    audit_log(
+        action="privacy.retention.hold_placed",
+        actor=actor,
+        target=hold,
+        reason=hold.reason,
+        details={
+            "model": type(record)._meta.label,
+            "record": hold.object_id,
+            "authority": hold.authority,
+            "review_date": review_date.isoformat(),
+        },
+    )
     return hold
 
 
