@@ -3,7 +3,12 @@ modules of the project import each other, directly or round a loop, even inside 
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import grimp
+
+import safeguarding
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -89,3 +94,44 @@ def test_every_periodic_job_lives_in_its_apps_jobs_module() -> None:
         if not job.task.func.__module__.endswith(".jobs")
     }
     assert misplaced == {}
+
+
+def _imports_inside_functions(source: str) -> list[str]:
+    """The project's own modules imported inside a function body (not at module level, not
+    under ``if TYPE_CHECKING:``)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith(
+                "safeguarding"
+            ):
+                found.append(f"{inner.module} (line {inner.lineno})")
+            elif isinstance(inner, ast.Import):
+                found += [
+                    f"{alias.name} (line {inner.lineno})"
+                    for alias in inner.names
+                    if alias.name.startswith("safeguarding")
+                ]
+    return found
+
+
+def test_no_module_hides_an_import_of_the_project_inside_a_function() -> None:
+    """An import inside a function hides a dependency from the layers contract's reader and
+    usually a cycle. Only an AppConfig.ready() imports modules that register themselves."""
+    root = Path(safeguarding.__file__).parent
+    hidden = {
+        str(path.relative_to(root)): imports
+        for path in sorted(root.rglob("*.py"))
+        if "migrations" not in path.parts and path.name != "apps.py"
+        if (imports := _imports_inside_functions(path.read_text()))
+    }
+
+    assert hidden == {}
+
+
+def test_the_hidden_import_finder_finds_one() -> None:
+    source = "def f():\n    from safeguarding.core import links\n    import os\n"
+
+    assert _imports_inside_functions(source) == ["safeguarding.core (line 2)"]

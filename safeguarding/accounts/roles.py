@@ -11,6 +11,11 @@ class Role(StrEnum):
     COMMUNICATIONS_OFFICER = "Communications officer"
     DATA_PROTECTION_LEAD = "Data protection lead"
     REVIEW_PANEL_MEMBER = "Review panel member"
+    # The business unit's case review officer: opens case reviews (and leads them until they
+    # hand the lead to someone else), runs their clocks and publishes the reports. A role
+    # opens no case by itself: every case, for this role and for administrators too, is seen
+    # only through membership of its workspace (safeguarding.casereviews).
+    REVIEW_OFFICER = "Review officer"
     CDOP_COORDINATOR = "CDOP coordinator"
     # Offered as a session's trainer on the training session form; grants nothing else.
     TRAINER = "Trainer"

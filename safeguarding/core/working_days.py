@@ -48,3 +48,29 @@ def working_days_before(day: date, count: int) -> date:
         if is_working_day(day):
             count -= 1
     return day
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The working day ``count`` working days after ``day`` (``day`` itself is day 0, so a
+    duty "within 5 working days" of a Friday falls due on the next Friday)."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """How many working days from ``start`` to ``end``: those after ``start`` up to and
+    including ``end``; negative (the working days overdue) when ``end`` is before ``start``."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count

@@ -9,6 +9,10 @@ register(
         "newsletter.subscriber.confirmed": "A subscriber confirmed their address",
         "newsletter.subscriber.topics_changed": "A subscriber changed their topics",
         "newsletter.subscriber.unsubscribed": "A subscriber unsubscribed",
+        "newsletter.subscriber.topics_withdrawn": (
+            "A member of staff stopped topics for a subscriber, at their request"
+        ),
+        "newsletter.subscriber.read": "A member of staff opened a subscriber's page",
         "newsletter.subscriber.corrected": "A subscriber's name was corrected",
         "newsletter.consent.recorded": "Consent was recorded by a member of staff, with evidence",
         "newsletter.list.imported": "A list of subscribers was imported, with consent evidence",

@@ -8,7 +8,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from safeguarding.core.forms import LocalDateTimeField, RecordsChoiceField, email_field, one_line
+from safeguarding.core.forms import (
+    LocalDateTimeField,
+    RecordsChoiceField,
+    email_field,
+    one_line,
+    too_long,
+)
 from safeguarding.newsletter.models import Topic
 from safeguarding.privacy.models.rights import RequestKind
 
@@ -228,3 +234,60 @@ class TopicChangeForm(TopicForm):
             "max_value": "Enter a number from 0 to 999",
         },
     )
+
+
+class SubscriberSearchForm(forms.Form):
+    """Posted, never put in the address: what was typed is kept in the session."""
+
+    query = forms.CharField(
+        label="Email address or name",
+        min_length=3,
+        max_length=254,
+        help_text="All or part of it, for example “sam.jones@” or “Jones”.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter an email address or name to search for",
+            "min_length": "Enter at least 3 characters",
+            "max_length": too_long("The search", 254),
+        },
+    )
+
+
+def _reason() -> forms.CharField:
+    return forms.CharField(
+        label="Why are you doing this for them?",
+        help_text=(
+            "For example, “Asked by phone on 3 March”. The reason is kept in the audit trail."
+        ),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why you are doing this for them",
+            "max_length": too_long("The reason", 500),
+        },
+    )
+
+
+class SubscriberTopicsForm(forms.Form):
+    """The topics to keep, from those the subscriber has now."""
+
+    keep = TopicChoiceField(
+        label="Which topics should they keep?",
+        help_text="Untick the topics they no longer want.",
+        queryset=Topic.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose from the list",
+            "invalid_pk_value": "Choose from the list",
+        },
+    )
+    reason = _reason()
+
+    def __init__(self, *args: Any, topics: QuerySet[Topic], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = topics  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+
+
+class ReasonForm(forms.Form):
+    reason = _reason()

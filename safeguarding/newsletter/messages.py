@@ -1,5 +1,6 @@
-"""Campaign emails: Markdown rendered to sanitised HTML and a plain-text part, with the
-unsubscribe headers of RFC 2369 and RFC 8058 and per-recipient links in the body."""
+"""Campaign emails: Markdown rendered to sanitised HTML in the partnership's email layout and
+to a plain-text part that reads as text (``plain_text``), with the unsubscribe headers of
+RFC 2369 and RFC 8058 and per-recipient links in the body."""
 
 from __future__ import annotations
 
@@ -11,15 +12,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
-from markdown_it import MarkdownIt
 
 from safeguarding.core.tasks import header_text
 from safeguarding.newsletter import tokens
 from safeguarding.newsletter.models import Campaign, Subscriber
-
-# Raw HTML in the Markdown is not passed through at all; nh3 then removes anything unsafe
-# that Markdown itself can produce (javascript: links and the like).
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+from safeguarding.newsletter.plain_text import MARKDOWN, markdown_to_text
 
 
 @dataclass(frozen=True)
@@ -30,7 +27,9 @@ class RenderedCampaign:
 
 
 def render_markdown(source: str) -> str:
-    return nh3.clean(_MARKDOWN.render(source), link_rel="noopener noreferrer")
+    # Raw HTML in the Markdown is not passed through at all (MARKDOWN); nh3 then removes
+    # anything unsafe that Markdown itself can produce (javascript: links and the like).
+    return nh3.clean(MARKDOWN.render(source), link_rel="noopener noreferrer")
 
 
 def render_campaign(campaign: Campaign) -> RenderedCampaign:
@@ -38,7 +37,7 @@ def render_campaign(campaign: Campaign) -> RenderedCampaign:
     return RenderedCampaign(
         subject=header_text(campaign.subject),
         html=render_markdown(campaign.body_markdown),
-        text=campaign.body_markdown.strip(),
+        text=markdown_to_text(campaign.body_markdown),
     )
 
 

@@ -215,19 +215,80 @@ def subscriber_change_topics(*, subscriber: Subscriber, topics: Iterable[Topic])
 
 
 @transaction.atomic
-def subscriber_unsubscribe_all(*, subscriber: Subscriber, reason: SuppressionReason) -> None:
+def subscriber_unsubscribe_all(
+    *,
+    subscriber: Subscriber,
+    reason: SuppressionReason,
+    actor: User | None = None,
+    why: str = "",
+) -> None:
     """Delete the subscriber and their consent records, keeping only the keyed hash of the
-    address so nothing can silently subscribe it again."""
+    address so nothing can silently subscribe it again. ``actor`` and ``why``: a member of
+    staff did it at the person's request."""
     suppress_address_hash(digest=subscriber.address_hash, reason=reason)
     subscriber_id = subscriber.pk
     subscriber.delete()
     audit_log(
         action="newsletter.subscriber.unsubscribed",
-        actor=None,
+        actor=actor,
         target_type=TARGET,
         target_id=subscriber_id,
+        reason=why,
         details={"reason": str(reason)},
     )
+
+
+def _staff_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you are doing this for them"})
+    return reason
+
+
+@transaction.atomic(durable=True)
+def subscriber_unsubscribe_for(*, subscriber_id: int, reason: str, actor: User) -> None:
+    """A member of staff unsubscribes someone from everything at their request (by phone,
+    say): the same as the person's own unsubscribe, with who did it and why."""
+    why = _staff_reason(reason)
+    subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+    if subscriber is None:
+        raise ValidationError("This subscriber has already unsubscribed.")
+    subscriber_unsubscribe_all(
+        subscriber=subscriber, reason=SuppressionReason.UNSUBSCRIBED, actor=actor, why=why
+    )
+
+
+@transaction.atomic(durable=True)
+def subscriber_withdraw_topics_for(
+    *, subscriber_id: int, keep: Iterable[Topic], reason: str, actor: User
+) -> int:
+    """A member of staff stops topics for someone at their request, keeping ``keep``; returns
+    how many subscriptions ended. Staff never add a topic for someone: consent is given by
+    the person (the sign-up form) or entered with its evidence (a paper form). Keeping
+    nothing is unsubscribing from everything, which has its own page."""
+    why = _staff_reason(reason)
+    subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+    if subscriber is None:
+        raise ValidationError("This subscriber has already unsubscribed.")
+    kept = {topic.pk for topic in keep}
+    if not kept:
+        raise ValidationError(
+            {"keep": "Keep at least one topic, or unsubscribe them from everything instead"}
+        )
+    ending = subscriber.consents.filter(withdrawn_at__isnull=True).exclude(topic_id__in=kept)
+    dropped = list(ending.values_list("pk", flat=True))
+    if not dropped:
+        raise ValidationError({"keep": "Untick the topics they no longer want"})
+    Consent.objects.filter(pk__in=dropped).update(withdrawn_at=timezone.now())
+    audit_log(
+        action="newsletter.subscriber.topics_withdrawn",
+        actor=actor,
+        target_type=TARGET,
+        target_id=subscriber.pk,
+        reason=why,
+        details={"withdrawn": len(dropped)},
+    )
+    return len(dropped)
 
 
 def suppress_address_hash(*, digest: str, reason: SuppressionReason) -> None:

@@ -10,4 +10,10 @@ TOOLS = (
         "Write, send and follow newsletter campaigns; import lists with consent evidence.",
         (Role.COMMUNICATIONS_OFFICER,),
     ),
+    StaffTool(
+        "Subscribers",
+        "newsletter:subscribers",
+        "Find a subscriber: their topics, consent evidence and history.",
+        (Role.COMMUNICATIONS_OFFICER,),
+    ),
 )

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, include, path
 
-from safeguarding.newsletter import views_public, views_staff
+from safeguarding.newsletter import views_public, views_staff, views_subscribers
 
 app_name = "newsletter"
 
@@ -49,6 +49,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/newsletter/import/", views_staff.subscriber_import, name="import"),
     path("staff/newsletter/paper-form/", views_staff.consent_entry, name="consent_entry"),
     path("staff/newsletter/wording/", views_staff.wording, name="wording"),
+    path("staff/newsletter/subscribers/", views_subscribers.subscriber_search, name="subscribers"),
+    path("staff/newsletter/subscribers/<int:pk>/", views_subscribers.subscriber, name="subscriber"),
+    path(
+        "staff/newsletter/subscribers/<int:pk>/topics/",
+        views_subscribers.subscriber_topics,
+        name="subscriber_topics",
+    ),
+    path(
+        "staff/newsletter/subscribers/<int:pk>/unsubscribe/",
+        views_subscribers.subscriber_unsubscribe,
+        name="subscriber_unsubscribe",
+    ),
     path("staff/newsletter/topics/", views_staff.topic_list, name="topics"),
     path("staff/newsletter/topics/new/", views_staff.topic_add, name="topic_add"),
     path("staff/newsletter/topics/<int:pk>/", views_staff.topic_edit, name="topic_edit"),

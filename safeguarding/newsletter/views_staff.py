@@ -18,7 +18,7 @@ from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
-from safeguarding.newsletter import campaigns, sending, topics
+from safeguarding.newsletter import campaigns, selectors, sending, topics
 from safeguarding.newsletter.forms import (
     CampaignForm,
     ImportForm,
@@ -80,11 +80,11 @@ def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-@require_safe
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _officer(request)
-    campaign = _campaign(pk)
+def _detail(
+    request: HttpRequest, campaign: Campaign, schedule_form: ScheduleForm, *, status: int = 200
+) -> HttpResponse:
     progress = sending.campaign_progress(campaign)
+    editable = campaign.state in campaigns.EDITABLE
     return render(
         request,
         "newsletter/staff/detail.html",
@@ -93,11 +93,19 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rendered": render_campaign(campaign),
             "progress": progress,
             "total": sum(progress.values()),
-            "schedule_form": ScheduleForm(),
-            "editable": campaign.state in campaigns.EDITABLE,
+            "schedule_form": schedule_form,
+            "editable": editable,
+            "recipients": selectors.recipient_count(campaign) if editable else None,
             "running": campaign.state == CampaignState.SENDING,
         },
+        status=status,
     )
+
+
+@require_safe
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _officer(request)
+    return _detail(request, _campaign(pk), ScheduleForm())
 
 
 @require_POST
@@ -114,26 +122,41 @@ def campaign_test(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two steps: the detail page's form asks when; this page says to how many people and
+    asks to confirm (the answers carried in hidden fields); only the confirmed POST sends."""
     user = _officer(request)
     campaign = _campaign(pk)
     form = ScheduleForm(request.POST)
     if not form.is_valid():
+        return _detail(request, campaign, form, status=400)
+    now = form.cleaned_data["when"] == "now"
+    if request.POST.get("confirmed") != "yes":
+        if campaign.state not in campaigns.EDITABLE:
+            messages.error(request, "This campaign has already been sent.")
+            return redirect("newsletter:campaign", pk=pk)
+        answers = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name in form.fields or name.rsplit("_", 1)[0] in form.fields
+            for value in values
+        ]
         return render(
             request,
-            "newsletter/staff/detail.html",
+            "newsletter/staff/send_confirm.html",
             {
                 "campaign": campaign,
-                "rendered": render_campaign(campaign),
-                "progress": sending.campaign_progress(campaign),
-                "schedule_form": form,
-                "editable": campaign.state in campaigns.EDITABLE,
+                "recipients": selectors.recipient_count(campaign),
+                "now": now,
+                "scheduled_for": form.cleaned_data.get("scheduled_for"),
+                "answers": answers,
             },
-            status=400,
         )
     try:
-        if form.cleaned_data["when"] == "now":
+        if now:
             count = sending.campaign_start(campaign_id=pk, actor=user)
-            messages.success(request, f"Sending to {count:,} subscribers.")
+            messages.success(
+                request, f"Sending to {count:,} subscriber{'' if count == 1 else 's'}."
+            )
         else:
             campaigns.campaign_schedule(
                 campaign_id=pk, when=form.cleaned_data["scheduled_for"], actor=user

@@ -7,12 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
+from safeguarding.training.models import Attendance
+
 
 @register()
 def certificate_statuses_check(**_kwargs: Any) -> list[CheckMessage]:
     """TRAINING_CERTIFICATE_STATUSES must name attendance marks that exist."""
-    from safeguarding.training.models import Attendance
-
     unknown = [
         status
         for status in settings.TRAINING_CERTIFICATE_STATUSES

@@ -8,9 +8,11 @@ import pytest
 
 from safeguarding.core.working_days import (
     add_months,
+    add_working_days,
     is_bank_holiday,
     is_working_day,
     next_working_day,
+    working_days_between,
 )
 
 
@@ -61,3 +63,44 @@ def test_weekends_and_england_bank_holidays_are_not_working_days() -> None:
 )
 def test_next_working_day(day: date, expected: date) -> None:
     assert next_working_day(day) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "count", "expected"),
+    [
+        (date(2026, 6, 1), 5, date(2026, 6, 8)),  # Monday to Monday
+        (date(2026, 6, 6), 5, date(2026, 6, 12)),  # from a Saturday: Monday is day 1
+        (date(2026, 4, 2), 5, date(2026, 4, 13)),  # over Good Friday and Easter Monday
+        (date(2026, 12, 22), 5, date(2026, 12, 31)),  # Christmas and Boxing Day (observed)
+        (date(2026, 12, 23), 5, date(2027, 1, 4)),  # ... and New Year's Day, into 2027
+        (date(2026, 12, 14), 15, date(2027, 1, 7)),
+        (date(2027, 12, 23), 2, date(2027, 12, 29)),  # both substitute days in 2027
+        (date(2026, 6, 1), 0, date(2026, 6, 1)),
+    ],
+)
+def test_add_working_days_counts_from_the_day_after(
+    start: date, count: int, expected: date
+) -> None:
+    assert add_working_days(start, count) == expected
+
+
+def test_add_working_days_refuses_a_negative_count() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        add_working_days(date(2026, 6, 1), -1)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (date(2026, 6, 1), date(2026, 6, 1), 0),
+        (date(2026, 6, 1), date(2026, 6, 3), 2),
+        (date(2026, 6, 5), date(2026, 6, 8), 1),  # Friday to Monday
+        (date(2026, 12, 23), date(2027, 1, 4), 5),  # over the year end
+        (date(2026, 6, 8), date(2026, 6, 5), -1),  # overdue by one working day
+        (date(2027, 1, 4), date(2026, 12, 23), -5),
+    ],
+)
+def test_working_days_between_is_negative_when_overdue(
+    start: date, end: date, expected: int
+) -> None:
+    assert working_days_between(start, end) == expected

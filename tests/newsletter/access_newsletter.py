@@ -8,7 +8,7 @@ from typing import Any
 from safeguarding.accounts.roles import ALL_ROLES, Role
 from safeguarding.newsletter.models import CampaignState
 from tests.access import Access, only
-from tests.newsletter.factories import campaign, topic
+from tests.newsletter.factories import campaign, confirmed_subscriber, topic
 
 OFFICER = only(Role.COMMUNICATIONS_OFFICER)
 
@@ -27,6 +27,10 @@ def a_sending_campaign() -> dict[str, Any]:
     made.state = CampaignState.SENDING
     made.save()
     return {"pk": made.pk}
+
+
+def a_subscriber() -> dict[str, Any]:
+    return {"pk": confirmed_subscriber("sam.jones@example.org", "newsletter", "events").pk}
 
 
 def a_topic() -> dict[str, Any]:
@@ -49,6 +53,10 @@ ACCESS: dict[str, Access] = {
         method="post", roles=acted_on(), make_kwargs=a_retired_topic
     ),
     "newsletter:campaigns": Access(roles=OFFICER),
+    "newsletter:subscribers": Access(roles=OFFICER),
+    "newsletter:subscriber": Access(roles=OFFICER, make_kwargs=a_subscriber),
+    "newsletter:subscriber_topics": Access(roles=OFFICER, make_kwargs=a_subscriber),
+    "newsletter:subscriber_unsubscribe": Access(roles=OFFICER, make_kwargs=a_subscriber),
     "newsletter:campaign_new": Access(roles=OFFICER),
     "newsletter:import": Access(roles=OFFICER),
     "newsletter:consent_entry": Access(roles=OFFICER),
@@ -57,7 +65,10 @@ ACCESS: dict[str, Access] = {
     "newsletter:campaign_edit": Access(roles=OFFICER, make_kwargs=a_draft),
     "newsletter:campaign_test": Access(method="post", roles=acted_on(), make_kwargs=a_draft),
     "newsletter:campaign_send": Access(
-        method="post", roles=acted_on(), make_kwargs=a_draft, data={"when": "now"}
+        method="post",
+        roles=acted_on(),
+        make_kwargs=a_draft,
+        data={"when": "now", "confirmed": "yes"},
     ),
     "newsletter:campaign_pause": Access(
         method="post", roles=acted_on(), make_kwargs=a_sending_campaign

@@ -70,7 +70,7 @@ def test_recipients_are_chosen_at_send_time_from_confirmed_consents_for_the_topi
     withdrawn.consents.update(withdrawn_at=timezone.now())
     confirmed_subscriber("late@example.net", "newsletter")  # after the campaign was written
 
-    officer_client.post(f"/staff/newsletter/{made.pk}/send/", {"when": "now"})
+    officer_client.post(f"/staff/newsletter/{made.pk}/send/", {"when": "now", "confirmed": "yes"})
     run_tasks()
 
     received = sorted(rcpt for _, rcpts in smtp_server.envelopes for rcpt in rcpts)
@@ -177,7 +177,8 @@ def test_a_scheduled_campaign_is_started_when_due(
     confirmed_subscriber("reader@example.net")
     when = timezone.localtime(timezone.now() + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
     officer_client.post(
-        f"/staff/newsletter/{made.pk}/send/", {"when": "later", "scheduled_for": when}
+        f"/staff/newsletter/{made.pk}/send/",
+        {"when": "later", "scheduled_for": when, "confirmed": "yes"},
     )
     made.refresh_from_db()
     assert made.state == CampaignState.SCHEDULED
@@ -286,7 +287,7 @@ def test_a_stored_subject_with_a_line_break_still_sends_on_one_line(
     Campaign.objects.filter(pk=made.pk).update(subject="Spring\nBcc: everyone@example.org")
     confirmed_subscriber("reader@example.net")
 
-    officer_client.post(f"/staff/newsletter/{made.pk}/send/", {"when": "now"})
+    officer_client.post(f"/staff/newsletter/{made.pk}/send/", {"when": "now", "confirmed": "yes"})
     run_tasks()
 
     [message] = smtp_server.messages
@@ -308,3 +309,44 @@ def test_a_test_send_that_the_mail_server_refuses_says_so_instead_of_a_server_er
 
     assert response.status_code == 200
     assert "The test message could not be sent" in response.content.decode()
+
+
+def test_sending_asks_to_confirm_with_the_number_of_recipients_first(
+    officer_client: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
+) -> None:
+    made = campaign(topics=["newsletter"])
+    confirmed_subscriber("one@example.net", "newsletter")
+    confirmed_subscriber("two@example.net", "newsletter")
+    confirmed_subscriber("other@example.net", "events")
+    assert (
+        "it would go to 2 subscribers"
+        in officer_client.get(f"/staff/newsletter/{made.pk}/").content.decode()
+    )
+
+    response = officer_client.post(f"/staff/newsletter/{made.pk}/send/", {"when": "now"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Send to 2 subscribers" in page
+    assert '<input type="hidden" name="when" value="now">' in page
+    made.refresh_from_db()
+    assert made.state == CampaignState.DRAFT
+    run_tasks()
+    assert smtp_server.messages == []
+
+
+def test_only_the_action_that_applies_is_offered_while_sending(
+    officer: User, officer_client: Client
+) -> None:
+    made = campaign()
+    confirmed_subscriber("reader@example.net")
+    sending.campaign_start(campaign_id=made.pk, actor=officer)
+
+    page = officer_client.get(f"/staff/newsletter/{made.pk}/").content.decode()
+    assert ">Pause</button>" in page
+    assert ">Resume</button>" not in page
+
+    officer_client.post(f"/staff/newsletter/{made.pk}/pause/")
+    page = officer_client.get(f"/staff/newsletter/{made.pk}/").content.decode()
+    assert ">Pause</button>" not in page
+    assert ">Resume</button>" in page

@@ -275,8 +275,31 @@ def legal_hold_place(
         record = _locked_record(model, record_id)
         if record is None:
             raise ValidationError({"record_id": "There is no record of that type with this id"})
+        return legal_hold_add(
+            record=record,
+            reason=reason,
+            authority=authority,
+            review_date=review_date,
+            actor=actor,
+            scope_label=scope_label,
+        )
+
+
+def legal_hold_add(
+    *,
+    record: models.Model,
+    reason: str,
+    authority: str,
+    review_date: date,
+    actor: User,
+    scope_label: str = "",
+) -> LegalHold:
+    """Hold ``record`` inside the caller's transaction: for a service that makes a record
+    which is under hold from its first moment (a case review opens under the partnership's
+    inquiry hold). The caller has locked or just created the record."""
+    with transaction.atomic():
         hold = LegalHold(
-            content_type=ContentType.objects.get_for_model(model),
+            content_type=ContentType.objects.get_for_model(type(record)),
             object_id=str(record.pk),
             scope_label=scope_label.strip(),
             reason=reason.strip(),
@@ -292,7 +315,7 @@ def legal_hold_place(
             target=hold,
             reason=hold.reason,
             details={
-                "model": model._meta.label,
+                "model": record._meta.label,
                 "record": hold.object_id,
                 "authority": hold.authority,
                 "review_date": review_date.isoformat(),

@@ -29,6 +29,7 @@ from safeguarding.privacy.models.rights_outcomes import (
     ProcessingRestriction,
     Rectification,
 )
+from safeguarding.privacy.rights.export import subject_declarations
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -75,7 +76,6 @@ def subject_records(request: RightsRequest) -> list[tuple[str, str]]:
     """(``label:pk``, label for a menu) for each record found under the requester's address
     that staff may point at. Credentials (sessions, authenticators, recovery codes) are never
     offered: the export shows them as held, and no staff tool may touch them."""
-    from safeguarding.privacy.rights.export import subject_declarations
 
     if request.subject_unfindable():
         return []
@@ -134,7 +134,6 @@ def correction_for(model: type[models.Model], field_name: str) -> Correction:
 def correctable_fields(request: RightsRequest) -> list[tuple[str, str]]:
     """(field name, what it is in plain words) for each field that can be corrected in the
     requester's records, for the rectification form."""
-    from safeguarding.privacy.rights.export import subject_declarations
 
     labels: dict[str, str] = {}
     for declaration in subject_declarations():

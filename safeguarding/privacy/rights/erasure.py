@@ -59,6 +59,7 @@ from safeguarding.privacy.retention.engine import (
 )
 from safeguarding.privacy.rights.export import subject_declarations
 from safeguarding.privacy.rights.selectors import may_handle
+from safeguarding.privacy.rights.services import complete_within
 from safeguarding.privacy.two_person import (
     TwoPersonKind,
     save_new,
@@ -294,7 +295,6 @@ def _erase_request(*, request: RightsRequest, actor: User) -> ErasureReport:
     """Carry out an erasure request and record the report; the requester is emailed it when
     the request is completed (``rights_request_complete``), which this does too. Only an
     approval calls this."""
-    from safeguarding.privacy.rights.services import complete_within
 
     with transaction.atomic():
         locked = (

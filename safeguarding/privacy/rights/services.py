@@ -34,6 +34,13 @@ from safeguarding.privacy.models.rights import (
 )
 from safeguarding.privacy.models.rights_outcomes import ErasureReport
 from safeguarding.privacy.rights import clock
+from safeguarding.privacy.rights.export import build_export
+from safeguarding.privacy.rights.sharing import require_export_purpose
+from safeguarding.privacy.rights.withholding import (
+    redaction_schedule,
+    unsigned_count,
+    withheld_items,
+)
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -457,7 +464,6 @@ def send_rights_request_email(*, request_id: int, email: str) -> int:
     """Write and send an email about a request from its id: ``confirm`` (with the link, made
     here), ``extension`` or ``completed``. The task table holds an id and a word, never a live
     link or what the email says about the person."""
-    from safeguarding.privacy.rights.withholding import redaction_schedule, withheld_items
 
     request = RightsRequest.objects.select_related("person").filter(pk=request_id).first()
     if request is None or not request.person.email:
@@ -486,7 +492,6 @@ def send_rights_request_email(*, request_id: int, email: str) -> int:
 
 
 def _refuse_unsigned_items(request: RightsRequest) -> None:
-    from safeguarding.privacy.rights.withholding import unsigned_count
 
     waiting = unsigned_count(request)
     if waiting:
@@ -518,9 +523,6 @@ def rights_request_withdraw(*, request: RightsRequest, note: str, actor: User) -
 
 def rights_request_export(*, request: RightsRequest, actor: User) -> bytes:
     """Build the access export bundle for the request's subject, and audit that staff did."""
-    from safeguarding.privacy.rights.export import build_export
-    from safeguarding.privacy.rights.sharing import require_export_purpose
-    from safeguarding.privacy.rights.withholding import withheld_items
 
     if request.kind != RequestKind.ACCESS:
         raise ValidationError("Only an access request has an export.")

@@ -78,8 +78,8 @@ class Command(BaseCommand):
                 subject="Demo newsletter (invented)", defaults={"body_markdown": DEMO_BODY}
             )
             campaign.topics.add(topic)
-            if start:
-                campaign_start(campaign_id=campaign.pk, actor=None)
+        if start:  # a service of its own, in its own transaction
+            campaign_start(campaign_id=campaign.pk, actor=None)
         self.stdout.write(
             f"Demo newsletter: {max(0, readers - existing)} invented subscriber(s) added; "
             f"campaign {campaign.pk} {'sending' if start else 'drafted'}."

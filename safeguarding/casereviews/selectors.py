@@ -1,0 +1,145 @@
+"""Reads of cases, all through ``workspaces.selectors`` with the person asking: only a live
+member of a case's workspace sees it (administrators included), everyone else gets 404, and
+every record shown is logged in the read log with why it was read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Prefetch
+
+from safeguarding.casereviews.clocks import Clock, case_clocks, next_due, overdue
+from safeguarding.casereviews.models import (
+    LIVE_STAGES,
+    Action,
+    CaseReview,
+    CaseSubject,
+    Checkpoint,
+    InformationRequest,
+    ReviewerRequest,
+)
+from safeguarding.casereviews.services import RECORD_KINDS
+from safeguarding.workspaces.selectors import get_restricted_or_404, log_reads, restricted_for_user
+
+if TYPE_CHECKING:
+    from safeguarding.workspaces.selectors import Person
+
+IN_CASE = "case__workspace"
+# The dated items each clock list needs, beside the notification and the reviews.
+_DATED = (
+    ("information_requests", InformationRequest),
+    ("reviewer_requests", ReviewerRequest),
+    ("checkpoints", Checkpoint),
+    ("actions", Action),
+)
+
+
+def _with_clock_data(cases: models.QuerySet[CaseReview], user: Person) -> Any:
+    return cases.select_related(
+        "workspace", "notification", "rapid_review", "practice_review"
+    ).prefetch_related(
+        *(
+            Prefetch(
+                name, restricted_for_user(model.objects.all(), user=user, workspace_field=IN_CASE)
+            )
+            for name, model in _DATED
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """One live case on the dashboard."""
+
+    case: CaseReview
+    clocks: list[Clock]
+    next_due: Clock | None
+    next_due_words: str
+    overdue: int
+
+
+def live_cases(user: Person, *, today: date) -> list[CaseLine]:
+    """The live cases ``user`` is a member of, with their clocks, latest opened first."""
+    cases = list(
+        _with_clock_data(
+            restricted_for_user(CaseReview.objects.filter(stage__in=LIVE_STAGES), user=user),
+            user,
+        )
+    )
+    if cases:
+        log_reads(user, cases, purpose="list my cases")
+    lines = []
+    for case in cases:
+        clocks = case_clocks(case)
+        soonest = next_due(clocks)
+        words = soonest.in_words(today) if soonest else ""
+        lines.append(CaseLine(case, clocks, soonest, words, len(overdue(clocks, today))))
+    return lines
+
+
+def case_for(user: Person, pk: Any, *, purpose: str) -> CaseReview:
+    """One case for a member, with what its clocks need; Http404 for anyone else."""
+    case: CaseReview = get_restricted_or_404(
+        _with_clock_data(CaseReview.objects.all(), user), user=user, pk=pk, purpose=purpose
+    )
+    return case
+
+
+def records(
+    user: Person, case: CaseReview, kind: str, *, purpose: str, latest: int | None = None
+) -> list[Any]:
+    """The records of one kind in a case (``services.RECORD_KINDS``), oldest first, or the
+    ``latest`` few; each read is logged."""
+    model = RECORD_KINDS[kind].model
+    related_name = str(model._meta.get_field("case").remote_field.related_name)  # type: ignore[union-attr]
+    # Through the case's own manager, so each record knows its case without a query.
+    rows = restricted_for_user(
+        getattr(case, related_name).all(), user=user, workspace_field=IN_CASE
+    )
+    found = list(rows) if latest is None else list(rows.reverse()[:latest])[::-1]
+    if found:
+        log_reads(user, found, purpose=purpose, workspace_field=IN_CASE)
+    return found
+
+
+def count_records(case: CaseReview, user: Person) -> dict[str, int]:
+    """How many records of each kind the case holds (numbers only: nothing is read)."""
+    counts = {}
+    for kind, spec in RECORD_KINDS.items():
+        counts[kind] = restricted_for_user(
+            spec.model._default_manager.filter(case=case), user=user, workspace_field=IN_CASE
+        ).count()
+    return counts
+
+
+def record_for(user: Person, case: CaseReview, kind: str, pk: Any, *, purpose: str) -> Any:
+    """One record of the case, for a member; Http404 for anyone else or another case's."""
+    model = RECORD_KINDS[kind].model
+    return get_restricted_or_404(
+        model._default_manager.filter(case=case).select_related("case__workspace"),
+        user=user,
+        pk=pk,
+        purpose=purpose,
+        workspace_field=IN_CASE,
+    )
+
+
+def key_list(user: Person, case: CaseReview, *, purpose: str) -> list[CaseSubject]:
+    subjects = list(restricted_for_user(case.subjects.all(), user=user, workspace_field=IN_CASE))
+    if subjects:
+        log_reads(user, subjects, purpose=purpose, workspace_field=IN_CASE)
+    return subjects
+
+
+def subject_for(user: Person, case: CaseReview, pk: Any, *, purpose: str) -> CaseSubject:
+    subject: CaseSubject = get_restricted_or_404(
+        CaseSubject.objects.filter(case=case).select_related("case__workspace"),
+        user=user,
+        pk=pk,
+        purpose=purpose,
+        workspace_field=IN_CASE,
+    )
+    return subject
