@@ -388,6 +388,13 @@ else:
 WORKSPACE_DOCUMENT_MAX_BYTES = env_int(
     "WORKSPACE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
 )
+# Recertification of workspace access (issue #14): every WORKSPACE_RECERTIFY_DAYS days after
+# access was given or last confirmed, a lead must confirm that each member still needs it (the
+# leads are emailed when it falls due); access not confirmed within
+# WORKSPACE_RECERTIFY_GRACE_DAYS more lapses by itself (daily job workspaces.lapse_unconfirmed).
+# A lead's own access does not lapse.
+WORKSPACE_RECERTIFY_DAYS = env_int("WORKSPACE_RECERTIFY_DAYS", 90, minimum=1)
+WORKSPACE_RECERTIFY_GRACE_DAYS = env_int("WORKSPACE_RECERTIFY_GRACE_DAYS", 14, minimum=0)
 
 # --- Child death reviews (safeguarding.cdop) ----------------------------------------------
 
