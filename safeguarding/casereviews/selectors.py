@@ -18,7 +18,9 @@ from safeguarding.casereviews.models import (
     CaseReview,
     CaseSubject,
     Checkpoint,
+    IdentificationHit,
     InformationRequest,
+    PublicationCheck,
     ReviewerRequest,
 )
 from safeguarding.casereviews.services import RECORD_KINDS
@@ -143,3 +145,39 @@ def subject_for(user: Person, case: CaseReview, pk: Any, *, purpose: str) -> Cas
         workspace_field=IN_CASE,
     )
     return subject
+
+
+IN_CHECK = "publication_check__case__workspace"
+
+
+def latest_check(user: Person, case: CaseReview) -> tuple[PublicationCheck | None, list[Any]]:
+    """The case's latest re-identification check and what it found (reads logged)."""
+    check = (
+        restricted_for_user(case.checks.all(), user=user, workspace_field=IN_CASE)
+        .order_by("-checked_at", "-id")
+        .first()
+    )
+    if check is None:
+        return None, []
+    hits = list(
+        restricted_for_user(check.hits.all(), user=user, workspace_field=IN_CHECK).select_related(
+            "publication_check__case"
+        )
+    )
+    log_reads(user, [check], purpose="prepare publication", workspace_field=IN_CASE)
+    if hits:
+        log_reads(user, hits, purpose="prepare publication", workspace_field=IN_CHECK)
+    return check, hits
+
+
+def hit_for(user: Person, case: CaseReview, pk: Any) -> IdentificationHit:
+    hit: IdentificationHit = get_restricted_or_404(
+        IdentificationHit.objects.filter(publication_check__case=case).select_related(
+            "publication_check__case__workspace"
+        ),
+        user=user,
+        pk=pk,
+        purpose="accept a detail in the draft",
+        workspace_field=IN_CHECK,
+    )
+    return hit

@@ -61,6 +61,10 @@ CASE_PAGES = (
     "staff_practice_review_start",
     "staff_practice_review",
     "staff_subject_add",
+    "staff_publication",
+    "staff_publication_check",
+    "staff_publish",
+    "staff_not_published",
 )
 
 ACCESS: dict[str, Access] = {
@@ -76,4 +80,6 @@ ACCESS: dict[str, Access] = {
     "casereviews:staff_records": Access(roles=NOT_A_MEMBER, make_kwargs=_case(kind="chronology")),
     "casereviews:staff_record_add": Access(roles=NOT_A_MEMBER, make_kwargs=_case(kind="meetings")),
     "casereviews:staff_record_edit": Access(roles=NOT_A_MEMBER, make_kwargs=_record),
+    # Whether or not the case has such a hit, a non-member learns nothing: 404 either way.
+    "casereviews:staff_publication_accept": Access(roles=NOT_A_MEMBER, make_kwargs=_case(item=1)),
 }
