@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "safeguarding.newsletter",
     "safeguarding.public",
     "safeguarding.casereviews",
+    "safeguarding.cdop",
     "safeguarding.demo",
 ]
 
@@ -387,6 +388,44 @@ else:
 WORKSPACE_DOCUMENT_MAX_BYTES = env_int(
     "WORKSPACE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
 )
+
+# --- Child death reviews (safeguarding.cdop) ----------------------------------------------
+
+# Timeliness targets, in days from the death to each stage, shown per case. The reference
+# material (uk-safeguarding-domain.md 1.2) gives typical, not statutory, figures: a joint
+# agency response within 5 days of an unexpected death, the child death review meeting at
+# about 3 months, the panel review at 3 to 6 months. CDOP_TARGET_DAYS=stage=days,... changes
+# them; the stages are jar, review_meeting, reviewed and closed.
+CDOP_TARGET_DAYS = env_int_mapping(
+    "CDOP_TARGET_DAYS", {"jar": 5, "review_meeting": 90, "reviewed": 180, "closed": 210}, minimum=1
+)
+# A reporting form is due this many days after it is asked for; its emailed link works for
+# CDOP_REPORTING_LINK_DAYS; reminders go every CDOP_REMINDER_EVERY_DAYS from
+# CDOP_REMINDER_BEFORE_DAYS before the due date, at most CDOP_REMINDERS_MAX of them.
+CDOP_REPORTING_FORM_DUE_DAYS = env_int("CDOP_REPORTING_FORM_DUE_DAYS", 28, minimum=1)
+CDOP_REPORTING_LINK_DAYS = env_int("CDOP_REPORTING_LINK_DAYS", 90, minimum=1)
+CDOP_REMINDER_BEFORE_DAYS = env_int("CDOP_REMINDER_BEFORE_DAYS", 3, minimum=0)
+CDOP_REMINDER_EVERY_DAYS = env_int("CDOP_REMINDER_EVERY_DAYS", 7, minimum=1)
+CDOP_REMINDERS_MAX = env_int("CDOP_REMINDERS_MAX", 4, minimum=0)
+# How long a closed case is kept locally (NCMD holds the national copy). No published figure
+# exists (uk-safeguarding-domain.md 6): confirm with the council's information governance.
+# Each new case is also placed under a legal hold (the IICSA instruction of July 2015 on
+# records relevant to child protection) unless CDOP_LEGAL_HOLD_BY_DEFAULT is off; the hold is
+# reviewed after CDOP_LEGAL_HOLD_REVIEW_DAYS and released only by two people.
+CDOP_RETENTION_DAYS = env_int("CDOP_RETENTION_DAYS", 365 * 10, minimum=365)
+CDOP_LEGAL_HOLD_BY_DEFAULT = env_bool("CDOP_LEGAL_HOLD_BY_DEFAULT", default=True)
+CDOP_LEGAL_HOLD_AUTHORITY = env_str(
+    "CDOP_LEGAL_HOLD_AUTHORITY",
+    "IICSA instruction to local authorities, July 2015: keep records relevant to child "
+    "protection until further notice",
+)
+CDOP_LEGAL_HOLD_REVIEW_DAYS = env_int("CDOP_LEGAL_HOLD_REVIEW_DAYS", 365 * 5, minimum=30)
+# The annual report's year starts on the first day of this month (4: April to March).
+CDOP_REPORT_YEAR_START_MONTH = env_int("CDOP_REPORT_YEAR_START_MONTH", 4, minimum=1)
+if CDOP_REPORT_YEAR_START_MONTH > 12:
+    raise ImproperlyConfigured("CDOP_REPORT_YEAR_START_MONTH must be a month, 1 to 12")
+# The online notification form: submissions per client address an hour.
+CDOP_NOTIFICATIONS_PER_CLIENT_HOUR = env_int("CDOP_NOTIFICATIONS_PER_CLIENT_HOUR", 10, minimum=1)
 
 # --- Retention (safeguarding.privacy.retention.engine) ---------------------------------------
 

@@ -26,7 +26,9 @@ from safeguarding.privacy.rights.actions import correction_for
 from safeguarding.privacy.rights.export import WITHHELD, _export_field, subject_declarations
 
 SENTINEL = "sentinel-secret-0f8e2c"
-LOOKS_SECRET = re.compile(r"password|token|secret|session_key|session_data|session_hash|^key$")
+LOOKS_SECRET = re.compile(
+    r"password|token|secret(?!ary)|session_key|session_data|session_hash|^key$"
+)
 # Fields whose names look like secrets but are not, and why.
 NOT_SECRETS = {
     ("audit.AuditEntry", "prev_hash"): "the chain's digests are public by design",

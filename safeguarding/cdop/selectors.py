@@ -1,0 +1,241 @@
+"""Reads of child death reviews, always through ``workspaces.selectors`` with the person
+asking: only members of a case's workspace see it (an administrator too), outsiders get 404,
+and every read is logged. Lists show no name: a reference, the date of death and the age band
+are enough to find a case, and nothing is decrypted for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from safeguarding.cdop.models import (
+    STAGE_ORDER,
+    AgendaItem,
+    ChildDeath,
+    FamilyQuestion,
+    Notification,
+    PanelMeeting,
+    ReportingForm,
+    Stage,
+    StageRecord,
+)
+from safeguarding.workspaces.selectors import (
+    get_restricted_or_404,
+    log_reads,
+    restricted_for_user,
+)
+
+if TYPE_CHECKING:
+    from safeguarding.workspaces.selectors import Person
+
+NOT_WITHDRAWN = Q(reporting_forms__withdrawn_at__isnull=True)
+RETURNED = Q(reporting_forms__submitted_at__isnull=False)
+OUTSTANDING = NOT_WITHDRAWN & Q(reporting_forms__submitted_at__isnull=True)
+
+
+def _with_counts(queryset: QuerySet[ChildDeath], today: date) -> QuerySet[ChildDeath]:
+    overdue = OUTSTANDING & Q(reporting_forms__due_on__lt=today)
+    return queryset.annotate(
+        forms_requested=Count("reporting_forms", filter=NOT_WITHDRAWN),
+        forms_returned=Count("reporting_forms", filter=RETURNED),
+        forms_outstanding=Count("reporting_forms", filter=OUTSTANDING),
+        forms_overdue=Count("reporting_forms", filter=overdue),
+    )
+
+
+def cases_for(user: Person) -> QuerySet[ChildDeath]:
+    """The cases ``user`` is a member of (none for anyone else)."""
+    return restricted_for_user(ChildDeath.objects.all(), user=user)
+
+
+@dataclass(frozen=True)
+class StageGroup:
+    stage: Stage
+    cases: list[ChildDeath]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    groups: list[StageGroup]
+    forms_outstanding: int
+    forms_overdue: int
+    notifications_waiting: int
+    next_meeting: PanelMeeting | None
+
+
+def dashboard(user: Person, *, today: date | None = None) -> Dashboard:
+    """The secretariat's dashboard: the user's open cases by stage, with their forms, and the
+    timeliness of each. A fixed number of queries however many cases there are."""
+    today = today or timezone.localdate()
+    cases = list(
+        _with_counts(cases_for(user).exclude(ncmd_sent_on__isnull=False), today)
+        .select_related("workspace")
+        .prefetch_related(Prefetch("stage_records", queryset=StageRecord.objects.order_by("on")))
+        .order_by("date_of_death", "pk")
+    )
+    log_reads(user, cases, purpose="child death reviews dashboard")
+    by_stage: dict[str, list[ChildDeath]] = {stage.value: [] for stage in STAGE_ORDER}
+    for case in cases:
+        case.timeliness = timeliness(case, today=today)  # type: ignore[attr-defined]
+        by_stage[case.stage].append(case)
+    groups = [StageGroup(stage, by_stage[stage.value]) for stage in STAGE_ORDER]
+    return Dashboard(
+        groups=[group for group in groups if group.cases],
+        forms_outstanding=sum(c.forms_outstanding for c in cases),  # type: ignore[attr-defined]
+        forms_overdue=sum(c.forms_overdue for c in cases),  # type: ignore[attr-defined]
+        notifications_waiting=Notification.objects.filter(case__isnull=True).count(),
+        next_meeting=PanelMeeting.objects.filter(held_on__gte=today).order_by("held_on").first(),
+    )
+
+
+# --- Timeliness ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """How long after the death a stage was reached (or how long it has been waiting)."""
+
+    stage: Stage
+    reached_on: date | None
+    days: int  # from the death to the stage, or to today if not reached
+    target: int | None
+
+    @property
+    def late(self) -> bool:
+        return self.target is not None and self.days > self.target
+
+    @property
+    def status(self) -> str:
+        if self.target is None:
+            return "reached" if self.reached_on else "not reached"
+        if self.reached_on is not None:
+            return "late" if self.late else "on time"
+        return "overdue" if self.late else "waiting"
+
+
+TARGETED = {
+    Stage.JOINT_AGENCY_RESPONSE: "jar",
+    Stage.REVIEW_MEETING: "review_meeting",
+    Stage.PANEL_REVIEWED: "reviewed",
+    Stage.CLOSED: "closed",
+}
+
+
+def timeliness(case: ChildDeath, *, today: date | None = None) -> list[StageTime]:
+    """Days from the death to each stage, against ``CDOP_TARGET_DAYS``. The joint agency
+    response is only for unexpected deaths. Uses the case's prefetched stage records."""
+    today = today or timezone.localdate()
+    reached = {record.stage: record.on for record in case.stage_records.all()}
+    targets: dict[str, int] = settings.CDOP_TARGET_DAYS
+    times = []
+    for stage in STAGE_ORDER:
+        if stage == Stage.NOTIFIED:
+            continue
+        if stage == Stage.JOINT_AGENCY_RESPONSE and not case.unexpected:
+            continue
+        on = reached.get(stage)
+        key = TARGETED.get(stage)
+        times.append(
+            StageTime(
+                stage=stage,
+                reached_on=on,
+                days=((on or today) - case.date_of_death).days,
+                target=targets.get(key) if key else None,
+            )
+        )
+    return times
+
+
+def overdue_stages(case: ChildDeath, *, today: date | None = None) -> list[StageTime]:
+    return [time for time in timeliness(case, today=today) if time.status == "overdue"]
+
+
+# --- One case ------------------------------------------------------------------------------
+
+
+def case_for(user: Person, pk: Any, *, purpose: str = "view") -> ChildDeath:
+    """One case for a member of its workspace (Http404 for anyone else), logged."""
+    return get_restricted_or_404(
+        ChildDeath.objects.select_related("workspace", "referred_to").prefetch_related(
+            Prefetch("stage_records", queryset=StageRecord.objects.select_related("recorded_by"))
+        ),
+        user=user,
+        pk=pk,
+        purpose=purpose,
+    )
+
+
+def reporting_forms_of(case: ChildDeath, *, user: Person) -> list[ReportingForm]:
+    """The case's reporting forms, for the secretariat's list: who has and has not returned.
+    The answers are not loaded here."""
+    forms = list(
+        restricted_for_user(
+            ReportingForm.objects.filter(case=case).defer("answers"),
+            user=user,
+            workspace_field="case__workspace",
+        ).select_related("case")
+    )
+    log_reads(user, forms, purpose="list reporting forms", workspace_field="case__workspace")
+    return forms
+
+
+def record_of(model: type[Any], user: Person, *, pk: Any, case: ChildDeath, purpose: str) -> Any:
+    """One record of a case (a reporting form, a family question), for a member, logged."""
+    return get_restricted_or_404(
+        model.objects.filter(case=case).select_related("case__workspace"),
+        user=user,
+        pk=pk,
+        purpose=purpose,
+        workspace_field="case__workspace",
+    )
+
+
+def family_of(case: ChildDeath, *, user: Person) -> tuple[list[Any], list[FamilyQuestion]]:
+    members = list(
+        restricted_for_user(
+            case.family.all(), user=user, workspace_field="case__workspace"
+        ).select_related("case")
+    )
+    questions = list(
+        restricted_for_user(
+            case.family_questions.all(), user=user, workspace_field="case__workspace"
+        ).select_related("case", "asked_by")
+    )
+    log_reads(user, [*members, *questions], purpose="family", workspace_field="case__workspace")
+    return members, questions
+
+
+def cases_ready_for_panel(*, user: Person) -> list[ChildDeath]:
+    """Cases ready for the panel that ``user`` is a member of and that are on no agenda still
+    waiting for a decision."""
+    waiting = AgendaItem.objects.filter(decision="").values("case_id")
+    return list(
+        cases_for(user)
+        .filter(stage=Stage.READY_FOR_PANEL)
+        .exclude(pk__in=waiting)
+        .order_by("date_of_death", "pk")
+    )
+
+
+def agenda_for(meeting: PanelMeeting, *, user: Person) -> list[AgendaItem]:
+    """The meeting's agenda items for cases ``user`` is a member of."""
+    items = list(
+        restricted_for_user(
+            AgendaItem.objects.filter(meeting=meeting), user=user, workspace_field="case__workspace"
+        )
+        .select_related("case", "case__workspace", "case__analysis")
+        .order_by("position", "pk")
+    )
+    log_reads(user, items, purpose="panel agenda", workspace_field="case__workspace")
+    return items
+
+
+def waiting_notifications() -> QuerySet[Notification]:
+    """Online notifications that matched no case, oldest first (read by the secretariat's
+    role; each page that shows them is audited)."""
+    return Notification.objects.filter(case__isnull=True).order_by("received_at", "pk")
