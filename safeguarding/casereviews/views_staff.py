@@ -159,6 +159,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     membership = require_role(user, case.workspace)
     purpose = "view the case"
+    shared, unrecorded = selectors.sharing_on_record(user, case)
     sections = {
         kind: selectors.records(
             user,
@@ -189,6 +190,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_change": membership.role in (MembershipRole.LEAD, MembershipRole.MEMBER),
             "is_lead": membership.role == MembershipRole.LEAD,
             "latest": CHRONOLOGY_ON_CASE_PAGE,
+            "shared": [(event, event in unrecorded) for event in shared],
         },
     )
 
