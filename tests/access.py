@@ -32,6 +32,13 @@ class Access:
     make_kwargs: Callable[[], dict[str, Any]] | None = None
     # Form data for method="post" entries.
     data: dict[str, Any] = field(default_factory=dict)
+    # A workspace page. No role opens a workspace, so ``roles`` are all 404 and ``make_kwargs``
+    # makes a workspace someone else leads. ``in_workspace(user, role)`` makes a workspace with
+    # ``user`` in that membership role (its lead for "lead"), and what the URL points at, and
+    # returns reverse() kwargs; ``members`` is the answer expected for each membership role
+    # (tests/workspaces/test_access_members.py; the form fuzzer posts as the lead).
+    in_workspace: Callable[[Any, str], dict[str, Any]] | None = None
+    members: dict[str, int] = field(default_factory=dict)
 
 
 def only(*allowed: Role, other: int = 403) -> dict[Role, int]:

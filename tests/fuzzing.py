@@ -27,6 +27,7 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
+from django.contrib.auth import SESSION_KEY
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.test import Client
@@ -35,6 +36,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import strategies as st
 
+from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import ALL_ROLES, Role
 from tests.access import ANONYMOUS, NO_MFA, Access, collect
 from tests.conftest import sign_in
@@ -45,6 +47,8 @@ ACCESS = collect()
 
 # Signed in with a password, with an authenticator enrolled, not yet past the second step.
 ENROLLED_NO_MFA = "password only, authenticator enrolled"
+# Signed in with no role, the lead of the workspace the URL points at (``Access.in_workspace``).
+WORKSPACE_LEAD = "workspace lead"
 
 # URLs that accept a POST but are not fuzzed here, and why.
 EXCUSED: dict[str, str] = {
@@ -245,6 +249,8 @@ def _allowed_identity(access: Access) -> str:
 
 def _staff_kwargs(access: Access) -> Callable[[Client], dict[str, Any]]:
     def make(client: Client) -> dict[str, Any]:
+        if access.in_workspace is not None:
+            return access.in_workspace(_signed_in(client), "lead")
         if access.make_kwargs is not None:
             return access.make_kwargs()
         return {"pk": UserFactory().pk} if access.needs_target else {}
@@ -261,6 +267,8 @@ def targets() -> dict[str, Target]:
         access = ACCESS.get(name)
         identity = IDENTITIES.get(name)
         if access is not None and name not in LINKS:
+            if access.in_workspace is not None:
+                identity = identity or WORKSPACE_LEAD
             found[name] = Target(
                 name,
                 pattern,
@@ -275,8 +283,15 @@ def targets() -> dict[str, Target]:
     return found
 
 
+def _signed_in(client: Client) -> User:
+    return User.objects.get(pk=client.session[SESSION_KEY])
+
+
 def sign_in_as(client: Client, identity: str) -> None:
     if identity == ANONYMOUS:
+        return
+    if identity == WORKSPACE_LEAD:
+        sign_in(client, UserFactory())
         return
     if identity == NO_MFA:
         sign_in(client, UserFactory(), verified=False)

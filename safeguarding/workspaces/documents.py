@@ -131,10 +131,16 @@ def download_filename(document: Document) -> str:
     return f"{stem}.{EXTENSIONS[DocumentKind(document.kind)]}"
 
 
-def document_download(user: Person, *, pk: Any, purpose: str = "download") -> HttpResponse:
+def document_download(
+    user: Person, *, pk: Any, purpose: str = "download", workspace: Workspace | None = None
+) -> HttpResponse:
     """The document as an attachment, for a live member of its workspace (Http404 for
-    anyone else), logged to the read log with ``purpose``; never cached."""
-    document = get_restricted_or_404(Document.objects.all(), user=user, pk=pk, purpose=purpose)
+    anyone else, and for a document of another workspace than ``workspace`` when given),
+    logged to the read log with ``purpose``; never cached."""
+    documents = Document.objects.all()
+    if workspace is not None:
+        documents = documents.filter(workspace=workspace)
+    document = get_restricted_or_404(documents, user=user, pk=pk, purpose=purpose)
     content: bytes = document.content
     if hashlib.sha256(content).hexdigest() != document.sha256 or len(content) != document.size:
         raise ValueError(f"Document {document.pk} does not match its recorded size and hash.")

@@ -135,7 +135,7 @@ class SharingDecisionForm(forms.Form):
         label="Organisation shared with, or that asked", max_length=200, required=False
     )
     recipient_person = forms.CharField(
-        label="Person shared with (optional)",
+        label="Person shared with",
         help_text="Their name and role, where known.",
         required=False,
     )
@@ -201,7 +201,7 @@ class SharingDecisionForm(forms.Form):
         required=False,
     )
     decided_at = LocalDateTimeField(
-        label="When the decision was made (optional)",
+        label="When the decision was made",
         help_text="Leave empty for now.",
         required=False,
     )

@@ -18,19 +18,21 @@ administrator) never opens a workspace: only a live membership does.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import F
+from django.db.models import Count, F, Max, Min, Q
 from django.http import Http404
 
+from safeguarding.accounts.models import User
+from safeguarding.audit.models import AuditEntry
 from safeguarding.workspaces.models import Membership, MembershipRole, ReadLog, Workspace
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from safeguarding.accounts.models import User
 
     Person = User | AnonymousUser
 
@@ -84,6 +86,80 @@ def members_of(workspace: Workspace, *, user: Person) -> models.QuerySet[Members
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
+
+
+def past_members_of(workspace: Workspace, *, user: Person) -> models.QuerySet[Membership]:
+    """The memberships of ``workspace`` that have ended (revoked or expired), latest first, for
+    its members only (Http404 for others)."""
+    require_role(user, workspace)
+    live = Membership.objects.live().filter(workspace=workspace).values("pk")
+    return (
+        Membership.objects.filter(workspace=workspace)
+        .exclude(pk__in=live)
+        .select_related("user", "granted_by", "revoked_by")
+        .order_by(F("revoked_at").desc(nulls_first=True), "-expires_at", "-pk")
+    )
+
+
+def grant_candidates(workspace: Workspace, *, actor: User) -> models.QuerySet[User]:
+    """Who ``actor`` (a lead) may give access to: active staff accounts with no live membership
+    of ``workspace``, other than the lead themselves."""
+    members = Membership.objects.live().filter(workspace=workspace).values("user_id")
+    return active_staff(excluding=actor).exclude(pk__in=members)
+
+
+def active_staff(*, excluding: User) -> models.QuerySet[User]:
+    """Active staff accounts by name, other than ``excluding`` (a manager to authorise what
+    ``excluding`` decided, say)."""
+    active = User.objects.filter(is_active=True).exclude(pk=excluding.pk)
+    return active.order_by("full_name", "email")
+
+
+# --- Who has seen a workspace (for its leads) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Someone who has read a workspace's records: how often, first and last."""
+
+    user: User
+    reads: int
+    first: datetime
+    last: datetime
+
+
+def readers_of(workspace: Workspace) -> list[Reader]:
+    """Everyone the read log says has read ``workspace`` or its records, latest reader first.
+    For a page its lead alone may open (``pages.workspace_view(role=LEAD)``)."""
+    rows = list(
+        ReadLog.objects.filter(workspace=workspace)
+        .values("user_id")
+        .annotate(reads=Count("id"), first=Min("occurred_at"), last=Max("occurred_at"))
+        .order_by("-last")
+    )
+    users = User.objects.in_bulk([row["user_id"] for row in rows])
+    return [
+        Reader(user=users[row["user_id"]], reads=row["reads"], first=row["first"], last=row["last"])
+        for row in rows
+    ]
+
+
+def recent_reads(workspace: Workspace, *, limit: int = 100) -> list[ReadLog]:
+    """The latest reads of ``workspace`` and its records, newest first (for its lead)."""
+    reads = ReadLog.objects.filter(workspace=workspace).select_related("user")
+    return list(reads.order_by("-occurred_at", "-id")[:limit])
+
+
+def workspace_history(workspace: Workspace, *, limit: int = 100) -> list[AuditEntry]:
+    """The audit trail's entries about ``workspace``, newest first (for its lead): those that
+    target it and those whose details name it as ``workspace`` (access given, ended and
+    confirmed, documents added, sharing decisions recorded, and any app's entry that says
+    which workspace it was in)."""
+    entries = AuditEntry.objects.filter(
+        Q(target_type=Workspace._meta.label_lower, target_id=str(workspace.pk))
+        | Q(details__workspace=workspace.pk)
+    )
+    return list(entries.select_related("actor").order_by("-sequence")[:limit])
 
 
 def restricted_for_user(

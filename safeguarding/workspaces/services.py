@@ -78,7 +78,7 @@ def workspace_create(*, kind: str, title: str, lead: User, actor: User) -> Works
     return workspace
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_grant(
     *,
     workspace: Workspace,
@@ -140,7 +140,7 @@ def membership_grant(
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_revoke(*, membership: Membership, reason: str, actor: User) -> Membership:
     """End someone's access: by a lead, or by the member leaving. A workspace always keeps at
     least one live lead."""
@@ -176,7 +176,7 @@ def _end(membership: Membership, *, actor: User, reason: str, at: datetime) -> N
     membership.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_confirm(*, membership: Membership, actor: User) -> Membership:
     """Recertification: a lead confirms that someone (not themselves) still needs access."""
     workspace = _locked(membership.workspace)

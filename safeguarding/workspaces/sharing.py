@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
@@ -33,6 +33,7 @@ from safeguarding.workspaces.selectors import require_role
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
+    from safeguarding.workspaces.selectors import Person
 
 WITHOUT_CONSENT_RATIONALE = "Enter why the information is being shared without consent"
 WITHOUT_CONSENT_AUTHORISER = "Select the manager who authorised sharing without consent"
@@ -129,7 +130,19 @@ def sharing_problems(
     return problems
 
 
-@transaction.atomic
+def decisions_in(workspace: Workspace, *, user: Person) -> models.QuerySet[SharingDecision]:
+    """A workspace's sharing decisions for a member (Http404 for anyone else), newest first,
+    with the people they name: list them with ``log_reads(user, decisions, purpose=...)``."""
+    require_role(user, workspace)
+    return (
+        SharingDecision.objects.filter(workspace=workspace)
+        .select_related("decided_by", "authorised_by")
+        .prefetch_related("third_parties")
+        .order_by("-decided_at", "-id")
+    )
+
+
+@transaction.atomic(durable=True)
 def sharing_decision_record(
     *,
     workspace: Workspace,

@@ -35,6 +35,11 @@ CANNOT_BE_LINKED_BY_EMAIL = {
         "Holds no member of staff's data: only the people other than the child named in an "
         "information-sharing decision, who are found through the review, not by email."
     ),
+    "cdop.PanelAttendance": (
+        "A panel meeting's attendance list: names and organisations as typed by the "
+        "secretariat, with no address or account to find them by; the meeting's papers are "
+        "found through the review."
+    ),
     "sessions.Session": (
         "Django's session table is installed but unused (staff sessions are "
         "accounts.StaffSession); its data is encoded and holds no address."
