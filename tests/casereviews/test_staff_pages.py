@@ -259,3 +259,11 @@ def test_every_page_of_a_case_opens_for_its_lead(case, officer) -> None:
 
 def test_the_shared_workspace_pages_link_back_to_the_case_page(case) -> None:
     assert home_url(case.workspace) == reverse("casereviews:staff_case", args=[case.pk])
+
+
+def test_the_case_page_links_to_the_shared_workspace_pages(case, officer, member) -> None:
+    lead_page = client_for(officer).get(reverse("casereviews:staff_case", args=[case.pk])).text
+    for name in ("members", "documents", "sharing", "who_has_seen", "sharing_new"):
+        assert reverse(f"workspaces:{name}", args=[case.workspace.pk]) in lead_page
+    member_page = client_for(member).get(reverse("casereviews:staff_case", args=[case.pk])).text
+    assert reverse("workspaces:who_has_seen", args=[case.workspace.pk]) not in member_page
