@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Prefetch
 
@@ -92,21 +93,38 @@ def case_for(user: Person, pk: Any, *, purpose: str) -> CaseReview:
     return case
 
 
-def records(
-    user: Person, case: CaseReview, kind: str, *, purpose: str, latest: int | None = None
-) -> list[Any]:
-    """The records of one kind in a case (``services.RECORD_KINDS``), oldest first, or the
-    ``latest`` few; each read is logged."""
+def _of_kind(user: Person, case: CaseReview, kind: str) -> models.QuerySet[Any]:
     model = RECORD_KINDS[kind].model
     related_name = str(model._meta.get_field("case").remote_field.related_name)  # type: ignore[union-attr]
     # Through the case's own manager, so each record knows its case without a query.
-    rows = restricted_for_user(
+    return restricted_for_user(
         getattr(case, related_name).all(), user=user, workspace_field=IN_CASE
     )
-    found = list(rows) if latest is None else list(rows.reverse()[:latest])[::-1]
-    if found:
-        log_reads(user, found, purpose=purpose, workspace_field=IN_CASE)
+
+
+def case_page_records(
+    user: Person, case: CaseReview, kinds: list[str], *, latest: dict[str, int], purpose: str
+) -> dict[str, list[Any]]:
+    """For the case page: the records of each of ``kinds``, oldest first (only the ``latest``
+    few of a kind named there), with every read logged in one insert."""
+    found: dict[str, list[Any]] = {}
+    for kind in kinds:
+        rows = _of_kind(user, case, kind)
+        found[kind] = list(rows.reverse()[: latest[kind]])[::-1] if kind in latest else list(rows)
+    shown = [record for records in found.values() for record in records]
+    if shown:
+        log_reads(user, shown, purpose=purpose, workspace_field=IN_CASE)
     return found
+
+
+def records_page(
+    user: Person, case: CaseReview, kind: str, *, number: Any, size: int, purpose: str
+) -> Page[Any]:
+    """One page of the records of one kind, oldest first; only that page's reads logged."""
+    page = Paginator(_of_kind(user, case, kind), size).get_page(number)
+    if page.object_list:
+        log_reads(user, list(page.object_list), purpose=purpose, workspace_field=IN_CASE)
+    return page
 
 
 def count_records(case: CaseReview, user: Person) -> dict[str, int]:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -160,16 +159,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = require_role(user, case.workspace)
     purpose = "view the case"
     shared, unrecorded = selectors.sharing_on_record(user, case)
-    sections = {
-        kind: selectors.records(
-            user,
-            case,
-            kind,
-            purpose=purpose,
-            latest=CHRONOLOGY_ON_CASE_PAGE if kind == "chronology" else None,
-        )
-        for kind in RECORD_FORMS
-    }
+    sections = selectors.case_page_records(
+        user,
+        case,
+        list(RECORD_FORMS),
+        latest={"chronology": CHRONOLOGY_ON_CASE_PAGE},
+        purpose=purpose,
+    )
     return render(
         request,
         "casereviews/staff/case.html",
@@ -211,8 +207,9 @@ def _has(case: CaseReview, name: str) -> bool:
 def record_list(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     user, case = member_case(request, pk, purpose="view the case")
     kind = _kind(kind)
-    rows = selectors.records(user, case, kind, purpose=f"view the {kind}")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.records_page(
+        user, case, kind, number=request.GET.get("page"), size=PAGE_SIZE, purpose=f"view the {kind}"
+    )
     membership = require_role(user, case.workspace)
     return render(
         request,
