@@ -57,7 +57,8 @@ def test_seed_demo_is_idempotent_and_demo_code_prints_a_code(tmp_path: Path) -> 
     first = manage("seed_demo", env=env)
     second = manage("seed_demo", env=env)
 
-    assert "6 account(s) created" in first.stdout
+    assert "7 account(s) created" in first.stdout
+    assert "Case reviews demo: 4 invented case(s) opened" in first.stdout
     assert "0 account(s) created" in second.stdout
     assert "admin@demo.invalid" in second.stdout
     refused = manage("demo_code", "admin@demo.invalid", env=env, check=False)

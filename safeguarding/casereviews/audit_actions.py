@@ -25,5 +25,16 @@ register(
         "casereviews.action.recorded": "An action in a case's action plan was recorded",
         "casereviews.clocks.reminded": "A case's leads were emailed about its clocks",
         "casereviews.figures.read": "Someone looked at or downloaded the yearly figures",
+        "casereviews.publication.checked": "A draft report was checked for identifying details",
+        "casereviews.publication.hit_accepted": (
+            "A second person accepted that a detail found in a draft may stay"
+        ),
+        "casereviews.publication.own_acceptance_refused": (
+            "Someone tried to accept a detail found by their own check, and was refused"
+        ),
+        "casereviews.report.published": "A review report was published",
+        "casereviews.report.not_published": (
+            "A review report was not published; the improvements were published instead"
+        ),
     },
 )

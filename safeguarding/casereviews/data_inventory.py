@@ -265,3 +265,64 @@ declare(
     description="That a case's leads were reminded of its clocks on a day (counts only).",
     fields=not_personal("id", "case", "day", "due_soon", "overdue"),
 )
+retention_rules.register(
+    RetentionRule(
+        "published_review",
+        "the review is published",
+        0,
+        Action.KEEP,
+        reason=(
+            "A published review is a public record: it is kept permanently, anonymised, on the "
+            "partnership's website."
+        ),
+    )
+)
+_case_record(
+    "casereviews.PublicationCheck",
+    "A re-identification check of a draft report: the draft's text, and who ran it.",
+    {
+        **not_personal("source"),
+        "draft": personal("user.health_and_medical", encrypted=True),
+        "checked_by": personal("user.unique_id", subject=Subject.STAFF),
+        "checked_at": personal("system.operations", subject=Subject.STAFF),
+    },
+    staff=("checked_by__email",),
+)
+declare(
+    "casereviews.IdentificationHit",
+    subject=Subject.CHILD,
+    purpose=PURPOSE,
+    retention="review_record",
+    subject_filter=either(about_child("publication_check__case"), by_email("accepted_by__email")),
+    description=(
+        "Something in a draft report that could identify a child or their family, where it "
+        "is, and who accepted it and why."
+    ),
+    keep_on_erasure=KEPT,
+    fields={
+        **not_personal("id", "row_key", "publication_check", "kind", "location"),
+        "pseudonym": personal("user.childrens", note='a pseudonym, like "Child A"'),
+        "found": personal("user.name", encrypted=True, note="a name, date or address"),
+        "context": personal("user.childrens", encrypted=True),
+        "found_lookup": personal("user.unique_id", note="a keyed hash of what was found"),
+        "accepted_reason": personal("user.childrens", encrypted=True),
+        "accepted_by": personal("user.unique_id", subject=Subject.STAFF),
+        "accepted_at": personal("system.operations", subject=Subject.STAFF),
+    },
+)
+declare(
+    "casereviews.PublishedReport",
+    retention="published_review",
+    purpose=PURPOSE,
+    subject=Subject.STAFF,
+    subject_filter=by_email("published_by__email"),
+    description=(
+        "A review report as published on the partnership's website: anonymised, public and "
+        "kept permanently."
+    ),
+    keep_on_erasure="A published review is a public record, kept permanently.",
+    fields={
+        **not_personal("id", "case", "title", "summary", "published_on", "pdf", "size", "sha256"),
+        "published_by": personal("user.unique_id"),
+    },
+)

@@ -281,3 +281,40 @@ RECORD_FORMS: dict[str, type[forms.Form]] = {
     "recommendations": RecommendationForm,
     "actions": ActionForm,
 }
+
+
+class DraftCheckForm(forms.Form):
+    upload = forms.FileField(
+        label="Upload the draft (optional)",
+        required=False,
+        help_text="A PDF, Word (DOCX), OpenDocument text (ODT) or plain text file.",
+        error_messages={"empty": "The selected file is empty"},
+    )
+    text = _text("Or paste the draft's text", required=False, rows=10)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("upload") and not (data.get("text") or "").strip():
+            self.add_error("upload", "Upload the draft, or paste its text")
+        return data
+
+
+class AcceptHitForm(forms.Form):
+    reason = _text(
+        "Why this can stay in the report",
+        hint="For example, it is the month and year only, which the national panel publishes too.",
+    )
+
+
+class PublishForm(forms.Form):
+    title = _line("Title as published", hint='For example, "Child A: a local review".')
+    summary = _text("Short summary for the website (optional)", required=False, rows=4)
+    upload = forms.FileField(
+        label="The final report (PDF)",
+        error_messages={"required": "Select the report", "empty": "The selected file is empty"},
+    )
+
+
+class NotPublishedForm(forms.Form):
+    reason = _text("Why the report is not being published")
+    improvements_published_on = _date("When the improvements to be made were published")

@@ -470,3 +470,105 @@ class ClockReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Clock reminder {self.pk}"
+
+
+class DraftSource(models.TextChoices):
+    TEXT = "text", "Pasted text"
+    FILE = "file", "Uploaded file"
+
+
+class PublicationCheck(RowKeyed):
+    """One re-identification check of a draft report: the draft's text (encrypted) scanned
+    for every real name, date of birth, address, school, NHS number and exact date the case
+    holds. The latest check of a case decides whether it may be published."""
+
+    case = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="checks")
+    source = models.CharField(max_length=10, choices=DraftSource.choices)
+    draft = EncryptedTextField(help_text="The text the check read.")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "-checked_at", "-id"]
+        get_latest_by = ["checked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Publication check {self.pk}"
+
+
+class HitKind(models.TextChoices):
+    NAME = "name", "A real name"
+    DATE_OF_BIRTH = "date_of_birth", "A date of birth"
+    ADDRESS = "address", "An address"
+    SCHOOL = "school", "A school"
+    NHS_NUMBER = "nhs_number", "An NHS number"
+    DATE = "date", "An exact date from the case"
+
+
+class IdentificationHit(RowKeyed):
+    """Something in a draft that could identify the child or their family, and where it is.
+    It stands until a later check no longer finds it (fixed), or a second person accepts it
+    with a reason; an acceptance carries to later checks that find the same thing."""
+
+    publication_check = models.ForeignKey(
+        PublicationCheck, on_delete=models.CASCADE, related_name="hits"
+    )
+    kind = models.CharField(max_length=20, choices=HitKind.choices)
+    pseudonym = models.CharField(max_length=60, blank=True, help_text="Whose detail it is.")
+    location = models.CharField(max_length=100, help_text='Where it is, e.g. "page 3, line 12".')
+    found = EncryptedTextField(help_text="The words found.")
+    context = EncryptedTextField(help_text="The line it was found in.")
+    found_lookup = LookupHashField()
+    accepted_reason = EncryptedTextField(blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["publication_check", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=HitKind.values), name="hit_kind"),
+            models.CheckConstraint(
+                condition=Q(accepted_by__isnull=True, accepted_at__isnull=True)
+                | Q(accepted_by__isnull=False, accepted_at__isnull=False),
+                name="hit_accepted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Identification hit {self.pk}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class PublishedReport(models.Model):
+    """A published review report: public on the partnership's site and kept permanently, so
+    it outlives the case file (its case is set to empty when the case file is destroyed)."""
+
+    case = models.OneToOneField(
+        CaseReview, null=True, blank=True, on_delete=models.SET_NULL, related_name="report"
+    )
+    title = models.CharField(max_length=200, help_text='As published, e.g. "Child A".')
+    summary = models.TextField(blank=True)
+    published_on = models.DateField()
+    pdf = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_not_blank("title"), name="report_has_title"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="report_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Prefetch
 
@@ -18,10 +19,14 @@ from safeguarding.casereviews.models import (
     CaseReview,
     CaseSubject,
     Checkpoint,
+    IdentificationHit,
     InformationRequest,
+    PublicationCheck,
     ReviewerRequest,
 )
 from safeguarding.casereviews.services import RECORD_KINDS
+from safeguarding.casereviews.sharing_events import SharingEvent, events_of, unanswered
+from safeguarding.workspaces.models import SharingDecision
 from safeguarding.workspaces.selectors import get_restricted_or_404, log_reads, restricted_for_user
 
 if TYPE_CHECKING:
@@ -88,21 +93,38 @@ def case_for(user: Person, pk: Any, *, purpose: str) -> CaseReview:
     return case
 
 
-def records(
-    user: Person, case: CaseReview, kind: str, *, purpose: str, latest: int | None = None
-) -> list[Any]:
-    """The records of one kind in a case (``services.RECORD_KINDS``), oldest first, or the
-    ``latest`` few; each read is logged."""
+def _of_kind(user: Person, case: CaseReview, kind: str) -> models.QuerySet[Any]:
     model = RECORD_KINDS[kind].model
     related_name = str(model._meta.get_field("case").remote_field.related_name)  # type: ignore[union-attr]
     # Through the case's own manager, so each record knows its case without a query.
-    rows = restricted_for_user(
+    return restricted_for_user(
         getattr(case, related_name).all(), user=user, workspace_field=IN_CASE
     )
-    found = list(rows) if latest is None else list(rows.reverse()[:latest])[::-1]
-    if found:
-        log_reads(user, found, purpose=purpose, workspace_field=IN_CASE)
+
+
+def case_page_records(
+    user: Person, case: CaseReview, kinds: list[str], *, latest: dict[str, int], purpose: str
+) -> dict[str, list[Any]]:
+    """For the case page: the records of each of ``kinds``, oldest first (only the ``latest``
+    few of a kind named there), with every read logged in one insert."""
+    found: dict[str, list[Any]] = {}
+    for kind in kinds:
+        rows = _of_kind(user, case, kind)
+        found[kind] = list(rows.reverse()[: latest[kind]])[::-1] if kind in latest else list(rows)
+    shown = [record for records in found.values() for record in records]
+    if shown:
+        log_reads(user, shown, purpose=purpose, workspace_field=IN_CASE)
     return found
+
+
+def records_page(
+    user: Person, case: CaseReview, kind: str, *, number: Any, size: int, purpose: str
+) -> Page[Any]:
+    """One page of the records of one kind, oldest first; only that page's reads logged."""
+    page = Paginator(_of_kind(user, case, kind), size).get_page(number)
+    if page.object_list:
+        log_reads(user, list(page.object_list), purpose=purpose, workspace_field=IN_CASE)
+    return page
 
 
 def count_records(case: CaseReview, user: Person) -> dict[str, int]:
@@ -143,3 +165,53 @@ def subject_for(user: Person, case: CaseReview, pk: Any, *, purpose: str) -> Cas
         workspace_field=IN_CASE,
     )
     return subject
+
+
+IN_CHECK = "publication_check__case__workspace"
+
+
+def latest_check(user: Person, case: CaseReview) -> tuple[PublicationCheck | None, list[Any]]:
+    """The case's latest re-identification check and what it found (reads logged)."""
+    check = (
+        restricted_for_user(case.checks.all(), user=user, workspace_field=IN_CASE)
+        .order_by("-checked_at", "-id")
+        .first()
+    )
+    if check is None:
+        return None, []
+    hits = list(
+        restricted_for_user(check.hits.all(), user=user, workspace_field=IN_CHECK).select_related(
+            "publication_check__case"
+        )
+    )
+    log_reads(user, [check], purpose="prepare publication", workspace_field=IN_CASE)
+    if hits:
+        log_reads(user, hits, purpose="prepare publication", workspace_field=IN_CHECK)
+    return check, hits
+
+
+def hit_for(user: Person, case: CaseReview, pk: Any) -> IdentificationHit:
+    hit: IdentificationHit = get_restricted_or_404(
+        IdentificationHit.objects.filter(publication_check__case=case).select_related(
+            "publication_check__case__workspace"
+        ),
+        user=user,
+        pk=pk,
+        purpose="accept a detail in the draft",
+        workspace_field=IN_CHECK,
+    )
+    return hit
+
+
+def sharing_on_record(
+    user: Person, case: CaseReview
+) -> tuple[list[SharingEvent], list[SharingEvent]]:
+    """(each time the case's information went to another organisation, those of them with
+    no sharing decision on record), reading the workspace's decisions (logged)."""
+    decisions = list(
+        restricted_for_user(SharingDecision.objects.filter(workspace=case.workspace), user=user)
+    )
+    if decisions:
+        log_reads(user, decisions, purpose="view the case")
+    events = events_of(case)
+    return events, unanswered(events, decisions)

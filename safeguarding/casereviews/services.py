@@ -102,7 +102,7 @@ PRACTICE_REVIEW_FIELDS = frozenset(
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _writable(case: CaseReview, actor: User, *, lead_only: bool = False) -> CaseReview:
+def case_for_change(case: CaseReview, actor: User, *, lead_only: bool = False) -> CaseReview:
     """The case, locked, for a live lead (or member) of its workspace; Http404 for anyone
     else, PermissionDenied for a reviewer (who reads only)."""
     roles = (MembershipRole.LEAD,) if lead_only else (MembershipRole.LEAD, MembershipRole.MEMBER)
@@ -236,7 +236,7 @@ def case_open_from_referral(referral: Referral) -> Workspace:
 def case_close(*, case: CaseReview, reason: str, actor: User) -> CaseReview:
     """The lead closes the case when nothing is left to do: its workspace closes too (no one
     can be added), and the case file's retention period starts."""
-    case = _writable(case, actor, lead_only=True)
+    case = case_for_change(case, actor, lead_only=True)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the case is closing"})
@@ -279,14 +279,14 @@ def subject_add(
 ) -> CaseSubject:
     """Add someone to the case's key list. The pseudonym is given once and never changes, so
     every record and the report name them the same way."""
-    case = _writable(case, actor)
+    case = case_for_change(case, actor)
     return _new_subject(case, pseudonym=pseudonym, fields=fields, actor=actor)
 
 
 @transaction.atomic(durable=True)
 def subject_update(*, subject: CaseSubject, fields: Mapping[str, Any], actor: User) -> CaseSubject:
     """Correct someone's real details (their pseudonym stays as it is)."""
-    case = _writable(subject.case, actor)
+    case = case_for_change(subject.case, actor)
     subject = _apply(CaseSubject.objects.get(pk=subject.pk), fields, SUBJECT_FIELDS)
     _hashes(subject)
     return _save(subject, case=case, actor=actor, action="subject.recorded")
@@ -300,7 +300,7 @@ def notification_record(
     *, case: CaseReview, fields: Mapping[str, Any], actor: User
 ) -> Notification:
     """Record or correct the case's serious incident notification (one per case)."""
-    case = _writable(case, actor)
+    case = case_for_change(case, actor)
     notice = _related(case, "notification") or Notification(case=case)
     notice = _apply(notice, fields, NOTIFICATION_FIELDS)
     _not_after_today(
@@ -342,7 +342,7 @@ NO_NOTIFICATION = (
 @transaction.atomic(durable=True)
 def rapid_review_start(*, case: CaseReview, started_on: date, actor: User) -> RapidReview:
     """Start the rapid review. Refused without a notification sent to the panel."""
-    case = _writable(case, actor)
+    case = case_for_change(case, actor)
     notice = _related(case, "notification")
     if notice is None or notice.notified_on is None:
         raise ValidationError(NO_NOTIFICATION)
@@ -370,7 +370,7 @@ def _rapid_review(case: CaseReview) -> RapidReview:
 def rapid_review_update(*, case: CaseReview, fields: Mapping[str, Any], actor: User) -> RapidReview:
     """The meeting, the summary and outcome report, partner sign-off and the date it went to
     the national panel."""
-    case = _writable(case, actor)
+    case = case_for_change(case, actor)
     review = _apply(_rapid_review(case), fields, RAPID_REVIEW_FIELDS)
     _not_after_today(fields, "meeting_on", "signed_off_on", "sent_to_panel_on")
     if review.sent_to_panel_on and not review.decision:
@@ -392,7 +392,7 @@ def rapid_review_decide(
     *, case: CaseReview, decision: str, reasons: str, decided_on: date, actor: User
 ) -> RapidReview:
     """The rapid review's decision, with its reasons."""
-    case = _writable(case, actor)
+    case = case_for_change(case, actor)
     review = _rapid_review(case)
     if decision not in RapidReviewDecision.values:
         raise ValidationError({"decision": "Select the decision"})
@@ -418,7 +418,7 @@ def practice_review_start(
 ) -> PracticeReview:
     """Start a local child safeguarding practice review (after a rapid review that decided on
     one) or a local learning review (after any rapid review decision)."""
-    case = _writable(case, actor)
+    case = case_for_change(case, actor)
     review = _related(case, "rapid_review")
     if review is None or not review.decision:
         raise ValidationError("A practice review follows the rapid review's decision")
@@ -442,7 +442,7 @@ def practice_review_start(
     return practice
 
 
-def _practice_review(case: CaseReview) -> PracticeReview:
+def practice_review_of(case: CaseReview) -> PracticeReview:
     review = _related(case, "practice_review")
     if review is None:
         raise ValidationError("The practice review has not started")
@@ -453,8 +453,8 @@ def _practice_review(case: CaseReview) -> PracticeReview:
 def practice_review_update(
     *, case: CaseReview, fields: Mapping[str, Any], actor: User
 ) -> PracticeReview:
-    case = _writable(case, actor)
-    review = _apply(_practice_review(case), fields, PRACTICE_REVIEW_FIELDS)
+    case = case_for_change(case, actor)
+    review = _apply(practice_review_of(case), fields, PRACTICE_REVIEW_FIELDS)
     _not_after_today(
         fields,
         "reviewer_appointed_on",
@@ -575,9 +575,9 @@ RECORD_KINDS: dict[str, RecordKind] = {
 def _record_save(
     case: CaseReview, record: Any, kind: RecordKind, fields: Mapping[str, Any], actor: User
 ) -> Any:
-    case = _writable(case, actor)
+    case = case_for_change(case, actor)
     if kind.needs_practice_review:
-        _practice_review(case)
+        practice_review_of(case)
     _not_after_today(fields, *kind.past_dates)
     record = _apply(record, fields, kind.fields)
     if kind.prepare is not None:

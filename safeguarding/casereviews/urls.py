@@ -1,12 +1,14 @@
 from django.urls import URLPattern, URLResolver, path
 
-from safeguarding.casereviews import views_staff
+from safeguarding.casereviews import views_public, views_publication, views_staff
 
 app_name = "casereviews"
 
 CASE = "staff/case-reviews/<int:pk>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("case-reviews/", views_public.reviews, name="reviews"),
+    path("case-reviews/<int:pk>/report.pdf", views_public.report_pdf, name="report_pdf"),
     path("staff/case-reviews/", views_staff.home, name="staff_home"),
     path("staff/case-reviews/open/", views_staff.open_case, name="staff_open"),
     path("staff/case-reviews/figures/", views_staff.figures, name="staff_figures"),
@@ -39,5 +41,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
         f"{CASE}records/<slug:kind>/<int:item>/",
         views_staff.record_edit,
         name="staff_record_edit",
+    ),
+    path(f"{CASE}publication/", views_publication.overview, name="staff_publication"),
+    path(
+        f"{CASE}publication/check/",
+        views_publication.check_draft,
+        name="staff_publication_check",
+    ),
+    path(
+        f"{CASE}publication/found/<int:item>/accept/",
+        views_publication.accept,
+        name="staff_publication_accept",
+    ),
+    path(f"{CASE}publication/publish/", views_publication.publish, name="staff_publish"),
+    path(
+        f"{CASE}publication/not-published/",
+        views_publication.not_published,
+        name="staff_not_published",
     ),
 ]

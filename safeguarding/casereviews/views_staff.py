@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -67,16 +66,16 @@ KIND_WORDS = {
 }
 
 
-def _case(
+def member_case(
     request: HttpRequest, pk: int, *, purpose: str = "view the case"
 ) -> tuple[User, CaseReview]:
     user = staff_user(request)
     return user, selectors.case_for(user, pk, purpose=purpose)
 
 
-def _writer(request: HttpRequest, pk: int, *, purpose: str) -> tuple[User, CaseReview]:
+def writer_case(request: HttpRequest, pk: int, *, purpose: str) -> tuple[User, CaseReview]:
     """A lead or member of the case (a reviewer reads only: 403)."""
-    user, case = _case(request, pk, purpose=purpose)
+    user, case = member_case(request, pk, purpose=purpose)
     require_role(user, case.workspace, MembershipRole.LEAD, MembershipRole.MEMBER)
     return user, case
 
@@ -92,7 +91,7 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _case_form(
+def case_form(
     request: HttpRequest,
     case: CaseReview,
     form: forms.Form,
@@ -103,6 +102,7 @@ def _case_form(
     section: str = "",
     button: str = "Save",
     intro: str = "",
+    success_url: str = "",
 ) -> HttpResponse:
     return form_page(
         request,
@@ -111,7 +111,7 @@ def _case_form(
         context={"case": case, "title": title, "button": button, "intro": intro},
         service=service,
         message=message,
-        success_url=_case_url(case, section),
+        success_url=success_url or _case_url(case, section),
     )
 
 
@@ -154,20 +154,18 @@ def open_case(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user, case = _case(request, pk)
+    user, case = member_case(request, pk)
     today = timezone.localdate()
     membership = require_role(user, case.workspace)
     purpose = "view the case"
-    sections = {
-        kind: selectors.records(
-            user,
-            case,
-            kind,
-            purpose=purpose,
-            latest=CHRONOLOGY_ON_CASE_PAGE if kind == "chronology" else None,
-        )
-        for kind in RECORD_FORMS
-    }
+    shared, unrecorded = selectors.sharing_on_record(user, case)
+    sections = selectors.case_page_records(
+        user,
+        case,
+        list(RECORD_FORMS),
+        latest={"chronology": CHRONOLOGY_ON_CASE_PAGE},
+        purpose=purpose,
+    )
     return render(
         request,
         "casereviews/staff/case.html",
@@ -182,17 +180,18 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if kind not in ("reviewer-requests", "checkpoints") or _has(case, "practice_review")
             ],
             "counts": selectors.count_records(case, user),
-            "notification": _related(case, "notification"),
-            "rapid_review": _related(case, "rapid_review"),
-            "practice_review": _related(case, "practice_review"),
+            "notification": related(case, "notification"),
+            "rapid_review": related(case, "rapid_review"),
+            "practice_review": related(case, "practice_review"),
             "may_change": membership.role in (MembershipRole.LEAD, MembershipRole.MEMBER),
             "is_lead": membership.role == MembershipRole.LEAD,
             "latest": CHRONOLOGY_ON_CASE_PAGE,
+            "shared": [(event, event in unrecorded) for event in shared],
         },
     )
 
 
-def _related(case: CaseReview, name: str) -> Any:
+def related(case: CaseReview, name: str) -> Any:
     return getattr(case, name) if _has(case, name) else None
 
 
@@ -206,10 +205,11 @@ def _has(case: CaseReview, name: str) -> bool:
 
 @require_safe
 def record_list(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    user, case = _case(request, pk, purpose="view the case")
+    user, case = member_case(request, pk, purpose="view the case")
     kind = _kind(kind)
-    rows = selectors.records(user, case, kind, purpose=f"view the {kind}")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.records_page(
+        user, case, kind, number=request.GET.get("page"), size=PAGE_SIZE, purpose=f"view the {kind}"
+    )
     membership = require_role(user, case.workspace)
     return render(
         request,
@@ -239,9 +239,9 @@ def _record_form(
 @require_http_methods(["GET", "HEAD", "POST"])
 def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     kind = _kind(kind)
-    actor, case = _writer(request, pk, purpose=f"add to the {kind}")
+    actor, case = writer_case(request, pk, purpose=f"add to the {kind}")
     _, one, button = KIND_WORDS[kind]
-    return _case_form(
+    return case_form(
         request,
         case,
         _record_form(case, kind, posted(request), initial={"status": "open"}),
@@ -256,10 +256,10 @@ def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def record_edit(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
     kind = _kind(kind)
-    actor, case = _writer(request, pk, purpose=f"change the {kind}")
+    actor, case = writer_case(request, pk, purpose=f"change the {kind}")
     record = selectors.record_for(actor, case, kind, item, purpose=f"change the {kind}")
     _, one, _ = KIND_WORDS[kind]
-    return _case_form(
+    return case_form(
         request,
         case,
         _record_form(case, kind, posted(request), initial_for(record, RECORD_FORMS[kind])),
@@ -274,13 +274,13 @@ def record_edit(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResp
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def subject_add(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, case = _writer(request, pk, purpose="add to the key list")
+    actor, case = writer_case(request, pk, purpose="add to the key list")
 
     def add(data: dict[str, Any]) -> Any:
         pseudonym = data.pop("pseudonym")
         return services.subject_add(case=case, pseudonym=pseudonym, fields=data, actor=actor)
 
-    return _case_form(
+    return case_form(
         request,
         case,
         NewSubjectForm(posted(request)),
@@ -297,9 +297,9 @@ def subject_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def subject_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    actor, case = _writer(request, pk, purpose="change the key list")
+    actor, case = writer_case(request, pk, purpose="change the key list")
     subject = selectors.subject_for(actor, case, item, purpose="change the key list")
-    return _case_form(
+    return case_form(
         request,
         case,
         SubjectForm(posted(request), initial=initial_for(subject, SubjectForm)),
@@ -312,10 +312,10 @@ def subject_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def notification(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, case = _writer(request, pk, purpose="record the notification")
-    current = _related(case, "notification")
+    actor, case = writer_case(request, pk, purpose="record the notification")
+    current = related(case, "notification")
     initial = initial_for(current, NotificationForm) if current else {"looked_after": "no"}
-    return _case_form(
+    return case_form(
         request,
         case,
         NotificationForm(posted(request), initial=initial),
@@ -328,8 +328,8 @@ def notification(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def rapid_review_start(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, case = _writer(request, pk, purpose="start the rapid review")
-    return _case_form(
+    actor, case = writer_case(request, pk, purpose="start the rapid review")
+    return case_form(
         request,
         case,
         RapidReviewStartForm(posted(request)),
@@ -352,11 +352,11 @@ def _review_form(
     update: Callable[..., Any],
 ) -> HttpResponse:
     """The change page of the rapid review or the practice review (404 before it starts)."""
-    actor, case = _writer(request, pk, purpose=f"change the {review.replace('_', ' ')}")
-    current = _related(case, review)
+    actor, case = writer_case(request, pk, purpose=f"change the {review.replace('_', ' ')}")
+    current = related(case, review)
     if current is None:
         raise Http404("No such page")
-    return _case_form(
+    return case_form(
         request,
         case,
         form_class(posted(request), initial=initial_for(current, form_class)),
@@ -381,8 +381,8 @@ def rapid_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def rapid_review_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, case = _writer(request, pk, purpose="record the rapid review decision")
-    current = _related(case, "rapid_review")
+    actor, case = writer_case(request, pk, purpose="record the rapid review decision")
+    current = related(case, "rapid_review")
     if current is None:
         raise Http404("No such page")
     initial = {
@@ -390,7 +390,7 @@ def rapid_review_decision(request: HttpRequest, pk: int) -> HttpResponse:
         "reasons": current.decision_reasons,
         "decided_on": current.decided_on,
     }
-    return _case_form(
+    return case_form(
         request,
         case,
         RapidReviewDecisionForm(posted(request), initial=initial),
@@ -403,8 +403,8 @@ def rapid_review_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_review_start(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, case = _writer(request, pk, purpose="start the practice review")
-    return _case_form(
+    actor, case = writer_case(request, pk, purpose="start the practice review")
+    return case_form(
         request,
         case,
         PracticeReviewStartForm(posted(request)),
@@ -430,9 +430,9 @@ def practice_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, case = _case(request, pk, purpose="close the case")
+    actor, case = member_case(request, pk, purpose="close the case")
     require_role(actor, case.workspace, MembershipRole.LEAD)
-    return _case_form(
+    return case_form(
         request,
         case,
         CloseCaseForm(posted(request)),

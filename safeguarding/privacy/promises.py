@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.verify import verify_chain
-from safeguarding.core.promises import Outcome, not_yet, promise
+from safeguarding.core.promises import Outcome, promise
 from safeguarding.inventory import checks, purposes
 from safeguarding.inventory.declarations import personal_fields
 from safeguarding.inventory.taxonomy import is_forbidden_use
@@ -65,16 +65,6 @@ def training_and_newsletter_purposes() -> tuple[Outcome, str]:
     if missing:
         return Outcome.FAIL, f"purposes not declared: {', '.join(missing)}"
     return Outcome.PASS, "training_delivery and newsletter purposes declared"
-
-
-@promise("P04")
-def case_records() -> tuple[Outcome, str]:
-    return not_yet("case review and CDOP records (their workspaces layer exists)")
-
-
-@promise("P05")
-def information_sharing_decisions() -> tuple[Outcome, str]:
-    return not_yet("information-sharing decisions arrive with case reviews")
 
 
 @promise("P06")

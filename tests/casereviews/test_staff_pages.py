@@ -7,7 +7,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeguarding.accounts.roles import Role
@@ -259,3 +261,44 @@ def test_every_page_of_a_case_opens_for_its_lead(case, officer) -> None:
 
 def test_the_shared_workspace_pages_link_back_to_the_case_page(case) -> None:
     assert home_url(case.workspace) == reverse("casereviews:staff_case", args=[case.pk])
+
+
+def test_the_case_page_links_to_the_shared_workspace_pages(case, officer, member) -> None:
+    lead_page = client_for(officer).get(reverse("casereviews:staff_case", args=[case.pk])).text
+    for name in ("members", "documents", "sharing", "who_has_seen", "sharing_new"):
+        assert reverse(f"workspaces:{name}", args=[case.workspace.pk]) in lead_page
+    member_page = client_for(member).get(reverse("casereviews:staff_case", args=[case.pk])).text
+    assert reverse("workspaces:who_has_seen", args=[case.workspace.pk]) not in member_page
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_dashboard_and_case_page_queries_do_not_grow(make_case, officer) -> None:
+    client = client_for(officer)
+    first = make_case()
+    notify(first, officer, aware_on=date(2027, 2, 1))
+    one_case = _queries(client, reverse("casereviews:staff_home"))
+    for _ in range(3):
+        notify(make_case(), officer, aware_on=date(2027, 2, 1))
+    assert _queries(client, reverse("casereviews:staff_home")) == one_case
+
+    page = reverse("casereviews:staff_case", args=[first.pk])
+    add = {"agency": "Police", "event": "Invented"}
+
+    def entry(n: int) -> None:
+        services.record_add(
+            case=first,
+            kind="chronology",
+            fields={**add, "occurred_on": date(2026, 1, 1 + n)},
+            actor=officer,
+        )
+
+    entry(0)
+    few = _queries(client, page)
+    for n in range(1, 15):
+        entry(n)
+    assert _queries(client, page) == few

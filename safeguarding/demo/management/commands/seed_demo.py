@@ -10,6 +10,7 @@ from django.db import transaction
 from safeguarding.accounts import services
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
+from safeguarding.demo.casereviews import seed_casereviews_demo
 from safeguarding.demo.training import seed_training_demo
 
 DEMO_PASSWORD = "demo-only-passphrase-2026"  # noqa: S105  (invented demo accounts only)
@@ -22,6 +23,7 @@ DEMO_STAFF: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("comms", "Colin Comms (demo)", (Role.COMMUNICATIONS_OFFICER,)),
     ("dpo", "Dana Protection (demo)", (Role.DATA_PROTECTION_LEAD,)),
     ("panel", "Priya Panel (demo)", (Role.REVIEW_PANEL_MEMBER,)),
+    ("reviews", "Rhea Reviews (demo)", (Role.REVIEW_OFFICER,)),
     ("cdop", "Chris Cdop (demo)", (Role.CDOP_COORDINATOR,)),
 )
 
@@ -56,14 +58,21 @@ class Command(BaseCommand):
                 )
                 created += 1
         courses = seed_training_demo()
+        cases = seed_casereviews_demo(
+            officer=User.objects.get(email=demo_email("reviews")),
+            panel=User.objects.get(email=demo_email("panel")),
+        )
         self.stdout.write(f"Demo data: {created} account(s) created; all data shown is invented.")
         self.stdout.write(f"Training demo: {courses} invented course(s) created.")
+        self.stdout.write(
+            f"Case reviews demo: {cases} invented case(s) opened; panel@ is a member of two."
+        )
         call_command("seed_demo_newsletter", stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write("Sign in to the staff area at " + f"{settings.SITE_URL}/staff/")
         self.stdout.write(
             f"  email:    {demo_email('admin')}  "
-            f"(or training@, comms@, dpo@, panel@, cdop@ {DEMO_DOMAIN})"
+            f"(or training@, comms@, dpo@, panel@, reviews@, cdop@ {DEMO_DOMAIN})"
         )
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         self.stdout.write("  second step: an authenticator app, or without a phone run")
