@@ -59,6 +59,8 @@ EXCUSED: dict[str, str] = {
 IDENTITIES: dict[str, str] = {
     # The second step of signing in is only shown to someone who has an authenticator.
     "accounts:mfa_verify": ENROLLED_NO_MFA,
+    # A person's page is reached by searching in the same session (_person_found).
+    "subjects:hold": str(Role.DATA_PROTECTION_LEAD),
 }
 
 
@@ -201,6 +203,17 @@ def _password_reset(client: Client) -> dict[str, Any]:
     return {"uidb64": uid, "token": "set-password"}
 
 
+def _person_found(client: Client) -> dict[str, Any]:
+    """A person's page is named by a key kept in the session that searched for them."""
+    from tests.training.factories import BookingFactory
+
+    BookingFactory(full_name="Fuzz Person", email="fuzz.person@example.org")
+    page = client.post("/staff/data-protection/people/", {"query": "Fuzz Person"})
+    found = re.search(r"/staff/data-protection/people/([\w-]+)/", page.content.decode())
+    assert found is not None
+    return {"key": found.group(1)}
+
+
 LINKS: dict[str, Callable[[Client], dict[str, Any]]] = {
     "newsletter:confirm": _newsletter_link("newsletter.confirm"),
     "newsletter:manage": _newsletter_link("newsletter.manage"),
@@ -216,6 +229,7 @@ LINKS: dict[str, Callable[[Client], dict[str, Any]]] = {
     "your_data:confirm": _rights_confirm,
     "security_questions:set": _security_questions,
     "accounts:password_reset_confirm": _password_reset,
+    "subjects:hold": _person_found,
 }
 
 

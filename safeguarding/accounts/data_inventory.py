@@ -26,6 +26,8 @@ declare(
     purpose="staff_accounts",
     retention="staff_account",
     retention_trigger="disabled_at",
+    label="Staff account",
+    describe=lambda user: "staff account",
     # The row stays (audit entries and case records point at it); who it was goes.
     anonymise={
         "email": Concat(

@@ -57,6 +57,9 @@ register(
         "privacy.disclosure.approved": "A disclosure was approved",
         "privacy.disclosure.read": "A disclosure was opened",
         "privacy.disclosure_register.read": "The disclosure register was viewed",
+        # Finding a person
+        "privacy.person_search.read": "Someone searched for a person by name or address",
+        "privacy.person_records.read": "A person's records were listed",
         # Retention
         "privacy.retention.rule_changed": "A retention period was changed",
         "privacy.retention.period_proposed": "A shorter retention period was proposed",

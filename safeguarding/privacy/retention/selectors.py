@@ -220,14 +220,36 @@ def released_legal_holds(*, limit: int = 50) -> QuerySet[LegalHold]:
     )
 
 
+@dataclass
+class Matter:
+    """The active holds placed for one matter (or for none)."""
+
+    name: str
+    holds: list[LegalHold]
+
+
+def holds_by_matter(holds: list[LegalHold]) -> list[Matter]:
+    """Active holds grouped by matter, matters in order of name, holds without one last."""
+    groups: dict[str, list[LegalHold]] = {}
+    for hold in holds:
+        groups.setdefault(hold.scope_label, []).append(hold)
+    return [
+        Matter(name=name, holds=groups[name])
+        for name in sorted(groups, key=lambda name: (not name, name.lower()))
+    ]
+
+
 def holdable_record_types() -> list[tuple[str, str]]:
-    """(model label, name) for each record type the engine could dispose of (holds aside)."""
+    """(model label, name in plain words) for each record type the engine could dispose of
+    (holds aside). Framework tables (sessions, authenticators, task results, sign-in
+    attempts) and credentials are never offered."""
     seen: dict[str, str] = {}
     for plan in retention_plans():
-        if plan.model is LegalHold:
+        declaration = plan.declaration
+        if plan.model is LegalHold or not declaration.offered_to_staff:
             continue
-        if plan.rule.action is not Action.KEEP and plan.declaration.holds_personal_data:
-            seen[plan.model_label] = str(plan.model._meta.verbose_name).capitalize()
+        if plan.rule.action is not Action.KEEP and declaration.holds_personal_data:
+            seen[plan.model_label] = declaration.record_type
     # In plain words; where two apps name a record alike, each says which part it belongs to.
     names = list(seen.values())
     for label, name in seen.items():

@@ -21,6 +21,7 @@ days by the daily ``privacy.prune_unconfirmed_requests`` job, not by this rule.
 from __future__ import annotations
 
 from django.db.models import F
+from django.utils import timezone
 
 from safeguarding.inventory.declarations import declare, not_personal, personal
 from safeguarding.inventory.retention_rules import Action, RetentionRule
@@ -56,6 +57,11 @@ declare(
     subject_filter=by_email("person__email"),
     keep_on_erasure=KEPT_AS_THE_ANSWER,
     description="Requests to see, correct, erase, restrict or object to the use of your data.",
+    label="Rights request",
+    describe=lambda request: (
+        f"{request.get_kind_display().split(':')[0].lower()} request "
+        f"{request.reference}, received {timezone.localtime(request.received_at):%-d %B %Y}"
+    ),
     fields={
         **not_personal("row_key", "subject"),
         "subject_authority": personal(

@@ -35,6 +35,7 @@ from safeguarding.privacy.rights.forms import (
     ResumeForm,
     WithdrawForm,
 )
+from safeguarding.privacy.rights.pointing import pointed_item
 from safeguarding.privacy.rights.selectors import (
     DEFAULT_TAB,
     QUEUE_TABS,
@@ -125,6 +126,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         target=rights_request,
     )
     about_staff = about_a_staff_account(rights_request)
+    answer = rights_request_answer(rights_request)
+    for item in answer["withheld"]:
+        item.pointed = pointed_item(item)  # for the template
     return render(
         request,
         "privacy/rights/detail.html",
@@ -138,7 +142,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_export": rights_request.kind == RequestKind.ACCESS
             and bool(rights_request.person.email),
-            **rights_request_answer(rights_request),
+            **answer,
         },
     )
 
