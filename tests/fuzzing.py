@@ -181,6 +181,18 @@ def _rights_confirm(client: Client) -> dict[str, Any]:
     return {"token": links.make_token(purpose=LINK_PURPOSE, payload={"request": request.pk})}
 
 
+def _export_link(client: Client) -> dict[str, Any]:
+    """The emailed link to an access export: a completed access request's delivery."""
+    from safeguarding.privacy.rights.delivery import delivery_link
+    from safeguarding.privacy.rights.services import rights_request_complete
+    from tests.privacy.access_rights import open_request
+
+    request = open_request(email="fuzz.requester@example.org")
+    rights_request_complete(request=request, outcome="Answered", actor=UserFactory())
+    delivery = request.deliveries.get()
+    return {"token": delivery_link(delivery).rstrip("/").rsplit("/", 1)[1]}
+
+
 def _security_questions(client: Client) -> dict[str, Any]:
     from safeguarding.privacy.callers.services import security_questions_link
     from safeguarding.privacy.models.person import Person
@@ -227,6 +239,7 @@ LINKS: dict[str, Callable[[Client], dict[str, Any]]] = {
     "training:evaluation": _my_training(kind="post_course"),
     "training:leave": _my_training(waiting=True),
     "your_data:confirm": _rights_confirm,
+    "your_data:export": _export_link,
     "security_questions:set": _security_questions,
     "accounts:password_reset_confirm": _password_reset,
     "subjects:hold": _person_found,

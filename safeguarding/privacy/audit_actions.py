@@ -25,6 +25,11 @@ register(
         "privacy.rights_request.completed": "A rights request was completed",
         "privacy.rights_request.refused": "A rights request was refused, with the reason",
         "privacy.rights_request.withdrawn": "A rights request was withdrawn",
+        "privacy.export_delivery.created": "A link to download an access export was made",
+        "privacy.export_delivery.downloaded": "A requester downloaded their access export",
+        "privacy.export_delivery.wrong_address": (
+            "A wrong email address was typed on an access export's download page"
+        ),
         "privacy.rights_request.pruned": "A rights request past its retention was removed",
         "privacy.rights_request.read": "A rights request was opened",
         "privacy.person.name_corrected": "A person's name was corrected",

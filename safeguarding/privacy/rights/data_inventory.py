@@ -154,6 +154,30 @@ declare(
     },
 )
 declare(
+    "privacy.ExportDelivery",
+    subject=Subject.ENQUIRER,
+    purpose="rights_requests",
+    retention="rights_request",
+    retention_trigger=_request_closed,
+    subject_filter=_request_subject,
+    keep_on_erasure=KEPT_AS_THE_ANSWER,
+    description="The link we emailed you to download a copy of your data, and its use.",
+    label="Link to download a copy of your data",
+    describe=lambda delivery: (
+        "link to download a copy of your data, sent "
+        f"{timezone.localtime(delivery.created_at):%-d %B %Y}"
+    ),
+    fields={
+        **not_personal("id", "created_at", "expires_at", "downloads_allowed"),
+        "request": personal("user.unique_id"),
+        "downloads_used": personal("user.behavior"),
+        "failed_confirmations": personal(
+            "system.operations", note="wrong email addresses typed on the download page"
+        ),
+        "last_downloaded_at": personal("user.behavior"),
+    },
+)
+declare(
     "privacy.PreparedErasure",
     subject=Subject.ENQUIRER,
     purpose="rights_requests",

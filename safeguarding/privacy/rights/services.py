@@ -34,6 +34,12 @@ from safeguarding.privacy.models.rights import (
 )
 from safeguarding.privacy.models.rights_outcomes import ErasureReport
 from safeguarding.privacy.rights import clock
+from safeguarding.privacy.rights.delivery import (
+    delivers_export,
+    delivery_link,
+    export_delivery_create,
+    latest_delivery,
+)
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -442,6 +448,8 @@ def complete_within(*, request: RightsRequest, outcome: str, actor: User) -> Rig
         actor=actor,
         action="completed",
     )
+    if delivers_export(request):
+        export_delivery_create(request=request)
     send_completion_email(request)
     return request
 
@@ -471,9 +479,13 @@ def send_rights_request_email(*, request_id: int, email: str) -> int:
         )
     elif email == "completed":
         report = ErasureReport.objects.filter(request=request).first()
+        delivery = latest_delivery(request)
         context.update(
             schedule=redaction_schedule(withheld_items(request)),
             report=report.lines if report is not None else [],
+            delivery=delivery,
+            # Made now, from the id: the task table never holds a live link.
+            link=delivery_link(delivery) if delivery is not None else "",
         )
     elif email != "extension":
         raise ValueError(f"No such rights request email: {email}")

@@ -10,6 +10,7 @@ public = [
     path("request/", views_public.make_request, name="request"),
     path("request/check-your-email/", views_public.check_email, name="check_email"),
     path("confirm/<str:token>/", views_public.confirm, name="confirm"),
+    path("export/<str:token>/", views_public.export, name="export"),
 ]
 
 staff = [
