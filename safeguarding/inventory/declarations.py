@@ -33,6 +33,9 @@ names its record type (``label="Training booking"``) and may say how one row rea
 to load what that needs): the person search, the person's page, legal holds, the access
 export and erasure all use them. ``find_by=FindBy(name="full_name", email="email")`` makes a
 record type searchable by a person's name or address (the data protection lead's search).
+Erasing a record may matter to someone else: ``erasure_effect(row)`` says so in words before
+it goes ("Upcoming: its trainer is told"), and ``on_erasure(rows)`` is called by the erasure,
+in its transaction, just before the rows go (the owning app queues its emails there).
 A model of an app outside the project (sessions, authenticators, task results, sign-in
 attempts) is a framework table: no staff tool offers its rows (``offered_to_staff``).
 
@@ -169,6 +172,8 @@ class ModelDeclaration:
     describe: Callable[[Any], str] | None = None
     related: tuple[str, ...] = ()
     find_by: FindBy | None = None
+    erasure_effect: Callable[[Any], str] | None = None
+    on_erasure: Callable[[list[Any]], None] | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -223,7 +228,8 @@ class ModelDeclaration:
         """A model of an app outside the project (Django's sessions, the authenticators,
         the task queue, sign-in attempts): never offered as a record to act on."""
         project = __name__.split(".")[0]
-        return not apps.get_app_config(self.model._meta.app_label).name.startswith(f"{project}.")
+        config = apps.app_configs.get(self.model._meta.app_label)
+        return config is not None and not config.name.startswith(f"{project}.")
 
     @property
     def offered_to_staff(self) -> bool:
@@ -253,6 +259,8 @@ def declare(
     describe: Callable[[Any], str] | None = None,
     related: Sequence[str] = (),
     find_by: FindBy | None = None,
+    erasure_effect: Callable[[Any], str] | None = None,
+    on_erasure: Callable[[list[Any]], None] | None = None,
 ) -> ModelDeclaration:
     model_label = model if isinstance(model, str) else model._meta.label
     app_label, _, model_name = model_label.partition(".")
@@ -274,6 +282,8 @@ def declare(
         describe=describe,
         related=tuple(related),
         find_by=find_by,
+        erasure_effect=erasure_effect,
+        on_erasure=on_erasure,
     )
     _registry[key] = declaration
     return declaration

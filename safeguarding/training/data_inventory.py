@@ -34,6 +34,7 @@ from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.retention_rules import register as register_rule
 from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import LawfulBasis, SpecialCondition, Subject
+from safeguarding.training.erasure import booking_erasure_effect, bookings_erased
 from safeguarding.training.services import BOOKING_CORRECTIONS, booking_correct
 
 TRAINING_DELIVERY = register_purpose(
@@ -176,6 +177,8 @@ declare(
     label="Training booking",
     describe=lambda booking: f"booking on {_on(booking.session)}",
     related=("session__course",),
+    erasure_effect=booking_erasure_effect,
+    on_erasure=bookings_erased,
     find_by=FindBy(email="email", name="full_name"),
     fields={
         **not_personal("id", "session"),

@@ -120,6 +120,7 @@ ACCESS: dict[str, Access] = {
     # The persona approves someone else's prepared erasure, which carries it out.
     "rights:erasure_approve": Access(
         method="post",
+        data={"confirm": "on"},
         roles=acted_on(Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR),
         make_kwargs=_prepared_erasure_kwargs,
     ),

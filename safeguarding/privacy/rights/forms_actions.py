@@ -85,6 +85,16 @@ class ConfirmForm(forms.Form):
     """No fields: the action is a confirmation."""
 
 
+CHECKED = "Confirm you have checked what the erasure will delete, anonymise and keep"
+
+
+def _checked_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label="I have checked what the erasure will delete, anonymise and keep, and who is told",
+        error_messages={"required": CHECKED},
+    )
+
+
 class PrepareErasureForm(forms.Form):
     reason = _note(
         "Anything the second person should know (optional)",
@@ -94,6 +104,18 @@ class PrepareErasureForm(forms.Form):
         "this. It is audited.",
     )
     reason.required = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"] = _checked_field()
+
+
+class ApproveErasureForm(forms.Form):
+    """The second person confirms, at the moment the records go."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"] = _checked_field()
 
 
 class RectifyForm(forms.Form):

@@ -34,6 +34,7 @@ from safeguarding.privacy.rights.actions import (
     subject_records,
 )
 from safeguarding.privacy.rights.erasure import (
+    erasure_effects,
     erasure_preview,
     rights_request_erasure_approve,
     rights_request_erasure_prepare,
@@ -41,6 +42,7 @@ from safeguarding.privacy.rights.erasure import (
     rights_request_erasure_withdraw,
 )
 from safeguarding.privacy.rights.forms_actions import (
+    ApproveErasureForm,
     ConfirmForm,
     LiftRestrictionForm,
     ObjectionForm,
@@ -218,8 +220,9 @@ def _erasure_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
-    """What an erasure would remove and keep, and why. The lead prepares it here; a second
-    data protection lead or administrator approves or rejects it here."""
+    """What an erasure would remove and keep, record by record, and what that changes for
+    someone else. The lead prepares it here; a second data protection lead or administrator
+    approves or rejects it here. Each confirms they have checked it."""
     actor, rights_request, waiting = _erasure_page(request, pk, DATA_PROTECTION_ROLES)
     may_prepare = may_handle(actor, rights_request, (Role.DATA_PROTECTION_LEAD,))
     form = PrepareErasureForm(posted(request))
@@ -241,6 +244,20 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
                     "until then.",
                 )
                 return redirect("rights:detail", pk=rights_request.pk)
+    return _erase_page(
+        request, actor, rights_request, waiting, form=form, approve_form=ApproveErasureForm()
+    )
+
+
+def _erase_page(
+    request: HttpRequest,
+    actor: User,
+    rights_request: RightsRequest,
+    waiting: PreparedErasure | None,
+    *,
+    form: PrepareErasureForm,
+    approve_form: ApproveErasureForm,
+) -> HttpResponse:
     audit_read(
         actor=actor,
         what="privacy.rights_request",
@@ -248,17 +265,22 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
         target=rights_request,
     )
     findable = not rights_request.subject_unfindable()
+    preview = erasure_preview(rights_request.subject_key()) if findable else []
+    may_prepare = may_handle(actor, rights_request, (Role.DATA_PROTECTION_LEAD,))
     return render(
         request,
         "privacy/rights/erase.html",
         {
             "rights_request": rights_request,
             "form": form,
+            "approve_form": approve_form,
             "waiting": waiting,
-            "preview": erasure_preview(rights_request.subject_key()) if findable else [],
+            "preview": preview,
+            "effects": erasure_effects(preview),
             "may_prepare": may_prepare and waiting is None and rights_request.is_running,
             "user": actor,
         },
+        status=400 if form.errors or approve_form.errors else 200,
     )
 
 
@@ -285,6 +307,16 @@ def _back_to_request(
 def erasure_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor, rights_request, waiting = _erasure_page(request, pk, DATA_PROTECTION_ROLES)
     prepared = _waiting_or_404(waiting)
+    confirmed = ApproveErasureForm(request.POST)
+    if not confirmed.is_valid():
+        return _erase_page(
+            request,
+            actor,
+            rights_request,
+            waiting,
+            form=PrepareErasureForm(),
+            approve_form=confirmed,
+        )
     return _back_to_request(
         request,
         rights_request,
