@@ -65,6 +65,7 @@ register(
         # Finding a person
         "privacy.person_search.read": "Someone searched for a person by name or address",
         "privacy.person_records.read": "A person's records were listed",
+        "privacy.caller_summary.read": "A verified caller's records were summarised for the call",
         # Retention
         "privacy.retention.rule_changed": "A retention period was changed",
         "privacy.retention.period_proposed": "A shorter retention period was proposed",

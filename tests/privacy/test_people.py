@@ -54,7 +54,7 @@ def sams_booking(**options: object) -> Booking:
         ends_at=datetime(2027, 1, 25, 12, 30, tzinfo=LONDON),
         bookings_close_at=datetime(2027, 1, 24, 9, 30, tzinfo=LONDON),
     )
-    return BookingFactory(session=session, full_name="Sam Patel", email=SAM, **options)
+    return BookingFactory(session=session, **{"full_name": "Sam Patel", "email": SAM, **options})
 
 
 def found_keys(response_text: str) -> list[str]:
