@@ -135,7 +135,7 @@ declare(
     subject_filter=by_email("trainer__email"),
     purpose="training_delivery",
     retention="training_programme",
-    label="Training session they run",
+    label="Training session (as the trainer)",
     describe=lambda session: f"training session {_on(session)} (as the trainer)",
     related=("course",),
     fields={

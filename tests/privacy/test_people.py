@@ -315,3 +315,35 @@ def test_bad_matter_input_holds_nothing(lead_client: Client, people: str, messag
     assert "govuk-error-summary" in text
     assert message in text
     assert not LegalHold.objects.exists()
+
+
+# --- Retention pages in plain words ---------------------------------------------------------
+
+
+def test_the_retention_pages_name_rules_and_record_types_in_plain_words(
+    lead_client: Client,
+) -> None:
+    page = lead_client.get("/staff/retention/").content.decode()
+
+    assert "Training booking; training certificate; training charge" in page
+    assert "Background task" in page
+    shown = re.sub(r'href="[^"]*"', "", page)  # a rule's key may name its page's address
+    for internal in ("training.Booking", "training_record", "task_results", "DBTaskResult"):
+        assert internal not in shown, internal
+    assert page.count('class="app-table-container"') >= 1
+
+
+def test_releasing_a_hold_names_the_record_in_words(lead_client: Client, lead: User) -> None:
+    sams_booking()
+    [hold] = legal_holds_place(
+        subjects=[SubjectKey.for_email(SAM)],
+        actor=lead,
+        matter="Claim 1",
+        reason="Claim",
+        authority="Litigation",
+        review_date=timezone.localdate() + timedelta(days=9),
+    )
+
+    page = lead_client.get(f"/staff/retention/holds/{hold.pk}/release/").content.decode()
+
+    assert "Training booking: booking on Working together, 25 January 2027" in page

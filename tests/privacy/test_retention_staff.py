@@ -84,7 +84,8 @@ def test_the_lead_sees_rules_forecast_and_receipts(lead_client: Client) -> None:
     assert "7 days" in page
     assert "Not automated" not in page  # every rule that disposes of records is automated
     assert "Due in the next 30 days" in page
-    assert "django_tasks_database.DBTaskResult" in page  # in the forecast and the receipts
+    assert "Background task" in page  # in words, in the forecast and the receipts
+    assert "django_tasks_database.DBTaskResult" not in page
     assert "The sweep last ran on" in page
     assert 'href="/staff/retention/rules/task_results/"' in page
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.inventory import retention_rules
+from safeguarding.inventory.declarations import all_declarations, declaration_for_label
 from safeguarding.inventory.retention_rules import (
     Action,
     RetentionRule,
@@ -35,6 +36,24 @@ from safeguarding.privacy.retention.engine import (
 )
 
 
+def record_type_in_words(model_label: str) -> str:
+    """A record type as staff read it: the inventory's label, never the model's name."""
+    declaration = declaration_for_label(model_label)
+    return declaration.record_type if declaration else "A type of record no longer in use"
+
+
+def rule_in_words(rule_key: str) -> str:
+    """A retention rule as staff read it: the record types it keeps ("Training booking;
+    training certificate; training charge"), or its name in words if none uses it."""
+    types = sorted(
+        {d.record_type for d in all_declarations() if d.retention == rule_key},
+        key=str.lower,
+    )
+    if not types:
+        return rule_key.replace("_", " ").capitalize()
+    return "; ".join([types[0], *(name[:1].lower() + name[1:] for name in types[1:])])
+
+
 @dataclass
 class RuleRow:
     rule: RetentionRule
@@ -45,6 +64,10 @@ class RuleRow:
     @property
     def key(self) -> str:
         return self.rule.key
+
+    @property
+    def name(self) -> str:
+        return rule_in_words(self.rule.key)
 
     @property
     def is_keep(self) -> bool:

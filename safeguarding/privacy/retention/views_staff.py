@@ -48,6 +48,7 @@ from safeguarding.privacy.retention.selectors import (
     released_legal_holds,
     retention_rule,
     retention_rule_rows,
+    rule_in_words,
 )
 from safeguarding.privacy.retention.services import (
     held_message,
@@ -116,10 +117,10 @@ def rule_change(request: HttpRequest, key: str) -> HttpResponse:
         if shorter:
             return (
                 f"A second data protection lead or administrator must approve the change to "
-                f"{days} days. Until then, the period for {key} stays "
+                f"{days} days. Until then, the period for {row.name} stays "
                 f"{period_in_words(row.days)}."
             )
-        return f"The period for {key} is now {days} days."
+        return f"The period for {row.name} is now {days} days."
 
     return form_page(
         request,
@@ -205,7 +206,7 @@ def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
         proposal,
         actor=_viewer(request),
         act=lambda proposal, actor: retention_proposal_approve(proposal=proposal, actor=actor),
-        done=f"The period for {proposal.rule_key} is now {proposal.to_days} days.",
+        done=f"The period for {rule_in_words(proposal.rule_key)} is now {proposal.to_days} days.",
         back="retention:proposals",
     )
 
@@ -288,7 +289,11 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         HoldReleaseForm(posted(request)),
         template="privacy/retention/hold_release.html",
-        context={"hold": hold, "effect": hold_release_effect(hold)},
+        context={
+            "hold": hold,
+            "what": records_in_words([hold])[hold.pk],
+            "effect": hold_release_effect(hold),
+        },
         service=lambda data: legal_hold_release_request(
             hold=hold, reason=data["reason"], actor=actor
         ),
