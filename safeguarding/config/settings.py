@@ -449,6 +449,12 @@ RETENTION_MINIMUM_DAYS = env_int_mapping(
     "RETENTION_MINIMUM_DAYS", {"disclosure": 365 * 6, "rights_request": 365 * 2}, minimum=1
 )
 
+# The access export is delivered by an emailed link to a download page that asks for the
+# requester's email address again: it works for this many days, and for this many downloads
+# (each confirmation of the address gives one), then the requester asks us for a new one.
+ACCESS_EXPORT_LINK_DAYS = env_int("ACCESS_EXPORT_LINK_DAYS", 30, minimum=1)
+ACCESS_EXPORT_DOWNLOADS = env_int("ACCESS_EXPORT_DOWNLOADS", 3, minimum=1)
+
 # --- The partnership -------------------------------------------------------------------------
 
 PARTNERSHIP = {

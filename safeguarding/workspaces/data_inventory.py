@@ -65,6 +65,7 @@ declare(
 )
 declare(
     "workspaces.Membership",
+    label="Workspace membership",
     subject_filter=by_email("user__email", "granted_by__email", "revoked_by__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
