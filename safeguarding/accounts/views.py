@@ -21,6 +21,7 @@ from safeguarding.accounts.forms import (
     EnrolmentForm,
     StaffAuthenticationForm,
     StaffPasswordResetForm,
+    StaffSetPasswordForm,
 )
 from safeguarding.accounts.models import User
 from safeguarding.accounts.navigation import tools_for
@@ -232,6 +233,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_class = StaffSetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = False
 
