@@ -149,6 +149,8 @@ TEMPLATES = [
                 "safeguarding.core.context_processors.partnership",
                 "safeguarding.public.context_processors.cookie_consent",
             ],
+            # One way of writing dates everywhere (core/dates.py), without {% load %}.
+            "builtins": ["safeguarding.core.templatetags.dates"],
         },
     },
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from safeguarding.core.date_input import GovukDateField
 from safeguarding.core.forms import email_field
 from safeguarding.training.models import (
     Audience,
@@ -39,12 +40,8 @@ class CatalogueForm(forms.Form):
     level = forms.ChoiceField(choices=_any("Any level", Level.choices), required=False)
     format = forms.ChoiceField(choices=_any("Any format", Format.choices), required=False)
     topic = forms.ChoiceField(choices=_any("Any topic", Topic.choices), required=False)
-    from_date = forms.DateField(
-        label="Sessions on or after",
-        required=False,
-        help_text="For example, 27 3 2027 or 2027-03-27",
-        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
+    from_date = GovukDateField(
+        label="Sessions on or after", what="The date sessions start from", required=False
     )
 
 

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
-from safeguarding.core.date_input import GovukDateField
+from safeguarding.core.date_input import GovukDateField, GovukDateTimeField
 from safeguarding.core.forms import (
-    LocalDateTimeField,
     RecordChoiceField,
     email_field,
     one_line,
@@ -27,24 +26,6 @@ from safeguarding.training.models import (
     Session,
     SessionStatus,
 )
-
-DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
-
-
-def _datetime_field(label: str, *, required: str = "") -> forms.DateTimeField:
-    return LocalDateTimeField(
-        label=label,
-        required=bool(required),
-        input_formats=DATETIME_FORMATS,
-        help_text="For example, 2027-03-27 09:30",
-        error_messages={
-            "required": required,
-            "invalid": "Enter a date and time like 2027-03-27 09:30",
-        },
-        widget=forms.DateTimeInput(
-            format="%Y-%m-%d %H:%M", attrs={"class": "govuk-input--width-20"}
-        ),
-    )
 
 
 class CourseForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in django-stubs only; not subscriptable at run time
@@ -132,9 +113,14 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djan
             "access needs."
         ),
     )
-    starts_at = _datetime_field("Starts", required="Enter the session's start time")
-    ends_at = _datetime_field("Ends", required="Enter the session's end time")
-    bookings_close_at = _datetime_field("Bookings close")
+    starts_at = GovukDateTimeField(label="Starts", what="the session's start")
+    ends_at = GovukDateTimeField(label="Ends", what="the session's end")
+    bookings_close_at = GovukDateTimeField(
+        label="Bookings close",
+        what="the closing",
+        required=False,
+        hint="For example, 26 3 2027 and 5pm. Leave empty to take bookings until the start.",
+    )
 
     class Meta:
         model = Session
@@ -155,9 +141,6 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djan
         trainer = self.fields["trainer"]
         assert isinstance(trainer, TrainerField)  # noqa: S101
         trainer.queryset = trainers(self.instance.trainer_id if self.instance.pk else None)
-        self.fields[
-            "bookings_close_at"
-        ].help_text = "For example, 2027-03-26 17:00. Leave empty to take bookings until the start."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
