@@ -24,7 +24,7 @@ from safeguarding.accounts.forms import (
     StaffSetPasswordForm,
 )
 from safeguarding.accounts.models import User
-from safeguarding.accounts.navigation import tools_for
+from safeguarding.accounts.navigation import tools_for, work_to_come
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import (
     confirmed_totp_device,
@@ -157,6 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "recovery_codes_left": recovery_codes_left(user),
             "is_administrator": user_has_role(user, Role.PARTNERSHIP_ADMINISTRATOR),
             "tools": tools_for(user),
+            "work_to_come": work_to_come(user),
         },
     )
 
