@@ -100,6 +100,24 @@ def refuse_impossible_ids(field: forms.Field, value: Any) -> None:
             )
 
 
+class HintedRadioSelect(forms.RadioSelect):
+    """Radios with a hint under some options (GOV.UK's radio item hints), so what a choice
+    means is read before it is chosen: ``HintedRadioSelect(hints={"foi": "We are not ..."})``."""
+
+    def __init__(self, *args: Any, hints: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hints = hints
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        hint = self.hints.get(str(option["value"]))
+        if hint:
+            option["hint"] = hint
+            if option["attrs"].get("id"):
+                option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-hint"
+        return option
+
+
 def one_line(what: str) -> Callable[[str], None]:
     """A validator for text that ends up in an email header (a subject, say): no line breaks,
     which could otherwise add headers or make the email fail to send."""

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 TARGETS = targets()
 
+_TWICE_OPTIONAL = re.compile(r"\(optional\)[^<]{0,60}\(optional\)")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|\{\w*\}")
 
 
@@ -152,6 +153,7 @@ def problems(response: HttpResponse) -> list[str]:
     page = _text(response)
     found = [f"Django's generic message {m!r}" for m in generic_messages() if m in page]
     found += [f"the constraint name {n!r}" for n in constraint_names() if n in page]
+    found += [f"a label saying {m.group(0)!r}" for m in _TWICE_OPTIONAL.finditer(page)]
     shows_errors = "govuk-error-message" in page or response.status_code == 400
     if shows_errors and "<form" in page and "govuk-error-summary" not in page:
         found.append("errors shown without an error summary")
