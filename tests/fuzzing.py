@@ -668,8 +668,45 @@ def _csv_files() -> st.SearchStrategy[SimpleUploadedFile]:
     )
 
 
+def _date_boxes(
+    field: forms.MultiValueField,
+) -> tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]:
+    """The GOV.UK date input's boxes (and the time's, for a date and time), as a dict of
+    suffix to value that ``_flatten`` spreads over ``<name>_0``, ``<name>_1``..."""
+    days = _days_from_today()
+    times = st.tuples(st.integers(0, 23), st.sampled_from([0, 15, 30, 59])).map(
+        lambda hm: f"{hm[0]:02}:{hm[1]:02}"
+    )
+    with_time = len(field.fields) == 4
+    good = st.builds(
+        lambda day, clock: (
+            {"_0": str(day.day), "_1": str(day.month), "_2": str(day.year)}
+            | ({"_3": clock} if with_time else {})
+        ),
+        days,
+        times,
+    )
+    box = st.one_of(
+        st.sampled_from(["", "0", "31", "13", "99", "2027", "-1", "x", "9:30am"]), _text(10)
+    )
+    anything = st.fixed_dictionaries({f"_{n}": box for n in range(len(field.fields))})
+    return good, st.one_of(good, anything)
+
+
+def _flatten(data: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in data.items():
+        if isinstance(value, dict):
+            flat.update({f"{name}{suffix}": part for suffix, part in value.items()})
+        else:
+            flat[name] = value
+    return flat
+
+
 def field_values(field: forms.Field) -> tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]:
     """(values the field should accept, anything at all) for one form field, as POSTed."""
+    if isinstance(field, forms.MultiValueField) and isinstance(field.widget, forms.MultiWidget):
+        return _date_boxes(field)
     anything: st.SearchStrategy[Any] = _text(getattr(field, "max_length", None))
     if isinstance(field, forms.FileField):
         files = _csv_files()
@@ -762,7 +799,7 @@ def post_data(
 def _merge(pair: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
     valid, broken = pair
     merged = {**valid, **broken}
-    return {name: value for name, value in merged.items() if value is not None}
+    return _flatten({name: value for name, value in merged.items() if value is not None})
 
 
 # --- Which rows a request wrote ---------------------------------------------------------------

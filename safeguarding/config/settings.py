@@ -150,7 +150,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.core.context_processors.partnership",
                 "safeguarding.public.context_processors.cookie_consent",
+                "safeguarding.accounts.context_processors.staff_navigation",
             ],
+            # One way of writing dates everywhere (core/dates.py), without {% load %}.
+            "builtins": ["safeguarding.core.templatetags.dates"],
         },
     },
 ]

@@ -34,6 +34,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from safeguarding.core import dates
 from safeguarding.inventory import purposes, retention_rules
 from safeguarding.inventory.declarations import ModelDeclaration, ResolvedField, all_declarations
 from safeguarding.inventory.subjects import SubjectKey
@@ -338,10 +339,9 @@ def _display(obj: models.Model, model_field: models.Field[Any, Any], value: Any)
     if model_field.choices:
         return str(getattr(obj, f"get_{model_field.name}_display")())
     if isinstance(value, datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return local.strftime("%d %B %Y %H:%M")
+        return dates.moment(value)
     if isinstance(value, date):
-        return value.strftime("%d %B %Y")
+        return dates.day(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict | list):
@@ -367,10 +367,9 @@ def _readable(item: Mapping[str, Any]) -> list[tuple[str, str]]:
     for key, value in item.items():
         label = key.replace("_", " ").capitalize()
         if isinstance(value, datetime):
-            local = timezone.localtime(value) if timezone.is_aware(value) else value
-            text = local.strftime("%d %B %Y %H:%M")
+            text = dates.moment(value)
         elif isinstance(value, date):
-            text = value.strftime("%d %B %Y")
+            text = dates.day(value)
         elif value is None:
             text = ""
         else:
