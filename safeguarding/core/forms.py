@@ -32,6 +32,8 @@ from django.forms.widgets import Input
 from django.http import HttpRequest, QueryDict
 from django.utils.functional import Promise
 
+from safeguarding.core.choice_widgets import render_choice_widget
+
 # (widget class, GOV.UK class, GOV.UK error modifier), most specific first: isinstance
 # decides, so a project widget that subclasses one of these is styled like its parent.
 _WIDGET_CLASSES: tuple[tuple[type[forms.Widget], str, str], ...] = (
@@ -286,6 +288,15 @@ class GovukFormRenderer(TemplatesSetting):
     form_template_name = "forms/govuk/form.html"
     field_template_name = "forms/govuk/field.html"
     bound_field_class = GovukBoundField
+
+    def render(
+        self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
+    ) -> str:
+        # Dropdowns, radios and checkboxes are written without a template per option.
+        written = render_choice_widget(template_name, context)
+        if written is not None:
+            return written
+        return super().render(template_name, context, request)
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
