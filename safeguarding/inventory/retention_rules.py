@@ -79,7 +79,9 @@ def all_rules() -> list[RetentionRule]:
 register(RetentionRule("staff_account", "the account is disabled", 365 * 2, Action.ANONYMISE))
 register(RetentionRule("staff_session", "the session is last used", 1, Action.DELETE))
 register(
-    RetentionRule("workspace_membership", "access is revoked or expires", 365 * 6, Action.DELETE)
+    RetentionRule(
+        "workspace_membership", "access is revoked, lapses or expires", 365 * 6, Action.DELETE
+    )
 )
 register(
     RetentionRule(
