@@ -24,7 +24,7 @@ CASES = [
 
 
 def test_every_workspace_url_is_in_the_table_with_each_kind_of_member() -> None:
-    assert len(WORKSPACE_PAGES) == 10
+    assert len([name for name in WORKSPACE_PAGES if name.startswith("workspaces:")]) == 10
     for access in WORKSPACE_PAGES.values():
         assert set(access.members) == {"lead", "member", "reviewer"}
 
