@@ -13,6 +13,9 @@ PORT ?= 8000
 # Links in emails point at the address the site is served on: make run PORT=8401 gives links
 # on port 8401 (set SITE_URL yourself to use another address).
 SITE_URL ?= http://127.0.0.1:$(PORT)
+# The site's own "Page not found" and error pages, never Django's debug pages (which list every
+# URL and show settings): make run DEBUG=true to see those while developing.
+DEBUG ?= false
 
 .PHONY: help
 help: ## List the targets
@@ -50,7 +53,7 @@ demo: migrate ## Load the invented demo data (idempotent) and print how to sign 
 .PHONY: run
 run: venv assets demo ## Set everything up, then run the site, a task worker and the scheduler
 	@echo "Starting the site on http://127.0.0.1:$(PORT)/ with a task worker and the scheduler. Ctrl-C stops all three."
-	SITE_URL=$(SITE_URL) PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile.dev
+	SITE_URL=$(SITE_URL) PORT=$(PORT) DEBUG=$(DEBUG) $(BIN)/honcho start --no-prefix -f Procfile.dev
 
 .PHONY: lint
 lint: venv ## Ruff lint and format check, and the layers contract (import-linter, pyproject.toml)

@@ -63,6 +63,8 @@ EXCUSED: dict[str, str] = {
 IDENTITIES: dict[str, str] = {
     # The second step of signing in is only shown to someone who has an authenticator.
     "accounts:mfa_verify": ENROLLED_NO_MFA,
+    # A person's page is reached by searching in the same session (_person_found).
+    "subjects:hold": str(Role.DATA_PROTECTION_LEAD),
 }
 
 
@@ -183,6 +185,18 @@ def _rights_confirm(client: Client) -> dict[str, Any]:
     return {"token": links.make_token(purpose=LINK_PURPOSE, payload={"request": request.pk})}
 
 
+def _export_link(client: Client) -> dict[str, Any]:
+    """The emailed link to an access export: a completed access request's delivery."""
+    from safeguarding.privacy.rights.delivery import delivery_link
+    from safeguarding.privacy.rights.services import rights_request_complete
+    from tests.privacy.access_rights import open_request
+
+    request = open_request(email="fuzz.requester@example.org")
+    rights_request_complete(request=request, outcome="Answered", actor=UserFactory())
+    delivery = request.deliveries.get()
+    return {"token": delivery_link(delivery).rstrip("/").rsplit("/", 1)[1]}
+
+
 def _security_questions(client: Client) -> dict[str, Any]:
     from safeguarding.privacy.callers.services import security_questions_link
     from safeguarding.privacy.models.person import Person
@@ -205,6 +219,17 @@ def _password_reset(client: Client) -> dict[str, Any]:
     return {"uidb64": uid, "token": "set-password"}
 
 
+def _person_found(client: Client) -> dict[str, Any]:
+    """A person's page is named by a key kept in the session that searched for them."""
+    from tests.training.factories import BookingFactory
+
+    BookingFactory(full_name="Fuzz Person", email="fuzz.person@example.org")
+    page = client.post("/staff/data-protection/people/", {"query": "Fuzz Person"})
+    found = re.search(r"/staff/data-protection/people/([\w-]+)/", page.content.decode())
+    assert found is not None
+    return {"key": found.group(1)}
+
+
 LINKS: dict[str, Callable[[Client], dict[str, Any]]] = {
     "newsletter:confirm": _newsletter_link("newsletter.confirm"),
     "newsletter:manage": _newsletter_link("newsletter.manage"),
@@ -218,8 +243,10 @@ LINKS: dict[str, Callable[[Client], dict[str, Any]]] = {
     "training:evaluation": _my_training(kind="post_course"),
     "training:leave": _my_training(waiting=True),
     "your_data:confirm": _rights_confirm,
+    "your_data:export": _export_link,
     "security_questions:set": _security_questions,
     "accounts:password_reset_confirm": _password_reset,
+    "subjects:hold": _person_found,
 }
 
 
@@ -641,8 +668,45 @@ def _csv_files() -> st.SearchStrategy[SimpleUploadedFile]:
     )
 
 
+def _date_boxes(
+    field: forms.MultiValueField,
+) -> tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]:
+    """The GOV.UK date input's boxes (and the time's, for a date and time), as a dict of
+    suffix to value that ``_flatten`` spreads over ``<name>_0``, ``<name>_1``..."""
+    days = _days_from_today()
+    times = st.tuples(st.integers(0, 23), st.sampled_from([0, 15, 30, 59])).map(
+        lambda hm: f"{hm[0]:02}:{hm[1]:02}"
+    )
+    with_time = len(field.fields) == 4
+    good = st.builds(
+        lambda day, clock: (
+            {"_0": str(day.day), "_1": str(day.month), "_2": str(day.year)}
+            | ({"_3": clock} if with_time else {})
+        ),
+        days,
+        times,
+    )
+    box = st.one_of(
+        st.sampled_from(["", "0", "31", "13", "99", "2027", "-1", "x", "9:30am"]), _text(10)
+    )
+    anything = st.fixed_dictionaries({f"_{n}": box for n in range(len(field.fields))})
+    return good, st.one_of(good, anything)
+
+
+def _flatten(data: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in data.items():
+        if isinstance(value, dict):
+            flat.update({f"{name}{suffix}": part for suffix, part in value.items()})
+        else:
+            flat[name] = value
+    return flat
+
+
 def field_values(field: forms.Field) -> tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]:
     """(values the field should accept, anything at all) for one form field, as POSTed."""
+    if isinstance(field, forms.MultiValueField) and isinstance(field.widget, forms.MultiWidget):
+        return _date_boxes(field)
     anything: st.SearchStrategy[Any] = _text(getattr(field, "max_length", None))
     if isinstance(field, forms.FileField):
         files = _csv_files()
@@ -735,7 +799,7 @@ def post_data(
 def _merge(pair: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
     valid, broken = pair
     merged = {**valid, **broken}
-    return {name: value for name, value in merged.items() if value is not None}
+    return _flatten({name: value for name, value in merged.items() if value is not None})
 
 
 # --- Which rows a request wrote ---------------------------------------------------------------

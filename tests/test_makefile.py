@@ -1,4 +1,5 @@
-"""`make run`: links in emails point at the address the site is served on."""
+"""`make run`: links in emails point at the address the site is served on, and a mistyped
+address gets the site's own "Page not found" page."""
 
 from __future__ import annotations
 
@@ -32,3 +33,11 @@ def test_a_site_url_given_by_the_developer_wins() -> None:
 
     assert "SITE_URL=https://training.example.org" in recipe
     assert "SITE_URL=http://127.0.0.1:8401" not in recipe
+
+
+def test_make_run_uses_the_sites_own_error_pages_unless_asked_for_debug_pages() -> None:
+    serve = next(line for line in _recipe("run").splitlines() if "honcho" in line)
+    assert "DEBUG=false" in serve
+
+    serve = next(line for line in _recipe("run", "DEBUG=true").splitlines() if "honcho" in line)
+    assert "DEBUG=true" in serve

@@ -26,6 +26,8 @@ declare(
     purpose="staff_accounts",
     retention="staff_account",
     retention_trigger="disabled_at",
+    label="Staff account",
+    describe=lambda user: "staff account",
     # The row stays (audit entries and case records point at it); who it was goes.
     anonymise={
         "email": Concat(
@@ -60,6 +62,7 @@ declare(
 )
 declare(
     "accounts.StaffSession",
+    label="Staff sign-in session",
     subject_filter=by_email("user__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
@@ -88,6 +91,7 @@ register_rule(
 )
 declare(
     "accounts.StaffInvitation",
+    label="Staff invitation",
     subject_filter=by_email("user__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
@@ -113,6 +117,7 @@ declare("contenttypes.ContentType", fields=not_personal("id", "app_label", "mode
 # Django's own session table is installed but unused: sessions live in accounts_session.
 declare(
     "sessions.Session",
+    label="Browser session (not used)",
     subject=Subject.VISITOR,
     purpose="staff_accounts",
     retention="staff_session",
@@ -138,6 +143,7 @@ _DEVICE_COMMON: dict[str, FieldDeclaration] = {
 }
 declare(
     "otp_totp.TOTPDevice",
+    label="Authenticator app",
     subject_filter=by_email("user__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
@@ -152,6 +158,7 @@ declare(
 )
 declare(
     "otp_static.StaticDevice",
+    label="Set of recovery codes",
     subject_filter=by_email("user__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
@@ -162,6 +169,7 @@ declare(
 )
 declare(
     "otp_static.StaticToken",
+    label="Recovery code",
     subject_filter=by_email("device__user__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
@@ -184,23 +192,26 @@ _ATTEMPT: dict[str, FieldDeclaration] = {
     "path_info": NOT_PERSONAL,
     "attempt_time": personal("user.authorization"),
 }
-for _label, _extra in (
+for _label, _words, _extra in (
     (
         "axes.AccessAttempt",
+        "Failed sign-in count",
         {
             "get_data": "user.authorization",
             "post_data": "user.authorization",
             "failures_since_start": "user.authorization",
         },
     ),
-    ("axes.AccessFailureLog", {"locked_out": "user.authorization"}),
+    ("axes.AccessFailureLog", "Failed sign-in", {"locked_out": "user.authorization"}),
     (
         "axes.AccessLog",
+        "Sign-in record",
         {"logout_time": "user.authorization", "session_hash": "user.device.cookie_id"},
     ),
 ):
     declare(
         _label,
+        label=_words,
         subject=Subject.STAFF,
         purpose="security",
         retention="login_attempts",
@@ -217,6 +228,7 @@ for _label, _extra in (
     )
 declare(
     "axes.AccessAttemptExpiration",
+    label="Sign-in lockout",
     # What was typed at sign-in is not normalised, so these match case-insensitively.
     subject_filter=by_email("access_attempt__username__iexact"),
     subject=Subject.STAFF,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import MaxLengthValidator
 
@@ -12,7 +12,7 @@ from safeguarding.accounts.invitations import EMAIL_IN_USE
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import ALL_ROLES
 from safeguarding.accounts.tasks import send_password_reset
-from safeguarding.core.forms import one_line, too_long
+from safeguarding.core.forms import email_field, one_line, too_long
 from safeguarding.core.tasks import enqueue_in_transaction
 
 EMAIL_MAX_LENGTH = 254
@@ -114,9 +114,31 @@ class StaffPasswordResetForm(PasswordResetForm):
     account's id (``send_password_reset``): no live link waits in the task queue, and the
     link starts with SITE_URL whatever Host header the request named."""
 
+    email = email_field(
+        label="Email address",
+        help_text="The address you sign in with.",
+        required_message="Enter the email address you sign in with",
+    )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         for user in self.get_users(self.cleaned_data["email"]):
             enqueue_in_transaction(send_password_reset, user_id=user.pk)
+
+
+class StaffSetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]  # generic in django-stubs only
+    """Django's new-password form, in the invitation form's words."""
+
+    error_messages = {"password_mismatch": "The passwords do not match"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label, second.label = "New password", "Type the password again"
+        first.help_text = (
+            "Use at least 12 characters. A few unrelated words make a strong password."
+        )
+        first.error_messages["required"] = "Enter a new password"
+        second.error_messages["required"] = "Enter the password again"
 
 
 def _role_choices() -> list[tuple[str, str]]:

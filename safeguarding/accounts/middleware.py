@@ -12,9 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
 from safeguarding.accounts.selectors import confirmed_totp_device, mfa_verified
+from safeguarding.core.middleware import may_be_signed_in
 
 STAFF_PREFIX = "/staff/"
 SESSION_STARTED_KEY = "auth_started_at"
@@ -37,20 +39,32 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated and self._session_too_old(request):
+        refused = self._refusal(request)
+        if refused is None:
+            return self.get_response(request)
+        patch_vary_headers(refused, ("Cookie",))  # the answer depends on the session
+        return refused
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        # Without a session cookie nobody is signed in: no session is loaded, no user looked up.
+        user = request.user if may_be_signed_in(request) else None
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and self._session_too_old(request):
             logout(request)
             messages.info(request, "Your session ended after 12 hours. Sign in again.")
             return redirect(settings.LOGIN_URL)
-        if request.path.startswith(STAFF_PREFIX) and not self._pre_mfa_path(request):
-            if not user.is_authenticated:
-                login_url = reverse(settings.LOGIN_URL)
-                return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
-            if not mfa_verified(request):
-                if confirmed_totp_device(user) is None:
-                    return redirect("accounts:mfa_setup")
-                return redirect("accounts:mfa_verify")
-        return self.get_response(request)
+        if not request.path.startswith(STAFF_PREFIX):
+            return None
+        # The URL is resolved here only when the answer may be a redirect (Django resolves it
+        # again for the view): a verified member of staff's page is resolved once.
+        if (signed_in and mfa_verified(request)) or self._pre_mfa_path(request):
+            return None
+        if user is None or not user.is_authenticated:
+            login_url = reverse(settings.LOGIN_URL)
+            return redirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+        if confirmed_totp_device(user) is None:
+            return redirect("accounts:mfa_setup")
+        return redirect("accounts:mfa_verify")
 
     @staticmethod
     def _session_too_old(request: HttpRequest) -> bool:

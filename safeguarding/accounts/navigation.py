@@ -1,4 +1,5 @@
-"""The staff tools each role sees on the dashboard. Access is still checked by each view.
+"""The staff tools each role sees on the dashboard and in the navigation of every staff page.
+Access is still checked by each view.
 
 Each app lists its own tools in a ``staff_tools`` module (``TOOLS``); they are gathered from
 the installed apps in their order, so adding an app touches no other app.
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.module_loading import module_has_submodule
 
 from safeguarding.accounts.models import User
-from safeguarding.accounts.roles import Role
+from safeguarding.accounts.roles import WORK_TO_COME, Role
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,14 @@ def all_tools() -> tuple[StaffTool, ...]:
 def tools_for(user: User) -> list[StaffTool]:
     roles = set(user.role_names)
     return [tool for tool in all_tools() if roles & {str(role) for role in tool.roles}]
+
+
+def work_to_come(user: User) -> list[str]:
+    """For each of the user's roles that no app gives a tool yet, what its work will be
+    (``roles.WORK_TO_COME``): said on the dashboard until an app registers a tool for it."""
+    served = {str(role) for tool in all_tools() for role in tool.roles}
+    return [
+        sentence
+        for role, sentence in WORK_TO_COME.items()
+        if str(role) in user.role_names and str(role) not in served
+    ]

@@ -34,3 +34,16 @@ CALL_HANDLING_ROLES: tuple[Role, ...] = (
     Role.TRAINING_COORDINATOR,
     Role.COMMUNICATIONS_OFFICER,
 )
+
+# What a role's work will be, said on the dashboard to people with the role until an app
+# registers a staff tool for it (accounts.navigation.work_to_come).
+WORK_TO_COME: dict[Role, str] = {
+    Role.REVIEW_PANEL_MEMBER: (
+        "Your case review workspace will be here: the reviews you are a member of, with their "
+        "records, chronologies and actions. Only members of a review can open it."
+    ),
+    Role.CDOP_COORDINATOR: (
+        "Your child death review workspace will be here: notifications, the information "
+        "gathered for each review and the panel's decisions. Only its members can open it."
+    ),
+}

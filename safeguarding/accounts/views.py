@@ -21,9 +21,10 @@ from safeguarding.accounts.forms import (
     EnrolmentForm,
     StaffAuthenticationForm,
     StaffPasswordResetForm,
+    StaffSetPasswordForm,
 )
 from safeguarding.accounts.models import User
-from safeguarding.accounts.navigation import tools_for
+from safeguarding.accounts.navigation import tools_for, work_to_come
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import (
     confirmed_totp_device,
@@ -156,6 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "recovery_codes_left": recovery_codes_left(user),
             "is_administrator": user_has_role(user, Role.PARTNERSHIP_ADMINISTRATOR),
             "tools": tools_for(user),
+            "work_to_come": work_to_come(user),
         },
     )
 
@@ -232,6 +234,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_class = StaffSetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = False
 

@@ -38,7 +38,7 @@ from safeguarding.accounts.selectors import confirmed_totp_device, staff_user_wi
 from safeguarding.audit.actions import describe
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.services import audit_log
-from safeguarding.core import links
+from safeguarding.core import dates, links
 from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 
@@ -350,9 +350,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
 
 def _when(moment: datetime) -> str:
     """Like "7 December 2026 at 2:05pm" (GOV.UK's style)."""
-    local = timezone.localtime(moment)
-    hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return dates.moment(moment)
 
 
 def _and(parts: list[str]) -> str:

@@ -119,7 +119,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "safeguarding.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,7 +150,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.core.context_processors.partnership",
                 "safeguarding.public.context_processors.cookie_consent",
+                "safeguarding.accounts.context_processors.staff_navigation",
             ],
+            # One way of writing dates everywhere (core/dates.py), without {% load %}.
+            "builtins": ["safeguarding.core.templatetags.dates"],
         },
     },
 ]
@@ -388,6 +391,13 @@ else:
 WORKSPACE_DOCUMENT_MAX_BYTES = env_int(
     "WORKSPACE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024
 )
+# Recertification of workspace access (issue #14): every WORKSPACE_RECERTIFY_DAYS days after
+# access was given or last confirmed, a lead must confirm that each member still needs it (the
+# leads are emailed when it falls due); access not confirmed within
+# WORKSPACE_RECERTIFY_GRACE_DAYS more lapses by itself (daily job workspaces.lapse_unconfirmed).
+# A lead's own access does not lapse.
+WORKSPACE_RECERTIFY_DAYS = env_int("WORKSPACE_RECERTIFY_DAYS", 90, minimum=1)
+WORKSPACE_RECERTIFY_GRACE_DAYS = env_int("WORKSPACE_RECERTIFY_GRACE_DAYS", 14, minimum=0)
 
 # --- Child death reviews (safeguarding.cdop) ----------------------------------------------
 
@@ -441,6 +451,12 @@ CDOP_NOTIFICATIONS_PER_CLIENT_HOUR = env_int("CDOP_NOTIFICATIONS_PER_CLIENT_HOUR
 RETENTION_MINIMUM_DAYS = env_int_mapping(
     "RETENTION_MINIMUM_DAYS", {"disclosure": 365 * 6, "rights_request": 365 * 2}, minimum=1
 )
+
+# The access export is delivered by an emailed link to a download page that asks for the
+# requester's email address again: it works for this many days, and for this many downloads
+# (each confirmation of the address gives one), then the requester asks us for a new one.
+ACCESS_EXPORT_LINK_DAYS = env_int("ACCESS_EXPORT_LINK_DAYS", 30, minimum=1)
+ACCESS_EXPORT_DOWNLOADS = env_int("ACCESS_EXPORT_DOWNLOADS", 3, minimum=1)
 
 # --- The partnership -------------------------------------------------------------------------
 

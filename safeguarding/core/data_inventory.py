@@ -19,6 +19,7 @@ declare(
 )
 declare(
     "django_tasks_database.DBTaskResult",
+    label="Background task",
     subject=Subject.VISITOR,
     purpose="service_operations",
     retention="task_results",

@@ -19,14 +19,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import ErrorList
 from django.forms.widgets import Input
 from django.http import HttpRequest, QueryDict
+from django.utils.functional import Promise
+
+from safeguarding.core.choice_widgets import render_choice_widget
 
 # (widget class, GOV.UK class, GOV.UK error modifier), most specific first: isinstance
 # decides, so a project widget that subclasses one of these is styled like its parent.
@@ -39,6 +45,8 @@ _WIDGET_CLASSES: tuple[tuple[type[forms.Widget], str, str], ...] = (
     (Input, "govuk-input", "govuk-input--error"),
 )
 
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 
 # Django's message for a local time that does not exist (the hour skipped in March) or happens
 # twice (the hour repeated in October) names the time zone; this says what to do.
@@ -94,6 +102,24 @@ def refuse_impossible_ids(field: forms.Field, value: Any) -> None:
             )
 
 
+class HintedRadioSelect(forms.RadioSelect):
+    """Radios with a hint under some options (GOV.UK's radio item hints), so what a choice
+    means is read before it is chosen: ``HintedRadioSelect(hints={"foi": "We are not ..."})``."""
+
+    def __init__(self, *args: Any, hints: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hints = hints
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        hint = self.hints.get(str(option["value"]))
+        if hint:
+            option["hint"] = hint
+            if option["attrs"].get("id"):
+                option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-hint"
+        return option
+
+
 def one_line(what: str) -> Callable[[str], None]:
     """A validator for text that ends up in an email header (a subject, say): no line breaks,
     which could otherwise add headers or make the email fail to send."""
@@ -131,7 +157,7 @@ def email_field(
         widget=forms.EmailInput(attrs=attrs),
         error_messages={
             "required": required_message,
-            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "invalid": EMAIL_FORMAT,
             "max_length": too_long("Email address", 254),
         },
     )
@@ -157,7 +183,91 @@ def error_target_id(field: BoundField) -> str:
     return field.id_for_label or field.auto_id
 
 
+# --- Django's generic messages, in GOV.UK's words --------------------------------------------
+#
+# A form declares its own messages for what only it knows ("Enter the session's end time").
+# Where a field is left with one of Django's own messages for a rule that needs no knowledge of
+# the form (too long, not one of the choices, not a number), the page shows GOV.UK's wording
+# for it instead, naming the field by its label.
+
+
+def _django_classes(base: type) -> list[type]:
+    found, todo = [base], [base]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub not in found and sub.__module__.startswith("django."):
+                found.append(sub)
+                todo.append(sub)
+    return found
+
+
+@cache
+def djangos_messages() -> frozenset[str]:
+    """The message templates Django's form fields and validators come with."""
+    messages: set[str] = set()
+    for cls in _django_classes(forms.Field):
+        for klass in cls.__mro__:
+            messages.update(str(m) for m in getattr(klass, "default_error_messages", {}).values())
+    for value in vars(validators).values():
+        message = getattr(value, "message", None) if isinstance(value, type) else None
+        if isinstance(message, str | Promise):
+            messages.add(str(message))
+    return frozenset(messages)
+
+
+def _subject(field: BoundField) -> str:
+    """How a message names the field: its label, or "The answer" where the label is a
+    question or a sentence."""
+    label = str(field.label or "").replace("(optional)", "").strip()
+    if not label or label.endswith("?") or len(label.split()) > 6:
+        return "The answer"
+    return label[0].upper() + label[1:]
+
+
+def plain_message(field: BoundField, error: ValidationError) -> ValidationError | str:
+    """GOV.UK's message for one of Django's generic ones; anything else unchanged."""
+    if str(error.message) not in djangos_messages():
+        return error
+    what, params, kind = _subject(field), error.params or {}, field.field
+    limit = params.get("limit_value")
+    plain = {
+        "max_length": too_long(what, limit) if limit is not None else "",
+        "min_length": f"{what} must be {limit} characters or more",
+        "invalid_choice": "Choose from the list",
+        "invalid_pk_value": "Choose from the list",
+        "invalid_list": "Choose from the list",
+        "list": "Choose from the list",
+        "empty": "The selected file is empty",
+        "missing": "Choose a file",
+        "null_characters_not_allowed": f"{what} must not contain unusual characters",
+        "min_value": f"{what} must be {limit} or more",
+        "max_value": f"{what} must be {limit} or less",
+        "max_digits": f"{what} must be a smaller number",
+        "max_decimal_places": f"{what} must have fewer decimal places",
+        "max_whole_digits": f"{what} must be a smaller number",
+    }.get(str(error.code), "")
+    if error.code == "invalid":
+        if isinstance(kind, forms.EmailField):
+            plain = EMAIL_FORMAT
+        elif isinstance(kind, forms.IntegerField):
+            plain = f"{what} must be a whole number"
+        elif isinstance(kind, forms.DecimalField | forms.FloatField):
+            plain = f"{what} must be a number"
+    return plain or error
+
+
 class GovukBoundField(BoundField):
+    @property
+    def errors(self) -> ErrorList:
+        errors = super().errors
+        mapped = [plain_message(self, error) for error in errors.as_data()]
+        if all(isinstance(m, ValidationError) for m in mapped):
+            return errors
+        return self.form.error_class(
+            [m if isinstance(m, str) else m.messages[0] for m in mapped],
+            renderer=self.form.renderer,
+        )
+
     def build_widget_attrs(
         self, attrs: dict[str, Any], widget: forms.Widget | None = None
     ) -> dict[str, Any]:
@@ -178,6 +288,15 @@ class GovukFormRenderer(TemplatesSetting):
     form_template_name = "forms/govuk/form.html"
     field_template_name = "forms/govuk/field.html"
     bound_field_class = GovukBoundField
+
+    def render(
+        self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
+    ) -> str:
+        # Dropdowns, radios and checkboxes are written without a template per option.
+        written = render_choice_widget(template_name, context)
+        if written is not None:
+            return written
+        return super().render(template_name, context, request)
 
 
 def posted(request: HttpRequest) -> QueryDict | None:

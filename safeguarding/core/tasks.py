@@ -84,10 +84,16 @@ def deliver_email(
     to: list[str],
     html_body: str | None = None,
     headers: dict[str, str] | None = None,
+    reply_to: list[str] | None = None,
 ) -> int:
-    """Send one email now (inside a task: see ``email_task``)."""
+    """Send one email now (inside a task: see ``email_task``). ``reply_to``: where a reply
+    should go, when that is not the sender (an enquiry's writer, say)."""
     message = EmailMultiAlternatives(
-        subject=header_text(subject), body=body, to=to, headers=headers or {}
+        subject=header_text(subject),
+        body=body,
+        to=to,
+        headers=headers or {},
+        reply_to=[header_text(address) for address in reply_to or []],
     )
     if html_body:
         message.attach_alternative(html_body, "text/html")

@@ -27,6 +27,18 @@ A field stored encrypted (an encrypted model field, ``safeguarding.core.encrypte
 declared ``personal(..., encrypted=True)``; the system check keeps the two in step.
 The privacy notice, the Article 30 record and subject access exports are built from here.
 
+Staff and requesters read records in plain words, never as ids or model names. A declaration
+names its record type (``label="Training booking"``) and may say how one row reads
+(``describe=lambda booking: f"booking on {booking.session}"``, with ``related=("session",)``
+to load what that needs): the person search, the person's page, legal holds, the access
+export and erasure all use them. ``find_by=FindBy(name="full_name", email="email")`` makes a
+record type searchable by a person's name or address (the data protection lead's search).
+Erasing a record may matter to someone else: ``erasure_effect(row)`` says so in words before
+it goes ("Upcoming: its trainer is told"), and ``on_erasure(rows)`` is called by the erasure,
+in its transaction, just before the rows go (the owning app queues its emails there).
+A model of an app outside the project (sessions, authenticators, task results, sign-in
+attempts) is a framework table: no staff tool offers its rows (``offered_to_staff``).
+
 Secrets are a class of their own. A field declared with ``secret(...)`` (a password hash, an
 authenticator's key, a recovery code, a session key or its data, a security answer's hash)
 is never shown, exported, offered in a record picker, written by the rights tooling or used
@@ -74,6 +86,15 @@ class Correction:
 
     label: str  # in plain words, as staff choose it: "Full name"
     apply: Callable[..., None]
+
+
+@dataclass(frozen=True)
+class FindBy:
+    """Where a record keeps the name and email address of the person it is about, for the
+    data protection lead's search (``name`` may be empty where none is kept)."""
+
+    email: str
+    name: str = ""
 
 
 class _NotPersonal:
@@ -147,6 +168,12 @@ class ModelDeclaration:
     keep_on_erasure: str = ""
     credentials: bool = False
     corrections: Mapping[str, Correction] = field(default_factory=dict)
+    label: str = ""
+    describe: Callable[[Any], str] | None = None
+    related: tuple[str, ...] = ()
+    find_by: FindBy | None = None
+    erasure_effect: Callable[[Any], str] | None = None
+    on_erasure: Callable[[list[Any]], None] | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -185,6 +212,31 @@ class ModelDeclaration:
     def holds_personal_data(self) -> bool:
         return any(isinstance(d, PersonalField) for d in self.fields.values())
 
+    @property
+    def record_type(self) -> str:
+        """The record type in plain words: its label, or the model's own name."""
+        return self.label or str(self.model._meta.verbose_name).capitalize()
+
+    def row_in_words(self, obj: models.Model) -> str:
+        """One row as a person reads it ("Booking on Working together, 25 January 2027"),
+        starting with a capital; without a ``describe``, the record type alone."""
+        text = self.describe(obj) if self.describe is not None else ""
+        return (text[:1].upper() + text[1:]) if text else self.record_type
+
+    @property
+    def is_framework(self) -> bool:
+        """A model of an app outside the project (Django's sessions, the authenticators,
+        the task queue, sign-in attempts): never offered as a record to act on."""
+        project = __name__.split(".")[0]
+        config = apps.app_configs.get(self.model._meta.app_label)
+        return config is not None and not config.name.startswith(f"{project}.")
+
+    @property
+    def offered_to_staff(self) -> bool:
+        """Whether staff tools may offer this model's rows one by one (a legal hold, a
+        record to correct or withhold): the project's own records, never credentials."""
+        return self.shows_rows and not self.is_framework
+
 
 _registry: dict[str, ModelDeclaration] = {}
 
@@ -203,12 +255,18 @@ def declare(
     keep_on_erasure: str = "",
     credentials: bool = False,
     corrections: Mapping[str, Correction] | None = None,
+    label: str = "",
+    describe: Callable[[Any], str] | None = None,
+    related: Sequence[str] = (),
+    find_by: FindBy | None = None,
+    erasure_effect: Callable[[Any], str] | None = None,
+    on_erasure: Callable[[list[Any]], None] | None = None,
 ) -> ModelDeclaration:
-    label = model if isinstance(model, str) else model._meta.label
-    app_label, _, model_name = label.partition(".")
+    model_label = model if isinstance(model, str) else model._meta.label
+    app_label, _, model_name = model_label.partition(".")
     key = f"{app_label}.{model_name.lower()}"
     declaration = ModelDeclaration(
-        model_label=label,
+        model_label=model_label,
         subject=subject,
         purpose=purpose,
         retention=retention,
@@ -220,6 +278,12 @@ def declare(
         keep_on_erasure=keep_on_erasure,
         credentials=credentials,
         corrections=dict(corrections or {}),
+        label=label,
+        describe=describe,
+        related=tuple(related),
+        find_by=find_by,
+        erasure_effect=erasure_effect,
+        on_erasure=on_erasure,
     )
     _registry[key] = declaration
     return declaration

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Case, DateTimeField, Exists, F, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from safeguarding.inventory import retention_rules
-from safeguarding.inventory.declarations import Correction, declare, not_personal, personal
+from safeguarding.inventory.declarations import (
+    Correction,
+    FindBy,
+    declare,
+    not_personal,
+    personal,
+)
 from safeguarding.inventory.purposes import Purpose, register
 from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.subjects import SubjectKey, by_email
@@ -137,6 +144,11 @@ declare(
         "People who signed up; deleted when they unsubscribe from everything, or once no "
         "topic they chose is offered any more."
     ),
+    label="Newsletter subscription",
+    describe=lambda subscriber: (
+        f"newsletter subscription, signed up {timezone.localtime(subscriber.created_at):%-d %B %Y}"
+    ),
+    find_by=FindBy(email="email", name="name"),
     fields={
         **not_personal("id"),
         "email": personal("user.contact.email"),
@@ -155,6 +167,13 @@ declare(
     retention_trigger=_consent_ended,
     subject_filter=by_email("subscriber__email"),
     description="Consent evidence per topic: when, which wording, how, confirmed, withdrawn.",
+    label="Newsletter consent",
+    describe=lambda consent: (
+        f"consent to receive {consent.topic.name}, given "
+        f"{timezone.localtime(consent.given_at):%-d %B %Y}"
+        + (" (withdrawn)" if consent.withdrawn_at else "")
+    ),
+    related=("topic",),
     fields={
         **not_personal("id", "topic", "wording", "method"),
         "subscriber": personal("user.unique_id"),
@@ -178,6 +197,11 @@ declare(
     retention="newsletter_suppression",
     subject_filter=_suppressed_address,
     description="Addresses that must not be mailed, as keyed hashes only.",
+    label="Do-not-email entry",
+    describe=lambda suppression: (
+        "entry on the list of addresses we must not email, since "
+        f"{timezone.localtime(suppression.created_at):%-d %B %Y}"
+    ),
     fields={
         **not_personal("id"),
         "address_hash": personal("user.contact.email", note="keyed HMAC only"),
@@ -217,6 +241,12 @@ declare(
     retention="newsletter_delivery",
     retention_trigger="finished_at",
     subject_filter=by_email("subscriber__email"),
+    label="Newsletter sent",
+    describe=lambda delivery: (
+        f"newsletter \u201c{delivery.campaign.subject}\u201d"
+        + (f", sent {timezone.localtime(delivery.sent_at):%-d %B %Y}" if delivery.sent_at else "")
+    ),
+    related=("campaign",),
     fields={
         **not_personal("id", "campaign", "claim", "claimed_until"),
         "subscriber": personal("user.unique_id"),

@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from safeguarding.core.date_input import GovukDateField, GovukDateTimeField
 from safeguarding.core.forms import (
-    LocalDateTimeField,
     RecordsChoiceField,
     email_field,
     one_line,
@@ -110,13 +110,8 @@ class ScheduleForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose when to send it"},
     )
-    scheduled_for = LocalDateTimeField(
-        label="Date and time (for a set time)",
-        help_text="For example, 2027-03-01 09:00",
-        required=False,
-        error_messages={
-            "invalid": "Enter a date and time like 2027-03-01 09:00",
-        },
+    scheduled_for = GovukDateTimeField(
+        label="Date and time (for a set time)", what="the sending", required=False
     )
 
     def clean(self) -> dict[str, Any]:
@@ -152,13 +147,11 @@ class PaperConsentForm(forms.Form):
     email = email_field(own_address=False)
     name = forms.CharField(label="Name (optional)", required=False, max_length=150)
     topics = _topics("What did they ask to receive?")
-    given_on = forms.DateField(
+    given_on = GovukDateField(
         label="Date on the form",
-        help_text="For example, 2026-03-01",
-        error_messages={
-            "required": "Enter the date on the form",
-            "invalid": "Enter a date like 2026-03-01",
-        },
+        what="The date on the form",
+        required_message="Enter the date on the form",
+        hint="For example, 15 1 2026",
     )
     evidence = forms.CharField(
         label="Where the signed form is kept",

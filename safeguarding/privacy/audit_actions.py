@@ -25,6 +25,11 @@ register(
         "privacy.rights_request.completed": "A rights request was completed",
         "privacy.rights_request.refused": "A rights request was refused, with the reason",
         "privacy.rights_request.withdrawn": "A rights request was withdrawn",
+        "privacy.export_delivery.created": "A link to download an access export was made",
+        "privacy.export_delivery.downloaded": "A requester downloaded their access export",
+        "privacy.export_delivery.wrong_address": (
+            "A wrong email address was typed on an access export's download page"
+        ),
         "privacy.rights_request.pruned": "A rights request past its retention was removed",
         "privacy.rights_request.read": "A rights request was opened",
         "privacy.person.name_corrected": "A person's name was corrected",
@@ -57,6 +62,10 @@ register(
         "privacy.disclosure.approved": "A disclosure was approved",
         "privacy.disclosure.read": "A disclosure was opened",
         "privacy.disclosure_register.read": "The disclosure register was viewed",
+        # Finding a person
+        "privacy.person_search.read": "Someone searched for a person by name or address",
+        "privacy.person_records.read": "A person's records were listed",
+        "privacy.caller_summary.read": "A verified caller's records were summarised for the call",
         # Retention
         "privacy.retention.rule_changed": "A retention period was changed",
         "privacy.retention.period_proposed": "A shorter retention period was proposed",

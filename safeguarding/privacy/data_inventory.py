@@ -3,7 +3,13 @@ records of callers and authorisations, disclosures, retention and rights request
 
 from __future__ import annotations
 
-from safeguarding.inventory.declarations import Correction, declare, not_personal, personal
+from safeguarding.inventory.declarations import (
+    Correction,
+    FindBy,
+    declare,
+    not_personal,
+    personal,
+)
 from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import Subject
 from safeguarding.privacy.callers import data_inventory as callers  # noqa: F401
@@ -19,6 +25,9 @@ declare(
     retention="person",
     retention_trigger=person_retention_from,
     subject_filter=by_email("email"),
+    label="Name and email address",
+    describe=lambda person: "name and email address we keep with requests",
+    find_by=FindBy(email="email", name="full_name"),
     corrections={
         "full_name": Correction(
             "Full name",

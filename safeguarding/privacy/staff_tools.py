@@ -11,6 +11,12 @@ TOOLS = (
         CALL_HANDLING_ROLES,
     ),
     StaffTool(
+        "Find a person",
+        "subjects:search",
+        "Everything we hold about someone, found by name or email address; legal holds.",
+        DATA_PROTECTION_ROLES,
+    ),
+    StaffTool(
         "Rights requests",
         "rights:queue",
         "Requests to see, correct or erase data, with their legal deadlines.",

@@ -4,5 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include(f"safeguarding.privacy.{part}.urls"))
-    for part in ("notice", "rights", "callers", "disclosures", "retention")
+    for part in ("notice", "rights", "callers", "disclosures", "retention", "people")
 ]

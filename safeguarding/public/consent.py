@@ -22,9 +22,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.urls import Resolver404, resolve
 
-from safeguarding.core.middleware import SECRET_URL_ARGUMENTS
+from safeguarding.core.middleware import opened_by_a_secret
 from safeguarding.public import cookies
 
 
@@ -67,14 +66,6 @@ UNMEASURED_PREFIX = "/staff/"
 # send an Origin for CSRF).
 
 
-def has_secret_in_address(request: HttpRequest) -> bool:
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return False
-    return not SECRET_URL_ARGUMENTS.isdisjoint(match.kwargs)
-
-
 NO_CHOICE = Consent(offered=False, choice=None, just_chosen=False, global_privacy_control=False)
 
 
@@ -104,7 +95,7 @@ def consent_from_request(request: HttpRequest) -> Consent:
         choice=choice if offered else None,
         just_chosen=just_chosen and offered,
         global_privacy_control=request.headers.get("Sec-GPC", "").strip() == "1",
-        measured=not (request.path.startswith(UNMEASURED_PREFIX) or has_secret_in_address(request)),
+        measured=not (request.path.startswith(UNMEASURED_PREFIX) or opened_by_a_secret(request)),
     )
 
 
@@ -148,6 +139,8 @@ class CookieConsentMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Decided before the URL is resolved (for a page not found, which is never opened by
+        # a secret), and again once it is, in process_view: Django resolves each URL once.
         request.cookie_consent = consent_from_request(request)  # type: ignore[attr-defined]
         response = self.get_response(request)
         # A view that records a new choice replaces request.cookie_consent with it.
@@ -161,9 +154,13 @@ class CookieConsentMiddleware:
             forget_analytics_cookies(request, response)
         if consent.just_chosen and consent.choice and _is_page(response):
             remember_choice(response, consent.choice, just_chosen=False)
-        if has_secret_in_address(request):
+        if opened_by_a_secret(request):
             response.headers["Referrer-Policy"] = "strict-origin"
         return response
+
+    def process_view(self, request: HttpRequest, *args: Any) -> None:
+        if opened_by_a_secret(request):
+            request.cookie_consent = replace(request.cookie_consent, measured=False)  # type: ignore[attr-defined]  # our own request attribute
 
 
 def forget_analytics_cookies(request: HttpRequest, response: HttpResponseBase) -> list[str]:

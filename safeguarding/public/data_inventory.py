@@ -7,6 +7,8 @@ lives in the business unit's mailbox, under the council's email retention.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from safeguarding.inventory.declarations import declare, not_personal, personal
 from safeguarding.inventory.purposes import Purpose
 from safeguarding.inventory.purposes import register as register_purpose
@@ -48,6 +50,10 @@ declare(
     retention_trigger="received_at",
     subject_filter=by_email("email"),
     description="A message sent with the contact form.",
+    label="Contact form message",
+    describe=lambda enquiry: (
+        f"message sent with the contact form on {timezone.localtime(enquiry.received_at):%-d %B %Y}"
+    ),
     fields={
         **not_personal("id"),
         "kind": personal("user.content.private", note="what the enquiry is about"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from safeguarding.core.forms import email_field, too_long
+from safeguarding.core.forms import HintedRadioSelect, email_field, too_long
 from safeguarding.public.consent import Choice
 from safeguarding.public.models import MESSAGE_MAX_LENGTH, NAME_MAX_LENGTH, EnquiryKind
 
@@ -38,7 +38,15 @@ class EnquiryForm(forms.Form):
     kind = forms.ChoiceField(
         label="What is your enquiry about?",
         choices=EnquiryKind.choices,
-        widget=forms.RadioSelect,
+        widget=HintedRadioSelect(
+            hints={
+                EnquiryKind.FREEDOM_OF_INFORMATION.value: (
+                    "We are not subject to Freedom of Information requests. Choose this to find "
+                    "out where to make yours: what you write here is not sent, and you can "
+                    "send it to us as another kind of enquiry instead."
+                )
+            }
+        ),
         error_messages={
             "required": "Choose what your enquiry is about",
             "invalid_choice": "Choose what your enquiry is about",

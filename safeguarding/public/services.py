@@ -47,4 +47,5 @@ def send_enquiry(*, enquiry_id: int) -> int:
         subject=render_to_string("public/email/enquiry_subject.txt", context),
         body=render_to_string("public/email/enquiry.txt", context),
         to=[settings.BUSINESS_UNIT_INBOX],
+        reply_to=[enquiry.email],  # answering the email answers the person who wrote
     )

@@ -89,7 +89,14 @@ def contact(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         # A Freedom of Information request gets its answer at once, and nothing is kept (P15).
         if form.is_foi_request():
-            return render(request, "public/contact_foi.html", {"foi_url": settings.FOI_REQUEST_URL})
+            # What they typed comes back in the form (it is not kept), to send as another kind
+            # of enquiry if they want.
+            typed = {name: request.POST.get(name, "") for name in ("name", "email", "message")}
+            return render(
+                request,
+                "public/contact_foi.html",
+                {"foi_url": settings.FOI_REQUEST_URL, "form": EnquiryForm(initial=typed)},
+            )
         if form.is_valid():
             data = form.cleaned_data
             if over_limit(request, ENQUIRY_LIMIT, address=data["email"]):

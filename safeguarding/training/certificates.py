@@ -17,6 +17,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core import dates
 from safeguarding.core.links import absolute_url
 from safeguarding.training import emails
 from safeguarding.training.models import (
@@ -191,12 +192,12 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     pdf.multi_cell(0, 12, _text(session.course.title), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 14)
     day = timezone.localdate(session.starts_at)
-    pdf.cell(0, 10, f"on {day:%-d %B %Y}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, f"on {dates.day(day)}", align="C", new_x="LMARGIN", new_y="NEXT")
     if certificate.expires_on:
         pdf.cell(
             0,
             10,
-            f"Valid until {certificate.expires_on:%-d %B %Y}",
+            f"Valid until {dates.day(certificate.expires_on)}",
             align="C",
             new_x="LMARGIN",
             new_y="NEXT",

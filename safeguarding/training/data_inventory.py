@@ -15,16 +15,26 @@ Retention (the data protection lead can change each period in the retention page
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import F
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from safeguarding.inventory.declarations import Correction, declare, not_personal, personal
+from safeguarding.inventory.declarations import (
+    Correction,
+    FindBy,
+    declare,
+    not_personal,
+    personal,
+)
 from safeguarding.inventory.purposes import Purpose
 from safeguarding.inventory.purposes import register as register_purpose
 from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.retention_rules import register as register_rule
 from safeguarding.inventory.subjects import by_email
 from safeguarding.inventory.taxonomy import LawfulBasis, SpecialCondition, Subject
+from safeguarding.training.erasure import booking_erasure_effect, bookings_erased
 from safeguarding.training.services import BOOKING_CORRECTIONS, booking_correct
 
 TRAINING_DELIVERY = register_purpose(
@@ -80,6 +90,12 @@ register_rule(
     )
 )
 
+
+def _on(session: Any) -> str:
+    """A session in plain words: "Working together, 25 January 2027"."""
+    return f"{session.course.title}, {timezone.localtime(session.starts_at):%-d %B %Y}"
+
+
 _LEARNER = {
     "full_name": personal("user.name"),
     "email": personal("user.contact.email"),
@@ -119,6 +135,9 @@ declare(
     subject_filter=by_email("trainer__email"),
     purpose="training_delivery",
     retention="training_programme",
+    label="Training session (as the trainer)",
+    describe=lambda session: f"training session {_on(session)} (as the trainer)",
+    related=("course",),
     fields={
         **not_personal(
             "id",
@@ -155,6 +174,12 @@ declare(
         for name, label in BOOKING_CORRECTIONS.items()
     },
     description="Your bookings, attendance and reminders for training sessions.",
+    label="Training booking",
+    describe=lambda booking: f"booking on {_on(booking.session)}",
+    related=("session__course",),
+    erasure_effect=booking_erasure_effect,
+    on_erasure=bookings_erased,
+    find_by=FindBy(email="email", name="full_name"),
     fields={
         **not_personal("id", "session"),
         **_LEARNER,
@@ -176,6 +201,10 @@ declare(
     retention_trigger=lambda: Coalesce(F("resolved_at"), F("session__ends_at")),
     subject_filter=by_email("email"),
     description="Your places on waiting lists, and the places we offered you.",
+    label="Waiting-list place",
+    describe=lambda entry: f"place on the waiting list for {_on(entry.session)}",
+    related=("session__course",),
+    find_by=FindBy(email="email", name="full_name"),
     fields={
         **not_personal("id", "session"),
         **_LEARNER,
@@ -197,6 +226,9 @@ declare(
     retention_trigger="session__ends_at",
     subject_filter=by_email("booking__email", "waiting_entry__email"),
     description="Access or dietary needs you told us about for a session.",
+    label="Access or dietary needs",
+    describe=lambda needs: f"access or dietary needs for {_on(needs.session)}",
+    related=("session__course",),
     fields={
         **not_personal("id", "session"),
         "booking": personal("user.unique_id"),
@@ -215,6 +247,11 @@ declare(
     retention_trigger="booking__session__ends_at",
     subject_filter=by_email("booking__email"),
     description="Charges to your organisation for a late cancellation or a place not used.",
+    label="Training charge",
+    describe=lambda charge: (
+        f"charge for {_on(charge.booking.session)} ({charge.get_reason_display().lower()})"
+    ),
+    related=("booking__session__course",),
     fields={
         **not_personal("id"),
         "booking": personal("user.unique_id"),
@@ -236,6 +273,9 @@ declare(
     retention_trigger="booking__session__ends_at",
     subject_filter=by_email("booking__email"),
     description="Certificates of attendance, and the codes that verify them.",
+    label="Training certificate",
+    describe=lambda certificate: f"certificate for {_on(certificate.booking.session)}",
+    related=("booking__session__course",),
     fields={
         **not_personal("id"),
         "booking": personal("user.unique_id"),
@@ -255,6 +295,9 @@ declare(
     retention_trigger="submitted_at",
     subject_filter=by_email("booking__email"),
     description="Your answers to evaluation forms after a course.",
+    label="Course evaluation",
+    describe=lambda evaluation: f"evaluation of {_on(evaluation.booking.session)}",
+    related=("booking__session__course",),
     fields={
         **not_personal("id"),
         "booking": personal("user.unique_id"),

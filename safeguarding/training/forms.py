@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from safeguarding.core.date_input import GovukDateField
+from safeguarding.core.forms import email_field
 from safeguarding.training.models import (
     Audience,
     Course,
@@ -38,28 +40,41 @@ class CatalogueForm(forms.Form):
     level = forms.ChoiceField(choices=_any("Any level", Level.choices), required=False)
     format = forms.ChoiceField(choices=_any("Any format", Format.choices), required=False)
     topic = forms.ChoiceField(choices=_any("Any topic", Topic.choices), required=False)
-    from_date = forms.DateField(
-        label="Sessions on or after",
-        required=False,
-        help_text="For example, 27 3 2027 or 2027-03-27",
-        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
+    from_date = GovukDateField(
+        label="Sessions on or after", what="The date sessions start from", required=False
     )
 
 
 class BookingForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
-    email = forms.EmailField(
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+    email = email_field(
         label="Work email address",
         help_text="We send your confirmation and a link to manage your booking here.",
+        required_message="Enter your work email address",
     )
-    organisation = forms.CharField(label="Organisation", max_length=200)
+    organisation = forms.CharField(
+        label="Organisation",
+        max_length=200,
+        error_messages={"required": "Enter the name of your organisation"},
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
     organisation_type = forms.ChoiceField(
         label="Type of organisation",
         choices=OrganisationType.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of organisation you work for"},
     )
-    role = forms.CharField(label="Your role", max_length=200)
+    role = forms.CharField(
+        label="Your role",
+        max_length=200,
+        error_messages={"required": "Enter your role, for example “Designated safeguarding lead”"},
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
     access_needs = forms.CharField(
         label="Access or dietary needs",
         required=False,
@@ -74,9 +89,11 @@ class BookingForm(forms.Form):
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if course.needs_manager_approval:
-            self.fields[APPROVAL_FIELD] = forms.EmailField(
+            self.fields[APPROVAL_FIELD] = email_field(
                 label="Your manager's email address",
                 help_text="This course needs your manager's approval; we email them a link.",
+                required_message="Enter your manager's email address",
+                own_address=False,
             )
 
     def applicant(self) -> Applicant:
@@ -97,7 +114,9 @@ class TransferForm(BookingForm):
 
 
 class EmailForm(forms.Form):
-    email = forms.EmailField(label="Work email address")
+    email = email_field(
+        label="Work email address", required_message="Enter the email address you booked with"
+    )
 
 
 EVALUATION_SCALE = [(str(n), str(n)) for n in range(5, 0, -1)]
@@ -109,12 +128,14 @@ class EvaluationForm(forms.Form):
         choices=EVALUATION_SCALE,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select how useful the course was"},
     )
     confidence = forms.TypedChoiceField(
         label="How confident do you now feel to act on what you learned? (5 is most confident)",
         choices=EVALUATION_SCALE,
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select how confident you now feel"},
     )
     comments = forms.CharField(
         label="Anything else you want to tell us",

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
-from safeguarding.core.date_input import GovukDateField
+from safeguarding.core.date_input import GovukDateField, GovukDateTimeField
 from safeguarding.core.forms import (
-    LocalDateTimeField,
     RecordChoiceField,
     email_field,
     one_line,
@@ -27,23 +26,6 @@ from safeguarding.training.models import (
     Session,
     SessionStatus,
 )
-
-DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
-
-
-def _datetime_field(label: str, *, required: bool = True) -> forms.DateTimeField:
-    return LocalDateTimeField(
-        label=label,
-        required=required,
-        input_formats=DATETIME_FORMATS,
-        help_text="For example, 2027-03-27 09:30",
-        error_messages={
-            "invalid": "Enter a date and time like 2027-03-27 09:30",
-        },
-        widget=forms.DateTimeInput(
-            format="%Y-%m-%d %H:%M", attrs={"class": "govuk-input--width-20"}
-        ),
-    )
 
 
 class CourseForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in django-stubs only; not subscriptable at run time
@@ -84,6 +66,27 @@ class CourseForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djang
             "is_published",
         ]
         widgets = {"prerequisites": forms.CheckboxSelectMultiple}
+        labels = {
+            "late_cancellation_charge": "Charge for a late cancellation (£)",
+            "no_show_charge": "Charge for not attending (£)",
+            "refresher_valid_months": "Months before a refresher is due",
+            "needs_manager_approval": "Bookings need the learner's manager to approve them",
+            "evaluation_required": "Learners must evaluate the course to get a certificate",
+            "is_published": "Published: people can see and book it",
+        }
+        error_messages = {
+            "title": {"required": "Enter the course title"},
+            "summary": {"required": "Enter a summary of the course"},
+            "outcomes": {"required": "Enter what people will learn"},
+            "audience": {"required": "Select who the course is for"},
+            "level": {"required": "Select the course's level"},
+            "format": {"required": "Select how the course is delivered"},
+            "topic": {"required": "Select the course's topic"},
+            "late_cancellation_charge": {
+                "required": "Enter the charge for a late cancellation, or 0 for none"
+            },
+            "no_show_charge": {"required": "Enter the charge for not attending, or 0 for none"},
+        }
 
 
 def trainers(current: int | None = None) -> QuerySet[User]:
@@ -110,9 +113,14 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djan
             "access needs."
         ),
     )
-    starts_at = _datetime_field("Starts")
-    ends_at = _datetime_field("Ends")
-    bookings_close_at = _datetime_field("Bookings close", required=False)
+    starts_at = GovukDateTimeField(label="Starts", what="the session's start")
+    ends_at = GovukDateTimeField(label="Ends", what="the session's end")
+    bookings_close_at = GovukDateTimeField(
+        label="Bookings close",
+        what="the closing",
+        required=False,
+        hint="For example, 26 3 2027 and 5pm. Leave empty to take bookings until the start.",
+    )
 
     class Meta:
         model = Session
@@ -126,15 +134,13 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djan
             "capacity",
             "trainer",
         ]
+        error_messages = {"capacity": {"required": "Enter the number of places"}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         trainer = self.fields["trainer"]
         assert isinstance(trainer, TrainerField)  # noqa: S101
         trainer.queryset = trainers(self.instance.trainer_id if self.instance.pk else None)
-        self.fields[
-            "bookings_close_at"
-        ].help_text = "For example, 2027-03-26 17:00. Leave empty to take bookings until the start."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -216,8 +222,17 @@ class StaffBookingForm(BookingForm):
             required_message="Enter their work email address",
             own_address=False,
         )
-        self.fields["full_name"].label = "Their full name"
-        self.fields["role"].label = "Their role"
+        about_them = {
+            "full_name": ("Their full name", "Enter their full name"),
+            "organisation": ("Organisation", "Enter the name of their organisation"),
+            "organisation_type": ("Type of organisation", "Select their type of organisation"),
+            "role": ("Their role", "Enter their role"),
+        }
+        for name, (label, required) in about_them.items():
+            field = self.fields[name]
+            field.label = label
+            field.error_messages["required"] = required
+            field.widget.attrs.pop("autocomplete", None)  # not the officer's own details
         self.fields["access_needs"].label = "Their access or dietary needs"
         if APPROVAL_FIELD in self.fields:
             self.fields[APPROVAL_FIELD] = email_field(

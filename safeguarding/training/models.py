@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from safeguarding.core import dates
+
 
 class Audience(models.TextChoices):
     ALL_PRACTITIONERS = "all", "All practitioners working with children and families"
@@ -136,7 +138,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course.title}, {timezone.localtime(self.starts_at):%-d %B %Y %H:%M}"
+        return f"{self.course.title}, {dates.moment(self.starts_at)}"
 
     @property
     def places_left(self) -> int:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
+from safeguarding.core import dates
 from safeguarding.core.spreadsheets import SafeWriter
 from safeguarding.training import emails
 from safeguarding.training.certificates import certificate_issue_if_due
@@ -71,9 +72,7 @@ def session_create(*, actor: User, course: Course, fields: dict[str, Any]) -> Se
 
 def _when(moment: datetime) -> str:
     """A moment as GOV.UK writes it: "9:30am on 7 December 2026"."""
-    local = timezone.localtime(moment)
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'} on {local:%-d %B %Y}"
+    return f"{dates.clock(moment)} on {dates.day(moment)}"
 
 
 def course_update(
@@ -484,11 +483,11 @@ def charges_csv(*, charges: Any, actor: User) -> str:
 
 
 def _day(moment: datetime) -> str:
-    return f"{timezone.localdate(moment):%-d %B %Y}"
+    return dates.day(moment)
 
 
 def _date(day: date | None) -> str:
-    return f"{day:%-d %B %Y}" if day else ""
+    return dates.day(day)
 
 
 def _audited_csv(header: list[str], rows: Iterable[list[Any]], *, action: str, actor: User) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -157,6 +158,8 @@ def _booking_action(request: HttpRequest, token: str, pk: int, template: str) ->
                 return bad_link(request, refused.messages[0], status=409)
             form.add_error(None, refused.messages[0])
             return render(request, template, context, status=409)
+        if form is None:
+            messages.success(request, "Your booking is cancelled. We have emailed you to confirm.")
         # After a transfer the old link no longer shows this booking.
         return redirect(
             reverse("training:my_training", args=[token])
@@ -195,6 +198,7 @@ def leave(request: HttpRequest, token: str, pk: int) -> HttpResponse:
             waiting_leave(entry_id=entry.pk)
         except BookingRefused as refused:
             return bad_link(request, refused.messages[0], status=409)
+        messages.success(request, "You have left the waiting list.")
         return redirect("training:my_training", token=token)
     return render(request, "training/leave.html", {"token": token, "entry": entry})
 
@@ -242,6 +246,7 @@ def evaluation(request: HttpRequest, token: str, pk: int, kind: str) -> HttpResp
             evaluation_submit(booking_id=booking.pk, kind=kind, **form.cleaned_data)
         except EvaluationRefused as refused:
             return bad_link(request, refused.messages[0], status=409)
+        messages.success(request, "Thank you. Your evaluation has been sent.")
         return redirect("training:my_training", token=token)
     return render(request, "training/evaluation.html", context)
 

@@ -92,7 +92,12 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     if session is None:
         raise Http404
     form = BookingForm(posted(request), course=session.course)
-    context = {"form": form, "session": session, "course": session.course}
+    context = {
+        "form": form,
+        "session": session,
+        "course": session.course,
+        "cancel_free_until": selectors.cancellation_cutoff(session),
+    }
     if not session.accepts_bookings():
         return render(request, "training/book_closed.html", context, status=410)
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,12 @@ register(
         "workspaces.membership.granted": "Access to a workspace was given",
         "workspaces.membership.revoked": "Access to a workspace was taken away",
         "workspaces.membership.confirmed": "A member's access was confirmed as still needed",
+        "workspaces.membership.lapsed": (
+            "A member's access ended because no lead confirmed it was still needed"
+        ),
+        "workspaces.recertification.reminder_sent": (
+            "The leads were asked to confirm who still needs access"
+        ),
         "workspaces.read_log.sealed": "A day's reads of restricted records were sealed",
         "workspaces.document.uploaded": "A document was added to a workspace",
         "workspaces.sharing_decision.recorded": "An information-sharing decision was recorded",

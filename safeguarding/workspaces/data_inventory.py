@@ -65,11 +65,12 @@ declare(
 )
 declare(
     "workspaces.Membership",
+    label="Workspace membership",
     subject_filter=by_email("user__email", "granted_by__email", "revoked_by__email"),
     subject=Subject.STAFF,
     purpose="staff_accounts",
     retention="workspace_membership",
-    retention_trigger=("revoked_at", "expires_at"),
+    retention_trigger=("revoked_at", "lapsed_at", "expires_at"),
     fields={
         **not_personal("id", "workspace"),
         "user": personal("user.unique_id"),
@@ -82,6 +83,8 @@ declare(
         "revoked_at": personal("user.account.settings"),
         "revoked_by": personal("user.unique_id"),
         "revocation_reason": personal("user.account.settings"),
+        "lapsed_at": personal("user.account.settings"),
+        "reminded_at": personal("user.account.settings"),
     },
 )
 declare(

@@ -9,7 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from safeguarding.core.forms import LocalDateTimeField, RecordChoiceField, too_long
+from safeguarding.core.date_input import GovukDateTimeField
+from safeguarding.core.forms import RecordChoiceField, too_long
 from safeguarding.workspaces.content_types import WRONG_TYPE
 from safeguarding.workspaces.documents import check_document, read_upload
 from safeguarding.workspaces.models import LawfulBasis, SpecialCondition
@@ -200,9 +201,10 @@ class SharingDecisionForm(forms.Form):
         queryset=None,
         required=False,
     )
-    decided_at = LocalDateTimeField(
+    decided_at = GovukDateTimeField(
         label="When the decision was made",
-        help_text="Leave empty for now.",
+        what="the decision's",
+        hint="For example, 27 3 2027 and 2:30pm. Leave empty for now.",
         required=False,
     )
 

@@ -95,9 +95,9 @@ ROLE_RANK = {MembershipRole.REVIEWER: 1, MembershipRole.MEMBER: 2, MembershipRol
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def live(self, *, at: datetime | None = None) -> MembershipQuerySet:
-        """Memberships that give access now (or ``at``): not revoked and not expired."""
+        """Memberships that give access now (or ``at``): not revoked, lapsed or expired."""
         now = at or timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(
+        return self.filter(revoked_at__isnull=True, lapsed_at__isnull=True).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )
 
@@ -107,7 +107,8 @@ class Membership(models.Model):
 
     Granted by a lead for a stated reason, optionally until a date; revoked rather than
     deleted. ``confirmed_at`` is when a lead last confirmed the person still needs access
-    (recertification); it starts as the time of the grant.
+    (recertification); it starts as the time of the grant. Access not confirmed in time
+    lapses (``lapsed_at``, set by a daily job: ``recertification``).
     """
 
     workspace = models.ForeignKey(Workspace, on_delete=models.PROTECT, related_name="memberships")
@@ -129,6 +130,16 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revocation_reason = models.TextField(blank=True)
+    lapsed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the access ended because no lead confirmed it in time.",
+    )
+    reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the leads were last emailed that this access needs confirming.",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -167,11 +178,19 @@ class Membership(models.Model):
                 ),
                 name="membership_revoked_with_reason",
             ),
-            # A lead's access has no end date, so a workspace never loses its last lead by
-            # the calendar.
+            # A lead's access has no end date and does not lapse, so a workspace never loses
+            # its last lead by the calendar.
             models.CheckConstraint(
                 condition=~Q(role=MembershipRole.LEAD) | Q(expires_at__isnull=True),
                 name="membership_lead_does_not_expire",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=MembershipRole.LEAD) | Q(lapsed_at__isnull=True),
+                name="membership_lead_does_not_lapse",
+            ),
+            models.CheckConstraint(
+                condition=Q(lapsed_at__isnull=True) | Q(lapsed_at__gte=F("confirmed_at")),
+                name="membership_lapsed_after_confirmed",
             ),
         ]
 
@@ -185,7 +204,11 @@ class Membership(models.Model):
 
     def is_live(self, *, at: datetime | None = None) -> bool:
         now = at or timezone.now()
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        return (
+            self.revoked_at is None
+            and self.lapsed_at is None
+            and (self.expires_at is None or self.expires_at > now)
+        )
 
 
 class ReadLog(models.Model):

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, F, Max, Min, Q
 from django.http import Http404
+from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.models import AuditEntry
@@ -99,6 +101,37 @@ def past_members_of(workspace: Workspace, *, user: Person) -> models.QuerySet[Me
         .select_related("user", "granted_by", "revoked_by")
         .order_by(F("revoked_at").desc(nulls_first=True), "-expires_at", "-pk")
     )
+
+
+# --- Recertification (``recertification``) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recertification:
+    """When a membership falls due for a lead to confirm it, and when it lapses if no lead
+    has by then (``WORKSPACE_RECERTIFY_DAYS`` and ``WORKSPACE_RECERTIFY_GRACE_DAYS``)."""
+
+    due_at: datetime
+    lapses_at: datetime
+
+    def is_due(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.due_at
+
+
+def recertify_period() -> timedelta:
+    return timedelta(days=settings.WORKSPACE_RECERTIFY_DAYS)
+
+
+def recertify_grace() -> timedelta:
+    return timedelta(days=settings.WORKSPACE_RECERTIFY_GRACE_DAYS)
+
+
+def recertification(membership: Membership) -> Recertification | None:
+    """When ``membership`` must be confirmed; None for a lead, whose access does not lapse."""
+    if membership.role == MembershipRole.LEAD:
+        return None
+    due_at = membership.confirmed_at + recertify_period()
+    return Recertification(due_at=due_at, lapses_at=due_at + recertify_grace())
 
 
 def grant_candidates(workspace: Workspace, *, actor: User) -> models.QuerySet[User]:

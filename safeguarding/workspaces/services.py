@@ -113,8 +113,9 @@ def membership_grant(
     for existing in current:
         if existing.is_live(at=now):
             raise ValidationError("This person already has access to this workspace.")
-        # Expired: closed off on record, so the new grant is the one live membership.
-        _end(existing, actor=actor, reason="Expired; replaced by a new grant", at=now)
+        # Expired or lapsed: closed off on record, so the new grant is the one live membership.
+        ended = "Lapsed" if existing.lapsed_at is not None else "Expired"
+        _end(existing, actor=actor, reason=f"{ended}; replaced by a new grant", at=now)
     membership = Membership(
         workspace=workspace,
         user=user,
@@ -149,7 +150,7 @@ def membership_revoke(*, membership: Membership, reason: str, actor: User) -> Me
     if membership.user_id != actor.pk:
         _lead_membership(workspace, actor)
     reason = _stated(reason, "Enter why this person's access is ending")
-    if membership.revoked_at is not None:
+    if membership.revoked_at is not None or membership.lapsed_at is not None:
         raise ValidationError("This person's access has already ended.")
     now = timezone.now()
     if membership.role == MembershipRole.LEAD and membership.is_live(at=now):

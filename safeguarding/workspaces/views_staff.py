@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -65,6 +66,11 @@ class MemberRow:
     membership: Membership
     last_day: datetime | None
     is_viewer: bool
+    recertification: selectors.Recertification | None = None
+
+    @property
+    def is_due(self) -> bool:
+        return self.recertification is not None and self.recertification.is_due()
 
 
 def _member(page: WorkspacePage, membership_pk: int) -> Membership:
@@ -85,7 +91,9 @@ def _member(page: WorkspacePage, membership_pk: int) -> Membership:
 def members(request: HttpRequest, page: WorkspacePage) -> HttpResponse:
     live = selectors.members_of(page.workspace, user=page.viewer).select_related("granted_by")
     rows = [
-        MemberRow(m, _last_day(m.expires_at), m.user_id == page.viewer.pk)
+        MemberRow(
+            m, _last_day(m.expires_at), m.user_id == page.viewer.pk, selectors.recertification(m)
+        )
         for m in live.order_by("user__full_name", "user__email")
     ]
     ended = selectors.past_members_of(page.workspace, user=page.viewer)
@@ -95,6 +103,8 @@ def members(request: HttpRequest, page: WorkspacePage) -> HttpResponse:
         page.context(
             rows=rows,
             ended=[MemberRow(m, _last_day(m.expires_at), False) for m in ended],
+            recertify_days=settings.WORKSPACE_RECERTIFY_DAYS,
+            grace_days=settings.WORKSPACE_RECERTIFY_GRACE_DAYS,
         ),
     )
 

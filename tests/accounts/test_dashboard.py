@@ -4,10 +4,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from safeguarding.accounts import navigation
+from safeguarding.accounts.navigation import StaffTool
 from safeguarding.accounts.roles import Role
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
+
+ALL_TOOLS = navigation.all_tools()
 
 
 def tools_on_dashboard(client: Client) -> str:
@@ -45,3 +49,54 @@ def test_a_review_panel_member_sees_only_case_reviews(client: Client, make_user)
 
     assert f'href="{reverse("casereviews:staff_home")}"' in page
     assert f'href="{reverse("identity:find")}"' not in page
+
+
+def test_a_cdop_coordinator_is_told_what_their_workspace_will_hold(
+    client: Client, make_user
+) -> None:
+    sign_in(client, make_user(Role.CDOP_COORDINATOR))
+
+    assert "Your child death review workspace will be here" in tools_on_dashboard(client)
+
+
+def test_once_an_app_gives_the_role_a_tool_the_tool_shows_instead_of_the_sentence(
+    client: Client, make_user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = StaffTool(
+        "Case reviews",
+        "accounts:dashboard",
+        "The reviews you are a member of.",
+        (Role.REVIEW_PANEL_MEMBER,),
+    )
+    monkeypatch.setattr(navigation, "all_tools", lambda: (*ALL_TOOLS, workspace))
+    sign_in(client, make_user(Role.REVIEW_PANEL_MEMBER))
+
+    page = tools_on_dashboard(client)
+
+    assert "Case reviews" in page
+    assert "Your case review workspace will be here" not in page
+
+
+def _navigation(page: str) -> str:
+    return page.split('<ul class="govuk-service-navigation__list"', 1)[1].split("</ul>", 1)[0]
+
+
+def test_every_staff_page_shows_the_tools_of_the_signed_in_role_with_the_current_one_marked(
+    client: Client, make_user
+) -> None:
+    sign_in(client, make_user(Role.COMMUNICATIONS_OFFICER))
+
+    menu = _navigation(client.get(reverse("newsletter:subscribers")).content.decode())
+
+    assert f'href="{reverse("newsletter:campaigns")}"' in menu
+    assert f'href="{reverse("identity:find")}"' in menu
+    assert f'href="{reverse("rights:queue")}"' not in menu
+    current = menu.split("govuk-service-navigation__item--active", 1)[1].split("</li>", 1)[0]
+    assert "Subscribers" in current
+    assert menu.count("govuk-service-navigation__item--active") == 1
+
+
+def test_public_pages_have_no_staff_navigation(client: Client, make_user) -> None:
+    sign_in(client, make_user(Role.COMMUNICATIONS_OFFICER))
+
+    assert "govuk-service-navigation__list" not in client.get("/").content.decode()

@@ -22,7 +22,10 @@ JUNK = {
     "pk": "-1",
     "answers": "\x00",
     "when": "later",
-    "scheduled_for": "9999-99-99",
+    "scheduled_for_0": "99",
+    "scheduled_for_1": "99",
+    "scheduled_for_2": "9999",
+    "scheduled_for_3": "99:99",
 }
 
 

@@ -59,6 +59,10 @@ BOOKKEEPING: dict[str, tuple[tuple[str, ...] | None, str]] = {
     "audit_auditentry": (None, "the audit trail records refused sign-ins and audited reads"),
     "audit_auditchainhead": (None, "the head of the audit trail's hash chain moves with it"),
     "workspaces_readlog": (None, "opening a workspace's page is a read, logged whatever is posted"),
+    "privacy_exportdelivery": (
+        ("failed_confirmations",),
+        "an access export's download page counts wrong addresses, to stop guessing",
+    ),
     "otp_totp_totpdevice": (
         ("throttling_failure_count", "throttling_failure_timestamp"),
         "django-otp slows down guessing after a wrong code",

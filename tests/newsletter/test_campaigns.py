@@ -20,6 +20,7 @@ from safeguarding.privacy.models.rights_outcomes import ObjectionOutcome
 from safeguarding.privacy.rights.actions import objection_decide, restriction_place
 from tests.clock import at_london
 from tests.conftest import sign_in
+from tests.date_input import moment_boxes
 from tests.newsletter.factories import campaign, confirmed_subscriber, topic
 from tests.privacy.access_rights import open_request
 from tests.smtp import Mailbox, html_body
@@ -154,7 +155,8 @@ def test_a_time_the_clock_change_skips_or_repeats_is_refused_in_plain_words(
     made = campaign()
 
     response = officer_client.post(
-        f"/staff/newsletter/{made.pk}/send/", {"when": "later", "scheduled_for": when}
+        f"/staff/newsletter/{made.pk}/send/",
+        {"when": "later", **moment_boxes("scheduled_for", when)},
     )
 
     assert "when the clocks change" in response.content.decode()
@@ -175,10 +177,10 @@ def test_a_scheduled_campaign_is_started_when_due(
     sign_in(officer_client, officer)
     made = campaign()
     confirmed_subscriber("reader@example.net")
-    when = timezone.localtime(timezone.now() + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")
+    when = timezone.now() + timedelta(hours=1)
     officer_client.post(
         f"/staff/newsletter/{made.pk}/send/",
-        {"when": "later", "scheduled_for": when, "confirmed": "yes"},
+        {"when": "later", **moment_boxes("scheduled_for", when), "confirmed": "yes"},
     )
     made.refresh_from_db()
     assert made.state == CampaignState.SCHEDULED
@@ -198,7 +200,8 @@ def test_scheduling_in_the_past_is_refused_with_a_message(officer_client: Client
     made = campaign()
 
     response = officer_client.post(
-        f"/staff/newsletter/{made.pk}/send/", {"when": "later", "scheduled_for": "2020-01-01 09:00"}
+        f"/staff/newsletter/{made.pk}/send/",
+        {"when": "later", **moment_boxes("scheduled_for", "2020-01-01 09:00")},
     )
 
     assert response.status_code == 400

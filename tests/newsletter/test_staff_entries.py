@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from unittest import mock
 
 import pytest
@@ -17,6 +18,7 @@ from safeguarding.newsletter.models import (
     Suppression,
     SuppressionReason,
 )
+from tests.date_input import date_boxes
 from tests.newsletter.factories import campaign, confirmed_subscriber, topic
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +28,7 @@ def paper_form(email: str, evidence: str = "Box file 3, form 17") -> dict[str, o
     return {
         "email": email,
         "topics": [topic("learning").pk],
-        "given_on": "2026-01-15",
+        **date_boxes("given_on", date(2026, 1, 15)),
         "evidence": evidence,
     }
 

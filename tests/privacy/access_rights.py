@@ -110,6 +110,8 @@ ACCESS: dict[str, Access] = {
     "rights:withdraw": Access(roles=LEAD, make_kwargs=_request_kwargs()),
     "rights:export": Access(roles=LEAD, make_kwargs=_request_kwargs()),
     "rights:withhold": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+    "rights:preview": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+    "rights:hold": Access(roles=LEAD, make_kwargs=_request_kwargs()),
     "rights:sign_off": Access(roles=VIEWERS, make_kwargs=_item_kwargs),
     "rights:release": Access(roles=LEAD, make_kwargs=_item_kwargs),
     # The lead prepares an erasure here; a second lead or an administrator approves it here.
@@ -118,6 +120,7 @@ ACCESS: dict[str, Access] = {
     # The persona approves someone else's prepared erasure, which carries it out.
     "rights:erasure_approve": Access(
         method="post",
+        data={"confirm": "on"},
         roles=acted_on(Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR),
         make_kwargs=_prepared_erasure_kwargs,
     ),

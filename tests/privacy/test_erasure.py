@@ -45,6 +45,8 @@ from tests.conftest import sign_in
 from tests.factories import UserFactory
 from tests.privacy.access_rights import open_request
 
+CONFIRMED = {"confirm": "on"}
+
 
 @pytest.fixture
 def staff(make_user: Callable[..., User]) -> User:
@@ -217,12 +219,12 @@ def test_one_lead_prepares_a_second_approves_and_the_requester_gets_the_report(
     SecurityQuestion.objects.create(person=request.person, question="first_pet", answer_hash="x")
 
     assert client.get(reverse("rights:erase", args=[request.pk])).status_code == 200
-    response = client.post(reverse("rights:erase", args=[request.pk]))
+    response = client.post(reverse("rights:erase", args=[request.pk]), {"confirm": "on"})
     assert response.status_code == 302
     assert SecurityQuestion.objects.filter(person=request.person).exists()  # not yet
     approver = Client()
     sign_in(approver, make_user(Role.DATA_PROTECTION_LEAD))
-    response = approver.post(reverse("rights:erasure_approve", args=[request.pk]))
+    response = approver.post(reverse("rights:erasure_approve", args=[request.pk]), CONFIRMED)
 
     assert response.status_code == 302
     page = client.get(reverse("rights:detail", args=[request.pk])).content.decode()
@@ -232,7 +234,7 @@ def test_one_lead_prepares_a_second_approves_and_the_requester_gets_the_report(
     assert [m.to for m in mailoutbox] == [["me@example.org"]]
     body = str(mailoutbox[0].body)
     assert "Security questions: 1 deleted" in body
-    assert "Rights requests: 1 kept. The record of your request" in body
+    assert "Rights request: 1 kept. The record of your request" in body
     assert RightsRequest.objects.get(pk=request.pk).status == RequestStatus.COMPLETED
 
 

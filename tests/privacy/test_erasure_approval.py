@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -25,8 +26,12 @@ from safeguarding.privacy.rights.erasure import (
     rights_request_erasure_reject,
     rights_request_erasure_withdraw,
 )
+from safeguarding.training.models import Booking
 from tests.privacy.access_rights import open_request
 from tests.privacy.conftest import audited, client_for
+from tests.privacy.test_people import SAM, sams_booking
+
+CONFIRMED = {"confirm": "on"}
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +80,7 @@ def test_the_page_shows_what_will_be_erased_and_what_kept_and_why(
 
     assert "Prepare the erasure for approval" in page
     assert "Security questions" in page
-    assert "Rights requests" in page
+    assert "Rights request" in page
     assert "The record of your request" in page  # why the request itself is kept
     assert "me@example.org" not in page
     lines = {line.model: line for line in erasure_preview("me@example.org")}
@@ -92,7 +97,9 @@ def test_preparing_erases_nothing_and_the_request_page_says_who_prepared_it(
     clock.move_to(datetime(2026, 12, 7, 10, 0, tzinfo=timezone.get_current_timezone()))
 
     response = client_for(preparer).post(
-        url("rights:erase", request_to_erase), {"reason": "Checked with the requester"}, follow=True
+        url("rights:erase", request_to_erase),
+        {"reason": "Checked with the requester", "confirm": "on"},
+        follow=True,
     )
 
     page = response.content.decode()
@@ -145,7 +152,7 @@ def test_a_second_lead_approves_and_the_erasure_is_carried_out(
         client.get(url("rights:erase", request_to_erase)).content.decode()
     )
 
-    response = client.post(url("rights:erasure_approve", request_to_erase), follow=True)
+    response = client.post(url("rights:erasure_approve", request_to_erase), CONFIRMED, follow=True)
 
     page = response.content.decode()
     assert "is carried out and the requester is sent the report" in page
@@ -188,7 +195,7 @@ def test_the_preparer_cannot_approve_their_own_erasure(
     assert "You prepared this erasure: a second person must approve it." in page
     with pytest.raises(ValidationError, match="a second person must approve it"):
         rights_request_erasure_approve(prepared=prepared, actor=preparer)
-    response = client.post(url("rights:erasure_approve", request_to_erase), follow=True)
+    response = client.post(url("rights:erasure_approve", request_to_erase), CONFIRMED, follow=True)
 
     assert "You prepared this erasure: a second person must approve it." in (
         response.content.decode()
@@ -208,7 +215,9 @@ def test_someone_without_a_data_protection_role_cannot_approve(
     with pytest.raises(ValidationError, match="cannot act on this request"):
         rights_request_erasure_approve(prepared=prepared, actor=coordinator)
     assert (
-        client_for(coordinator).post(url("rights:erasure_approve", request_to_erase)).status_code
+        client_for(coordinator)
+        .post(url("rights:erasure_approve", request_to_erase), CONFIRMED)
+        .status_code
         == 403
     )
     assert nothing_erased(request_to_erase)
@@ -217,7 +226,7 @@ def test_someone_without_a_data_protection_role_cannot_approve(
 def test_nothing_waiting_means_nothing_to_approve(
     approver: User, request_to_erase: RightsRequest
 ) -> None:
-    response = client_for(approver).post(url("rights:erasure_approve", request_to_erase))
+    response = client_for(approver).post(url("rights:erasure_approve", request_to_erase), CONFIRMED)
 
     assert response.status_code == 404
     assert nothing_erased(request_to_erase)
@@ -287,8 +296,13 @@ def test_a_staff_members_own_erasure_is_prepared_and_approved_by_two_other_admin
     with pytest.raises(ValidationError, match="cannot act on this request"):
         prepare(request, subject)
     prepared = prepare(request, first)
-    assert client_for(lead).post(url("rights:erasure_approve", request)).status_code == 403
-    assert client_for(subject).post(url("rights:erasure_approve", request)).status_code == 403
+    assert (
+        client_for(lead).post(url("rights:erasure_approve", request), CONFIRMED).status_code == 403
+    )
+    assert (
+        client_for(subject).post(url("rights:erasure_approve", request), CONFIRMED).status_code
+        == 403
+    )
     with pytest.raises(ValidationError, match="cannot act on this request"):
         rights_request_erasure_approve(prepared=prepared, actor=lead)
     with pytest.raises(ValidationError, match="a second person must approve it"):
@@ -297,3 +311,52 @@ def test_a_staff_members_own_erasure_is_prepared_and_approved_by_two_other_admin
     rights_request_erasure_approve(prepared=prepared, actor=second)
 
     assert ErasureReport.objects.get().carried_out_by == second
+
+
+def test_the_page_lists_each_record_and_that_an_upcoming_bookings_trainer_is_told(
+    make_user: Callable[..., User],
+) -> None:
+
+    booking = sams_booking()
+    booking.session.trainer = make_user(Role.TRAINER, full_name="Tess Trainer")
+    booking.session.save()
+    request = open_request(email=SAM, kind=RequestKind.ERASURE)
+    preparer = make_user(Role.DATA_PROTECTION_LEAD)
+
+    page = client_for(preparer).get(url("rights:erase", request)).content.decode()
+
+    assert "Booking on Working together, 25 January 2027" in page
+    assert "the place is freed and the trainer is told" in page
+    refused = client_for(preparer).post(url("rights:erase", request), {"reason": ""})
+    assert refused.status_code == 400
+    assert "Confirm you have checked what the erasure will delete" in refused.content.decode()
+    assert not PreparedErasure.objects.exists()
+    assert Booking.objects.filter(pk=booking.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approving_without_confirming_erases_nothing_and_the_trainer_is_told_after(
+    make_user: Callable[..., User],
+    run_tasks: Callable[[], None],
+    mailoutbox: list[Any],
+) -> None:
+
+    booking = sams_booking()
+    trainer = make_user(Role.TRAINER, email="tess.trainer@staff.example.org")
+    booking.session.trainer = trainer
+    booking.session.save()
+    request = open_request(email=SAM, kind=RequestKind.ERASURE)
+    prepare(request, make_user(Role.DATA_PROTECTION_LEAD))
+    approver = client_for(make_user(Role.DATA_PROTECTION_LEAD))
+
+    unconfirmed = approver.post(url("rights:erasure_approve", request))
+    assert unconfirmed.status_code == 400
+    assert "govuk-error-summary" in unconfirmed.content.decode()
+    assert Booking.objects.filter(pk=booking.pk).exists()
+
+    assert approver.post(url("rights:erasure_approve", request), CONFIRMED).status_code == 302
+    assert not Booking.objects.filter(pk=booking.pk).exists()
+    run_tasks()
+    [told] = [m for m in mailoutbox if m.to == [trainer.email]]
+    assert "Working together" in told.subject
+    assert "Sam" not in str(told.body)

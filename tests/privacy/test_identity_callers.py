@@ -289,3 +289,43 @@ def test_review_panel_members_cannot_check_callers(
 
     assert client.post(FIND, {"email": "sam@example.org"}).status_code == 403
     assert not CallerVerification.objects.exists()
+
+
+def test_after_passing_the_call_taker_sees_a_summary_of_the_callers_records(
+    staff_client: Client, person: Person
+) -> None:
+    from tests.newsletter.factories import confirmed_subscriber
+    from tests.privacy.access_rights import open_request
+    from tests.privacy.test_people import sams_booking
+
+    sams_booking(email="sam@example.org")
+    confirmed_subscriber("sam@example.org")
+    request = open_request(email="sam@example.org")
+    staff_client.post(FIND, {"email": "sam@example.org"})
+    verification = CallerVerification.objects.get()
+    before = staff_client.get(VERIFY).content.decode()
+    assert "What we hold about them" not in before  # not before the check is passed
+
+    staff_client.post(VERIFY, _answers_form(verification, right=True))
+    page = staff_client.get(VERIFY).content.decode()
+
+    assert "What we hold about them" in page
+    assert "Booking on Working together, 25 January 2027" in page
+    assert "Newsletter subscription" in page
+    assert request.reference in page
+    entry = AuditEntry.objects.get(action="privacy.caller_summary.read")
+    assert entry.details["purpose"] == "helping a caller who passed the check"
+
+
+def test_a_caller_who_fails_sees_no_summary(staff_client: Client, person: Person) -> None:
+    from tests.privacy.test_people import sams_booking
+
+    sams_booking(email="sam@example.org")
+    staff_client.post(FIND, {"email": "sam@example.org"})
+    verification = CallerVerification.objects.get()
+
+    staff_client.post(VERIFY, _answers_form(verification, right=False))
+    page = staff_client.get(VERIFY).content.decode()
+
+    assert "Working together" not in page
+    assert not AuditEntry.objects.filter(action="privacy.caller_summary.read").exists()

@@ -161,7 +161,7 @@ def test_a_second_lead_approves_and_the_period_changes(lead: User, second_lead: 
 
     response = client.post(f"/staff/retention/proposals/{proposal.pk}/approve/", follow=True)
 
-    assert "The period for task_results is now 2 days." in response.content.decode()
+    assert "The period for Background task is now 2 days." in response.content.decode()
     assert "govuk-notification-banner--success" in response.content.decode()
     assert effective_periods()["task_results"] == 2
     setting = RetentionSetting.objects.get()

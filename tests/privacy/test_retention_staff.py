@@ -18,6 +18,7 @@ from safeguarding.privacy.retention.engine import retention_sweep
 from safeguarding.privacy.retention.services import legal_hold_place, legal_hold_release_approve
 from safeguarding.workspaces.models import Membership
 from tests.conftest import sign_in
+from tests.training.factories import BookingFactory
 from tests.workspaces.factories import sample_membership
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,8 @@ def test_the_lead_sees_rules_forecast_and_receipts(lead_client: Client) -> None:
     assert "7 days" in page
     assert "Not automated" not in page  # every rule that disposes of records is automated
     assert "Due in the next 30 days" in page
-    assert "django_tasks_database.DBTaskResult" in page  # in the forecast and the receipts
+    assert "Background task" in page  # in words, in the forecast and the receipts
+    assert "django_tasks_database.DBTaskResult" not in page
     assert "The sweep last ran on" in page
     assert 'href="/staff/retention/rules/task_results/"' in page
 
@@ -173,11 +175,13 @@ def test_an_unknown_rule_is_not_found(lead_client: Client) -> None:
 # --- Legal holds -------------------------------------------------------------------------------
 
 
-def place_data(record: Membership, **changes: str) -> dict[str, str]:
+LEARNER = "learner@school.example.org"
+
+
+def place_data(**changes: str) -> dict[str, str]:
     return {
-        "record_type": "workspaces.Membership",
-        "record_id": str(record.pk),
-        "scope_label": "Claim KB-2026-000123",
+        "matter": "Claim KB-2026-000123",
+        "people": LEARNER,
         "reason": "Needed as evidence in a claim",
         "authority": "Litigation: claim ref KB-2026-000123",
         "review_date": in_a_month(),
@@ -185,13 +189,15 @@ def place_data(record: Membership, **changes: str) -> dict[str, str]:
     }
 
 
-def test_the_lead_places_a_hold(lead_client: Client, lead: User, record) -> None:
-    response = lead_client.post(PLACE, place_data(record))
+def test_the_lead_holds_a_persons_records_for_a_matter(lead_client: Client, lead: User) -> None:
+    booking = BookingFactory(email=LEARNER)
+
+    response = lead_client.post(PLACE, place_data())
 
     assert response.status_code == 302
     hold = LegalHold.objects.get()
     assert hold.is_active
-    assert (hold.model_label, hold.object_id) == ("workspaces.Membership", str(record.pk))
+    assert (hold.model_label, hold.object_id) == ("training.Booking", str(booking.pk))
     assert hold.placed_by == lead
     assert hold.authority == "Litigation: claim ref KB-2026-000123"
     entry = AuditEntry.objects.get(action="privacy.retention.hold_placed")
@@ -202,22 +208,22 @@ def test_the_lead_places_a_hold(lead_client: Client, lead: User, record) -> None
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
+        ({"matter": ""}, "Enter the matter the records are kept for"),
         ({"reason": ""}, "Enter why the record must be kept"),
         ({"authority": ""}, "Enter the authority for the hold"),
         ({"review_date": ""}, "Enter the review date"),
         ({"review_date": "31/02/2027"}, "Enter the review date as day/month/year"),
         ({"review_date": "01/01/2020"}, "The review date must be in the future"),
-        ({"record_id": "999999"}, "There is no record of that type with this id"),
-        ({"record_id": "not-a-number"}, "There is no record of that type with this id"),
-        ({"record_id": "99999999999999999999999"}, "There is no record of that type"),
-        ({"record_type": "audit.AuditEntry"}, "Select a valid choice"),
-        ({"record_type": ""}, "Choose a type of record"),
+        ({"people": "someone.else@example.org"}, "We hold no records about this person"),
+        ({"people": "not an address"}, "Enter each email address on its own line"),
     ],
 )
 def test_bad_hold_input_gives_errors_and_places_nothing(
-    lead_client: Client, record, changes: dict[str, str], message: str
+    lead_client: Client, changes: dict[str, str], message: str
 ) -> None:
-    response = lead_client.post(PLACE, place_data(record, **changes))
+    BookingFactory(email=LEARNER)
+
+    response = lead_client.post(PLACE, place_data(**changes))
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -225,10 +231,11 @@ def test_bad_hold_input_gives_errors_and_places_nothing(
     assert audited("privacy.retention.hold_placed") == 0
 
 
-def test_today_is_not_a_future_review_date(lead_client: Client, record) -> None:
+def test_today_is_not_a_future_review_date(lead_client: Client) -> None:
+    BookingFactory(email=LEARNER)
     today = timezone.localdate().strftime("%d/%m/%Y")
 
-    response = lead_client.post(PLACE, place_data(record, review_date=today))
+    response = lead_client.post(PLACE, place_data(review_date=today))
 
     assert "The review date must be in the future" in response.content.decode()
     assert not LegalHold.objects.exists()

@@ -62,7 +62,7 @@ def test_the_queue_filters_by_due_soon_overdue_paused_open_and_closed(lead_clien
     page = _queue(lead_client, "open")
     assert "3 days" in page
     assert "Overdue by 2 days" in page
-    assert f"{soon.due_on:%-d %b %Y}" in page
+    assert f"{soon.due_on:%-d %B %Y}" in page
 
 
 @pytest.mark.django_db

@@ -150,3 +150,35 @@ def test_a_subject_access_export_holds_the_persons_enquiries_and_nobody_elses() 
     rows = data["records"]["public.Enquiry"]["rows"]
     assert [row["id"] for row in rows] == [str(mine.pk)]
     assert "Their question" not in json.dumps(data)
+
+
+def test_the_freedom_of_information_choice_explains_itself_before_anything_is_typed(
+    client: Client,
+) -> None:
+    content = client.get("/contact/").content.decode()
+
+    assert "We are not subject to Freedom of Information requests" in content
+    assert 'aria-describedby="id_kind_4-hint"' in content
+
+
+def test_a_freedom_of_information_request_keeps_what_was_typed_to_send_another_way(
+    client: Client,
+) -> None:
+    response = client.post("/contact/", {**VALID, "kind": EnquiryKind.FREEDOM_OF_INFORMATION.value})
+
+    content = response.content.decode()
+    assert "Is there a course on neglect next month?" in content
+    assert 'value="Invented Person"' in content
+    assert Enquiry.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_office_can_reply_to_an_enquiry_straight_from_the_email(
+    client: Client, smtp_server: Mailbox, run_tasks: Callable[[], None], settings
+) -> None:
+    settings.BUSINESS_UNIT_INBOX = "business.unit@example.org"
+    client.post("/contact/", VALID)
+    run_tasks()
+
+    [message] = smtp_server.to("business.unit@example.org")
+    assert message["Reply-To"] == "invented.person@example.org"

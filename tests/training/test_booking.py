@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
 import icalendar
 import pytest
@@ -194,3 +195,18 @@ def test_an_unpublished_course_cannot_be_booked(client: Client) -> None:
     session = SessionFactory(course=CourseFactory(is_published=False))
 
     assert book(client, session.pk).status_code == 404
+
+
+def test_the_charges_for_a_late_cancellation_and_not_coming_are_shown_before_booking(
+    client: Client,
+) -> None:
+    course = CourseFactory(late_cancellation_charge=Decimal("40"), no_show_charge=Decimal("60.50"))
+    session = SessionFactory(course=course)
+
+    page = client.get(reverse("training:book", args=[session.pk])).content.decode()
+
+    charges = page.split('id="charges"', 1)[1].split("</p>", 1)[0]
+    assert "Cancelling is free until" in charges
+    assert "£40 for a cancellation" in charges
+    assert "£60.50" in charges
+    assert page.index('id="charges"') < page.index("<form")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.training.models import Format, Level, Topic, WaitingListEntry, WaitingStatus
+from tests.date_input import date_boxes
 from tests.training.factories import BookingFactory, CourseFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,18 +69,19 @@ def test_the_catalogue_filters_by_date(client: Client) -> None:
     SessionFactory(
         course=CourseFactory(title="Later course"), starts_at=soon.starts_at + timedelta(days=60)
     )
-    after = (soon.starts_at + timedelta(days=30)).date().isoformat()
+    after = (soon.starts_at + timedelta(days=30)).date()
 
-    page = catalogue(client, from_date=after)
+    page = catalogue(client, **date_boxes("from_date", after))
 
     assert "Later course" in page
     assert "Soon course" not in page
 
 
 def test_a_bad_date_gets_a_clear_message(client: Client) -> None:
-    page = catalogue(client, from_date="31 February")
+    page = catalogue(client, from_date_0="31", from_date_1="2", from_date_2="2027")
 
     assert "There is a problem" in page
+    assert "The date sessions start from must be a real date" in page
 
 
 def _queries_for(client: Client, courses: int) -> int:

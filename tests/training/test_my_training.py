@@ -95,6 +95,9 @@ def test_cancelling_before_the_cut_off_is_free(client: Client) -> None:
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
     assert not Charge.objects.exists()
+    banner = client.get(response["Location"]).content.decode()
+    assert "govuk-notification-banner" in banner
+    assert "Your booking is cancelled" in banner
 
 
 def test_cancelling_after_the_cut_off_records_a_charge_against_the_organisation() -> None:

@@ -25,6 +25,7 @@ from safeguarding.training.models import (
     SessionStatus,
 )
 from tests.conftest import sign_in
+from tests.date_input import moment_boxes
 from tests.training.factories import BookingFactory, CourseFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +70,8 @@ def test_the_coordinator_creates_a_course_and_a_session(coordinator_client: Clie
     session_response = coordinator_client.post(
         reverse("training:staff_session_new", args=[course.pk]),
         {
-            "starts_at": starts.strftime("%Y-%m-%d 09:30"),
-            "ends_at": starts.strftime("%Y-%m-%d 12:30"),
+            **moment_boxes("starts_at", f"{starts:%Y-%m-%d} 09:30"),
+            **moment_boxes("ends_at", f"{starts:%Y-%m-%d} 12:30"),
             "venue": "Invented Hall",
             "capacity": "20",
         },
@@ -90,8 +91,8 @@ def test_a_session_with_no_venue_and_not_online_is_refused(coordinator_client: C
     response = coordinator_client.post(
         reverse("training:staff_session_new", args=[course.pk]),
         {
-            "starts_at": starts.strftime("%Y-%m-%d 09:30"),
-            "ends_at": starts.strftime("%Y-%m-%d 12:30"),
+            **moment_boxes("starts_at", f"{starts:%Y-%m-%d} 09:30"),
+            **moment_boxes("ends_at", f"{starts:%Y-%m-%d} 12:30"),
             "capacity": "20",
         },
     )

@@ -37,6 +37,7 @@ from safeguarding.training.models import (
 from safeguarding.training.services import booking_cancel
 from safeguarding.training.staff_services import session_cancel, session_update
 from tests.conftest import sign_in
+from tests.date_input import moment_boxes
 from tests.smtp import Mailbox, text_body
 from tests.training.factories import (
     BookingFactory,
@@ -65,9 +66,9 @@ def _session_form(session: object, **overrides: str) -> dict[str, str]:
     ends = timezone.localtime(session.ends_at)  # type: ignore[attr-defined]
     closes = timezone.localtime(session.bookings_close_at)  # type: ignore[attr-defined]
     return {
-        "starts_at": f"{starts:%Y-%m-%d %H:%M}",
-        "ends_at": f"{ends:%Y-%m-%d %H:%M}",
-        "bookings_close_at": f"{closes:%Y-%m-%d %H:%M}",
+        **moment_boxes("starts_at", starts),
+        **moment_boxes("ends_at", ends),
+        **moment_boxes("bookings_close_at", closes),
         "venue": session.venue,  # type: ignore[attr-defined]
         "capacity": str(session.capacity),  # type: ignore[attr-defined]
         **overrides,
@@ -113,8 +114,8 @@ def test_a_session_is_changed_and_a_new_time_goes_to_calendars_with_a_higher_seq
         reverse("training:staff_session_edit", args=[session.pk]),
         _session_form(
             session,
-            starts_at=f"{later:%Y-%m-%d %H:%M}",
-            ends_at=f"{later + timedelta(hours=3):%Y-%m-%d %H:%M}",
+            **moment_boxes("starts_at", later),
+            **moment_boxes("ends_at", later + timedelta(hours=3)),
             capacity="8",
         ),
         follow=True,

@@ -25,6 +25,7 @@ from safeguarding.audit.services import audit_read
 from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit
+from safeguarding.inventory.subjects import SubjectKey
 from safeguarding.privacy.approvals import may_approve
 from safeguarding.privacy.callers import services as identity_services
 from safeguarding.privacy.callers.forms import (
@@ -64,6 +65,9 @@ from safeguarding.privacy.models.identity import (
     AuthorisationKind,
     CallerVerification,
 )
+from safeguarding.privacy.models.rights import RightsRequest
+from safeguarding.privacy.people.records import person_records
+from safeguarding.privacy.people.selectors import requests_about
 
 SESSION_KEY = "privacy.caller_verification"
 # Answers never appear in error reports.
@@ -155,6 +159,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 def _outcome(request: HttpRequest, verification: CallerVerification) -> HttpResponse:
     person = verification.person
     fresh = verification_is_fresh(verification)
+    summary = _call_summary(request, verification) if fresh and verification.passed else None
     return render(
         request,
         "privacy/identity/outcome.html",
@@ -165,8 +170,27 @@ def _outcome(request: HttpRequest, verification: CallerVerification) -> HttpResp
             "fresh_minutes": int(VERIFICATION_FRESH_FOR.total_seconds() // 60),
             "authorisations": live_authorisations(person) if fresh else [],
             "locked_until": None if verification.passed else verification_locked_until(person),
+            "summary": summary,
         },
     )
+
+
+def _call_summary(request: HttpRequest, verification: CallerVerification) -> dict[str, Any]:
+    """What we hold about a caller who passed the check, to help the call: their bookings,
+    subscriptions and requests, in plain words. Shown only on a verified call, and audited."""
+    person = verification.person
+    groups = person_records(SubjectKey.for_email(person.email)) if person.email else []
+    requests = list(requests_about(person.email)) if person.email else []
+    audit_read(
+        actor=verification.staff,
+        what="privacy.caller_summary",
+        purpose=ON_THE_CALL_SUMMARY,
+        target=person,
+        records=sum(group.count for group in groups),
+    )
+    # The requests are listed with their deadlines, so not again among the records.
+    others = [group for group in groups if group.declaration.model is not RightsRequest]
+    return {"groups": others, "requests": requests}
 
 
 @require_POST
@@ -225,7 +249,8 @@ def one_off(request: HttpRequest) -> HttpResponse:
 
 # --- Staff: authorisations ----------------------------------------------------------------------
 
-# Why staff were shown someone's authorisations (audit_read purposes).
+# Why staff were shown someone's records or authorisations (audit_read purposes).
+ON_THE_CALL_SUMMARY = "helping a caller who passed the check"
 ON_THE_CALL = "checking who may speak for the caller"
 OUTSIDE_A_CALL = "data protection lead: reviewing authorisations outside a call"
 APPROVING = "approving written authorisations"

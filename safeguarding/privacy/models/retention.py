@@ -154,13 +154,6 @@ class LegalHold(models.Model):
         model = self.content_type.model_class()
         return model._meta.label if model else f"{self.content_type.app_label}.?"
 
-    @property
-    def record_in_words(self) -> str:
-        """The held record as staff read it: its kind in words and its reference number."""
-        model = self.content_type.model_class()
-        kind = str(model._meta.verbose_name).capitalize() if model else "A record"
-        return f"{kind}, reference {self.object_id}"
-
 
 RELEASE_ALREADY_WAITING = (
     "A release of this hold is already waiting for approval: withdraw it or wait for a decision."

@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -244,3 +246,53 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"Objection {self.pk}"
+
+
+# Wrong email addresses typed on a download page before its link stops working.
+EXPORT_CONFIRMATION_ATTEMPTS = 5
+
+
+class ExportDelivery(models.Model):
+    """The access export, delivered: an emailed link to a page where the requester confirms
+    their email address again and downloads the bundle. The link (a signed token naming this
+    row, made only when the email is written) works until ``expires_at``, for at most
+    ``downloads_allowed`` downloads, and stops after ``EXPORT_CONFIRMATION_ATTEMPTS`` wrong
+    addresses. The bundle is built at each download, from the request's final redaction
+    schedule; no copy of it is stored."""
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.CASCADE, related_name="deliveries")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    downloads_allowed = models.PositiveSmallIntegerField()
+    downloads_used = models.PositiveSmallIntegerField(default=0)
+    failed_confirmations = models.PositiveSmallIntegerField(default=0)
+    last_downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(downloads_used__lte=F("downloads_allowed")),
+                name="export_delivery_downloads_within_allowance",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Export delivery {self.pk}"
+
+    @property
+    def downloads_left(self) -> int:
+        return max(self.downloads_allowed - self.downloads_used, 0)
+
+    def unusable(self, *, now: datetime) -> str:
+        """Why the link no longer works, in words for the requester, or "" if it works."""
+        if now >= self.expires_at:
+            return "This link has expired."
+        if self.downloads_used >= self.downloads_allowed:
+            return "This link has been used as many times as it can be."
+        if self.failed_confirmations >= EXPORT_CONFIRMATION_ATTEMPTS:
+            return (
+                "This link has stopped working because the wrong email address was entered "
+                "too many times."
+            )
+        return ""

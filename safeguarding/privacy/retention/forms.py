@@ -69,25 +69,19 @@ class ProposalRejectForm(forms.Form):
         field.error_messages["required"] = f"Enter why you are rejecting the {what}"
 
 
-class LegalHoldForm(forms.Form):
-    record_type = forms.ChoiceField(
-        label="Type of record", error_messages={"required": "Choose a type of record"}
-    )
-    record_id = forms.CharField(
-        label="Record id",
-        max_length=64,
-        help_text="The record's id as the system shows it.",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
-        error_messages={"required": "Enter the record's id"},
-    )
-    scope_label = forms.CharField(
+class HoldDetailsForm(forms.Form):
+    """What every legal hold records: the matter, why, on whose authority, and when it is
+    looked at again. The records are chosen by where the form is (a person, a request)."""
+
+    matter = forms.CharField(
         label="Matter",
-        required=False,
         max_length=200,
-        help_text="A label to find holds for the same matter together.",
+        help_text="Holds for the same matter are listed together: use the same words for "
+        "each, for example Claim KB-2026-001234.",
+        error_messages={"required": "Enter the matter the records are kept for"},
     )
     reason = forms.CharField(
-        label="Why must the record be kept?",
+        label="Why must the records be kept?",
         max_length=2000,
         widget=REASON_WIDGET,
         error_messages={"required": "Enter why the record must be kept"},
@@ -114,11 +108,33 @@ class LegalHoldForm(forms.Form):
             raise forms.ValidationError("The review date must be in the future")
         return review_date
 
-    def __init__(self, *args: Any, record_types: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        record_type = self.fields["record_type"]
-        assert isinstance(record_type, forms.ChoiceField)  # noqa: S101  (declared above)
-        record_type.choices = [("", "Choose a type of record"), *record_types]
+
+class MatterHoldForm(HoldDetailsForm):
+    """Holds for a matter about several people: everyone's records, named by address."""
+
+    people = forms.CharField(
+        label="Email addresses of the people whose records must be kept",
+        help_text="One on each line. Every record we hold about each of them is kept.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        error_messages={"required": "Enter the email address of at least one person"},
+    )
+    field_order = ["matter", "people", "reason", "authority", "review_date"]
+
+    def clean_people(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["people"].splitlines()]
+        addresses = [line for line in lines if line]
+        validate = forms.EmailField().clean
+        for address in addresses:
+            try:
+                validate(address)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    "Enter each email address on its own line, like name@example.org"
+                ) from None
+        if not addresses:
+            raise forms.ValidationError("Enter the email address of at least one person")
+        return addresses
 
 
 class HoldReleaseForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.inventory import retention_rules
+from safeguarding.inventory.declarations import all_declarations, declaration_for_label
 from safeguarding.inventory.retention_rules import (
     Action,
     RetentionRule,
@@ -35,6 +36,24 @@ from safeguarding.privacy.retention.engine import (
 )
 
 
+def record_type_in_words(model_label: str) -> str:
+    """A record type as staff read it: the inventory's label, never the model's name."""
+    declaration = declaration_for_label(model_label)
+    return declaration.record_type if declaration else "A type of record no longer in use"
+
+
+def rule_in_words(rule_key: str) -> str:
+    """A retention rule as staff read it: the record types it keeps ("Training booking;
+    training certificate; training charge"), or its name in words if none uses it."""
+    types = sorted(
+        {d.record_type for d in all_declarations() if d.retention == rule_key},
+        key=str.lower,
+    )
+    if not types:
+        return rule_key.replace("_", " ").capitalize()
+    return "; ".join([types[0], *(name[:1].lower() + name[1:] for name in types[1:])])
+
+
 @dataclass
 class RuleRow:
     rule: RetentionRule
@@ -45,6 +64,10 @@ class RuleRow:
     @property
     def key(self) -> str:
         return self.rule.key
+
+    @property
+    def name(self) -> str:
+        return rule_in_words(self.rule.key)
 
     @property
     def is_keep(self) -> bool:
@@ -220,14 +243,36 @@ def released_legal_holds(*, limit: int = 50) -> QuerySet[LegalHold]:
     )
 
 
+@dataclass
+class Matter:
+    """The active holds placed for one matter (or for none)."""
+
+    name: str
+    holds: list[LegalHold]
+
+
+def holds_by_matter(holds: list[LegalHold]) -> list[Matter]:
+    """Active holds grouped by matter, matters in order of name, holds without one last."""
+    groups: dict[str, list[LegalHold]] = {}
+    for hold in holds:
+        groups.setdefault(hold.scope_label, []).append(hold)
+    return [
+        Matter(name=name, holds=groups[name])
+        for name in sorted(groups, key=lambda name: (not name, name.lower()))
+    ]
+
+
 def holdable_record_types() -> list[tuple[str, str]]:
-    """(model label, name) for each record type the engine could dispose of (holds aside)."""
+    """(model label, name in plain words) for each record type the engine could dispose of
+    (holds aside). Framework tables (sessions, authenticators, task results, sign-in
+    attempts) and credentials are never offered."""
     seen: dict[str, str] = {}
     for plan in retention_plans():
-        if plan.model is LegalHold:
+        declaration = plan.declaration
+        if plan.model is LegalHold or not declaration.offered_to_staff:
             continue
-        if plan.rule.action is not Action.KEEP and plan.declaration.holds_personal_data:
-            seen[plan.model_label] = str(plan.model._meta.verbose_name).capitalize()
+        if plan.rule.action is not Action.KEEP and declaration.holds_personal_data:
+            seen[plan.model_label] = declaration.record_type
     # In plain words; where two apps name a record alike, each says which part it belongs to.
     names = list(seen.values())
     for label, name in seen.items():

@@ -10,6 +10,7 @@ the hold is in force and the sweep keeps the record. The approval mechanics are 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
 from safeguarding.inventory import retention_rules
+from safeguarding.inventory.declarations import ModelDeclaration
 from safeguarding.inventory.retention_rules import (
     MAX_DAYS,
     MIN_DAYS,
@@ -28,6 +30,7 @@ from safeguarding.inventory.retention_rules import (
     RetentionRule,
     below_minimum,
 )
+from safeguarding.inventory.subjects import SubjectKey
 from safeguarding.privacy.models.retention import (
     ALREADY_WAITING,
     RELEASE_ALREADY_WAITING,
@@ -36,6 +39,7 @@ from safeguarding.privacy.models.retention import (
     RetentionProposal,
     RetentionSetting,
 )
+from safeguarding.privacy.people.records import may_be_held, person_declarations
 from safeguarding.privacy.retention.engine import (
     at_least_the_minimum,
     effective_periods,
@@ -245,6 +249,59 @@ def retention_proposal_withdraw(*, proposal: RetentionProposal, actor: User) -> 
     return two_person_withdraw(proposal, actor=actor, kind=PROPOSAL)
 
 
+def _hold_errors(
+    *, reason: str, authority: str, review_date: date, matter: str | None = None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if matter is not None and not matter.strip():
+        errors["matter"] = "Enter the matter the records are kept for"
+    if not reason.strip():
+        errors["reason"] = "Enter why the record must be kept"
+    if not authority.strip():
+        errors["authority"] = "Enter the authority for the hold"
+    if review_date <= timezone.localdate():
+        errors["review_date"] = "The review date must be in the future"
+    return errors
+
+
+def _new_hold(
+    record: models.Model,
+    *,
+    matter: str,
+    reason: str,
+    authority: str,
+    review_date: date,
+    actor: User,
+    placed_from: str,
+) -> LegalHold:
+    """A hold on ``record`` (locked by the caller), saved and audited."""
+    model = type(record)
+    hold = LegalHold(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=str(record.pk),
+        scope_label=matter.strip(),
+        reason=reason.strip(),
+        authority=authority.strip(),
+        review_date=review_date,
+        placed_by=actor,
+    )
+    hold.full_clean()
+    hold.save()
+    audit_log(
+        action="privacy.retention.hold_placed",
+        actor=actor,
+        target=hold,
+        reason=hold.reason,
+        details={
+            "model": model._meta.label,
+            "record": hold.object_id,
+            "review_date": review_date.isoformat(),
+            "placed_from": placed_from,
+        },
+    )
+    return hold
+
+
 def legal_hold_place(
     *,
     model_label: str,
@@ -256,15 +313,9 @@ def legal_hold_place(
     scope_label: str = "",
 ) -> LegalHold:
     """Stop one record being disposed of until the hold is released."""
-    errors: dict[str, str] = {}
+    errors = _hold_errors(reason=reason, authority=authority, review_date=review_date)
     if model_label not in dict(holdable_record_types()):
         errors["record_type"] = "Choose a type of record"
-    if not reason.strip():
-        errors["reason"] = "Enter why the record must be kept"
-    if not authority.strip():
-        errors["authority"] = "Enter the authority for the hold"
-    if review_date <= timezone.localdate():
-        errors["review_date"] = "The review date must be in the future"
     if errors:
         raise ValidationError(errors)
 
@@ -275,13 +326,14 @@ def legal_hold_place(
         record = _locked_record(model, record_id)
         if record is None:
             raise ValidationError({"record_id": "There is no record of that type with this id"})
-        return legal_hold_add(
-            record=record,
+        return _new_hold(
+            record,
+            matter=scope_label,
             reason=reason,
             authority=authority,
             review_date=review_date,
             actor=actor,
-            scope_label=scope_label,
+            placed_from="record",
         )
 
 
@@ -296,32 +348,113 @@ def legal_hold_add(
 ) -> LegalHold:
     """Hold ``record`` inside the caller's transaction: for a service that makes a record
     which is under hold from its first moment (a case review opens under the partnership's
-    inquiry hold). The caller has locked or just created the record."""
-    with transaction.atomic():
-        hold = LegalHold(
-            content_type=ContentType.objects.get_for_model(type(record)),
-            object_id=str(record.pk),
-            scope_label=scope_label.strip(),
-            reason=reason.strip(),
-            authority=authority.strip(),
-            review_date=review_date,
-            placed_by=actor,
-        )
-        hold.full_clean()
-        hold.save()
-        audit_log(
-            action="privacy.retention.hold_placed",
-            actor=actor,
-            target=hold,
-            reason=hold.reason,
-            details={
-                "model": record._meta.label,
-                "record": hold.object_id,
-                "authority": hold.authority,
-                "review_date": review_date.isoformat(),
-            },
-        )
-    return hold
+    inquiry hold, a child death review under the legal hold). The caller has locked or just
+    created the record."""
+    errors = _hold_errors(reason=reason, authority=authority, review_date=review_date)
+    if errors:
+        raise ValidationError(errors)
+    return _new_hold(
+        record,
+        matter=scope_label,
+        reason=reason,
+        authority=authority,
+        review_date=review_date,
+        actor=actor,
+        placed_from="record",
+    )
+
+
+def held_message(holds: list[LegalHold]) -> str:
+    count = len(holds)
+    return (
+        f"{count} record{'s are' if count != 1 else ' is'} held: "
+        f"{'they' if count != 1 else 'it'} will not be disposed of until the hold is released."
+    )
+
+
+NOTHING_TO_HOLD = "We hold no records about this person that a hold could keep."
+ALREADY_HELD = "Every record about this person is already held for this matter."
+
+
+def legal_holds_place(
+    *,
+    subjects: Sequence[SubjectKey],
+    matter: str,
+    reason: str,
+    authority: str,
+    review_date: date,
+    actor: User,
+    also: Sequence[models.Model] = (),
+    placed_from: str = "person",
+) -> list[LegalHold]:
+    """Hold every record about each of ``subjects`` (and the records in ``also``, such as
+    the rights request itself) for one matter: from a person's page, a rights request, or
+    a matter naming several people. Records of types the sweep never disposes of need no
+    hold; a record already held for the same matter is not held twice. One audit entry per
+    hold, in one transaction."""
+    errors = _hold_errors(
+        reason=reason, authority=authority, review_date=review_date, matter=matter
+    )
+    if errors:
+        raise ValidationError(errors)
+    matter = matter.strip()
+    with transaction.atomic(durable=True):
+        # Locking each record orders this against a retention batch that selected it.
+        records = [
+            record
+            for declaration in person_declarations()
+            if may_be_held(declaration)
+            for key in subjects
+            for record in _locked_subject_rows(declaration, key)
+        ]
+        for extra in also:
+            locked = _locked_record(type(extra), str(extra.pk))
+            if locked is not None:
+                records.append(locked)
+        if not records:
+            raise ValidationError(NOTHING_TO_HOLD)
+        already = _held_for(matter, records)
+        holds = [
+            _new_hold(
+                record,
+                matter=matter,
+                reason=reason,
+                authority=authority,
+                review_date=review_date,
+                actor=actor,
+                placed_from=placed_from,
+            )
+            for record in _unique(records)
+            if (record._meta.label_lower, str(record.pk)) not in already
+        ]
+        if not holds:
+            raise ValidationError(ALREADY_HELD)
+    return holds
+
+
+def _locked_subject_rows(declaration: ModelDeclaration, key: SubjectKey) -> list[models.Model]:
+    found = declaration.subject_filter(key) if declaration.subject_filter else None
+    if found is None:
+        return []
+    return list(declaration.model._base_manager.select_for_update().filter(found).order_by("pk"))
+
+
+def _unique(records: list[models.Model]) -> list[models.Model]:
+    seen: dict[tuple[str, str], models.Model] = {}
+    for record in records:
+        seen.setdefault((record._meta.label_lower, str(record.pk)), record)
+    return list(seen.values())
+
+
+def _held_for(matter: str, records: list[models.Model]) -> set[tuple[str, str]]:
+    """(model, key) of the records an active hold for this matter already keeps."""
+    ids = {str(record.pk) for record in records}
+    return {
+        (f"{app_label}.{model}", object_id)
+        for app_label, model, object_id in LegalHold.objects.active()
+        .filter(scope_label=matter, object_id__in=ids)
+        .values_list("content_type__app_label", "content_type__model", "object_id")
+    }
 
 
 def _locked_record(model: type[models.Model], record_id: str) -> models.Model | None:

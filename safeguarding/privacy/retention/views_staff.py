@@ -20,19 +20,21 @@ from safeguarding.accounts.selectors import staff_user_with_role, user_has_role
 from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.inventory.retention_rules import period_in_words
+from safeguarding.inventory.subjects import SubjectKey
 from safeguarding.privacy.models.retention import LegalHold
 from safeguarding.privacy.models.two_person import TwoPersonChange
+from safeguarding.privacy.people.records import records_in_words
 from safeguarding.privacy.retention.engine import hold_release_effect, retention_forecast
 from safeguarding.privacy.retention.forms import (
     HoldReleaseForm,
-    LegalHoldForm,
+    MatterHoldForm,
     ProposalRejectForm,
     RetentionPeriodForm,
 )
 from safeguarding.privacy.retention.selectors import (
     active_legal_holds,
     decided_proposals,
-    holdable_record_types,
+    holds_by_matter,
     last_sweep_at,
     pending_proposal,
     pending_proposal_count,
@@ -46,13 +48,15 @@ from safeguarding.privacy.retention.selectors import (
     released_legal_holds,
     retention_rule,
     retention_rule_rows,
+    rule_in_words,
 )
 from safeguarding.privacy.retention.services import (
-    legal_hold_place,
+    held_message,
     legal_hold_release_approve,
     legal_hold_release_reject,
     legal_hold_release_request,
     legal_hold_release_withdraw,
+    legal_holds_place,
     retention_period_change,
     retention_period_needs_approval,
     retention_period_propose,
@@ -113,10 +117,10 @@ def rule_change(request: HttpRequest, key: str) -> HttpResponse:
         if shorter:
             return (
                 f"A second data protection lead or administrator must approve the change to "
-                f"{days} days. Until then, the period for {key} stays "
+                f"{days} days. Until then, the period for {row.name} stays "
                 f"{period_in_words(row.days)}."
             )
-        return f"The period for {key} is now {days} days."
+        return f"The period for {row.name} is now {days} days."
 
     return form_page(
         request,
@@ -202,7 +206,7 @@ def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
         proposal,
         actor=_viewer(request),
         act=lambda proposal, actor: retention_proposal_approve(proposal=proposal, actor=actor),
-        done=f"The period for {proposal.rule_key} is now {proposal.to_days} days.",
+        done=f"The period for {rule_in_words(proposal.rule_key)} is now {proposal.to_days} days.",
         back="retention:proposals",
     )
 
@@ -237,12 +241,17 @@ def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def holds(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
+    active = list(active_legal_holds())
+    released = list(released_legal_holds())
+    in_words = records_in_words(active + released)
+    for hold in active + released:
+        hold.what = in_words[hold.pk]  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "privacy/retention/holds.html",
         {
-            "active": active_legal_holds(),
-            "released": released_legal_holds(),
+            "matters": holds_by_matter(active),
+            "released": released,
             "can_change": user_has_role(user, Role.DATA_PROTECTION_LEAD),
             "waiting": pending_release_count(),
         },
@@ -251,21 +260,22 @@ def holds(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def hold_place(request: HttpRequest) -> HttpResponse:
+    """Holds for a matter: every record about each person named, by their address."""
     actor = _data_protection_lead(request)
     return form_page(
         request,
-        LegalHoldForm(posted(request), record_types=holdable_record_types()),
+        MatterHoldForm(posted(request)),
         template="privacy/retention/hold_place.html",
-        service=lambda data: legal_hold_place(
-            model_label=data["record_type"],
-            record_id=data["record_id"],
-            scope_label=data["scope_label"],
+        service=lambda data: legal_holds_place(
+            subjects=[SubjectKey.for_email(address) for address in data["people"]],
+            matter=data["matter"],
             reason=data["reason"],
             authority=data["authority"],
             review_date=data["review_date"],
             actor=actor,
+            placed_from="matter",
         ),
-        message="The hold is in place: the record will not be disposed of.",
+        message=held_message,
         success_url=reverse("retention:holds"),
     )
 
@@ -279,7 +289,11 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         HoldReleaseForm(posted(request)),
         template="privacy/retention/hold_release.html",
-        context={"hold": hold, "effect": hold_release_effect(hold)},
+        context={
+            "hold": hold,
+            "what": records_in_words([hold])[hold.pk],
+            "effect": hold_release_effect(hold),
+        },
         service=lambda data: legal_hold_release_request(
             hold=hold, reason=data["reason"], actor=actor
         ),

@@ -73,25 +73,31 @@ def restriction_in_force(request: RightsRequest) -> ProcessingRestriction | None
 
 
 def subject_records(request: RightsRequest) -> list[tuple[str, str]]:
-    """(``label:pk``, label for a menu) for each record found under the requester's address
-    that staff may point at. Credentials (sessions, authenticators, recovery codes) are never
-    offered: the export shows them as held, and no staff tool may touch them."""
+    """(``label:pk``, the record in plain words) for each record found under the requester's
+    address that staff may point at. Credentials (sessions, authenticators, recovery codes)
+    and framework tables are never offered: the export shows credentials as held, and no
+    staff tool may touch them."""
 
     if request.subject_unfindable():
         return []
     key = request.subject_key()
     choices = []
     for declaration in subject_declarations():
-        if not declaration.shows_rows:
+        if not declaration.offered_to_staff:
             continue
         model = declaration.model
         assert declaration.subject_filter is not None  # noqa: S101  (subject_declarations())
         found = declaration.subject_filter(key)
         if found is None:
             continue
-        name = str(model._meta.verbose_name).capitalize()
-        for pk in model._base_manager.filter(found).order_by("pk").values_list("pk", flat=True):
-            choices.append((f"{declaration.model_label}:{pk}", f"{name} {pk}"))
+        rows = model._base_manager.filter(found).order_by("pk")
+        if declaration.related:
+            rows = rows.select_related(*declaration.related)
+        for row in rows:
+            what = declaration.row_in_words(row)
+            if declaration.describe is None:
+                what = f"{what} {row.pk}"
+            choices.append((f"{declaration.model_label}:{row.pk}", what))
     return choices
 
 
@@ -121,7 +127,7 @@ def correction_for(model: type[models.Model], field_name: str) -> Correction:
     if (
         declaration is None
         or correction is None
-        or not declaration.shows_rows
+        or not declaration.offered_to_staff
         or not isinstance(declaration.fields.get(field_name), PersonalField)
         or field_name in declaration.secret_fields()
     ):
@@ -137,7 +143,7 @@ def correctable_fields(request: RightsRequest) -> list[tuple[str, str]]:
 
     labels: dict[str, str] = {}
     for declaration in subject_declarations():
-        if declaration.shows_rows:
+        if declaration.offered_to_staff:
             for name, correction in declaration.corrections.items():
                 labels.setdefault(name, correction.label)
     return sorted(labels.items(), key=lambda item: item[1])

@@ -21,6 +21,7 @@ days by the daily ``privacy.prune_unconfirmed_requests`` job, not by this rule.
 from __future__ import annotations
 
 from django.db.models import F
+from django.utils import timezone
 
 from safeguarding.inventory.declarations import declare, not_personal, personal
 from safeguarding.inventory.retention_rules import Action, RetentionRule
@@ -56,6 +57,11 @@ declare(
     subject_filter=by_email("person__email"),
     keep_on_erasure=KEPT_AS_THE_ANSWER,
     description="Requests to see, correct, erase, restrict or object to the use of your data.",
+    label="Rights request",
+    describe=lambda request: (
+        f"{request.get_kind_display().split(':')[0].lower()} request "
+        f"{request.reference}, received {timezone.localtime(request.received_at):%-d %B %Y}"
+    ),
     fields={
         **not_personal("row_key", "subject"),
         "subject_authority": personal(
@@ -145,6 +151,30 @@ declare(
         "proposed_at": personal("system.operations"),
         "signed_off_by": personal("user.unique_id", subject=Subject.STAFF),
         "signed_off_at": personal("system.operations"),
+    },
+)
+declare(
+    "privacy.ExportDelivery",
+    subject=Subject.ENQUIRER,
+    purpose="rights_requests",
+    retention="rights_request",
+    retention_trigger=_request_closed,
+    subject_filter=_request_subject,
+    keep_on_erasure=KEPT_AS_THE_ANSWER,
+    description="The link we emailed you to download a copy of your data, and its use.",
+    label="Link to download a copy of your data",
+    describe=lambda delivery: (
+        "link to download a copy of your data, sent "
+        f"{timezone.localtime(delivery.created_at):%-d %B %Y}"
+    ),
+    fields={
+        **not_personal("id", "created_at", "expires_at", "downloads_allowed"),
+        "request": personal("user.unique_id"),
+        "downloads_used": personal("user.behavior"),
+        "failed_confirmations": personal(
+            "system.operations", note="wrong email addresses typed on the download page"
+        ),
+        "last_downloaded_at": personal("user.behavior"),
     },
 )
 declare(

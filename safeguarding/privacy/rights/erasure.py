@@ -29,7 +29,7 @@ why; it names no one, and is shown to staff and sent to the requester.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -83,6 +83,19 @@ NEEDS_REVIEW = (
 DEPENDED_ON = "Other records we must keep depend on these."
 
 
+@dataclass(frozen=True)
+class GoingRecord:
+    """One record an erasure would remove or anonymise, in words, and what that changes for
+    someone else ("Upcoming: the place is freed and the trainer is told"), if anything."""
+
+    what: str
+    effect: str = ""
+
+
+# A preview lists at most this many records of one type one by one (the counts are exact).
+RECORDS_LISTED = 50
+
+
 @dataclass
 class ErasureLine:
     model: str
@@ -92,6 +105,7 @@ class ErasureLine:
     anonymised: int = 0
     kept: int = 0
     reason: str = ""
+    going: list[GoingRecord] = field(default_factory=list)  # a preview's, never reported
 
 
 def _key(subject: str | SubjectKey) -> SubjectKey:
@@ -135,7 +149,8 @@ def _sorted(
     model = declaration.model
     assert declaration.subject_filter is not None  # noqa: S101  (subject_declarations())
     line = ErasureLine(
-        model=declaration.model_label, name=str(model._meta.verbose_name_plural).capitalize()
+        model=declaration.model_label,
+        name=declaration.label or str(model._meta.verbose_name_plural).capitalize(),
     )
     found = declaration.subject_filter(key)
     assert found is not None  # noqa: S101  (_finds)
@@ -174,9 +189,28 @@ def erasure_preview(subject: str | SubjectKey) -> list[ErasureLine]:
             line.anonymised = len(going)
         else:
             line.removed = len(going)
+        line.going = [
+            GoingRecord(
+                what=declaration.row_in_words(row),
+                effect=declaration.erasure_effect(row) if declaration.erasure_effect else "",
+            )
+            for row in _rows(declaration, going[:RECORDS_LISTED])
+        ]
         if line.found:
             lines.append(line)
     return lines
+
+
+def _rows(declaration: ModelDeclaration, pks: list[Any]) -> list[Any]:
+    rows = declaration.model._base_manager.filter(pk__in=pks).order_by("pk")
+    if declaration.related:
+        rows = rows.select_related(*declaration.related)
+    return list(rows)
+
+
+def erasure_effects(lines: list[ErasureLine]) -> list[GoingRecord]:
+    """The records whose erasure changes something for someone else, to show first."""
+    return [record for line in lines for record in line.going if record.effect]
 
 
 def _erase(
@@ -188,10 +222,12 @@ def _erase(
         return line
     assert plan is not None  # noqa: S101  (no plan means kept)
     if plan.rule.action is Action.ANONYMISE:
+        _tell_the_owner(declaration, going)
         line.anonymised = anonymise_records(plan, going)
     else:
         try:
             with transaction.atomic():
+                _tell_the_owner(declaration, going)  # undone with the delete, if refused
                 delete_records(model, going, reason=reason)
         except (ProtectedError, RestrictedError):
             line.kept += len(going)
@@ -207,6 +243,12 @@ def _erase(
             target_type=model._meta.label_lower, target_id=pk, actor=None, reason=reason
         )
     return line
+
+
+def _tell_the_owner(declaration: ModelDeclaration, pks: list[Any]) -> None:
+    """The owning app's ``on_erasure``, with the rows about to go (it queues its emails)."""
+    if declaration.on_erasure is not None:
+        declaration.on_erasure(_rows(declaration, pks))
 
 
 def _check_erasable(request: RightsRequest) -> None:
@@ -333,4 +375,5 @@ def _totals(lines: list[ErasureLine]) -> dict[str, int]:
 def _public(line: ErasureLine) -> dict[str, Any]:
     data = asdict(line)
     data.pop("found")
+    data.pop("going")  # the report holds counts and reasons, never records in words
     return data

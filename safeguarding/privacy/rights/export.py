@@ -34,6 +34,7 @@ from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from safeguarding.core import dates
 from safeguarding.inventory import purposes, retention_rules
 from safeguarding.inventory.declarations import ModelDeclaration, ResolvedField, all_declarations
 from safeguarding.inventory.subjects import SubjectKey
@@ -84,6 +85,20 @@ class ExportedRow:
     # A credential (a session, an authenticator, a recovery code): the export says it is held
     # and gives its dates, and its id is its place in the list, never its key.
     held: bool = False
+    # The record in plain words, as staff read it ("Booking on Working together, 25 January
+    # 2027"), and whether the inventory describes it (else it is the record type alone).
+    title: str = ""
+    described: bool = False
+    # "app_label.Model:pk", for staff to point at it (withhold it); empty for a credential.
+    ref: str = ""
+
+    @property
+    def yours(self) -> str:
+        """The record as the requester reads it: "Your booking on Working together, 25
+        January 2027"; a record the inventory does not describe, by its type and place."""
+        if self.described:
+            return f"Your {self.title[:1].lower()}{self.title[1:]}"
+        return f"{self.title} {self.id}" if self.held else self.title
 
 
 @dataclass(frozen=True)
@@ -126,19 +141,7 @@ def build_export(
             raise ValueError("A person's records are found by email address; this person has none.")
         key = SubjectKey.for_email(person.email, person_id=person.pk)
         on_behalf_of = ""
-    periods = effective_periods()
-    left_out = {
-        (item.model_label, item.object_id, item.field_name) for item in withheld if item.model_label
-    }
-    exported = [
-        model
-        for model in (
-            _export_model(d, key, periods, left_out)
-            for d in subject_declarations()
-            if d.model_label != SHOWN_AS_SCHEDULE and d.subject_filter and d.subject_filter(key)
-        )
-        if model.rows
-    ]
+    exported = exported_models(key, withheld)
     schedule = redaction_schedule(list(withheld))
     # The disclosure register is kept per Person: the requester's own entries are theirs only.
     disclosures = None if on_behalf_of else _disclosures(person)
@@ -156,6 +159,7 @@ def build_export(
                 "rows": [
                     {
                         "id": row.id,
+                        "record": row.yours,
                         "held": row.held,
                         "fields": {
                             f.name: {
@@ -200,6 +204,24 @@ def build_export(
     return buffer.getvalue()
 
 
+def exported_models(key: SubjectKey, withheld: Sequence[WithheldItem] = ()) -> list[ExportedModel]:
+    """What an export holds for the subject, by record type: what the requester receives,
+    and what staff preview to point at anything to withhold."""
+    periods = effective_periods()
+    left_out = {
+        (item.model_label, item.object_id, item.field_name) for item in withheld if item.model_label
+    }
+    return [
+        model
+        for model in (
+            _export_model(d, key, periods, left_out)
+            for d in subject_declarations()
+            if d.model_label != SHOWN_AS_SCHEDULE and d.subject_filter and d.subject_filter(key)
+        )
+        if model.rows
+    ]
+
+
 def _export_model(
     declaration: ModelDeclaration,
     key: SubjectKey,
@@ -222,6 +244,9 @@ def _export_model(
     ]
     queryset = model._base_manager.filter(found).prefetch_related(*many_to_many).order_by("pk")
     label = declaration.model_label
+    if declaration.related and not declaration.credentials:
+        queryset = queryset.select_related(*declaration.related)
+    described = declaration.describe is not None and not declaration.credentials
     rows = [
         ExportedRow(
             id=str(position) if declaration.credentials else str(obj.pk),
@@ -230,13 +255,16 @@ def _export_model(
                 _export_field(obj, f, periods, withheld=(label, str(obj.pk), f.name) in left_out)
                 for f in personal
             ],
+            title=declaration.row_in_words(obj) if described else declaration.record_type,
+            described=described,
+            ref="" if not declaration.shows_rows else f"{label}:{obj.pk}",
         )
         for position, obj in enumerate(queryset, start=1)
         if (label, str(obj.pk), "") not in left_out
     ]
     return ExportedModel(
         label=declaration.model_label,
-        name=str(model._meta.verbose_name_plural).capitalize(),
+        name=declaration.record_type,
         description=declaration.description,
         source=_source(model),
         rows=rows,
@@ -311,10 +339,9 @@ def _display(obj: models.Model, model_field: models.Field[Any, Any], value: Any)
     if model_field.choices:
         return str(getattr(obj, f"get_{model_field.name}_display")())
     if isinstance(value, datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return local.strftime("%d %B %Y %H:%M")
+        return dates.moment(value)
     if isinstance(value, date):
-        return value.strftime("%d %B %Y")
+        return dates.day(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, dict | list):
@@ -340,10 +367,9 @@ def _readable(item: Mapping[str, Any]) -> list[tuple[str, str]]:
     for key, value in item.items():
         label = key.replace("_", " ").capitalize()
         if isinstance(value, datetime):
-            local = timezone.localtime(value) if timezone.is_aware(value) else value
-            text = local.strftime("%d %B %Y %H:%M")
+            text = dates.moment(value)
         elif isinstance(value, date):
-            text = value.strftime("%d %B %Y")
+            text = dates.day(value)
         elif value is None:
             text = ""
         else:

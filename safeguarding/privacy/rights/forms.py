@@ -20,6 +20,15 @@ from safeguarding.privacy.models.rights import (
 NOTE_WIDGET = forms.Textarea(attrs={"rows": 4})
 
 
+class ConfirmEmailForm(forms.Form):
+    """The download page: the requester types their address again before each download."""
+
+    email = email_field(
+        help_text="The address we sent the link to. This makes sure only you can download "
+        "your data."
+    )
+
+
 class RightsRequestForm(forms.Form):
     """The public form: anyone may use it; the emailed link confirms who they are."""
 

@@ -13,11 +13,6 @@ from safeguarding.privacy.models.rights import NOTE_MAX_LENGTH
 from safeguarding.privacy.models.rights_outcomes import Exemption, ObjectionOutcome
 from safeguarding.privacy.rights.forms import NOTE_WIDGET, _note
 
-WHOLE_RECORD_HINT = (
-    "Choose a record to leave it (or one of its fields) out of the export, or leave this "
-    "empty for something the export does not hold, such as a paper file."
-)
-
 
 def _record_field(choices: list[tuple[str, str]], *, required: bool, label: str) -> forms.Field:
     empty = [("", "Not a whole record")] if not required else [("", "Choose a record")]
@@ -33,6 +28,10 @@ def _record_field(choices: list[tuple[str, str]], *, required: bool, label: str)
 
 
 class WithholdForm(forms.Form):
+    """What is withheld and why. The record and field are chosen by pointing at them in the
+    export preview (hidden here); without them, the item is something the export does not
+    hold, such as a paper file, and the description alone says what."""
+
     exemption = forms.ChoiceField(
         label="Which exemption applies?",
         choices=Exemption.choices,
@@ -59,24 +58,41 @@ class WithholdForm(forms.Form):
         "Kept on file for the second person and for the ICO; not sent to the requester.",
     )
 
-    def __init__(self, *args: Any, records: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        records: list[tuple[str, str]],
+        fields: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record"] = _record_field(
-            records, required=False, label="Leave out a whole record?"
-        )
-        self.fields["record"].help_text = WHOLE_RECORD_HINT
-        self.fields["field_name"] = forms.CharField(
-            label="Only one field of it? (optional)",
-            help_text="The field's name as data.json shows it, for example details. Leave "
-            "empty to leave out the whole record.",
+        not_theirs = "Choose one of the requester's records in the export preview"
+        self.fields["record"] = forms.ChoiceField(
             required=False,
-            max_length=100,
-            error_messages={"max_length": too_long("The field name", 100)},
+            choices=[("", ""), *records],
+            widget=forms.HiddenInput,
+            error_messages={"invalid_choice": not_theirs},
+        )
+        self.fields["field_name"] = forms.ChoiceField(
+            required=False,
+            choices=[("", ""), *fields],
+            widget=forms.HiddenInput,
+            error_messages={"invalid_choice": "Choose a field of the record in the preview"},
         )
 
 
 class ConfirmForm(forms.Form):
     """No fields: the action is a confirmation."""
+
+
+CHECKED = "Confirm you have checked what the erasure will delete, anonymise and keep"
+
+
+def _checked_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label="I have checked what the erasure will delete, anonymise and keep, and who is told",
+        error_messages={"required": CHECKED},
+    )
 
 
 class PrepareErasureForm(forms.Form):
@@ -88,6 +104,18 @@ class PrepareErasureForm(forms.Form):
         "this. It is audited.",
     )
     reason.required = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"] = _checked_field()
+
+
+class ApproveErasureForm(forms.Form):
+    """The second person confirms, at the moment the records go."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"] = _checked_field()
 
 
 class RectifyForm(forms.Form):

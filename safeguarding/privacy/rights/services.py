@@ -34,6 +34,12 @@ from safeguarding.privacy.models.rights import (
 )
 from safeguarding.privacy.models.rights_outcomes import ErasureReport
 from safeguarding.privacy.rights import clock
+from safeguarding.privacy.rights.delivery import (
+    delivers_export,
+    delivery_link,
+    export_delivery_create,
+    latest_delivery,
+)
 from safeguarding.privacy.rights.export import build_export
 from safeguarding.privacy.rights.sharing import require_export_purpose
 from safeguarding.privacy.rights.withholding import (
@@ -449,6 +455,8 @@ def complete_within(*, request: RightsRequest, outcome: str, actor: User) -> Rig
         actor=actor,
         action="completed",
     )
+    if delivers_export(request):
+        export_delivery_create(request=request)
     send_completion_email(request)
     return request
 
@@ -477,9 +485,13 @@ def send_rights_request_email(*, request_id: int, email: str) -> int:
         )
     elif email == "completed":
         report = ErasureReport.objects.filter(request=request).first()
+        delivery = latest_delivery(request)
         context.update(
             schedule=redaction_schedule(withheld_items(request)),
             report=report.lines if report is not None else [],
+            delivery=delivery,
+            # Made now, from the id: the task table never holds a live link.
+            link=delivery_link(delivery) if delivery is not None else "",
         )
     elif email != "extension":
         raise ValueError(f"No such rights request email: {email}")

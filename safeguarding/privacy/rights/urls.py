@@ -10,6 +10,7 @@ public = [
     path("request/", views_public.make_request, name="request"),
     path("request/check-your-email/", views_public.check_email, name="check_email"),
     path("confirm/<str:token>/", views_public.confirm, name="confirm"),
+    path("export/<str:token>/", views_public.export, name="export"),
 ]
 
 staff = [
@@ -23,9 +24,11 @@ staff = [
     path("<int:pk>/refuse/", views_staff.refuse, name="refuse"),
     path("<int:pk>/withdraw/", views_staff.withdraw, name="withdraw"),
     path("<int:pk>/export.zip", views_staff.export, name="export"),
+    path("<int:pk>/preview/", actions.preview, name="preview"),
     path("<int:pk>/withhold/", actions.withhold, name="withhold"),
     path("<int:pk>/withheld/<int:item_pk>/sign-off/", actions.sign_off, name="sign_off"),
     path("<int:pk>/withheld/<int:item_pk>/release/", actions.drop, name="release"),
+    path("<int:pk>/hold/", actions.hold, name="hold"),
     path("<int:pk>/erase/", actions.erase, name="erase"),
     path("<int:pk>/erase/approve/", actions.erasure_approve, name="erasure_approve"),
     path("<int:pk>/erase/reject/", actions.erasure_reject, name="erasure_reject"),

@@ -13,15 +13,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.audit.services import audit_read
+from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.privacy.models.rights import RightsRequest
 from safeguarding.privacy.models.rights_outcomes import PreparedErasure, WithheldItem
-from safeguarding.privacy.retention.forms import ProposalRejectForm
+from safeguarding.privacy.retention.forms import HoldDetailsForm, ProposalRejectForm
+from safeguarding.privacy.retention.services import legal_holds_place
 from safeguarding.privacy.rights.actions import (
     correctable_fields,
     objection_decide,
@@ -31,6 +34,7 @@ from safeguarding.privacy.rights.actions import (
     subject_records,
 )
 from safeguarding.privacy.rights.erasure import (
+    erasure_effects,
     erasure_preview,
     rights_request_erasure_approve,
     rights_request_erasure_prepare,
@@ -38,6 +42,7 @@ from safeguarding.privacy.rights.erasure import (
     rights_request_erasure_withdraw,
 )
 from safeguarding.privacy.rights.forms_actions import (
+    ApproveErasureForm,
     ConfirmForm,
     LiftRestrictionForm,
     ObjectionForm,
@@ -45,6 +50,12 @@ from safeguarding.privacy.rights.forms_actions import (
     RectifyForm,
     RestrictForm,
     WithholdForm,
+)
+from safeguarding.privacy.rights.pointing import (
+    export_preview,
+    field_choices,
+    pointed,
+    pointed_item,
 )
 from safeguarding.privacy.rights.selectors import may_handle, waiting_erasure
 from safeguarding.privacy.rights.views_staff import _action, _handler_and_request
@@ -70,20 +81,70 @@ def _item(rights_request: RightsRequest, item_pk: int) -> WithheldItem:
     return item
 
 
+def _item_shown(rights_request: RightsRequest, item_pk: int) -> dict[str, Any]:
+    """The item, and what it names in plain words with the value held, for the second
+    person (who signs it off) and for the lead (who may release it)."""
+    item = _item(rights_request, item_pk)
+    return {"item": item, "pointed": pointed_item(item)}
+
+
+@require_safe
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The export as it would go now, each record and field with a link to withhold it."""
+    actor, rights_request = _handler_and_request(request, pk, (Role.DATA_PROTECTION_LEAD,))
+    audit_read(
+        actor=actor,
+        what="privacy.rights_request",
+        purpose="previewing the access export",
+        target=rights_request,
+    )
+    return render(
+        request,
+        "privacy/rights/preview.html",
+        {
+            "rights_request": rights_request,
+            "models": export_preview(rights_request),
+            "unfindable": rights_request.subject_unfindable(),
+        },
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def withhold(request: HttpRequest, pk: int) -> HttpResponse:
-    return _action(
+    """Withhold what was pointed at in the preview (``?record=...&field=...``), or, with
+    nothing pointed at, something the export does not hold."""
+    actor, rights_request = _handler_and_request(request, pk, (Role.DATA_PROTECTION_LEAD,))
+    source = request.POST if request.method == "POST" else request.GET
+    ref = str(source.get("record", ""))
+    field_name = str(source.get("field_name", source.get("field", "")))
+    records = subject_records(rights_request)
+    form = WithholdForm(
+        posted(request),
+        records=records,
+        fields=field_choices(ref),
+        initial={"record": ref, "field_name": field_name},
+    )
+    label, _, object_id = ref.partition(":")
+    theirs = ref in dict(records)
+    if theirs:
+        audit_read(
+            actor=actor,
+            what="privacy.rights_request",
+            purpose="choosing what to withhold from the access export",
+            target=rights_request,
+        )
+    return form_page(
         request,
-        pk,
-        form_class=WithholdForm,
-        form_kwargs=_records,
-        service=withheld_item_propose,
-        title="Withhold an item from the export",
-        button="Propose withholding it",
-        done="The item is listed. A second person must sign it off before {reference}'s "
-        "export can be released.",
-        warning="Withhold only what an exemption covers. The requester is told what was "
-        "withheld and under which exemption, but not what it says.",
+        form,
+        template="privacy/rights/withhold.html",
+        context={
+            "rights_request": rights_request,
+            "pointed": pointed(label, object_id, field_name) if theirs else None,
+        },
+        service=lambda data: withheld_item_propose(request=rights_request, actor=actor, **data),
+        message=f"The item is listed. A second person must sign it off before "
+        f"{rights_request.reference}'s export can be released.",
+        success_url=reverse("rights:preview", args=[rights_request.pk]),
     )
 
 
@@ -103,7 +164,7 @@ def sign_off(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         done="The item withheld from {reference} is signed off.",
         warning="Sign off only if you agree the exemption applies. You cannot sign off an "
         "item you proposed yourself.",
-        context=lambda rights_request: {"item": _item(rights_request, item_pk)},
+        context=lambda rights_request: _item_shown(rights_request, item_pk),
     )
 
 
@@ -120,7 +181,31 @@ def drop(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         title="Release a withheld item",
         button="Release it in the export",
         done="The item is no longer withheld from {reference}.",
-        context=lambda rights_request: {"item": _item(rights_request, item_pk)},
+        context=lambda rights_request: _item_shown(rights_request, item_pk),
+    )
+
+
+def _hold_records(*, request: RightsRequest, actor: User, **details: Any) -> object:
+    """Hold everything about the request's subject, and the request itself."""
+    subjects = [] if request.subject_unfindable() else [request.subject_key()]
+    return legal_holds_place(
+        subjects=subjects, also=[request], actor=actor, placed_from="request", **details
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def hold(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        form_class=HoldDetailsForm,
+        service=_hold_records,
+        title="Hold the records for this request",
+        button="Hold the records",
+        done="The records of {reference} are held: they will not be disposed of until the "
+        "hold is released.",
+        warning="Every record we hold about the person the request is about, and the request "
+        "itself, will not be deleted or anonymised until the hold is released.",
     )
 
 
@@ -135,8 +220,9 @@ def _erasure_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def erase(request: HttpRequest, pk: int) -> HttpResponse:
-    """What an erasure would remove and keep, and why. The lead prepares it here; a second
-    data protection lead or administrator approves or rejects it here."""
+    """What an erasure would remove and keep, record by record, and what that changes for
+    someone else. The lead prepares it here; a second data protection lead or administrator
+    approves or rejects it here. Each confirms they have checked it."""
     actor, rights_request, waiting = _erasure_page(request, pk, DATA_PROTECTION_ROLES)
     may_prepare = may_handle(actor, rights_request, (Role.DATA_PROTECTION_LEAD,))
     form = PrepareErasureForm(posted(request))
@@ -158,6 +244,20 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
                     "until then.",
                 )
                 return redirect("rights:detail", pk=rights_request.pk)
+    return _erase_page(
+        request, actor, rights_request, waiting, form=form, approve_form=ApproveErasureForm()
+    )
+
+
+def _erase_page(
+    request: HttpRequest,
+    actor: User,
+    rights_request: RightsRequest,
+    waiting: PreparedErasure | None,
+    *,
+    form: PrepareErasureForm,
+    approve_form: ApproveErasureForm,
+) -> HttpResponse:
     audit_read(
         actor=actor,
         what="privacy.rights_request",
@@ -165,17 +265,22 @@ def erase(request: HttpRequest, pk: int) -> HttpResponse:
         target=rights_request,
     )
     findable = not rights_request.subject_unfindable()
+    preview = erasure_preview(rights_request.subject_key()) if findable else []
+    may_prepare = may_handle(actor, rights_request, (Role.DATA_PROTECTION_LEAD,))
     return render(
         request,
         "privacy/rights/erase.html",
         {
             "rights_request": rights_request,
             "form": form,
+            "approve_form": approve_form,
             "waiting": waiting,
-            "preview": erasure_preview(rights_request.subject_key()) if findable else [],
+            "preview": preview,
+            "effects": erasure_effects(preview),
             "may_prepare": may_prepare and waiting is None and rights_request.is_running,
             "user": actor,
         },
+        status=400 if form.errors or approve_form.errors else 200,
     )
 
 
@@ -202,6 +307,16 @@ def _back_to_request(
 def erasure_approve(request: HttpRequest, pk: int) -> HttpResponse:
     actor, rights_request, waiting = _erasure_page(request, pk, DATA_PROTECTION_ROLES)
     prepared = _waiting_or_404(waiting)
+    confirmed = ApproveErasureForm(request.POST)
+    if not confirmed.is_valid():
+        return _erase_page(
+            request,
+            actor,
+            rights_request,
+            waiting,
+            form=PrepareErasureForm(),
+            approve_form=confirmed,
+        )
     return _back_to_request(
         request,
         rights_request,

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.core import links
+from safeguarding.core.form_views import add_service_error
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import over_limit, too_many_response
 from safeguarding.privacy.models.rights import RequestKind, RequestStatus
+from safeguarding.privacy.rights.delivery import (
+    DOWNLOAD_LIMIT,
+    DownloadRefused,
+    delivery_from_link,
+    export_download,
+)
 from safeguarding.privacy.rights.forms import (
+    ConfirmEmailForm,
     RightsRequestForm,
 )
 from safeguarding.privacy.rights.selectors import (
@@ -81,6 +91,36 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if rights_request is None:
         return _bad_link(request, "This link has expired. Make your request again.")
     return render(request, "privacy/rights/confirmed.html", {"rights_request": rights_request})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def export(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link to a copy of your data: type your address again, and download it."""
+    try:
+        delivery = delivery_from_link(token)
+    except links.BadLink as bad:
+        return _bad_link(request, str(bad))
+    why_not = delivery.unusable(now=timezone.now())
+    if why_not:
+        return _bad_link(request, f"{why_not} Contact us for a new one.")
+    template = "privacy/rights/export_download.html"
+    context = {"delivery": delivery}
+    form = ConfirmEmailForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, DOWNLOAD_LIMIT, address=form.cleaned_data["email"]):
+            return too_many_response(request, form, template, context)
+        try:
+            bundle, name = export_download(delivery=delivery, email=form.cleaned_data["email"])
+        except DownloadRefused as refused:
+            return _bad_link(request, f"{refused} Contact us for a new one.")
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            response = HttpResponse(bundle, content_type="application/zip")
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 
 
 def _bad_link(request: HttpRequest, message: str) -> HttpResponse:

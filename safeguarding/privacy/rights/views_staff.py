@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ from safeguarding.audit.services import audit_read
 from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
+from safeguarding.privacy.rights.delivery import latest_delivery
 from safeguarding.privacy.rights.forms import (
     CompleteForm,
     ExtendForm,
@@ -35,6 +37,7 @@ from safeguarding.privacy.rights.forms import (
     ResumeForm,
     WithdrawForm,
 )
+from safeguarding.privacy.rights.pointing import pointed_item
 from safeguarding.privacy.rights.selectors import (
     DEFAULT_TAB,
     QUEUE_TABS,
@@ -125,6 +128,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         target=rights_request,
     )
     about_staff = about_a_staff_account(rights_request)
+    answer = rights_request_answer(rights_request)
+    for item in answer["withheld"]:
+        item.pointed = pointed_item(item)  # for the template
     return render(
         request,
         "privacy/rights/detail.html",
@@ -138,7 +144,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_export": rights_request.kind == RequestKind.ACCESS
             and bool(rights_request.person.email),
-            **rights_request_answer(rights_request),
+            "delivery": latest_delivery(rights_request),
+            **answer,
         },
     )
 
@@ -238,6 +245,12 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         title="Complete the request",
         button="Complete the request",
         done="Request {reference} is completed.",
+        warning=(
+            "The requester is emailed that the request is answered. For an access request, "
+            f"the email holds a link to download their data: it asks for their email address "
+            f"again, and works for {settings.ACCESS_EXPORT_LINK_DAYS} days and "
+            f"{settings.ACCESS_EXPORT_DOWNLOADS} downloads."
+        ),
     )
 
 

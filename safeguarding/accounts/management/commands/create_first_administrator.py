@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 
 from safeguarding.accounts import invitations
+from safeguarding.core import dates
 
 ADMINISTRATOR_EXISTS = (
     "An active partnership administrator already exists. Ask them to invite people from "
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         link = invitations.invitation_link(invitation) if options["print_link"] else ""
-        expires = invitation.expires_at.strftime("%-d %B %Y")
+        expires = dates.day(invitation.expires_at)
         if link:
             self.stdout.write(
                 f"Give this one-time link to {name} ({email}) privately. It works once, until "

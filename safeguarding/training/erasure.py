@@ -1,0 +1,57 @@
+"""What erasing a booking means for training (``erasure_effect`` and ``on_erasure`` in the
+booking's inventory declaration): a booking for a session still to come frees a place, and
+the session's trainer is told, without the learner's name, so their list is right."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from safeguarding.core.tasks import deliver_email, email_task, enqueue_in_transaction
+from safeguarding.training.models import HOLDING, Booking, Session
+from safeguarding.training.selectors import places_left
+
+
+def _upcoming_place(booking: Booking) -> bool:
+    return booking.status in HOLDING and booking.session.starts_at > timezone.now()
+
+
+def booking_erasure_effect(booking: Booking) -> str:
+    """What erasing this booking changes for someone else, in words, or ""."""
+    if not _upcoming_place(booking):
+        return ""
+    if booking.session.trainer_id is None:
+        return "Upcoming: the place is freed (no trainer is named for the session)"
+    return "Upcoming: the place is freed and the trainer is told"
+
+
+def bookings_erased(bookings: list[Booking]) -> None:
+    """Called by an erasure, in its transaction, just before these bookings go: each
+    upcoming session's trainer is emailed once (the task takes the session's id only)."""
+    sessions = {
+        booking.session_id
+        for booking in bookings
+        if _upcoming_place(booking) and booking.session.trainer_id is not None
+    }
+    for session_id in sorted(sessions):
+        enqueue_in_transaction(send_place_released_email, session_id=session_id)
+
+
+@email_task("A training email to a trainer")
+def send_place_released_email(*, session_id: int) -> int:
+    session = Session.objects.select_related("course", "trainer").filter(pk=session_id).first()
+    if session is None or session.trainer is None or not session.trainer.email:
+        return 0
+    context = {
+        "session": session,
+        "course": session.course,
+        "starts": timezone.localtime(session.starts_at),
+        "places_left": places_left(session),
+        "partnership": settings.PARTNERSHIP,
+    }
+    return deliver_email(
+        subject=render_to_string("training/email/place_released_subject.txt", context),
+        body=render_to_string("training/email/place_released.txt", context),
+        to=[session.trainer.email],
+    )
