@@ -1,7 +1,8 @@
 """In Chromium, at desktop and phone widths: a panel member signs in, opens their case from the
-case reviews page, adds a chronology entry (after a refused date), and uploads a document;
-an outsider, an administrator, gets 404 for the case, its chronology and the document. Every
-page is checked with axe and must not scroll sideways."""
+case reviews page, adds a chronology entry (after a refused date), and uploads a document; an
+outsider, an administrator, gets 404 for the case, its chronology and the document, and sees
+the yearly figures; a visitor reads the published reviews page. Every page is checked with axe
+and must not scroll sideways."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from playwright.sync_api import Page, expect
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.casereviews import services
+from safeguarding.casereviews.figures import reporting_year
 from safeguarding.workspaces import services as workspace_services
 from safeguarding.workspaces.models import Document, MembershipRole
 from tests.browser.conftest import assert_page_basics
@@ -115,4 +117,13 @@ def test_a_panel_member_works_on_their_case_and_an_outsider_finds_nothing(
         expect(page.locator("main")).not_to_contain_text("invented", ignore_case=False)
     page.goto("/staff/case-reviews/")
     expect(page.locator("main")).to_contain_text("You are not a member of any live case.")
+    checked(page)
+    page.get_by_role("link", name="Figures for the yearly report").click()
+    year = reporting_year(timezone.localdate())
+    assert_page_basics(page, f"Case review figures, 1 April {year} to 31 March {year + 1}")
+    checked(page)
+
+    page.context.clear_cookies()
+    page.goto("/case-reviews/")
+    assert_page_basics(page, "Published case reviews")
     checked(page)
