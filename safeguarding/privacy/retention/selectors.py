@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.apps import apps
 from django.db.models import Exists, Max, OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -260,23 +259,3 @@ def holds_by_matter(holds: list[LegalHold]) -> list[Matter]:
         Matter(name=name, holds=groups[name])
         for name in sorted(groups, key=lambda name: (not name, name.lower()))
     ]
-
-
-def holdable_record_types() -> list[tuple[str, str]]:
-    """(model label, name in plain words) for each record type the engine could dispose of
-    (holds aside). Framework tables (sessions, authenticators, task results, sign-in
-    attempts) and credentials are never offered."""
-    seen: dict[str, str] = {}
-    for plan in retention_plans():
-        declaration = plan.declaration
-        if plan.model is LegalHold or not declaration.offered_to_staff:
-            continue
-        if plan.rule.action is not Action.KEEP and declaration.holds_personal_data:
-            seen[plan.model_label] = declaration.record_type
-    # In plain words; where two apps name a record alike, each says which part it belongs to.
-    names = list(seen.values())
-    for label, name in seen.items():
-        if names.count(name) > 1:
-            app = label.split(".")[0]
-            seen[label] = f"{name} ({apps.get_app_config(app).verbose_name.lower()})"
-    return sorted(seen.items(), key=lambda item: item[1])

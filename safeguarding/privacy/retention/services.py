@@ -45,8 +45,8 @@ from safeguarding.privacy.retention.engine import (
     effective_periods,
     hold_release_effect,
     retention_change_impact,
+    retention_plans,
 )
-from safeguarding.privacy.retention.selectors import holdable_record_types
 from safeguarding.privacy.two_person import (
     TwoPersonKind,
     save_new,
@@ -312,9 +312,11 @@ def legal_hold_place(
     actor: User,
     scope_label: str = "",
 ) -> LegalHold:
-    """Stop one record being disposed of until the hold is released."""
+    """Stop one record being disposed of until the hold is released. Staff pages hold a
+    person's records (``legal_holds_place``) and never offer framework tables; this takes
+    any record the sweep could dispose of, for code that names one."""
     errors = _hold_errors(reason=reason, authority=authority, review_date=review_date)
-    if model_label not in dict(holdable_record_types()):
+    if model_label not in _disposable_record_types():
         errors["record_type"] = "Choose a type of record"
     if errors:
         raise ValidationError(errors)
@@ -454,6 +456,16 @@ def _held_for(matter: str, records: list[models.Model]) -> set[tuple[str, str]]:
         for app_label, model, object_id in LegalHold.objects.active()
         .filter(scope_label=matter, object_id__in=ids)
         .values_list("content_type__app_label", "content_type__model", "object_id")
+    }
+
+
+def _disposable_record_types() -> set[str]:
+    return {
+        plan.model_label
+        for plan in retention_plans()
+        if plan.model is not LegalHold
+        and plan.rule.action is not Action.KEEP
+        and plan.declaration.holds_personal_data
     }
 
 
