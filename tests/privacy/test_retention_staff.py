@@ -18,6 +18,7 @@ from safeguarding.privacy.retention.engine import retention_sweep
 from safeguarding.privacy.retention.services import legal_hold_place, legal_hold_release_approve
 from safeguarding.workspaces.models import Membership
 from tests.conftest import sign_in
+from tests.date_input import as_date_boxes
 from tests.workspaces.factories import sample_membership
 
 pytestmark = pytest.mark.django_db
@@ -174,15 +175,18 @@ def test_an_unknown_rule_is_not_found(lead_client: Client) -> None:
 
 
 def place_data(record: Membership, **changes: str) -> dict[str, str]:
-    return {
-        "record_type": "workspaces.Membership",
-        "record_id": str(record.pk),
-        "scope_label": "Claim KB-2026-000123",
-        "reason": "Needed as evidence in a claim",
-        "authority": "Litigation: claim ref KB-2026-000123",
-        "review_date": in_a_month(),
-        **changes,
-    }
+    return as_date_boxes(
+        {
+            "record_type": "workspaces.Membership",
+            "record_id": str(record.pk),
+            "scope_label": "Claim KB-2026-000123",
+            "reason": "Needed as evidence in a claim",
+            "authority": "Litigation: claim ref KB-2026-000123",
+            "review_date": in_a_month(),
+            **changes,
+        },
+        "review_date",
+    )
 
 
 def test_the_lead_places_a_hold(lead_client: Client, lead: User, record) -> None:
@@ -205,7 +209,7 @@ def test_the_lead_places_a_hold(lead_client: Client, lead: User, record) -> None
         ({"reason": ""}, "Enter why the record must be kept"),
         ({"authority": ""}, "Enter the authority for the hold"),
         ({"review_date": ""}, "Enter the review date"),
-        ({"review_date": "31/02/2027"}, "Enter the review date as day/month/year"),
+        ({"review_date": "31/02/2027"}, "The review date must be a real date"),
         ({"review_date": "01/01/2020"}, "The review date must be in the future"),
         ({"record_id": "999999"}, "There is no record of that type with this id"),
         ({"record_id": "not-a-number"}, "There is no record of that type with this id"),
