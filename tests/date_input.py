@@ -4,6 +4,7 @@ Month and Year boxes, and a moment with its Time box too, as a browser posts the
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -20,3 +21,19 @@ def moment_boxes(name: str, moment: datetime | str) -> dict[str, str]:
         return {**date_boxes(name, date.fromisoformat(day)), f"{name}_3": clock}
     local = timezone.localtime(moment)
     return {**date_boxes(name, local.date()), f"{name}_3": local.strftime("%H:%M")}
+
+
+def as_date_boxes(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """``data`` with each of ``names`` given as a date, or as typed ("31/02/2027"), spread
+    over its Day, Month and Year boxes."""
+    boxed = dict(data)
+    for name in names:
+        if name not in boxed:
+            continue
+        value = boxed.pop(name)
+        if isinstance(value, date):
+            boxed.update(date_boxes(name, value))
+            continue
+        parts = [*str(value).split("/"), "", ""][:3] if value else ["", "", ""]
+        boxed.update({f"{name}_{n}": part for n, part in enumerate(parts)})
+    return boxed

@@ -40,6 +40,7 @@ from safeguarding.privacy.models.identity import (
 )
 from safeguarding.privacy.models.person import Person
 from tests.conftest import sign_in
+from tests.date_input import as_date_boxes
 
 ANSWERS: dict[str, str] = {
     Question.FIRST_SCHOOL: "St Marys",
@@ -163,13 +164,16 @@ def test_a_written_authorisation_is_recorded_through_its_form(
 
     response = client.post(
         reverse("identity:authorisation_written"),
-        {
-            "email": "sam@example.org",
-            "authorised_party": "Jo Smith, solicitor",
-            "scope": "Everything about their complaint",
-            "document_reference": "LTR-2026-01",
-            "expires_on": expiry.strftime("%d/%m/%Y"),
-        },
+        as_date_boxes(
+            {
+                "email": "sam@example.org",
+                "authorised_party": "Jo Smith, solicitor",
+                "scope": "Everything about their complaint",
+                "document_reference": "LTR-2026-01",
+                "expires_on": expiry,
+            },
+            "expires_on",
+        ),
     )
 
     assert response.status_code == 302
@@ -189,7 +193,7 @@ def test_a_written_authorisation_is_recorded_through_its_form(
     [
         ({"document_reference": ""}, "Enter the document reference"),
         ({"expires_on": "01/01/2020"}, "The expiry date must be today or in the future"),
-        ({"expires_on": "31/02/2027"}, "Enter the expiry date as day/month/year"),
+        ({"expires_on": "31/02/2027"}, "The expiry date must be a real date"),
         ({"email": "nobody@example.org"}, "We hold no one with this email address"),
         ({"authorised_party": ""}, "Enter who we may speak to"),
     ],
@@ -207,7 +211,9 @@ def test_a_bad_written_authorisation_gets_a_form_error(
         **change,
     }
 
-    response = client.post(reverse("identity:authorisation_written"), data)
+    response = client.post(
+        reverse("identity:authorisation_written"), as_date_boxes(data, "expires_on")
+    )
 
     assert response.status_code == 400
     assert error in response.content.decode()

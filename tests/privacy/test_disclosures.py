@@ -23,6 +23,7 @@ from safeguarding.privacy.disclosures.services import disclosure_approve, disclo
 from safeguarding.privacy.models.identity import DisclosureRecord, LegalBasis
 from safeguarding.privacy.models.person import Person
 from tests.conftest import sign_in
+from tests.date_input import as_date_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -56,16 +57,19 @@ def _record(actor: User, **overrides: Any) -> DisclosureRecord:
 
 
 def _form(**overrides: str) -> dict[str, str]:
-    return {
-        "email": "sam@example.org",
-        "requester_organisation": "Norfolk County Court",
-        "requester": "The court",
-        "legal_basis": "court_order",
-        "legal_basis_description": "Order ref NR-2026-77",
-        "what_disclosed": "Training attendance records",
-        "disclosed_on": timezone.localdate().strftime("%d/%m/%Y"),
-        **overrides,
-    }
+    return as_date_boxes(
+        {
+            "email": "sam@example.org",
+            "requester_organisation": "Norfolk County Court",
+            "requester": "The court",
+            "legal_basis": "court_order",
+            "legal_basis_description": "Order ref NR-2026-77",
+            "what_disclosed": "Training attendance records",
+            "disclosed_on": timezone.localdate().strftime("%d/%m/%Y"),
+            **overrides,
+        },
+        "disclosed_on",
+    )
 
 
 def test_a_disclosure_is_recorded_and_waits_for_approval(client: Client, lead: User) -> None:

@@ -18,6 +18,7 @@ from safeguarding.privacy.retention.engine import retention_sweep
 from safeguarding.privacy.retention.services import legal_hold_place, legal_hold_release_approve
 from safeguarding.workspaces.models import Membership
 from tests.conftest import sign_in
+from tests.date_input import as_date_boxes
 from tests.training.factories import BookingFactory
 from tests.workspaces.factories import sample_membership
 
@@ -179,14 +180,17 @@ LEARNER = "learner@school.example.org"
 
 
 def place_data(**changes: str) -> dict[str, str]:
-    return {
-        "matter": "Claim KB-2026-000123",
-        "people": LEARNER,
-        "reason": "Needed as evidence in a claim",
-        "authority": "Litigation: claim ref KB-2026-000123",
-        "review_date": in_a_month(),
-        **changes,
-    }
+    return as_date_boxes(
+        {
+            "matter": "Claim KB-2026-000123",
+            "people": LEARNER,
+            "reason": "Needed as evidence in a claim",
+            "authority": "Litigation: claim ref KB-2026-000123",
+            "review_date": in_a_month(),
+            **changes,
+        },
+        "review_date",
+    )
 
 
 def test_the_lead_holds_a_persons_records_for_a_matter(lead_client: Client, lead: User) -> None:
@@ -212,7 +216,7 @@ def test_the_lead_holds_a_persons_records_for_a_matter(lead_client: Client, lead
         ({"reason": ""}, "Enter why the record must be kept"),
         ({"authority": ""}, "Enter the authority for the hold"),
         ({"review_date": ""}, "Enter the review date"),
-        ({"review_date": "31/02/2027"}, "Enter the review date as day/month/year"),
+        ({"review_date": "31/02/2027"}, "The review date must be a real date"),
         ({"review_date": "01/01/2020"}, "The review date must be in the future"),
         ({"people": "someone.else@example.org"}, "We hold no records about this person"),
         ({"people": "not an address"}, "Enter each email address on its own line"),

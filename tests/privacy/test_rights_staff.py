@@ -27,6 +27,7 @@ from safeguarding.privacy.models.rights import (
 )
 from tests.clock import at_london
 from tests.conftest import sign_in
+from tests.date_input import as_date_boxes, date_boxes
 from tests.privacy.access_rights import open_request
 
 
@@ -128,7 +129,7 @@ def test_the_lead_logs_a_phone_request_and_the_clock_starts(
 ) -> None:
     received = timezone.localdate() - timedelta(days=2)
     response = lead_client.post(
-        reverse("rights:log"), {**LOG, "received_on": received.strftime("%d/%m/%Y")}
+        reverse("rights:log"), {**LOG, **date_boxes("received_on", received)}
     )
 
     request = RightsRequest.objects.get()
@@ -156,7 +157,7 @@ def test_a_letter_without_an_email_address_is_logged_by_name(lead_client: Client
             **LOG,
             "email": "",
             "channel": "letter",
-            "received_on": timezone.localdate().strftime("%d/%m/%Y"),
+            **date_boxes("received_on", timezone.localdate()),
         },
     )
 
@@ -170,7 +171,7 @@ def test_a_letter_without_an_email_address_is_logged_by_name(lead_client: Client
 @pytest.mark.parametrize(
     ("changes", "error"),
     [
-        ({"received_on": "tomorrow"}, "Enter the date received as day/month/year"),
+        ({"received_on": "31/02/2026"}, "The date received must be a real date"),
         ({"received_on": "FUTURE"}, "The date received must be today or in the past"),
         ({"identity_note": ""}, "Enter how you confirmed the requester&#x27;s identity"),
         ({"email": "", "full_name": ""}, "Enter the requester&#x27;s email address or name"),
@@ -183,11 +184,11 @@ def test_a_letter_without_an_email_address_is_logged_by_name(lead_client: Client
 def test_logging_bad_input_gets_a_form_error(
     lead_client: Client, changes: dict[str, str], error: str
 ) -> None:
-    data = {**LOG, "received_on": timezone.localdate().strftime("%d/%m/%Y"), **changes}
+    data = {**LOG, "received_on": timezone.localdate(), **changes}
     if data["received_on"] == "FUTURE":
-        data["received_on"] = (timezone.localdate() + timedelta(days=1)).strftime("%d/%m/%Y")
+        data["received_on"] = timezone.localdate() + timedelta(days=1)
 
-    response = lead_client.post(reverse("rights:log"), data)
+    response = lead_client.post(reverse("rights:log"), as_date_boxes(data, "received_on"))
 
     assert response.status_code == 400
     assert error in response.content.decode()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.privacy.models.rights import RequestSubject, RightsRequest
+from tests.date_input import date_boxes
 
 LOG = {
     "email": "parent@example.org",
@@ -20,8 +21,8 @@ LOG = {
 }
 
 
-def _today() -> str:
-    return timezone.localdate().strftime("%d/%m/%Y")
+def _today() -> dict[str, str]:
+    return date_boxes("received_on", timezone.localdate())
 
 
 @pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_the_lead_logs_a_parents_request_for_their_child(lead_client: Client) ->
         reverse("rights:log"),
         {
             **LOG,
-            "received_on": _today(),
+            **_today(),
             "subject": "child",
             "subject_authority": "Parental responsibility: birth certificate seen",
             "subject_name": "Alex Smith",
@@ -58,9 +59,7 @@ def test_the_lead_logs_a_parents_request_for_their_child(lead_client: Client) ->
 def test_a_request_for_a_child_without_enough_to_find_them_is_refused(
     lead_client: Client,
 ) -> None:
-    response = lead_client.post(
-        reverse("rights:log"), {**LOG, "received_on": _today(), "subject": "child"}
-    )
+    response = lead_client.post(reverse("rights:log"), {**LOG, **_today(), "subject": "child"})
 
     page = response.content.decode()
     assert response.status_code == 400
@@ -72,7 +71,7 @@ def test_a_request_for_a_child_without_enough_to_find_them_is_refused(
 
 @pytest.mark.django_db
 def test_a_request_with_no_subject_chosen_is_the_requesters_own(lead_client: Client) -> None:
-    lead_client.post(reverse("rights:log"), {**LOG, "received_on": _today()})
+    lead_client.post(reverse("rights:log"), {**LOG, **_today()})
 
     request = RightsRequest.objects.get()
     assert request.subject == RequestSubject.SELF

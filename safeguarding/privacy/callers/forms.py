@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from safeguarding.core.date_input import GovukDateField
 from safeguarding.core.forms import email_field
 from safeguarding.privacy.callers.services import (
     MIN_ANSWER_LENGTH,
@@ -24,15 +25,12 @@ TEXT_WIDGET = forms.Textarea(attrs={"rows": 3})
 ANSWER_ATTRS = {"autocomplete": "off", "spellcheck": "false", "class": "govuk-input--width-20"}
 
 
-def _date_field(label: str, help_text: str) -> forms.DateField:
-    return forms.DateField(
+def _date_field(label: str, help_text: str) -> GovukDateField:
+    return GovukDateField(
         label=label,
-        help_text=help_text,
-        widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as day/month/year, for example 27/3/2027",
-        },
+        hint=help_text,
+        what=f"The {label.lower()}",
+        required_message=f"Enter the {label.lower()}",
     )
 
 
@@ -160,7 +158,7 @@ class WrittenAuthorisationForm(OneOffAuthorisationForm):
         max_length=100,
         error_messages={"required": "Enter the document reference"},
     )
-    expires_on = _date_field("Expiry date", "The last day it applies. For example, 31/3/2027.")
+    expires_on = _date_field("Expiry date", "The last day it applies. For example, 31 3 2027.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -229,7 +227,7 @@ class DisclosureForm(forms.Form):
         widget=TEXT_WIDGET,
         error_messages={"required": "Enter what was disclosed"},
     )
-    disclosed_on = _date_field("Date of disclosure", "For example, 27/3/2026.")
+    disclosed_on = _date_field("Date of disclosure", "For example, 27 3 2026")
     withhold_from_subject = forms.BooleanField(
         label="Do not show this in the person's copy of their data",
         help_text="Only where telling them would prejudice, for example, the prevention or "

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from safeguarding.core.date_input import GovukDateField
 from safeguarding.inventory.retention_rules import MAX_DAYS, MIN_DAYS, below_minimum
 
 REASON_WIDGET = forms.Textarea(attrs={"rows": 3})
@@ -92,14 +93,11 @@ class HoldDetailsForm(forms.Form):
         help_text="For example, Litigation: claim ref KB-2026-001234, or ICO investigation.",
         error_messages={"required": "Enter the authority for the hold"},
     )
-    review_date = forms.DateField(
+    review_date = GovukDateField(
         label="Review date",
-        help_text="When the hold must be looked at again. For example, 27/3/2027.",
-        widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={
-            "required": "Enter the review date",
-            "invalid": "Enter the review date as day/month/year, for example 27/3/2027",
-        },
+        hint="When the hold must be looked at again. For example, 27 3 2027.",
+        what="The review date",
+        required_message="Enter the review date",
     )
 
     def clean_review_date(self) -> date:

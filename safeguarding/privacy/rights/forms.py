@@ -108,14 +108,11 @@ class LogRequestForm(forms.Form):
             "invalid_choice": "Choose phone, letter or email",
         },
     )
-    received_on = forms.DateField(
+    received_on = GovukDateField(
         label="Date received",
-        help_text="For example, 27/3/2026.",
-        widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
-        error_messages={
-            "required": "Enter the date the request was received",
-            "invalid": "Enter the date received as day/month/year, for example 27/3/2026",
-        },
+        hint="For example, 27 3 2026",
+        what="The date received",
+        required_message="Enter the date the request was received",
     )
     details = forms.CharField(
         label="The request",
