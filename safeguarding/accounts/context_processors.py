@@ -10,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 
 from safeguarding.accounts.models import User
 from safeguarding.accounts.navigation import tools_for
+from safeguarding.core.middleware import may_be_signed_in
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,10 @@ def _items(user: User, path: str) -> list[NavigationItem]:
 
 
 def staff_navigation(request: HttpRequest) -> dict[str, Any]:
-    """``staff_navigation``, worked out only if a page shows it (public pages never do)."""
+    """``staff_navigation``, worked out only if a page shows it (public pages never do). A
+    visitor without a session cookie is nobody: their session and user are never loaded."""
+    if not may_be_signed_in(request):
+        return {"staff_navigation": []}
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
         return {"staff_navigation": []}

@@ -106,8 +106,17 @@ def _option(kind: str, option: Widget) -> str:
         f'\n<input class="govuk-{kind}__input" type="{_text(option["type"])}" '
         f'name="{_text(option["name"])}"{shown}{_attrs(attrs, skip="class")}>\n'
         f'<label class="govuk-label govuk-{kind}__label"{label_for}>'
-        f"{_text(option['label'])}</label>\n"
+        f"{_text(option['label'])}</label>{_hint(kind, option)}\n"
     )
+
+
+def _hint(kind: str, option: Widget) -> str:
+    """An option's hint (``HintedRadioSelect``), as choice_option.html writes it."""
+    if not option.get("hint"):
+        return ""
+    attrs = option["attrs"]
+    hint_id = f' id="{_text(attrs["id"])}-hint"' if attrs.get("id") else ""
+    return f'\n<div class="govuk-hint govuk-{kind}__hint"{hint_id}>{_text(option["hint"])}</div>'
 
 
 # Widget template -> (the option template it expects, the function writing both).

@@ -120,6 +120,22 @@ class HintedRadioSelect(forms.RadioSelect):
         return option
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Django's, refusing a number too large for the database as "not one of the choices"
+    (Django lets SQLite's OverflowError through as a server error)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for each in value if isinstance(value, list | tuple) else [value]:
+            text = str(each).strip().lstrip("-")
+            if text.isdigit() and int(text) > 2**63 - 1:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": each},
+                )
+        return super()._check_values(value)  # type: ignore[misc]  # not in django-stubs
+
+
 def one_line(what: str) -> Callable[[str], None]:
     """A validator for text that ends up in an email header (a subject, say): no line breaks,
     which could otherwise add headers or make the email fail to send."""

@@ -13,6 +13,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.core.date_input import GovukDateField, GovukDateTimeField
 from safeguarding.core.forms import (
+    ModelMultipleChoiceField,
     RecordChoiceField,
     email_field,
     one_line,
@@ -43,7 +44,7 @@ class CourseForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djang
         self.fields["title"].validators.append(one_line("The title"))
         if self.instance.pk:  # a course cannot be its own prerequisite
             field = self.fields["prerequisites"]
-            assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
+            assert isinstance(field, ModelMultipleChoiceField)  # noqa: S101
             field.queryset = Course.objects.exclude(pk=self.instance.pk)
 
     class Meta:
@@ -66,6 +67,7 @@ class CourseForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in djang
             "is_published",
         ]
         widgets = {"prerequisites": forms.CheckboxSelectMultiple}
+        field_classes = {"prerequisites": ModelMultipleChoiceField}
         labels = {
             "late_cancellation_charge": "Charge for a late cancellation (£)",
             "no_show_charge": "Charge for not attending (£)",

@@ -12,7 +12,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from safeguarding.core.forms import GovukFormRenderer
+from safeguarding.core.forms import GovukFormRenderer, HintedRadioSelect
 from safeguarding.training.models import Course
 from tests.training.factories import CourseFactory
 
@@ -43,6 +43,9 @@ WIDGETS = {
     "radios": forms.RadioSelect(choices=CHOICES),
     "inline radios": forms.RadioSelect(choices=CHOICES, attrs={"class": "govuk-radios--inline"}),
     "radios with attrs": forms.RadioSelect(choices=CHOICES, attrs=ATTRS),
+    "radios with hints": HintedRadioSelect(
+        choices=CHOICES, hints={"plain": "What this <means>", "3": "Another hint"}
+    ),
     "checkboxes": forms.CheckboxSelectMultiple(choices=CHOICES),
     "small checkboxes": forms.CheckboxSelectMultiple(
         choices=CHOICES, attrs={"class": "govuk-checkboxes--small", **ATTRS}
