@@ -22,6 +22,7 @@ from safeguarding.privacy.models.retention import LegalHold
 from safeguarding.privacy.people.records import may_be_held, people_search, person_declarations
 from safeguarding.privacy.retention.services import legal_holds_place
 from safeguarding.training.models import Booking
+from tests.date_input import as_date_boxes
 from tests.newsletter.factories import confirmed_subscriber
 from tests.privacy.access_rights import open_request
 from tests.privacy.conftest import audited, client_for
@@ -194,13 +195,16 @@ def test_an_administrator_may_look_but_not_hold(make_user: Callable[..., User]) 
 
 
 def hold_data(**changes: str) -> dict[str, str]:
-    return {
-        "matter": "Claim KB-2026-000123",
-        "reason": "Evidence in a claim",
-        "authority": "Litigation: claim ref KB-2026-000123",
-        "review_date": (timezone.localdate() + timedelta(days=30)).strftime("%d/%m/%Y"),
-        **changes,
-    }
+    return as_date_boxes(
+        {
+            "matter": "Claim KB-2026-000123",
+            "reason": "Evidence in a claim",
+            "authority": "Litigation: claim ref KB-2026-000123",
+            "review_date": (timezone.localdate() + timedelta(days=30)).strftime("%d/%m/%Y"),
+            **changes,
+        },
+        "review_date",
+    )
 
 
 def test_the_lead_holds_all_of_a_persons_records_from_their_page(
@@ -235,7 +239,7 @@ def test_the_lead_holds_all_of_a_persons_records_from_their_page(
         ({"matter": ""}, "Enter the matter the records are kept for"),
         ({"reason": ""}, "Enter why the record must be kept"),
         ({"authority": ""}, "Enter the authority for the hold"),
-        ({"review_date": "31/02/2027"}, "Enter the review date as day/month/year"),
+        ({"review_date": "31/02/2027"}, "The review date must be a real date"),
         ({"review_date": "01/01/2020"}, "The review date must be in the future"),
     ],
 )
