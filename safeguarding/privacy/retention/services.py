@@ -438,7 +438,9 @@ def _locked_subject_rows(declaration: ModelDeclaration, key: SubjectKey) -> list
     found = declaration.subject_filter(key) if declaration.subject_filter else None
     if found is None:
         return []
-    return list(declaration.model._base_manager.select_for_update().filter(found).order_by("pk"))
+    return list(
+        declaration.model._base_manager.select_for_update(of=("self",)).filter(found).order_by("pk")
+    )
 
 
 def _unique(records: list[models.Model]) -> list[models.Model]:
