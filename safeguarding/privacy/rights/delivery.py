@@ -125,7 +125,7 @@ def export_download(
         if why_not:
             raise DownloadRefused(why_not)
         expected = locked.request.person.email or ""
-        if not hmac.compare_digest(normalise_email(email), expected):
+        if not hmac.compare_digest(normalise_email(email).encode(), expected.encode()):
             locked.failed_confirmations += 1
             locked.save(update_fields=["failed_confirmations"])
             audit_log(
