@@ -148,6 +148,12 @@ def run_tasks() -> Callable[[], None]:
     from django.core.management import call_command
 
     def run() -> None:
+        # The worker calls close_old_connections(), which drops a connection left inside a
+        # transaction: on PostgreSQL that is the test's own, so the test must not be wrapped in one.
+        assert not connection.in_atomic_block, (
+            "run_tasks needs @pytest.mark.django_db(transaction=True): the worker closes a "
+            "connection that is inside the test's transaction"
+        )
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     return run

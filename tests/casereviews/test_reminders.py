@@ -21,6 +21,7 @@ def test_the_reminder_is_a_daily_job() -> None:
     assert "casereviews.clock_reminders" in {job.name for job in registered_jobs()}
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_lead_is_emailed_about_clocks_due_soon_and_overdue_once_a_day(
     make_case, officer, member, clock, run_tasks
 ) -> None:
