@@ -26,6 +26,7 @@ from safeguarding.cdop.models import (
     FamilyQuestion,
     Notification,
     PanelMeeting,
+    ReportingForm,
     Stage,
 )
 from safeguarding.workspaces import services as workspace_services
@@ -38,6 +39,7 @@ from tests.conftest import sign_in
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
 ERROR_SUMMARY = "There is a problem"
+NOW = datetime(2027, 3, 1, 10, tzinfo=LONDON)
 
 
 @pytest.fixture(autouse=True)
@@ -256,6 +258,18 @@ def test_the_dashboard_lists_my_reviews_by_stage_with_forms_and_timeliness(
 ) -> None:
     mine = make_case(date_of_death=days_ago(10))
     other = make_case(actor=make_user(Role.CDOP_COORDINATOR))
+    for due_on, submitted in ((days_ago(1), None), (days_ago(-5), None), (days_ago(1), NOW)):
+        ReportingForm.objects.create(
+            case=mine,
+            agency="Invented GP practice",
+            professional_name="Dr Invented",
+            professional_email="gp@example.org",
+            requested_by=coordinator,
+            due_on=due_on,
+            link_expires_at=NOW + timedelta(days=90),
+            nonce="" if submitted else "invented",
+            submitted_at=submitted,
+        )
 
     response = client_for(coordinator).get(reverse("cdop:dashboard"))
 
@@ -266,6 +280,9 @@ def test_the_dashboard_lists_my_reviews_by_stage_with_forms_and_timeliness(
     # An unexpected death 10 days ago with no joint agency response: over the 5-day target.
     assert "Joint agency response: 10 days, target 5" in response.text
     assert "Notify a child" in response.text
+    assert 'id="forms-outstanding">2<' in response.text
+    assert "1 of 3" in response.text  # returned of requested
+    assert '<strong class="govuk-tag govuk-tag--red">1</strong>' in response.text  # overdue
 
 
 # --- Stages ------------------------------------------------------------------------------------
