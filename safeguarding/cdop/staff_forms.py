@@ -19,7 +19,7 @@ from safeguarding.cdop.models import (
     Domain,
     FamilyMember,
 )
-from safeguarding.cdop.scope import BirthOutcome
+from safeguarding.cdop.scope import OUT_OF_SCOPE, BirthOutcome
 from safeguarding.cdop.services import AnalysisInput, ChildDetails, DomainFinding, Notifier
 from safeguarding.core.date_input import GovukDateField
 from safeguarding.core.forms import RecordChoiceField, too_long
@@ -142,6 +142,15 @@ class NotifyForm(forms.Form):
         },
     )
     notifier_phone = _line("Their phone number", required=False, max_length=40)
+
+    def clean(self) -> dict[str, Any]:
+        """A stillbirth, late foetal loss or termination is refused with the reason at once,
+        whatever else is missing (the rest of the scope rule is the service's)."""
+        data = super().clean() or {}
+        outcome = data.get("birth_outcome")
+        if outcome in OUT_OF_SCOPE:
+            self.add_error("birth_outcome", OUT_OF_SCOPE[BirthOutcome(outcome)])
+        return data
 
     def child(self) -> ChildDetails:
         data = self.cleaned_data

@@ -141,6 +141,12 @@ def test_a_notification_out_of_scope_or_wrong_is_refused_field_by_field(
     assert not ChildDeath.objects.exists()
 
 
+def test_a_stillbirth_is_refused_with_the_reason_whatever_else_is_missing(coordinator) -> None:
+    response = client_for(coordinator).post(reverse("cdop:notify"), {"birth_outcome": "stillbirth"})
+    assert response.status_code == 400
+    assert "does not cover stillbirths" in response.text
+
+
 def test_a_second_notification_for_the_same_child_links_to_the_case_and_says_so(
     case: ChildDeath, coordinator: User
 ) -> None:
