@@ -11,7 +11,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeguarding.accounts.models import User
@@ -29,6 +31,7 @@ from safeguarding.cdop.models import (
     ReportingForm,
     Stage,
 )
+from safeguarding.cdop.services import AnalysisInput, FamilyContact
 from safeguarding.workspaces import services as workspace_services
 from safeguarding.workspaces.kinds import home_url
 from safeguarding.workspaces.models import MembershipRole, ReadLog
@@ -550,3 +553,72 @@ def test_the_case_page_counts_the_days_from_the_death_against_the_targets(
     page = client_for(coordinator).get(url("case", case)).text
     assert "200 so far" in page
     assert "Overdue" in page  # the panel review's 180-day target has passed
+
+
+def test_a_panel_member_with_no_role_finds_the_tool_once_a_member(
+    case: ChildDeath, make_user: Callable[..., User], join
+) -> None:
+    panel = make_user()
+    client = client_for(panel)
+    home = reverse("cdop:dashboard")
+    assert f'href="{home}"' not in client.get(reverse("accounts:dashboard")).text
+
+    join(case, panel)
+
+    assert f'href="{home}"' in client.get(reverse("accounts:dashboard")).text
+    assert case.reference in client.get(home).text
+
+
+def _queries(client: Client, page: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    return len(queries)
+
+
+def _busy(case: ChildDeath, coordinator: User, n: int) -> None:
+    services.family_member_add(
+        case=case,
+        contact=FamilyContact(
+            name=f"Invented {n}", relationship="Aunt", contact_preference="key_worker"
+        ),
+        actor=coordinator,
+    )
+    services.family_question_add(
+        case=case, question="Invented", asked_on=days_ago(1), asked_by=None, actor=coordinator
+    )
+    services.notify_death(
+        child=child_details(nhs_number=VALID_NHS), notifier=NOTIFIER, actor=coordinator
+    )
+
+
+def test_the_dashboard_case_and_meeting_queries_do_not_grow(
+    make_case: Callable[..., ChildDeath], case: ChildDeath, coordinator: User
+) -> None:
+    client = client_for(coordinator)
+    one_case = _queries(client, reverse("cdop:dashboard"))
+    for _ in range(4):
+        make_case()
+    assert _queries(client, reverse("cdop:dashboard")) == one_case
+
+    services.review_meeting_record(case=case, held_on=days_ago(3), actor=coordinator)
+    services.analysis_save(case=case, data=AnalysisInput(category="5"), actor=coordinator)
+    _busy(case, coordinator, 0)
+    page = url("case", case)
+    few = _queries(client, page)
+    for n in range(1, 6):
+        _busy(case, coordinator, n)
+    assert _queries(client, page) == few
+
+    meeting = services.meeting_create(held_on=days_ago(-7), location="", actor=coordinator)
+    for other in ChildDeath.objects.exclude(pk=case.pk)[:1]:
+        services.review_meeting_record(case=other, held_on=days_ago(3), actor=coordinator)
+        services.case_mark_ready(case=other, actor=coordinator)
+    services.meeting_build_agenda(meeting=meeting, actor=coordinator)
+    agenda = reverse("cdop:meeting", args=[meeting.pk])
+    one_item = _queries(client, agenda)
+    for other in ChildDeath.objects.exclude(pk=case.pk)[1:]:
+        services.review_meeting_record(case=other, held_on=days_ago(3), actor=coordinator)
+        services.case_mark_ready(case=other, actor=coordinator)
+    services.meeting_build_agenda(meeting=meeting, actor=coordinator)
+    assert meeting.items.count() == 4
+    assert _queries(client, agenda) == one_item
