@@ -92,9 +92,11 @@ def test_the_database_keeps_no_token_and_no_nonce(case: ChildDeath, coordinator:
     stored = ReportingForm.objects.get(pk=form.pk).nonce
     nonce = reporting._payload(token)[1]
     assert len(stored) == 64
-    assert nonce not in stored and token not in stored
+    assert nonce not in stored
+    assert token not in stored
     for entry in AuditEntry.objects.all():
-        assert nonce not in json.dumps(entry.details) and token not in json.dumps(entry.details)
+        assert nonce not in json.dumps(entry.details)
+        assert token not in json.dumps(entry.details)
 
 
 def test_save_and_come_back_keeps_a_draft_and_the_link(case: ChildDeath, coordinator: User) -> None:
@@ -106,7 +108,8 @@ def test_save_and_come_back_keeps_a_draft_and_the_link(case: ChildDeath, coordin
     )
 
     again = reporting.form_from_link(token)
-    assert again.draft_saved_at is not None and again.submitted_at is None
+    assert again.draft_saved_at is not None
+    assert again.submitted_at is None
     assert reporting.answers_of(again)["involvement"].text == "Invented GP since birth"
     with connection.cursor() as cursor:
         cursor.execute("SELECT answers FROM cdop_reportingform WHERE id = %s", [form.pk])
