@@ -5,11 +5,12 @@ read back. A link that does not work changes nothing."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, connections
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,9 +20,11 @@ from safeguarding.cdop import reporting
 from safeguarding.cdop.models import ChildDeath, FormKind, ReportingForm, Stage
 from safeguarding.cdop.reporting import AlreadySubmitted, Answer, LinkGone, Professional
 from safeguarding.core.links import BadLink, make_token
+from safeguarding.inventory.subjects import SubjectKey
 from safeguarding.workspaces.models import MembershipRole
 from safeguarding.workspaces.services import membership_grant
 from tests.cdop.reporting_helpers import ask, every_answer, link_for
+from tests.cdop.test_inventory import found
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +238,47 @@ def test_a_withdrawal_needs_a_reason(case: ChildDeath, coordinator: User) -> Non
     form = ask(case, coordinator)
     with pytest.raises(ValidationError):
         reporting.reporting_form_withdraw(form=form, reason=" ", actor=coordinator)
+
+
+def test_the_professional_is_found_by_their_email_address_for_an_access_request(
+    case: ChildDeath, coordinator: User
+) -> None:
+    form = ask(case, coordinator)
+
+    assert found("cdop.ReportingForm", SubjectKey.for_email("GP@example.org")) == {form.pk}
+    assert not found("cdop.ReportingForm", SubjectKey.for_email("other@example.org"))
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_through_one_link_at_once_give_exactly_one(
+    case: ChildDeath, coordinator: User
+) -> None:
+    form = ask(case, coordinator)
+    token = link_for(form)
+    attempts = 6
+    start = threading.Barrier(attempts)
+    outcomes: list[str] = []
+
+    def submit(n: int) -> None:
+        try:
+            start.wait()
+            reporting.reporting_form_save(
+                token=token, answers=every_answer(not_known=f"x{n}"), submit=True
+            )
+            outcomes.append("sent")
+        except AlreadySubmitted:
+            outcomes.append("refused")
+        except BaseException as error:  # surfaced by the assertion below
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused"] * (attempts - 1) + ["sent"]
+    assert AuditEntry.objects.filter(action="cdop.reporting_form.submitted").count() == 1
