@@ -445,6 +445,15 @@ def reporting_reminders_send(*, now: datetime | None = None) -> int:
 EMAIL_KINDS = ("request", "resend", "reminder")
 
 
+def form_in_words(kind: str) -> str:
+    """ "a reporting form", or "a supplementary reporting form (road traffic collision or
+    trauma)", for a sentence."""
+    if kind == FormKind.REPORTING:
+        return "a reporting form"
+    label = str(FormKind(kind).label).removeprefix("Supplementary: ")
+    return f"a supplementary reporting form ({label})"
+
+
 @email_task("A child death reporting form, to an agency")
 def send_reporting_form_email(*, form_id: int, why: str) -> int:
     """Write the email about a form with a fresh link, made now (so no live link waits in the
@@ -459,7 +468,7 @@ def send_reporting_form_email(*, form_id: int, why: str) -> int:
     context = {
         "form": form,
         "why": why,
-        "kind": FormKind(form.kind).label,
+        "kind": form_in_words(form.kind),
         "reference": form.case.reference,
         "link": reporting_form_url(token),
         "expires_at": timezone.localtime(form.link_expires_at),

@@ -129,3 +129,17 @@ def _link_path(message) -> str:
     found = re.search(r"https?://[^/\s]+(/child-death-review/reporting-form/\S+/)", body)
     assert found is not None
     return found.group(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_supplementary_form_is_named_in_words(
+    case_at_asked: ChildDeath, coordinator: User, smtp_server, run_tasks
+) -> None:
+    ask(case_at_asked, coordinator, kind=FormKind.ROAD_TRAFFIC)
+    run_tasks()
+
+    (message,) = smtp_server.to("gp@example.org")
+    assert message["Subject"] == (
+        f"Child death review {case_at_asked.reference}: please complete a supplementary "
+        "reporting form (road traffic collision or trauma)"
+    )
