@@ -54,7 +54,12 @@ class NotificationForm(forms.Form):
         required=False,
         help_text="If you know it: a 10 digit number, like 943 476 5919",
     )
-    sex = _text("Sex", limit=50)
+    sex = forms.ChoiceField(
+        label="Sex",
+        required=False,
+        choices=[(value, value) for value in ("Female", "Male", "Indeterminate", "Not known")],
+        widget=forms.RadioSelect,
+    )
     home_address = _text(
         "Child's home address", limit=500, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -10,9 +10,18 @@ from django import forms
 from safeguarding.cdop.models import FormKind
 from safeguarding.cdop.reporting import Answer, Professional
 from safeguarding.cdop.reporting_questions import Question, questions_for
-from safeguarding.core.forms import email_field, too_long
+from safeguarding.core.forms import HintedRadioSelect, email_field, too_long
 
 ANSWER_LIMIT = 10_000
+# When each form is called for (the supplementary forms go with the reporting form).
+KIND_HINTS = {
+    FormKind.REPORTING: "Every professional who knew the child completes one.",
+    FormKind.SUDI: "The sudden and unexpected death of a baby or young child.",
+    FormKind.SUICIDE: "A death that may have been suicide, or followed self-harm.",
+    FormKind.ROAD_TRAFFIC: "A death after a road traffic collision or other trauma.",
+    FormKind.NEONATAL: "A death in the first 28 days of life, or around the birth.",
+    FormKind.LIFE_LIMITING: "A child who had a life-limiting or life-threatening condition.",
+}
 
 
 class RequestForm(forms.Form):
@@ -43,7 +52,7 @@ class RequestForm(forms.Form):
         label="Which form?",
         choices=FormKind.choices,
         initial=FormKind.REPORTING,
-        widget=forms.RadioSelect,
+        widget=HintedRadioSelect(hints={str(kind): hint for kind, hint in KIND_HINTS.items()}),
         error_messages={"required": "Select the form to ask for"},
     )
 
