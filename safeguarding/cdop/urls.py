@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from safeguarding.cdop import views_staff
+from safeguarding.cdop import urls_forms, urls_public, views_staff
 
 app_name = "cdop"
 
@@ -10,7 +10,7 @@ MEETING = f"{HOME}meetings/<int:pk>/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(HOME, views_staff.dashboard, name="dashboard"),
-    path(f"{HOME}notify/", views_staff.notify, name="notify"),
+    path(f"{HOME}notify/", views_staff.notify, name="staff_notify"),
     path(f"{HOME}notifications/", views_staff.inbox, name="inbox"),
     path(f"{HOME}notifications/<int:pk>/", views_staff.notification, name="notification"),
     path(
@@ -50,4 +50,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views_staff.agenda_decide,
         name="agenda_decide",
     ),
+    # The reporting forms (the secretariat's pages and the agency's link) and the public
+    # notification form.
+    *urls_forms.urlpatterns,
+    *urls_public.urlpatterns,
 ]

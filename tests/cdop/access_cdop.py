@@ -110,7 +110,7 @@ def a_meeting() -> dict[str, Any]:
 
 ACCESS: dict[str, Access] = {
     "cdop:dashboard": Access(),
-    "cdop:notify": Access(roles=SECRETARIAT),
+    "cdop:staff_notify": Access(roles=SECRETARIAT),
     "cdop:inbox": Access(roles=SECRETARIAT),
     "cdop:notification": Access(roles=SECRETARIAT, make_kwargs=an_online_notification),
     "cdop:notification_discard": Access(roles=SECRETARIAT, make_kwargs=an_online_notification),

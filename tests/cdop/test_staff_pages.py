@@ -104,9 +104,9 @@ def join(coordinator: User) -> Callable[..., None]:
 
 def test_the_coordinator_notifies_a_death_and_leads_the_new_review(coordinator: User) -> None:
     client = client_for(coordinator)
-    assert client.get(reverse("cdop:notify")).status_code == 200
+    assert client.get(reverse("cdop:staff_notify")).status_code == 200
 
-    response = client.post(reverse("cdop:notify"), notify_form())
+    response = client.post(reverse("cdop:staff_notify"), notify_form())
 
     case = ChildDeath.objects.get()
     assert response.status_code == 302
@@ -136,7 +136,7 @@ def test_the_coordinator_notifies_a_death_and_leads_the_new_review(coordinator: 
 def test_a_notification_out_of_scope_or_wrong_is_refused_field_by_field(
     coordinator: User, changes: dict[str, Any], message: str
 ) -> None:
-    response = client_for(coordinator).post(reverse("cdop:notify"), notify_form(**changes))
+    response = client_for(coordinator).post(reverse("cdop:staff_notify"), notify_form(**changes))
 
     assert response.status_code == 400
     assert ERROR_SUMMARY in response.text
@@ -145,7 +145,8 @@ def test_a_notification_out_of_scope_or_wrong_is_refused_field_by_field(
 
 
 def test_a_stillbirth_is_refused_with_the_reason_whatever_else_is_missing(coordinator) -> None:
-    response = client_for(coordinator).post(reverse("cdop:notify"), {"birth_outcome": "stillbirth"})
+    client = client_for(coordinator)
+    response = client.post(reverse("cdop:staff_notify"), {"birth_outcome": "stillbirth"})
     assert response.status_code == 400
     assert "does not cover stillbirths" in response.text
 
@@ -154,7 +155,7 @@ def test_a_second_notification_for_the_same_child_links_to_the_case_and_says_so(
     case: ChildDeath, coordinator: User
 ) -> None:
     client = client_for(coordinator)
-    response = client.post(reverse("cdop:notify"), notify_form(nhs_number=VALID_NHS))
+    response = client.post(reverse("cdop:staff_notify"), notify_form(nhs_number=VALID_NHS))
 
     assert response.status_code == 302
     assert response["Location"] == url("case", case) + "#notifications"
@@ -170,7 +171,7 @@ def test_a_match_on_a_review_the_coordinator_cannot_see_names_it_without_opening
 ) -> None:
     other = make_user(Role.CDOP_COORDINATOR)
     client = client_for(other)
-    response = client.post(reverse("cdop:notify"), notify_form(nhs_number=VALID_NHS))
+    response = client.post(reverse("cdop:staff_notify"), notify_form(nhs_number=VALID_NHS))
 
     assert response["Location"] == reverse("cdop:dashboard")
     page = client.get(response["Location"])
