@@ -1,5 +1,6 @@
 """In Chromium: the CDOP coordinator notifies a child's death (after the form refuses a
-stillbirth with the reason), records the joint agency response and the review meeting, makes
+stillbirth with the reason), asks a GP for a reporting form, which the GP completes from the
+emailed link; the coordinator records the joint agency response and the review meeting, makes
 the review ready, arranges a panel meeting and builds its agenda, records the panel's
 analysis and decision, closes the review and records the day it went to the National Child
 Mortality Database; an administrator who is not a member gets 404 for the review. Every page
@@ -19,9 +20,11 @@ from playwright.sync_api import Page, expect
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.cdop.models import ChildDeath, Stage
+from safeguarding.cdop.reporting_questions import questions_for
 from tests.browser.conftest import assert_page_basics
 from tests.browser.test_newsletter_staff import signed_in
 from tests.browser.test_training_staff import checked
+from tests.smtp import Mailbox
 
 DOMAINS = (
     "Factors intrinsic to the child",
@@ -67,6 +70,34 @@ def _notify(page: Page, died: date) -> None:
     _answer(page, "Did the child die in the partnership's area?", "Yes")
     page.get_by_label("Name of the person notifying").fill("Dr Invented")
     page.get_by_role("button", name="Record the notification").click()
+
+
+def _reporting_form(page: Page, mailbox: Mailbox, run_tasks: Callable[[], None]) -> None:
+    page.get_by_role("link", name=re.compile("^All the reporting forms")).click()
+    page.get_by_role("link", name="Ask for a reporting form").click()
+    page.get_by_label("Name", exact=True).fill("Dr Invented GP")
+    page.get_by_label("Organisation").fill("Invented Surgery")
+    page.get_by_label("Work email address").fill("gp@example.org")
+    page.get_by_role("button", name="Ask for the form").click()
+    _banner(page, "emailed them a link")
+
+    run_tasks()
+    (message,) = mailbox.to("gp@example.org")
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"https?://\S+/child-death-review/reporting-form/\S+/", body)
+    assert link is not None
+    agency = page.context.browser.new_page()  # type: ignore[union-attr]
+    agency.goto(link.group(0))
+    assert_page_basics(agency, "Reporting form")
+    for question in questions_for("reporting"):
+        agency.get_by_role("textbox", name=question.label).fill(f"Invented: {question.key}")
+    agency.get_by_role("button", name="Submit").click()
+    assert_page_basics(agency, "Form sent")
+    checked(agency)
+    agency.close()
+
+    page.get_by_role("link", name="Back to the review").click()
+    expect(page.locator("#reporting-forms ~ div table").first).to_contain_text("Invented Surgery")
 
 
 def _stages(page: Page, died: date) -> None:
@@ -141,7 +172,12 @@ def _analysis(page: Page) -> None:
 
 @pytest.mark.parametrize("width", [1024, 375])
 def test_the_coordinator_takes_a_death_from_notification_to_the_national_database(
-    page: Page, live_server: Any, make_user: Callable[..., User], width: int
+    page: Page,
+    live_server: Any,
+    mailbox: Mailbox,
+    run_tasks: Callable[[], None],
+    make_user: Callable[..., User],
+    width: int,
 ) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     coordinator = make_user(Role.CDOP_COORDINATOR)
@@ -159,6 +195,7 @@ def test_the_coordinator_takes_a_death_from_notification_to_the_national_databas
     expect(page.locator("main")).to_contain_text("Invented Journey Child")
     case_url = page.url
 
+    _reporting_form(page, mailbox, run_tasks)
     _stages(page, died)
     meeting_url = _panel_meeting(page, case.reference)
     page.goto(case_url)
