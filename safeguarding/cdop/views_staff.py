@@ -25,17 +25,7 @@ from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user, staff_user_with_role, user_has_role
 from safeguarding.audit.services import audit_read
 from safeguarding.cdop import selectors, services
-from safeguarding.cdop.models import (
-    STAGE_ORDER,
-    ChildDeath,
-    Decision,
-    FamilyQuestion,
-    Notification,
-    PanelMeeting,
-    Stage,
-)
-from safeguarding.cdop.services import ChildDetails, FamilyContact, Notified
-from safeguarding.cdop.staff_forms import (
+from safeguarding.cdop.forms_staff import (
     ActionForm,
     AgendaDecisionForm,
     AnalysisForm,
@@ -53,6 +43,16 @@ from safeguarding.cdop.staff_forms import (
     ReviewMeetingForm,
     analysis_initial,
 )
+from safeguarding.cdop.models import (
+    STAGE_ORDER,
+    ChildDeath,
+    Decision,
+    FamilyQuestion,
+    Notification,
+    PanelMeeting,
+    Stage,
+)
+from safeguarding.cdop.services import ChildDetails, FamilyContact, Notified
 from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.workspaces import kinds
