@@ -567,7 +567,10 @@ def test_a_panel_member_with_no_role_finds_the_tool_once_a_member(
     join(case, panel)
 
     assert f'href="{home}"' in client.get(reverse("accounts:dashboard")).text
-    assert case.reference in client.get(home).text
+    page = client.get(home).text
+    assert case.reference in page
+    assert "Online notifications waiting" not in page  # the secretariat's work
+    assert "Notify a child" not in page
 
 
 def _queries(client: Client, page: str) -> int:
