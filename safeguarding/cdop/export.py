@@ -161,8 +161,11 @@ def _days(on: date, case: ChildDeath) -> int:
 
 
 def _forms(case: ChildDeath) -> list[dict[str, Any]]:
+    # Requests outstanding when the case closed were withdrawn by the closure (at the moment
+    # it closed): they count as requested and not returned; earlier withdrawals do not count.
+    asked = Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=case.closed_at)
     counts = (
-        case.reporting_forms.filter(withdrawn_at__isnull=True)
+        case.reporting_forms.filter(asked)
         .values("kind")
         .annotate(requested=Count("pk"), returned=Count("pk", filter=Q(submitted_at__isnull=False)))
         .order_by("kind")
