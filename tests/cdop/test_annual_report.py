@@ -107,6 +107,7 @@ def test_an_empty_year_shows_zeros() -> None:
 
 # --- The property: no hidden number can be worked out ----------------------------------------
 
+
 def name(table: str, row: str, column: str) -> Any:
     """A number as a reader names it: a total row or column is the same number wherever it
     appears (the total of a category, an age band, a column), and so is the grand total."""
@@ -282,4 +283,3 @@ def test_a_year_not_offered_is_not_found(client: Client) -> None:
     assert client.get(reverse("cdop:staff_annual_report"), {"year": latest + 1}).status_code == 404
     assert client.get(reverse("cdop:staff_annual_report"), {"year": latest - 9}).status_code == 404
     assert client.get(reverse("cdop:staff_annual_report"), {"year": latest - 1}).status_code == 200
-
