@@ -52,7 +52,8 @@ def test_the_papers_hold_each_case_the_member_may_see(client: Client) -> None:
     pages = pages_of(response.content)
     assert all(papers.MARKING in page for page in pages)
     text = "\n".join(pages)
-    assert first.reference in text and second.reference in text
+    assert first.reference in text
+    assert second.reference in text
     assert "1 of 4 requested" in text
     assert "0 of 0 requested" in text
     assert "Invented summary of the death." in text
