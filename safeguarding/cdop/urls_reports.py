@@ -5,28 +5,28 @@ from django.urls import URLPattern, path
 
 from safeguarding.cdop import views_reports
 
-CASE = "staff/child-deaths/<int:pk>/"
+CASE = "staff/child-death-reviews/<int:pk>/"
 
 urlpatterns: list[URLPattern] = [
     path(f"{CASE}ncmd-export.json", views_reports.ncmd_json, name="staff_ncmd_json"),
     path(f"{CASE}ncmd-statistics.csv", views_reports.ncmd_csv, name="staff_ncmd_csv"),
     path(
-        "staff/child-deaths/annual-report/",
+        "staff/child-death-reviews/annual-report/",
         views_reports.report_page,
         name="staff_annual_report",
     ),
     path(
-        "staff/child-deaths/annual-report.csv",
+        "staff/child-death-reviews/annual-report.csv",
         views_reports.report_csv,
         name="staff_annual_report_csv",
     ),
     path(
-        "staff/child-deaths/annual-report.pdf",
+        "staff/child-death-reviews/annual-report.pdf",
         views_reports.report_pdf,
         name="staff_annual_report_pdf",
     ),
     path(
-        "staff/child-deaths/meetings/<int:pk>/papers.pdf",
+        "staff/child-death-reviews/meetings/<int:pk>/papers.pdf",
         views_reports.papers_pdf,
         name="staff_meeting_papers",
     ),
