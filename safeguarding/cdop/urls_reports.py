@@ -8,6 +8,7 @@ from safeguarding.cdop import views_reports
 CASE = "staff/child-death-reviews/<int:pk>/"
 
 urlpatterns: list[URLPattern] = [
+    path(f"{CASE}ncmd-export/", views_reports.ncmd_page, name="staff_ncmd"),
     path(f"{CASE}ncmd-export.json", views_reports.ncmd_json, name="staff_ncmd_json"),
     path(f"{CASE}ncmd-statistics.csv", views_reports.ncmd_csv, name="staff_ncmd_csv"),
     path(

@@ -65,6 +65,17 @@ def _record(user: Any, case: ChildDeath, *, form: str) -> dict[str, Any]:
 
 
 @require_safe
+def ncmd_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the export holds and leaves out, its downloads, and whether it has been sent."""
+    _, case = _exported_case(request, pk, form="page")
+    return render(
+        request,
+        "cdop/reports/ncmd.html",
+        {"case": case, "schema_version": export.SCHEMA_VERSION},
+    )
+
+
+@require_safe
 def ncmd_json(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _exported_case(request, pk, form="json")
     record = _record(user, case, form="json")

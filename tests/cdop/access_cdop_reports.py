@@ -146,6 +146,7 @@ def _case_page(maker: Any, members: dict[str, int]) -> Access:
 REPORT = only(Role.CDOP_COORDINATOR)
 
 ACCESS: dict[str, Access] = {
+    "cdop:staff_ncmd": _case_page(_closed, WRITERS),
     "cdop:staff_ncmd_json": _case_page(_closed, WRITERS),
     "cdop:staff_ncmd_csv": _case_page(_closed, WRITERS),
     "cdop:staff_annual_report": Access(roles=REPORT),

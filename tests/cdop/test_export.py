@@ -286,6 +286,21 @@ def test_a_member_downloads_the_export_audited_and_not_stored(client: Client) ->
     assert AuditEntry.objects.filter(action="cdop.export.made").count() == 2
 
 
+def test_the_export_page_says_what_it_holds_and_links_the_downloads(client: Client) -> None:
+    lead = UserFactory(roles=[str(Role.CDOP_COORDINATOR)])
+    case = closed_case(lead)
+    sign_in(client, lead)
+
+    response = client.get(reverse("cdop:staff_ncmd", args=[case.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("cdop:staff_ncmd_json", args=[case.pk]) in page
+    assert "Not recorded yet" in page
+    assert "Invented Child" not in page
+    assert not AuditEntry.objects.filter(action="cdop.export.made").exists()
+
+
 def test_outsiders_and_reviewers_cannot_download_it(client: Client) -> None:
     reviewer = UserFactory(roles=[str(Role.CDOP_COORDINATOR)])
     administrator = UserFactory(roles=[str(Role.PARTNERSHIP_ADMINISTRATOR)])
