@@ -109,6 +109,7 @@ bench: venv assets ## Benchmarks, printed as ratios to a baseline measured in th
 	$(BIN)/python bench/public_site.py
 	$(BIN)/python bench/training.py
 	$(BIN)/python bench/casereviews.py
+	$(BIN)/python bench/cdop.py
 	$(BIN)/python bench/newsletter.py --sizes 10000 100000
 
 .PHONY: lock

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from safeguarding.cdop import urls_forms, urls_public, views_staff
+from safeguarding.cdop import urls_forms, urls_public, urls_reports, views_staff
 
 app_name = "cdop"
 
@@ -50,8 +50,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views_staff.agenda_decide,
         name="agenda_decide",
     ),
-    # The reporting forms (the secretariat's pages and the agency's link) and the public
-    # notification form.
+    # The reporting forms (the secretariat's pages and the agency's link), the public
+    # notification form, and the downloads (NCMD export, yearly statistics, papers).
     *urls_forms.urlpatterns,
     *urls_public.urlpatterns,
+    *urls_reports.urlpatterns,
 ]
