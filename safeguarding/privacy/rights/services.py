@@ -32,11 +32,12 @@ from safeguarding.privacy.models.rights import (
     RequestSubject,
     RightsRequest,
 )
-from safeguarding.privacy.models.rights_outcomes import ErasureReport
+from safeguarding.privacy.models.rights_outcomes import ErasureReport, ExportDelivery, LinkEnded
 from safeguarding.privacy.rights import clock
 from safeguarding.privacy.rights.delivery import (
     delivers_export,
     delivery_link,
+    end_links,
     export_delivery_create,
     latest_delivery,
 )
@@ -467,6 +468,30 @@ def send_completion_email(request: RightsRequest) -> None:
         enqueue_in_transaction(send_rights_request_email, request_id=request.pk, email="completed")
 
 
+def export_delivery_resend(*, request: RightsRequest, reason: str, actor: User) -> ExportDelivery:
+    """Email the requester a new link to their completed access export: every link still
+    working stops at once, so only the newest works. One audit entry, on the new link."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why a new link is being sent"})
+    with transaction.atomic(durable=True):
+        request = _locked(request)
+        if request.status != RequestStatus.COMPLETED or not delivers_export(request):
+            raise ValidationError(
+                "A link can be sent only for a completed access request with an email address."
+            )
+        replaced = end_links(
+            request.deliveries.all(), why=LinkEnded.REPLACED, reason=reason, actor=actor
+        )
+        delivery = export_delivery_create(
+            request=request,
+            actor=actor,
+            reason=reason.strip(),
+            details={"replaced": len(replaced)},
+        )
+        enqueue_in_transaction(send_rights_request_email, request_id=request.pk, email="new_link")
+    return delivery
+
+
 @email_task("A rights request email")
 def send_rights_request_email(*, request_id: int, email: str) -> int:
     """Write and send an email about a request from its id: ``confirm`` (with the link, made
@@ -483,6 +508,11 @@ def send_rights_request_email(*, request_id: int, email: str) -> int:
             kind=request.get_kind_display(),
             days=LINK_VALID_FOR.days,
         )
+    elif email == "new_link":
+        delivery = latest_delivery(request)
+        if delivery is None or delivery.unusable(now=timezone.now()):
+            return 0  # replaced or cancelled again before this email went
+        context.update(delivery=delivery, link=delivery_link(delivery))
     elif email == "completed":
         report = ErasureReport.objects.filter(request=request).first()
         delivery = latest_delivery(request)
