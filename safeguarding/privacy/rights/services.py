@@ -110,11 +110,14 @@ def _find_or_create_person(*, email: str, full_name: str) -> Person:
     return person
 
 
-def rights_request_submit(*, email: str, full_name: str, kind: str, details: str) -> RightsRequest:
+def rights_request_submit(
+    *, email: str, full_name: str, kind: str, details: str, actor: User | None = None
+) -> RightsRequest:
     """A request made on the web: it waits for the emailed link to confirm who made it.
 
     The same happens whether or not we knew the address, so the page and the email reveal
-    nothing about what we hold.
+    nothing about what we hold. ``actor`` is the member of staff who started it at the
+    person's request (from a subscriber's page); the person still confirms it by the link.
     """
     with transaction.atomic(durable=True):
         person = _find_or_create_person(email=email, full_name=full_name)
@@ -129,9 +132,13 @@ def rights_request_submit(*, email: str, full_name: str, kind: str, details: str
         request.save()
         audit_log(
             action="privacy.rights_request.submitted",
-            actor=None,
+            actor=actor,
             target=request,
-            details={"kind": kind, "channel": RequestChannel.WEB.value},
+            details={
+                "kind": kind,
+                "channel": RequestChannel.WEB.value,
+                **({"started_by_staff": True} if actor is not None else {}),
+            },
         )
         enqueue_in_transaction(send_rights_request_email, request_id=request.pk, email="confirm")
     return request
