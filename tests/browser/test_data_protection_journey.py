@@ -97,7 +97,9 @@ def test_the_lead_holds_a_persons_records_and_the_requester_downloads_their_expo
     page.get_by_label("What was done to answer the request?").fill("Export sent by the link")
     page.get_by_role("button", name="Complete the request").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("is completed")
-    expect(page.locator("main")).to_contain_text("A link was emailed")
+    expect(page.get_by_role("region", name="Links sent to download the export")).to_contain_text(
+        "Working"
+    )
     checked(page)
 
     # The requester, in a browser of their own, opens the emailed link.
