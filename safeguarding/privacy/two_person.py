@@ -164,6 +164,34 @@ def two_person_approve_all(
         ]
 
 
+def _refuse_rejection(
+    change: TwoPersonChange,
+    *,
+    reason: str,
+    actor: User,
+    kind: TwoPersonKind,
+    may_decide: Callable[[User], None],
+) -> None:
+    if change.proposed_by_id == actor.pk:
+        raise ValidationError(kind.own_rejection)
+    may_decide(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": kind.reason_needed})
+
+
+def _reject_locked(change: C, *, reason: str, actor: User, kind: TwoPersonKind) -> C:
+    change = locked_pending(change, kind)
+    _decide(change, status=ProposalStatus.REJECTED, actor=actor, reason=reason)
+    audit_log(
+        action=kind.action("rejected"),
+        actor=actor,
+        target=change,
+        reason=change.decision_reason,
+        details=change.audit_details(),
+    )
+    return change
+
+
 def two_person_reject(
     change: C,
     *,
@@ -173,22 +201,30 @@ def two_person_reject(
     may_decide: Callable[[User], None] = check_may_decide,
 ) -> C:
     """A second person turns the change down, saying why; nothing changes."""
-    if change.proposed_by_id == actor.pk:
-        raise ValidationError(kind.own_rejection)
-    may_decide(actor)
-    if not reason.strip():
-        raise ValidationError({"reason": kind.reason_needed})
+    _refuse_rejection(change, reason=reason, actor=actor, kind=kind, may_decide=may_decide)
     with transaction.atomic(durable=True):
-        change = locked_pending(change, kind)
-        _decide(change, status=ProposalStatus.REJECTED, actor=actor, reason=reason)
-        audit_log(
-            action=kind.action("rejected"),
-            actor=actor,
-            target=change,
-            reason=change.decision_reason,
-            details=change.audit_details(),
-        )
-    return change
+        return _reject_locked(change, reason=reason, actor=actor, kind=kind)
+
+
+def two_person_reject_all(
+    changes: Sequence[C],
+    *,
+    reason: str,
+    actor: User,
+    kind: TwoPersonKind,
+    may_decide: Callable[[User], None] = check_may_decide,
+) -> list[C]:
+    """Several changes of one kind turned down together, for one reason, each exactly as
+    ``two_person_reject`` would, in one transaction: all of them or none."""
+    if not changes:
+        raise ValidationError(kind.decided)
+    for change in changes:
+        _refuse_rejection(change, reason=reason, actor=actor, kind=kind, may_decide=may_decide)
+    with transaction.atomic(durable=True):
+        return [
+            _reject_locked(change, reason=reason, actor=actor, kind=kind)
+            for change in sorted(changes, key=lambda change: change.pk)
+        ]
 
 
 def two_person_withdraw(change: C, *, actor: User, kind: TwoPersonKind) -> C:

@@ -99,6 +99,7 @@ ACCESS: dict[str, Access] = {
         roles=acted_on(LEAD, Role.PARTNERSHIP_ADMINISTRATOR),
         make_kwargs=a_matter_waiting_for_release,
     ),
+    "retention:matter_reject": Access(roles=VIEWERS, make_kwargs=a_matter_waiting_for_release),
     "retention:releases": Access(roles=VIEWERS),
     "retention:release_reject": Access(roles=VIEWERS, make_kwargs=a_pending_release),
     # The persona approves someone else's request to release a hold.

@@ -137,3 +137,35 @@ def test_a_matter_with_every_hold_waiting_offers_no_second_request(lead: User) -
 
     assert "Ask to release every hold for this matter" not in page
     assert client_for(lead).get(matter_url("release/")).status_code == 404
+
+
+def test_a_second_person_rejects_every_release_for_a_matter_with_one_reason(
+    lead: User, second_lead: User
+) -> None:
+    first = held(finished_task(days_ago=30), by=lead)
+    second = held(finished_task(days_ago=30), by=lead)
+    client_for(lead).post(matter_url("release/"), {"reason": "Claim settled"})
+    assert client_for(lead).get(matter_url("reject/")).status_code == 200
+    own = client_for(lead).post(
+        matter_url("reject/"),
+        {"reason": "No", "release": [str(r.pk) for r in HoldRelease.objects.all()]},
+    )
+    assert own.status_code == 400
+    assert "withdraw it instead" in own.content.decode()
+
+    page = client_for(second_lead).get(matter_url("reject/")).content.decode()
+    shown = re.findall(r'name="release" value="(\d+)"', page)
+    empty = client_for(second_lead).post(matter_url("reject/"), {"reason": "", "release": shown})
+    assert empty.status_code == 400
+    assert "Enter why you are rejecting the releases" in empty.content.decode()
+    done = client_for(second_lead).post(
+        matter_url("reject/"), {"reason": "The appeal is still open", "release": shown}, follow=True
+    )
+
+    assert "2 releases rejected" in done.content.decode()
+    assert {release.status for release in HoldRelease.objects.all()} == {ProposalStatus.REJECTED}
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.is_active
+    assert second.is_active
+    assert len(audited("privacy.retention.hold_release_rejected")) == 2

@@ -54,6 +54,7 @@ from safeguarding.privacy.two_person import (
     two_person_approve,
     two_person_approve_all,
     two_person_reject,
+    two_person_reject_all,
     two_person_withdraw,
 )
 
@@ -590,26 +591,41 @@ def legal_hold_matter_release_request(
         ]
 
 
-def legal_hold_matter_release_approve(
-    *, matter: str, releases: Sequence[int], actor: User
-) -> list[LegalHold]:
-    """A second person approves every release waiting for ``matter`` at once: exactly the
-    ``releases`` they were shown (refused if the waiting ones have changed since), each as
-    ``legal_hold_release_approve`` would, all or none."""
+def _matter_waiting(matter: str, shown: Sequence[int]) -> list[HoldRelease]:
+    """The releases waiting for ``matter``, if they are exactly those ``shown``."""
     waiting = list(
         HoldRelease.objects.pending()
         .filter(hold__scope_label=matter, hold__released_at__isnull=True)
         .select_related("hold")
         .order_by("pk")
     )
-    if not matter or sorted(releases) != [release.pk for release in waiting]:
+    if not matter or sorted(shown) != [release.pk for release in waiting]:
         raise ValidationError(MATTER_RELEASES_CHANGED)
+    return waiting
+
+
+def legal_hold_matter_release_approve(
+    *, matter: str, releases: Sequence[int], actor: User
+) -> list[LegalHold]:
+    """A second person approves every release waiting for ``matter`` at once: exactly the
+    ``releases`` they were shown (refused if the waiting ones have changed since), each as
+    ``legal_hold_release_approve`` would, all or none."""
     return two_person_approve_all(
-        waiting,
+        _matter_waiting(matter, releases),
         actor=actor,
         kind=RELEASE,
         details=_past_its_period,
         carry_out=lambda release: _released(release, actor=actor),
+    )
+
+
+def legal_hold_matter_release_reject(
+    *, matter: str, releases: Sequence[int], reason: str, actor: User
+) -> list[HoldRelease]:
+    """A second person turns down every release waiting for ``matter``, for one reason:
+    exactly the ``releases`` they were shown; every hold stays in force."""
+    return two_person_reject_all(
+        _matter_waiting(matter, releases), reason=reason, actor=actor, kind=RELEASE
     )
 
 

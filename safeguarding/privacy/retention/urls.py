@@ -17,6 +17,7 @@ staff = [
     path("holds/matters/<slug:key>/", views_staff.matter, name="matter"),
     path("holds/matters/<slug:key>/release/", views_staff.matter_release, name="matter_release"),
     path("holds/matters/<slug:key>/approve/", views_staff.matter_approve, name="matter_approve"),
+    path("holds/matters/<slug:key>/reject/", views_staff.matter_reject, name="matter_reject"),
     path("holds/releases/", views_staff.releases, name="releases"),
     path("holds/releases/<int:pk>/approve/", views_staff.release_approve, name="release_approve"),
     path("holds/releases/<int:pk>/reject/", views_staff.release_reject, name="release_reject"),

@@ -57,6 +57,7 @@ from safeguarding.privacy.retention.selectors import (
 from safeguarding.privacy.retention.services import (
     held_message,
     legal_hold_matter_release_approve,
+    legal_hold_matter_release_reject,
     legal_hold_matter_release_request,
     legal_hold_release_approve,
     legal_hold_release_reject,
@@ -364,12 +365,17 @@ def matter_release(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+def _shown_releases(request: HttpRequest) -> list[int]:
+    """The releases the page showed (and so the person deciding saw), from its form."""
+    return [int(pk) for pk in request.POST.getlist("release") if pk.isdecimal() and len(pk) < 12]
+
+
 @require_POST
 def matter_approve(request: HttpRequest, key: str) -> HttpResponse:
     """Approve, together, exactly the releases waiting for the matter that the page showed."""
     actor = _viewer(request)
     name = _matter(key)
-    shown = [int(pk) for pk in request.POST.getlist("release") if pk.isdecimal() and len(pk) < 12]
+    shown = _shown_releases(request)
     try:
         released = legal_hold_matter_release_approve(matter=name, releases=shown, actor=actor)
     except ValidationError as error:
@@ -382,6 +388,32 @@ def matter_approve(request: HttpRequest, key: str) -> HttpResponse:
             "period applies again from the next sweep.",
         )
     return redirect("retention:matter", key=key)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def matter_reject(request: HttpRequest, key: str) -> HttpResponse:
+    """Reject, together and for one reason, exactly the releases waiting for the matter that
+    the page showed; every hold stays in place."""
+    actor = _viewer(request)
+    held = matter_holds(_matter(key))
+    if not held.waiting:
+        raise Http404("No release is waiting for this matter")
+    form = ProposalRejectForm(posted(request), what="releases")
+    form.fields["reason"].label = "Why are you rejecting these releases?"
+    return form_page(
+        request,
+        form,
+        template="privacy/retention/matter_reject.html",
+        context={"matter": held},
+        service=lambda data: legal_hold_matter_release_reject(
+            matter=held.name, releases=_shown_releases(request), reason=data["reason"], actor=actor
+        ),
+        message=lambda rejected: (
+            f"{len(rejected)} release{pluralize(len(rejected))} rejected: "
+            "every hold stays in place."
+        ),
+        success_url=reverse("retention:matter", args=[key]),
+    )
 
 
 @require_safe
