@@ -65,7 +65,9 @@ def ask_for_link(request: HttpRequest) -> HttpResponse:
                 entry_id=None if booking_id else entry_id,
             )
         return redirect("training:link_sent")
-    return render(request, "training/my_training_ask.html", {"form": form})
+    return render(
+        request, "training/my_training_ask.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_safe
@@ -247,7 +249,7 @@ def evaluation(request: HttpRequest, token: str, pk: int, kind: str) -> HttpResp
             return bad_link(request, refused.messages[0], status=409)
         messages.success(request, "Thank you. Your evaluation has been sent.")
         return redirect("training:my_training", token=token)
-    return render(request, "training/evaluation.html", context)
+    return render(request, "training/evaluation.html", context, status=400 if form.errors else 200)
 
 
 @require_safe

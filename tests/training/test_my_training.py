@@ -158,6 +158,15 @@ def test_a_transfer_to_someone_already_booked_is_refused(client: Client) -> None
     assert booking.email != "colleague@school.example.org"
 
 
+def test_asking_for_a_link_with_a_bad_address_is_answered_400_with_the_error_summary(
+    client: Client,
+) -> None:
+    response = client.post(reverse("training:ask_for_link"), {"email": "not an address"})
+
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+
+
 def test_an_invalid_transfer_form_is_answered_400_with_the_error_summary(client: Client) -> None:
     booking = BookingFactory(email="leaving@school.example.org")
     token = my_page(booking).split("/")[-2]
