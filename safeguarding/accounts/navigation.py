@@ -7,6 +7,7 @@ the installed apps in their order, so adding an app touches no other app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
@@ -25,6 +26,9 @@ class StaffTool:
     url_name: str
     description: str
     roles: tuple[Role, ...]
+    # Also shown to people without any of the roles for whom this says yes: an independent
+    # reviewer has no role, only memberships of the cases they review.
+    also_for: Callable[[User], bool] | None = None
 
     @property
     def url(self) -> str:
@@ -42,7 +46,12 @@ def all_tools() -> tuple[StaffTool, ...]:
 
 def tools_for(user: User) -> list[StaffTool]:
     roles = set(user.role_names)
-    return [tool for tool in all_tools() if roles & {str(role) for role in tool.roles}]
+    return [
+        tool
+        for tool in all_tools()
+        if roles & {str(role) for role in tool.roles}
+        or (tool.also_for is not None and tool.also_for(user))
+    ]
 
 
 def work_to_come(user: User) -> list[str]:

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
 from safeguarding.casereviews.models import KIND, CaseReview, CaseSubject
-from safeguarding.casereviews.sharing_events import events_of, unanswered
+from safeguarding.casereviews.sharing_events import events_of
 from safeguarding.core import crypto
 from safeguarding.core.encrypted_fields import Sealed
 from safeguarding.core.promises import Outcome, promise
@@ -17,6 +17,7 @@ from safeguarding.inventory import retention_rules
 from safeguarding.inventory.declarations import declaration_for
 from safeguarding.privacy.models.retention import LegalHold
 from safeguarding.workspaces.models import Membership, ReadLog, SharingDecision
+from safeguarding.workspaces.sharing_events import unanswered
 
 IDENTIFYING = ("full_name", "other_names", "date_of_birth", "address", "school", "nhs_number")
 

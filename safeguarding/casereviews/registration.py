@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from safeguarding.casereviews.models import KIND, CaseReview
 from safeguarding.casereviews.services import case_open_from_referral
+from safeguarding.casereviews.sharing_events import events_in
 from safeguarding.workspaces.kinds import register_kind
 from safeguarding.workspaces.models import Workspace
 from safeguarding.workspaces.referrals import register_referral_target
@@ -19,5 +20,5 @@ def case_page(workspace: Workspace) -> str | None:
 
 
 def register() -> None:
-    register_kind(KIND, "Case review", home_url=case_page)
+    register_kind(KIND, "Case review", home_url=case_page, sharing_events=events_in)
     register_referral_target(KIND, case_open_from_referral)

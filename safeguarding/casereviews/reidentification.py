@@ -19,14 +19,16 @@ words found and the line they were found in.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -74,17 +76,87 @@ def _numbered(text: str, prefix: str = "") -> Iterator[Line]:
             yield Line(f"{prefix}line {number}", line.strip())
 
 
-def _xml_paragraphs(xml: str, paragraph: str) -> str:
-    """The text of each paragraph of an office document's XML, one a line (tags dropped)."""
-    lines = []
-    for match in re.finditer(rf"<{paragraph}[ >].*?</{paragraph}>", xml, flags=re.S):
-        lines.append(html.unescape(re.sub(r"<[^>]+>", "", match.group(0))))
+@dataclass(frozen=True)
+class _Markup:
+    """How an office format marks paragraphs, the text in them, spaces, tabs and line breaks."""
+
+    paragraphs: frozenset[str]
+    text: frozenset[str] | None  # the elements holding text; None: every element, and tails
+    space: str  # an element standing for spaces, its count in ``space_count`` (ODF's text:s)
+    space_count: str
+    tab: frozenset[str]
+    line_break: frozenset[str]
+    skip: frozenset[str]  # content that is not the document's text (deleted text, for one)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+DOCX = _Markup(
+    paragraphs=frozenset({f"{_W}p"}),
+    text=frozenset({f"{_W}t"}),
+    space="",
+    space_count="",
+    tab=frozenset({f"{_W}tab"}),
+    line_break=frozenset({f"{_W}br", f"{_W}cr"}),
+    skip=frozenset({f"{_W}delText", f"{_W}instrText"}),
+)
+ODT = _Markup(
+    paragraphs=frozenset({f"{_T}p", f"{_T}h"}),
+    text=None,
+    space=f"{_T}s",
+    space_count=f"{_T}c",
+    tab=frozenset({f"{_T}tab"}),
+    line_break=frozenset({f"{_T}line-break"}),
+    skip=frozenset({f"{_T}tracked-changes"}),
+)
+
+
+def _office_paragraphs(xml: bytes, markup: _Markup) -> str:
+    """The text of each paragraph of an office document's XML, one a line: words split over
+    runs and spans join up; spaces, tabs and line breaks are kept; a paragraph inside another
+    (a footnote) is a line of its own. Parsed safely: no entities, nothing fetched."""
+    lines: list[str] = []
+    tails = markup.text is None
+
+    def inside(element: Any, into: list[str]) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in markup.skip:
+                pass
+            elif tag in markup.paragraphs:
+                paragraph(child)
+            elif markup.space and tag == markup.space:
+                into.append(" " * int(child.get(markup.space_count) or 1))
+            elif tag in markup.tab:
+                into.append("\t")
+            elif tag in markup.line_break:
+                into.append("\n")
+            else:
+                if child.text and (markup.text is None or tag in markup.text):
+                    into.append(child.text)
+                inside(child, into)
+            if tails and child.tail:
+                into.append(child.tail)
+
+    def paragraph(element: Any) -> None:
+        own = [element.text] if tails and element.text else []
+        inside(element, own)
+        lines.extend("".join(own).split("\n"))
+
+    def walk(element: Any) -> None:
+        for child in element:
+            if child.tag in markup.paragraphs:
+                paragraph(child)
+            elif child.tag not in markup.skip:
+                walk(child)
+
+    walk(ElementTree.fromstring(xml))
     return "\n".join(lines)
 
 
-def _zip_entry(data: bytes, name: str) -> str:
+def _zip_entry(data: bytes, name: str) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return archive.read(name).decode("utf-8", errors="replace")
+        return archive.read(name)
 
 
 def draft_lines(data: bytes, kind: DocumentKind) -> list[Line]:
@@ -98,12 +170,21 @@ def draft_lines(data: bytes, kind: DocumentKind) -> list[Line]:
                 for line in _numbered(page.extract_text() or "", f"page {number}, ")
             ]
         if kind == DocumentKind.DOCX:
-            return list(_numbered(_xml_paragraphs(_zip_entry(data, "word/document.xml"), "w:p")))
+            xml = _zip_entry(data, "word/document.xml")
+            return list(_numbered(_office_paragraphs(xml, DOCX)))
         if kind == DocumentKind.ODT:
             xml = _zip_entry(data, "content.xml")
-            return list(_numbered(_xml_paragraphs(xml, "text:(?:p|h)")))
+            return list(_numbered(_office_paragraphs(xml, ODT)))
         return list(_numbered(data.decode("utf-8")))
-    except (PdfReadError, zipfile.BadZipFile, KeyError, UnicodeDecodeError) as error:
+    except (
+        PdfReadError,
+        zipfile.BadZipFile,
+        KeyError,
+        UnicodeDecodeError,
+        ElementTree.ParseError,
+        DefusedXmlException,
+        ValueError,
+    ) as error:
         raise ValueError("The draft could not be read as text") from error
 
 

@@ -25,9 +25,10 @@ from safeguarding.casereviews.models import (
     ReviewerRequest,
 )
 from safeguarding.casereviews.services import RECORD_KINDS
-from safeguarding.casereviews.sharing_events import SharingEvent, events_of, unanswered
+from safeguarding.casereviews.sharing_events import events_of
 from safeguarding.workspaces.models import SharingDecision
 from safeguarding.workspaces.selectors import get_restricted_or_404, log_reads, restricted_for_user
+from safeguarding.workspaces.sharing_events import SharingEvent, unanswered
 
 if TYPE_CHECKING:
     from safeguarding.workspaces.selectors import Person

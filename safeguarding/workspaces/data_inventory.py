@@ -155,6 +155,7 @@ declare(
             "workspace",
             "shared",
             "recipient_organisation",
+            "answers",
             "means",
             "lawful_basis",
             "special_category",

@@ -129,6 +129,9 @@ class SharingDecisionPageForm(SharingDecisionForm):
         "rationale": "Enter the reasons for the decision",
     }
 
+    # The sharing event the decision is for, when recorded from its link (empty otherwise).
+    answers = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, message in self.ALWAYS.items():

@@ -23,8 +23,10 @@ from safeguarding.workspaces.models import KIND_PATTERN
 
 if TYPE_CHECKING:
     from safeguarding.workspaces.models import Workspace
+    from safeguarding.workspaces.sharing_events import SharingEvent
 
 HomeUrl = Callable[["Workspace"], str | None]
+SharingEvents = Callable[["Workspace"], "list[SharingEvent]"]
 
 
 @dataclass(frozen=True)
@@ -32,18 +34,25 @@ class Kind:
     code: str
     label: str
     home_url: HomeUrl | None = None
+    sharing_events: SharingEvents | None = None
 
 
 _kinds: dict[str, Kind] = {}
 
 
-def register_kind(code: str, label: str, home_url: HomeUrl | None = None) -> None:
+def register_kind(
+    code: str,
+    label: str,
+    home_url: HomeUrl | None = None,
+    sharing_events: SharingEvents | None = None,
+) -> None:
     """Register a kind of workspace: its code, its label in plain words, and optionally
     ``home_url(workspace)``, the owning app's page for a workspace of this kind (None when it
-    has none)."""
+    has none), and ``sharing_events(workspace)``, the times its information went to another
+    organisation (see ``workspaces.sharing_events``)."""
     if not re.fullmatch(KIND_PATTERN, code) or len(code) > 40:
         raise ValueError(f"A workspace kind is a short lower-case code, not {code!r}.")
-    _kinds[code] = Kind(code=code, label=label, home_url=home_url)
+    _kinds[code] = Kind(code=code, label=label, home_url=home_url, sharing_events=sharing_events)
 
 
 def is_registered(code: str) -> bool:
@@ -61,6 +70,15 @@ def home_url(workspace: Workspace) -> str | None:
     if kind is None or kind.home_url is None:
         return None
     return kind.home_url(workspace)
+
+
+def sharing_events_of(workspace: Workspace) -> list[SharingEvent]:
+    """The times ``workspace``'s information went to another organisation, as its kind
+    says (none when the kind registered no events)."""
+    kind = _kinds.get(workspace.kind)
+    if kind is None or kind.sharing_events is None:
+        return []
+    return kind.sharing_events(workspace)
 
 
 def registered_kinds() -> dict[str, str]:

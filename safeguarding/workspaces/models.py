@@ -308,6 +308,12 @@ class SharingDecision(RowKeyed):
     shared = models.BooleanField(help_text="Whether the information was shared.")
     information = EncryptedTextField(help_text="What was shared, or asked for and not shared.")
     recipient_organisation = models.CharField(max_length=200)
+    answers = models.CharField(
+        max_length=80,
+        blank=True,
+        default="",
+        help_text="The sharing event this decision is for, as its workspace's kind names it.",
+    )
     recipient_person = EncryptedTextField(blank=True, help_text="Name and role, where known.")
     purpose = EncryptedTextField(help_text="What the information is for.")
     means = models.CharField(

@@ -60,6 +60,11 @@ def workspaces_for(user: Person) -> models.QuerySet[Workspace]:
     return Workspace.objects.filter(pk__in=_live_memberships(user).values("workspace_id"))
 
 
+def is_member_of_a(kind: str, user: Person) -> bool:
+    """Whether ``user`` is a live member of any workspace of ``kind``."""
+    return _live_memberships(user).filter(workspace__kind=kind).exists()
+
+
 def membership_of(user: Person, workspace: Workspace) -> Membership | None:
     """``user``'s live membership of ``workspace``, or None."""
     return _live_memberships(user).filter(workspace=workspace).first()

@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
+from safeguarding.workspaces.kinds import sharing_events_of
 from safeguarding.workspaces.models import (
     LawfulBasis,
     MembershipRole,
@@ -163,12 +164,14 @@ def sharing_decision_record(
     authorised_by: User | None = None,
     decided_at: datetime | None = None,
     third_parties: Sequence[ThirdParty] = (),
+    answers: str = "",
 ) -> SharingDecision:
     """Record one decision, by a lead or member of the workspace who made it.
 
     ValidationError (a dict of field to message) when something is missing; never because
     consent was not sought or was refused: then the reasons and the authorising manager are
-    what is needed.
+    what is needed. ``answers`` is the key of the sharing event the decision is for (one of
+    ``sharing_events_of(workspace)``), or empty.
     """
     require_role(actor, workspace, MembershipRole.LEAD, MembershipRole.MEMBER)
     problems = sharing_problems(
@@ -195,6 +198,8 @@ def sharing_decision_record(
             problems[f"third_parties.{index}"] = (
                 "Enter why this person might be harmed if their details were disclosed"
             )
+    if answers and answers not in {event.key for event in sharing_events_of(workspace)}:
+        problems["answers"] = "This case has no such sharing to record a decision for"
     if problems:
         raise ValidationError(problems)
     without_consent = shared and not (consent_sought and consent_given)
@@ -203,6 +208,7 @@ def sharing_decision_record(
         shared=shared,
         information=information.strip(),
         recipient_organisation=_text(recipient_organisation),
+        answers=answers,
         recipient_person=recipient_person.strip(),
         purpose=purpose.strip(),
         means=_text(means),
@@ -232,6 +238,7 @@ def sharing_decision_record(
         details={
             "workspace": workspace.pk,
             "shared": shared,
+            "answers": answers,
             "lawful_basis": lawful_basis,
             "special_category": special_category,
             "consent_sought": consent_sought,

@@ -27,6 +27,7 @@ from safeguarding.core.forms import posted
 from safeguarding.workspaces import documents, selectors
 from safeguarding.workspaces.forms import DocumentUploadForm
 from safeguarding.workspaces.forms_staff import GrantForm, RemoveForm, SharingDecisionPageForm
+from safeguarding.workspaces.kinds import sharing_events_of
 from safeguarding.workspaces.models import Membership, MembershipRole, ReadLog, Workspace
 from safeguarding.workspaces.pages import WorkspacePage, workspace_view
 from safeguarding.workspaces.services import (
@@ -35,6 +36,7 @@ from safeguarding.workspaces.services import (
     membership_revoke,
 )
 from safeguarding.workspaces.sharing import decisions_in, sharing_decision_record
+from safeguarding.workspaces.sharing_events import SharingEvent
 
 LEAD, MEMBER = MembershipRole.LEAD, MembershipRole.MEMBER
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -224,19 +226,43 @@ def sharing(request: HttpRequest, page: WorkspacePage) -> HttpResponse:
     return render(request, "workspaces/sharing.html", page.context(decisions=decisions))
 
 
+def _sharing_event(request: HttpRequest, page: WorkspacePage) -> SharingEvent | None:
+    """The sharing event named by the "Record the decision" link (``?event=``), if any; 404
+    when the workspace has no such event."""
+    key = request.GET.get("event", "")
+    if not key:
+        return None
+    for event in sharing_events_of(page.workspace):
+        if event.key == key:
+            return event
+    raise Http404("This workspace has no such sharing to record a decision for.")
+
+
 @GET_OR_POST
 @workspace_view(role=MEMBER, purpose="record a sharing decision")
 def sharing_new(request: HttpRequest, page: WorkspacePage) -> HttpResponse:
+    event = _sharing_event(request, page)
+    initial = (
+        {
+            "answers": event.key,
+            "shared": "yes",
+            "information": event.what,
+            "recipient_organisation": event.organisation,
+        }
+        if event
+        else {}
+    )
     form = SharingDecisionPageForm(
         posted(request),
         authorisers=selectors.active_staff(excluding=page.viewer),
         decided_by=page.viewer,
+        initial=initial,
     )
     return form_page(
         request,
         form,
         template="workspaces/sharing_new.html",
-        context=page.context(**_back("sharing", page)),
+        context=page.context(event=event, **_back("sharing", page)),
         service=lambda data: sharing_decision_record(
             workspace=page.workspace, actor=page.viewer, **form.service_arguments()
         ),

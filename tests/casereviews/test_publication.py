@@ -107,19 +107,43 @@ def test_a_date_of_birth_is_found_however_it_is_written(review, officer, written
 
 
 def _docx(text: str) -> bytes:
+    paragraphs = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in text.splitlines())
+    return _office("docx", paragraphs)
+
+
+WORD = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+ODF = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+)
+
+
+def _docx_file(document: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(
             "[Content_Types].xml",
-            '<?xml version="1.0"?><Types><Override PartName="/word/document.xml" ContentType="'
-            'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            "</Types>",
+            '<?xml version="1.0"?><Types><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.document.main+xml"/></Types>',
         )
-        paragraphs = "".join(
-            f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in text.splitlines()
-        )
+        archive.writestr("word/document.xml", document)
+    return buffer.getvalue()
+
+
+def _office(kind: str, body: str) -> bytes:
+    """A minimal document of ``kind`` ("odt" or "docx") whose body is ``body``."""
+    if kind == "docx":
+        return _docx_file(f"<w:document {WORD}><w:body>{body}</w:body></w:document>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr(
-            "word/document.xml", f"<w:document><w:body>{paragraphs}</w:body></w:document>"
+            "content.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF}>'
+            f"<office:body><office:text>{body}</office:text></office:body>"
+            "</office:document-content>",
         )
     return buffer.getvalue()
 
@@ -141,6 +165,45 @@ def test_an_uploaded_docx_or_pdf_draft_is_read(review, officer) -> None:
     pdf = SimpleUploadedFile("draft.pdf", _pdf("Intro\nRiley was seen."))
     check = publication.publication_check_run(case=review, actor=officer, upload=pdf)
     assert found(check) == {(HitKind.NAME, "page 1, line 2", "Riley")}
+
+
+def test_an_odt_draft_is_read_as_a_word_processor_shows_it(review, officer) -> None:
+    """Headings, lists and tables count; a name split over styled spans is one name; ODF's
+    space and line-break elements are spaces and new lines; deleted text is not read."""
+    body = (
+        "<text:h>Learning from the review</text:h>"
+        "<text:p>The school saw <text:span>Ri</text:span><text:span>ley</text:span>"
+        " weekly.</text:p>"
+        "<text:list><text:list-item><text:p>Nothing<text:s text:c='3'/>here</text:p>"
+        "</text:list-item></text:list>"
+        "<table:table><table:table-row><table:table-cell><text:p>First line<text:line-break/>"
+        "Riley again</text:p></table:table-cell></table:table-row></table:table>"
+        "<text:tracked-changes><text:changed-region><text:deletion><text:p>Riley deleted"
+        "</text:p></text:deletion></text:changed-region></text:tracked-changes>"
+    )
+    odt = SimpleUploadedFile("draft.odt", _office("odt", body))
+    check = publication.publication_check_run(case=review, actor=officer, upload=odt)
+    assert found(check) == {(HitKind.NAME, "line 2", "Riley"), (HitKind.NAME, "line 5", "Riley")}
+
+
+def test_a_docx_draft_joins_runs_and_skips_deleted_text(review, officer) -> None:
+    body = (
+        "<w:p><w:r><w:t>Seen by </w:t></w:r><w:r><w:t>Ri</w:t></w:r><w:r><w:t>ley</w:t></w:r></w:p>"
+        "<w:p><w:r><w:delText>Riley</w:delText></w:r><w:r><w:t>Kept</w:t></w:r></w:p>"
+    )
+    docx = SimpleUploadedFile("draft.docx", _office("docx", body))
+    check = publication.publication_check_run(case=review, actor=officer, upload=docx)
+    assert found(check) == {(HitKind.NAME, "line 1", "Riley")}
+
+
+def test_an_office_file_with_entities_is_refused_unread(review, officer) -> None:
+    entities = (
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "Riley">]>'
+        f"<w:document {WORD}><w:body><w:p><w:r><w:t>&a;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    upload = SimpleUploadedFile("d.docx", _docx_file(entities))
+    with pytest.raises(ValidationError):
+        publication.publication_check_run(case=review, actor=officer, upload=upload)
 
 
 def test_anything_else_is_refused(review, officer) -> None:

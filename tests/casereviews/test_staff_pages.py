@@ -302,3 +302,16 @@ def test_the_dashboard_and_case_page_queries_do_not_grow(make_case, officer) -> 
     for n in range(1, 15):
         entry(n)
     assert _queries(client, page) == few
+
+
+def test_a_reviewer_with_no_role_finds_case_reviews_on_the_dashboard_once_a_member(
+    case, make_user, join
+) -> None:
+    reviewer = make_user()  # an independent reviewer: a staff account with no role
+    client = client_for(reviewer)
+    home = reverse("casereviews:staff_home")
+    assert f'href="{home}"' not in client.get(reverse("accounts:dashboard")).text
+
+    join(case, reviewer)
+
+    assert f'href="{home}"' in client.get(reverse("accounts:dashboard")).text
