@@ -118,22 +118,22 @@ def _append(entry: AuditEntry) -> None:
         cursor.execute(sql.lock_head, [HEAD_PK])
         row = cursor.fetchone()
         if row is None:  # a new trail (or a missing head, which _locked_head refuses)
-            head = _locked_head()
-            row = (head.last_sequence, head.last_hash)
+            created = _locked_head()
+            row = (created.last_sequence, created.last_hash)
         entry.sequence = row[0] + 1
         entry.occurred_at = timezone.now()
         entry.prev_hash = row[1]
         entry.entry_hash = chain.entry_hash(entry)
-        values = [
+        values: list[Any] = [
             field.get_db_prep_save(getattr(entry, field.attname), connection)
             for field in sql.fields
         ]
-        head = [entry.sequence, entry.entry_hash, HEAD_PK]
+        moved: list[Any] = [entry.sequence, entry.entry_hash, HEAD_PK]
         if sql.insert_and_move is not None:
-            cursor.execute(sql.insert_and_move, [*values, *head])
+            cursor.execute(sql.insert_and_move, [*values, *moved])
         else:
             cursor.execute(sql.insert, values)
-            cursor.execute(sql.move_head, head)
+            cursor.execute(sql.move_head, moved)
     entry._state.adding = False
     entry._state.db = connection.alias
 
