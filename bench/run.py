@@ -15,16 +15,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-_tmp = tempfile.mkdtemp(prefix="safeguarding-bench-")
-os.environ["VAR_DIR"] = _tmp
-os.environ["DATABASE_URL"] = (
-    os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{_tmp}/bench.sqlite3"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+if __name__ == "__main__":
+    # Its own database: SQLite, or one made (and dropped at the end) on BENCH_DATABASE_URL.
+    from bench import database
 
-import django  # noqa: E402
+    _cleanup = database.start("run")
+else:  # imported for rate() by another script: a throw-away SQLite database
+    _tmp = tempfile.mkdtemp(prefix="safeguarding-bench-")
+    os.environ["VAR_DIR"] = _tmp
+    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-django.setup()
+    import django
+
+    django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -86,7 +90,7 @@ def bench_list_pages() -> None:
             )
 
 
-def bench_audit() -> None:
+def bench_audit(verify_sizes: tuple[int, ...] = (20_000, 100_000)) -> None:
     from django.utils import timezone
 
     from safeguarding.audit.actions import register
@@ -149,7 +153,8 @@ def bench_audit() -> None:
         note=f"{audit_rate:.0f} vs {raw_rate:.0f} entries/s",
     )
 
-    for size in (20_000, 100_000):
+    peaks: list[float] = []
+    for size in verify_sizes:
         while AuditEntry.objects.count() < size:
             append()
         tracemalloc.start()
@@ -168,6 +173,15 @@ def bench_audit() -> None:
             f"  verify {size:>7} entries: {size / elapsed:8.0f} entries/s = "
             f"{floor / elapsed:.2f}x just reading them; peak memory {peak / 1e6:.1f} MB"
         )
+        peaks.append(peak)
+    figure(
+        f"Audit verify peak memory, {verify_sizes[-1]:,} vs {verify_sizes[0]:,} entries",
+        peaks[-1] / peaks[0],
+        baseline=f"verify_chain over {verify_sizes[0]:,} entries",
+        target="flat (<= 1.2x)",
+        at_most=1.2,
+        note=f"{peaks[-1] / 1e6:.1f} MB",
+    )
 
 
 # The other benchmark scripts, with the arguments make bench gives them; --full adds the
@@ -225,7 +239,7 @@ def main() -> None:
     print(f"Database: {connection.vendor}; load average {os.getloadavg()[0]:.1f}")
     if not chosen or "run.py" in chosen:
         bench_list_pages()
-        bench_audit()
+        bench_audit((20_000, 100_000) if args.full else (10_000, 20_000))
     figures = list(REPORTED)
     server = os.environ.get("BENCH_DATABASE_URL", "")
     for name, quick, full in SCRIPTS:
@@ -245,4 +259,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        _cleanup()
