@@ -205,6 +205,17 @@ def _security_questions(client: Client) -> dict[str, Any]:
     return {"token": security_questions_link(person).rstrip("/").rsplit("/", 1)[1]}
 
 
+def _cdop_reporting_form(client: Client) -> dict[str, Any]:
+    """An agency's emailed link to a reporting form asked of it."""
+    from safeguarding.cdop.reporting import reporting_link_issue
+    from tests.cdop.access_cdop_forms import a_case, a_form
+
+    form_id = a_form(*a_case())["form"]
+    token = reporting_link_issue(form_id=form_id)
+    assert token is not None
+    return {"token": token}
+
+
 def _password_reset(client: Client) -> dict[str, Any]:
     """Django's reset link puts its token in the session and moves to ``set-password/``."""
     from django.contrib.auth.tokens import default_token_generator
@@ -245,6 +256,7 @@ LINKS: dict[str, Callable[[Client], dict[str, Any]]] = {
     "your_data:confirm": _rights_confirm,
     "your_data:export": _export_link,
     "security_questions:set": _security_questions,
+    "cdop:reporting_form_answer": _cdop_reporting_form,
     "accounts:password_reset_confirm": _password_reset,
     "subjects:hold": _person_found,
 }

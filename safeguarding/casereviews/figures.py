@@ -104,6 +104,10 @@ def year_figures(year: int, *, today: date) -> YearFigures:
             commissioned.filter(kind=PracticeReviewKind.LEARNING).count(),
         ),
         Figure("Reviews published", len(published)),
+        Figure(
+            "Reviews not published, with the improvements published instead",
+            PracticeReview.objects.filter(**dated("improvements_published_on")).count(),
+        ),
         Figure("Published reviews whose final report came within 6 months", reports_in_time),
         Figure(
             "Median days from the decision to publication",

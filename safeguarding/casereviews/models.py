@@ -39,6 +39,7 @@ class Stage(models.TextChoices):
     PRACTICE_REVIEW = "practice_review", "Local practice review"
     NATIONAL_REVIEW = "national_review", "Referred for a national review"
     PUBLISHED = "published", "Published"
+    NOT_PUBLISHED = "not_published", "Not published: improvements published instead"
     CLOSED = "closed", "Closed"
 
 
@@ -49,6 +50,7 @@ LIVE_STAGES = (
     Stage.PRACTICE_REVIEW,
     Stage.NATIONAL_REVIEW,
     Stage.PUBLISHED,
+    Stage.NOT_PUBLISHED,
 )
 
 

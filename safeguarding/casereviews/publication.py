@@ -228,6 +228,8 @@ def report_not_published(
     review.improvements_published_on = improvements_published_on
     review.full_clean()
     review.save(update_fields=["not_published_reason", "improvements_published_on"])
+    case.stage = Stage.NOT_PUBLISHED
+    case.save(update_fields=["stage"])
     audit_log(
         action="casereviews.report.not_published",
         actor=actor,

@@ -35,6 +35,9 @@ register(
         "cdop.reporting_form.saved": "A professional saved a reporting form to finish later",
         "cdop.reporting_form.submitted": "A professional sent their reporting form",
         "cdop.reporting_form.reminded": "A reminder to send a reporting form was queued",
+        "cdop.reporting_form.link_issued": (
+            "A new link to a reporting form was emailed; earlier links stopped working"
+        ),
         "cdop.case.read": "Child death review records were shown",
         "cdop.notifications.read": "Online notifications waiting for the secretariat were shown",
         "cdop.export.made": "A child death review export was downloaded",

@@ -247,7 +247,9 @@ declare(
         "requested_at": personal("user.childrens"),
         "requested_by": personal("user.unique_id", subject=STAFF),
         "due_on": personal("user.childrens"),
-        "nonce": secret("user.authorization.credentials", note="what makes the link work"),
+        "nonce": secret(
+            "user.authorization.credentials", note="a digest of what makes the link work"
+        ),
         "link_expires_at": personal("user.childrens"),
         "answers": personal("user.health_and_medical", encrypted=True),
         "draft_saved_at": personal("user.childrens"),

@@ -82,6 +82,7 @@ def test_the_figures_count_the_year(make_case, officer) -> None:
     assert figures["Rapid reviews sent within 15 working days"] == 1
     assert figures["Local child safeguarding practice reviews commissioned"] == 1
     assert figures["Reviews published"] == 1
+    assert figures["Reviews not published, with the improvements published instead"] == 0
     assert figures["Published reviews whose final report came within 6 months"] == 1
     assert figures["Median days from the decision to publication"] == 185
     assert figures["Actions open today"] == 1

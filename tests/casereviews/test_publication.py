@@ -19,6 +19,7 @@ from fpdf import FPDF
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.casereviews import publication, services
+from safeguarding.casereviews.figures import year_figures
 from safeguarding.casereviews.models import HitKind, PublishedReport, Stage
 from tests.casereviews.conftest import notify
 from tests.conftest import sign_in
@@ -312,3 +313,19 @@ def test_the_publication_pages_for_members(review, officer, member) -> None:
     assert response["Location"] == page
     assert "Riley" in client.get(page).text
     assert client.get(reverse("casereviews:staff_publish", args=[review.pk])).status_code == 403
+
+
+def test_a_report_not_published_moves_the_case_to_its_own_stage(review, officer) -> None:
+    publication.report_not_published(
+        case=review,
+        reason="Invented: publishing would identify the family",
+        improvements_published_on=date(2027, 5, 20),
+        actor=officer,
+    )
+    review.refresh_from_db()
+    assert review.stage == Stage.NOT_PUBLISHED
+    assert review.is_live  # the action plan is still carried out
+    assert review.get_stage_display() == "Not published: improvements published instead"
+    figures = {f.label: f.value for f in year_figures(2027, today=date(2027, 6, 1)).figures}
+    assert figures["Reviews not published, with the improvements published instead"] == 1
+    assert figures["Reviews published"] == 0
