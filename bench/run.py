@@ -201,6 +201,7 @@ SCRIPTS = [
     ("public_site.py", [], []),
     ("training.py", ["--seconds", "4"], ["--seconds", "5"]),
     ("casereviews.py", [], []),
+    ("cdop.py", [], []),
     ("newsletter.py", ["--sizes", "10000"], ["--sizes", "10000", "100000"]),
 ]
 # What this process set for itself, not passed on: each script sets up its own.

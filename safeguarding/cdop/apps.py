@@ -7,8 +7,7 @@ class CdopConfig(AppConfig):
     verbose_name = "Child death reviews"
 
     def ready(self) -> None:
-        # The child death review's kind of workspace (safeguarding.workspaces.kinds).
-        from safeguarding.cdop.models import KIND
-        from safeguarding.workspaces.kinds import register_kind
+        # The child death review's kind of workspace, with the case page as its home.
+        from safeguarding.cdop import registration
 
-        register_kind(KIND, "Child death review")
+        registration.register()

@@ -16,8 +16,13 @@ from django.utils import timezone
 from safeguarding.cdop.models import (
     STAGE_ORDER,
     AgendaItem,
+    Analysis,
+    AnalysisAction,
     ChildDeath,
+    DomainAssessment,
+    FamilyKeyWorker,
     FamilyQuestion,
+    JointAgencyResponse,
     Notification,
     PanelMeeting,
     ReportingForm,
@@ -239,3 +244,92 @@ def waiting_notifications() -> QuerySet[Notification]:
     """Online notifications that matched no case, oldest first (read by the secretariat's
     role; each page that shows them is audited)."""
     return Notification.objects.filter(case__isnull=True).order_by("received_at", "pk")
+
+
+# --- The case page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRecords:
+    """What the case page shows besides the case itself, each read logged."""
+
+    notifications: list[Notification]
+    joint_agency_response: JointAgencyResponse | None
+    analysis: Analysis | None
+    domains: list[DomainAssessment]
+    actions: list[AnalysisAction]
+    agenda: list[AgendaItem]
+    key_worker: FamilyKeyWorker | None
+
+
+def _inside(queryset: QuerySet[Any], user: Person) -> QuerySet[Any]:
+    return restricted_for_user(queryset, user=user, workspace_field="case__workspace")
+
+
+def case_records(case: ChildDeath, *, user: Person, purpose: str) -> CaseRecords:
+    """The notifications, joint agency response, analysis (its domains and actions), agenda
+    items and key worker of one case, for a member of it. A fixed number of queries."""
+    notifications = list(
+        _inside(Notification.objects.filter(case=case), user).select_related("case")
+    )
+    jar = _inside(JointAgencyResponse.objects.filter(case=case), user).select_related("case")
+    analysis = (
+        _inside(Analysis.objects.filter(case=case), user)
+        .select_related("case", "completed_by", "updated_by")
+        .first()
+    )
+    key_worker = _inside(FamilyKeyWorker.objects.filter(case=case), user).select_related("case")
+    agenda = list(
+        _inside(AgendaItem.objects.filter(case=case), user).select_related("case", "meeting")
+    )
+    domains: list[DomainAssessment] = []
+    actions: list[AnalysisAction] = []
+    if analysis is not None:
+        domains = list(
+            restricted_for_user(
+                analysis.domains.all(), user=user, workspace_field="analysis__case__workspace"
+            ).select_related("analysis__case")
+        )
+        actions = list(
+            restricted_for_user(
+                analysis.actions.all(), user=user, workspace_field="analysis__case__workspace"
+            ).select_related("analysis__case")
+        )
+    response, worker = jar.first(), key_worker.first()
+    in_case = [
+        *notifications,
+        *[record for record in (response, analysis, worker) if record is not None],
+        *agenda,
+    ]
+    log_reads(user, in_case, purpose=purpose, workspace_field="case__workspace")
+    log_reads(
+        user, [*domains, *actions], purpose=purpose, workspace_field="analysis__case__workspace"
+    )
+    return CaseRecords(
+        notifications=notifications,
+        joint_agency_response=response,
+        analysis=analysis,
+        domains=domains,
+        actions=actions,
+        agenda=agenda,
+        key_worker=worker,
+    )
+
+
+def meetings() -> QuerySet[PanelMeeting]:
+    """Panel meetings, the latest first, with how many cases each has on its agenda (a
+    meeting names no child)."""
+    return PanelMeeting.objects.annotate(items_count=Count("items")).order_by("-held_on", "-pk")
+
+
+def agenda_item_for(user: Person, *, meeting: Any, pk: Any, purpose: str) -> AgendaItem:
+    """One agenda item of a meeting, for a member of its case's review (Http404 otherwise)."""
+    return get_restricted_or_404(
+        AgendaItem.objects.filter(meeting_id=meeting).select_related(
+            "case", "case__workspace", "meeting"
+        ),
+        user=user,
+        pk=pk,
+        purpose=purpose,
+        workspace_field="case__workspace",
+    )

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from safeguarding.cdop import views_forms
 
-FORMS = "staff/child-death-reviews/<int:pk>/reporting-forms/"
+FORMS = "staff/child-deaths/<int:pk>/reporting-forms/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(FORMS, views_forms.reporting_forms, name="reporting_forms"),

@@ -5,8 +5,6 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.module_loading import module_has_submodule
 
-from safeguarding.cdop import urls_forms, urls_public
-
 
 def _project_urls() -> list[URLPattern | URLResolver]:
     return [
@@ -16,16 +14,7 @@ def _project_urls() -> list[URLPattern | URLResolver]:
     ]
 
 
-def _cdop_pages_until_cdop_urls() -> list[URLPattern | URLResolver]:
-    """Child death reviews' reporting-form and public notification pages (#15), in the
-    ``cdop`` namespace, while ``cdop`` has no urls.py of its own. Once it has one, that file
-    includes ``urls_forms`` and ``urls_public`` itself, and this adds nothing."""
-    if module_has_submodule(apps.get_app_config("cdop").module, "urls"):
-        return []
-    return [path("", include(([*urls_forms.urlpatterns, *urls_public.urlpatterns], "cdop")))]
-
-
-urlpatterns = [*_project_urls(), *_cdop_pages_until_cdop_urls()]
+urlpatterns = _project_urls()
 
 handler400 = "safeguarding.core.views.bad_request"
 handler403 = "safeguarding.core.views.permission_denied"

@@ -5,19 +5,17 @@ reason) and evaluations (only from people who attended a closed session)."""
 from __future__ import annotations
 
 import calendar
-import unicodedata
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from fpdf import FPDF
 
 from safeguarding.audit.services import audit_log
 from safeguarding.core import dates
+from safeguarding.core import pdf as pdf_helpers
 from safeguarding.core.links import absolute_url
 from safeguarding.training import emails
 from safeguarding.training.models import (
@@ -150,35 +148,18 @@ def evaluation_submit(
     return evaluation
 
 
-# DejaVu Sans (from npm, copied by `make assets`): Latin in full, Greek and Cyrillic, so a
-# name like "Łucja Nguyễn" prints as written. The PDF core fonts cover Latin-1 only.
-FONT = "DejaVuSans"
-FONT_DIR = Path(settings.BASE_DIR) / "safeguarding" / "static" / "dist" / "fonts"
-
-
-def _text(text: str) -> str:
-    """Composed characters (a name typed as "e" + combining acute prints as one "é")."""
-    return unicodedata.normalize("NFC", text)
-
-
-def _pdf_with_font() -> FPDF:
-    regular, bold = FONT_DIR / f"{FONT}.ttf", FONT_DIR / f"{FONT}-Bold.ttf"
-    if not (regular.is_file() and bold.is_file()):
-        raise ImproperlyConfigured(
-            f"The certificate font is missing from {FONT_DIR}: run `make assets`."
-        )
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.add_font(FONT, "", str(regular))
-    pdf.add_font(FONT, "B", str(bold))
-    return pdf
+# The certificate font's folder (``core.pdf``); a test points it elsewhere.
+FONT_DIR = pdf_helpers.FONT_DIR
+FONT = pdf_helpers.FONT
+_text = pdf_helpers.text
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     booking = certificate.booking
     session = booking.session
-    pdf = _pdf_with_font()
-    pdf.set_title(f"Certificate {certificate.code}")
-    pdf.set_lang("en-GB")
+    pdf = pdf_helpers.new_document(
+        title=f"Certificate {certificate.code}", orientation="landscape", font_dir=FONT_DIR
+    )
     pdf.add_page()
     pdf.set_font(FONT, "B", 28)
     pdf.cell(0, 30, "Certificate of attendance", align="C", new_x="LMARGIN", new_y="NEXT")
@@ -216,4 +197,4 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    return bytes(pdf.output())
+    return pdf_helpers.output(pdf)

@@ -152,7 +152,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             outcome = "booked"
         return redirect("training:booked", pk=session.pk, outcome=outcome)
-    return render(request, "training/book.html", context)
+    return render(request, "training/book.html", context, status=400 if form.errors else 200)
 
 
 @require_safe

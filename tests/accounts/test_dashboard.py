@@ -51,12 +51,12 @@ def test_a_review_panel_member_sees_only_case_reviews(client: Client, make_user)
     assert f'href="{reverse("identity:find")}"' not in page
 
 
-def test_a_cdop_coordinator_is_told_what_their_workspace_will_hold(
-    client: Client, make_user
-) -> None:
+def test_a_cdop_coordinator_sees_child_death_reviews(client: Client, make_user) -> None:
     sign_in(client, make_user(Role.CDOP_COORDINATOR))
+    page = tools_on_dashboard(client)
 
-    assert "Your child death review workspace will be here" in tools_on_dashboard(client)
+    assert f'href="{reverse("cdop:dashboard")}"' in page
+    assert "Your child death review workspace will be here" not in page
 
 
 def test_once_an_app_gives_the_role_a_tool_the_tool_shows_instead_of_the_sentence(

@@ -82,7 +82,7 @@ def test_an_agency_completes_a_reporting_form_from_its_email(
     ).case
     signed_in(page, live_server, coordinator)
 
-    page.goto(f"/staff/child-death-reviews/{case.pk}/reporting-forms/")
+    page.goto(f"/staff/child-deaths/{case.pk}/reporting-forms/")
     assert_page_basics(page, f"Reporting forms, case {case.reference}")
     checked(page)
     page.get_by_role("link", name="Ask for a reporting form").click()
@@ -131,7 +131,7 @@ def test_an_agency_completes_a_reporting_form_from_its_email(
     checked(agency)
     agency.close()
 
-    page.goto(f"/staff/child-death-reviews/{case.pk}/reporting-forms/")
+    page.goto(f"/staff/child-deaths/{case.pk}/reporting-forms/")
     page.get_by_role("link", name=re.compile("^Read the answers")).click()
     expect(page.locator("main")).to_contain_text("Invented: GP since birth")
     expect(page.locator("main")).to_contain_text("Not known")

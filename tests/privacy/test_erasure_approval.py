@@ -26,10 +26,12 @@ from safeguarding.privacy.rights.erasure import (
     rights_request_erasure_reject,
     rights_request_erasure_withdraw,
 )
-from safeguarding.training.models import Booking
+from safeguarding.training.models import Booking, WaitingStatus
+from tests.clock import at_london
 from tests.privacy.access_rights import open_request
 from tests.privacy.conftest import audited, client_for
 from tests.privacy.test_people import SAM, sams_booking
+from tests.training.factories import WaitingListEntryFactory
 
 CONFIRMED = {"confirm": "on"}
 
@@ -326,7 +328,7 @@ def test_the_page_lists_each_record_and_that_an_upcoming_bookings_trainer_is_tol
     page = client_for(preparer).get(url("rights:erase", request)).content.decode()
 
     assert "Booking on Working together, 25 January 2027" in page
-    assert "the place is freed and the trainer is told" in page
+    assert "the place is freed and offered to anyone waiting, and the trainer is told" in page
     refused = client_for(preparer).post(url("rights:erase", request), {"reason": ""})
     assert refused.status_code == 400
     assert "Confirm you have checked what the erasure will delete" in refused.content.decode()
@@ -360,3 +362,23 @@ def test_approving_without_confirming_erases_nothing_and_the_trainer_is_told_aft
     [told] = [m for m in mailoutbox if m.to == [trainer.email]]
     assert "Working together" in told.subject
     assert "Sam" not in str(told.body)
+
+
+def test_an_erased_upcoming_booking_offers_its_place_to_the_waiting_list(
+    make_user: Callable[..., User], clock: Any
+) -> None:
+    clock.move_to(at_london(2027, 1, 10, 9, 0))
+    booking = sams_booking()
+    booking.session.capacity = 1
+    booking.session.save()
+    waiting = WaitingListEntryFactory(session=booking.session)
+    request = open_request(email=SAM, kind=RequestKind.ERASURE)
+    prepared = prepare(request, make_user(Role.DATA_PROTECTION_LEAD))
+
+    rights_request_erasure_approve(prepared=prepared, actor=make_user(Role.DATA_PROTECTION_LEAD))
+
+    assert not Booking.objects.filter(pk=booking.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == WaitingStatus.OFFERED
+    [offered] = audited("training.waiting_list.offered")
+    assert offered.details["session"] == booking.session_id

@@ -11,6 +11,7 @@ from safeguarding.accounts import services
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.demo.casereviews import seed_casereviews_demo
+from safeguarding.demo.cdop import seed_cdop_demo
 from safeguarding.demo.training import seed_training_demo
 
 DEMO_PASSWORD = "demo-only-passphrase-2026"  # noqa: S105  (invented demo accounts only)
@@ -62,10 +63,15 @@ class Command(BaseCommand):
             officer=User.objects.get(email=demo_email("reviews")),
             panel=User.objects.get(email=demo_email("panel")),
         )
+        reviews = seed_cdop_demo(coordinator=User.objects.get(email=demo_email("cdop")))
         self.stdout.write(f"Demo data: {created} account(s) created; all data shown is invented.")
         self.stdout.write(f"Training demo: {courses} invented course(s) created.")
         self.stdout.write(
             f"Case reviews demo: {cases} invented case(s) opened; panel@ is a member of two."
+        )
+        self.stdout.write(
+            f"Child death reviews demo: {reviews} invented review(s) opened; only cdop@ is "
+            "a member of them."
         )
         call_command("seed_demo_newsletter", stdout=self.stdout)
         self.stdout.write("")
