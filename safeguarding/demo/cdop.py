@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.cdop import services
-from safeguarding.cdop.models import ChildDeath, Notification, PanelMeeting
+from safeguarding.cdop.models import ChildDeath, FormKind, Notification, PanelMeeting
+from safeguarding.cdop.reporting import Professional, reporting_form_request
 from safeguarding.cdop.scope import BirthOutcome
 from safeguarding.cdop.services import (
     AnalysisInput,
@@ -62,6 +63,26 @@ def _jar(case: ChildDeath, lead: User) -> None:
         notes=f"Invented: home visit the next day {INVENTED}",
         actor=lead,
     )
+
+
+def _forms(case: ChildDeath, lead: User) -> None:
+    """Reporting forms asked of two invented professionals (their emails go to the demo
+    outbox, at a domain that can never be delivered)."""
+    for name, agency, kind in (
+        ("Dr Gee Pee", "Nowhereton Surgery", FormKind.REPORTING),
+        ("Sam Teacher", "Nowhereton Primary School", FormKind.REPORTING),
+        ("Dr Gee Pee", "Nowhereton Surgery", FormKind.SUDI),
+    ):
+        reporting_form_request(
+            case=case,
+            kind=kind,
+            professional=Professional(
+                name=f"{name} {INVENTED}",
+                agency=f"{agency} {INVENTED}",
+                email=f"{name.split()[-1].lower()}@example.invalid",
+            ),
+            actor=lead,
+        )
 
 
 def _meeting(case: ChildDeath, lead: User) -> None:
@@ -142,6 +163,7 @@ def _family(case: ChildDeath, lead: User) -> None:
 CASES: tuple[tuple[str, int, int, bool, Callable[[ChildDeath, User], None] | None], ...] = (
     ("Ali Example", 3, 200, True, None),
     ("Bo Sample", 12, 900, True, _jar),
+    ("Hana Invented", 30, 150, True, _forms),
     ("Cam Placeholder", 95, 4000, False, _meeting),
     ("Dee Madeup", 130, 2500, True, _ready),
     ("Eli Fictional", 200, 6000, False, _reviewed),
