@@ -102,15 +102,8 @@ test-clock: venv assets ## The suite at an edge moment of the clock (TEST_CLOCK=
 	TEST_CLOCK="$$moment" $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: venv assets ## Benchmarks, printed as ratios to a baseline measured in the same run
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/retention.py --rows 100000
-	$(BIN)/python bench/export.py --others 1000 100000
-	$(BIN)/python bench/public_site.py
-	$(BIN)/python bench/training.py
-	$(BIN)/python bench/casereviews.py
-	$(BIN)/python bench/cdop.py
-	$(BIN)/python bench/newsletter.py --sizes 10000 100000
+bench: venv assets ## Benchmarks: one table of ratios to baselines from the same run (BENCH_ARGS=--full for the long sizes; BENCH_DATABASE_URL for PostgreSQL too)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 .PHONY: lock
 lock: venv ## Re-pin every Python dependency from pyproject.toml into requirements.lock

@@ -40,6 +40,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.figures import figure  # noqa: E402
 from safeguarding.accounts.roles import Role  # noqa: E402
 from safeguarding.casereviews import services  # noqa: E402
 from safeguarding.casereviews.models import CaseReview, ChronologyEntry  # noqa: E402
@@ -146,6 +147,12 @@ def report(client: Client, path: str, label: str, trivial: float, seconds: float
         f"  {label:<28} {found['queries']:>3.0f} queries, {per_second:7.1f} req/s = "
         f"{per_second / trivial:.2f}x the trivial view; decrypted {found['opened']:.0f} "
         f"value(s) in {found['opening'] * 1000:.1f} ms"
+    )
+    figure(
+        f"Case reviews: {label}",
+        per_second / trivial,
+        baseline="trivial view, full middleware",
+        note=f"{found['queries']:.0f} queries",
     )
 
 

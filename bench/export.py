@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import database
+from bench.figures import figure
 
 cleanup = database.start("export")
 
@@ -115,6 +116,15 @@ def main() -> None:
             f"({wall / baseline[0]:.2f}x), {cpu * 1000:7.2f} ms CPU ({cpu / baseline[1]:.2f}x), "
             f"{queries} queries ({queries / baseline[2]:.2f}x), against {min(args.others):,}"
         )
+        if others != min(args.others):
+            figure(
+                f"Subject access export, {others:,} other people ({connection.vendor})",
+                wall / baseline[0],
+                baseline=f"the same export with {min(args.others):,} other people",
+                target="about 1.0x (<= 1.5x), same queries",
+                at_most=1.5 if queries == baseline[2] else -1,
+                note=f"{queries} queries vs {baseline[2]}",
+            )
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import figure  # noqa: E402
 from tests.processes import free_port  # noqa: E402
 
 PREBUILT = 10_000
@@ -154,6 +155,14 @@ def main() -> None:
                 f"{size:>7,} recipients: worker {worker_rate:7.0f} msg/s, smtplib "
                 f"{baseline_rate:7.0f} msg/s, ratio {worker_rate / baseline_rate:.2f}x; "
                 f"worker peak memory {peak_kb / 1024:.0f} MB"
+            )
+            figure(
+                f"Newsletter, {size:,} recipients (SQLite)",
+                worker_rate / baseline_rate,
+                baseline="plain smtplib, prebuilt messages, same sink",
+                target=">= 0.8x, memory flat",
+                at_least=0.8,
+                note=f"worker peak {peak_kb / 1024:.0f} MB",
             )
     finally:
         controller.stop()

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.test.utils import setup_test_environment
 
+from bench.figures import figure
 from bench.run import rate
 
 
@@ -44,6 +45,13 @@ def main() -> None:
             per_second = rate(lambda client=client, path=path: client.get(path))
             print(
                 f"  {path:<11} {visitor:<12} {per_second:8.1f} req/s = {per_second / trivial:.2f}x"
+            )
+            figure(
+                f"Public page {path} ({visitor})",
+                per_second / trivial,
+                baseline="trivial view, full middleware (test client)",
+                target=">= 0.7x",
+                at_least=0.7,
             )
 
 

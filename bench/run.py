@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -12,21 +15,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-_tmp = tempfile.mkdtemp(prefix="safeguarding-bench-")
-os.environ["VAR_DIR"] = _tmp
-os.environ["DATABASE_URL"] = (
-    os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{_tmp}/bench.sqlite3"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+if __name__ == "__main__":
+    # Its own database: SQLite, or one made (and dropped at the end) on BENCH_DATABASE_URL.
+    from bench import database
 
-import django  # noqa: E402
+    _cleanup = database.start("run")
+else:  # imported for rate() by another script: a throw-away SQLite database
+    _tmp = tempfile.mkdtemp(prefix="safeguarding-bench-")
+    os.environ["VAR_DIR"] = _tmp
+    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-django.setup()
+    import django
+
+    django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench import figures as reported  # noqa: E402
+from bench.figures import PREFIX, REPORTED, figure, table  # noqa: E402
 
 
 def rate(fn: Callable[[], object], *, seconds: float = 2.0) -> float:
@@ -69,17 +79,30 @@ def bench_list_pages() -> None:
             f"{per_second:8.1f} req/s = {per_second / trivial:.2f}x "
             f"the trivial view ({trivial:.1f} req/s)"
         )
+        if size == 1000:
+            figure(
+                "Staff People list, 1,000 rows",
+                per_second / trivial,
+                baseline="trivial view, full middleware (test client)",
+                target=">= 0.7x",
+                at_least=0.7,
+                note=f"{len(executed)} queries",
+            )
 
 
-def bench_audit() -> None:
+def bench_audit(verify_sizes: tuple[int, ...] = (20_000, 100_000)) -> None:
     from django.utils import timezone
 
+    from safeguarding.audit.actions import register
     from safeguarding.audit.models import AuditEntry
     from safeguarding.audit.services import audit_log
     from safeguarding.audit.verify import verify_chain
 
     print("\n== Audit trail")
     batch = 2000
+
+    # A benchmark's own action, registered as every app registers its actions.
+    register("bench", {"bench.entry.written": "A benchmark wrote an entry"})
 
     def append() -> None:
         with transaction.atomic():
@@ -121,8 +144,17 @@ def bench_audit() -> None:
         f"  append: {audit_rate:8.0f} entries/s = {audit_rate / raw_rate:.2f}x "
         f"plain inserts of the same rows ({raw_rate:.0f}/s)"
     )
+    figure(
+        f"Audit append ({connection.vendor})",
+        audit_rate / raw_rate,
+        baseline="plain ORM inserts of the same rows",
+        target=">= 0.5x",
+        at_least=0.5,
+        note=f"{audit_rate:.0f} vs {raw_rate:.0f} entries/s",
+    )
 
-    for size in (20_000, 100_000):
+    peaks: list[float] = []
+    for size in verify_sizes:
         while AuditEntry.objects.count() < size:
             append()
         tracemalloc.start()
@@ -141,15 +173,94 @@ def bench_audit() -> None:
             f"  verify {size:>7} entries: {size / elapsed:8.0f} entries/s = "
             f"{floor / elapsed:.2f}x just reading them; peak memory {peak / 1e6:.1f} MB"
         )
+        peaks.append(peak)
+    figure(
+        f"Audit verify peak memory, {verify_sizes[-1]:,} vs {verify_sizes[0]:,} entries",
+        peaks[-1] / peaks[0],
+        baseline=f"verify_chain over {verify_sizes[0]:,} entries",
+        target="flat (<= 1.2x)",
+        at_most=1.2,
+        note=f"{peaks[-1] / 1e6:.1f} MB",
+    )
+
+
+# The other benchmark scripts, with the arguments make bench gives them; --full adds the
+# sizes that take long (a million-row retention sweep, a 100,000-recipient newsletter).
+SCRIPTS = [
+    ("retention.py", ["--rows", "100000"], ["--rows", "100000", "1000000"]),
+    ("export.py", ["--others", "1000", "100000"], ["--others", "1000", "100000"]),
+    ("public_site.py", [], []),
+    ("training.py", ["--seconds", "4"], ["--seconds", "5"]),
+    ("casereviews.py", [], []),
+    ("cdop.py", [], []),
+    ("newsletter.py", ["--sizes", "10000"], ["--sizes", "10000", "100000"]),
+]
+# What this process set for itself, not passed on: each script sets up its own.
+OWN_ENVIRONMENT = {"BENCH_DATABASE_URL", "DATABASE_URL", "VAR_DIR", "DJANGO_SETTINGS_MODULE"}
+# Run on PostgreSQL too when BENCH_DATABASE_URL is set (they make and drop their own database).
+BOTH_DATABASES = {"retention.py", "export.py", "training.py"}
+
+
+def run_script(name: str, arguments: list[str], env: dict[str, str]) -> list[dict[str, object]]:
+    """Run one benchmark script, showing its output, and return the figures it reported."""
+    found = []
+    command = [sys.executable, str(ROOT / "bench" / name), *arguments]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith(PREFIX):
+                found.append(json.loads(line[len(PREFIX) :]))
+            else:
+                print(line, end="", flush=True)
+    if process.returncode:
+        found.append(
+            {
+                "what": f"bench/{name}",
+                "value": 0.0,
+                "unit": "x",
+                "baseline": "-",
+                "target": "runs",
+                "met": False,
+                "load": "-",
+                "note": f"exited with status {process.returncode}",
+            }
+        )
+    return found
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--full", action="store_true", help="also the long sizes")
+    parser.add_argument("--only", nargs="*", help="only these scripts (run.py's own: run.py)")
+    args = parser.parse_args()
+    chosen = set(args.only or [])
+    reported.GATHERED_HERE = True
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    print(f"Database: {connection.vendor}")
-    bench_list_pages()
-    bench_audit()
+    print(f"Database: {connection.vendor}; load average {os.getloadavg()[0]:.1f}")
+    if not chosen or "run.py" in chosen:
+        bench_list_pages()
+        bench_audit((20_000, 100_000) if args.full else (10_000, 20_000))
+    figures = list(REPORTED)
+    server = os.environ.get("BENCH_DATABASE_URL", "")
+    for name, quick, full in SCRIPTS:
+        if chosen and name not in chosen:
+            continue
+        print(f"\n### bench/{name}", flush=True)
+        sqlite_env = {
+            k: v for k, v in os.environ.items() if k not in {"BENCH_DATABASE_URL", "DATABASE_URL"}
+        }
+        figures += run_script(name, full if args.full else quick, sqlite_env)
+        if server and name in BOTH_DATABASES:
+            print(f"\n### bench/{name} on PostgreSQL", flush=True)
+            postgres_env = {**sqlite_env, "BENCH_DATABASE_URL": server, "DATABASE_URL": server}
+            figures += run_script(name, full if args.full else quick, postgres_env)
+    print("\n== Every figure, as a ratio to its baseline measured in the same run")
+    print(table(figures))
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        _cleanup()

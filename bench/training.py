@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.figures import figure  # noqa: E402
+
 SETTINGS = "bench.training_settings"
 
 
@@ -145,6 +147,14 @@ def run(options: argparse.Namespace, tmp: str, url: str) -> None:
             f"  catalogue, first page of 1,000 courses: {catalogue:7.1f} req/s "
             f"= {catalogue / trivial:.2f}x the trivial view"
         )
+        figure(
+            f"Catalogue /courses/ ({engine}, gunicorn, {options.clients} clients)",
+            catalogue / trivial,
+            baseline="trivial view, full middleware, same server",
+            target=">= 0.7x",
+            at_least=0.7,
+            note=f"{catalogue:.0f} vs {trivial:.0f} req/s",
+        )
 
         print("\n-- 50 simultaneous bookings for the last 5 places")
         session = SessionFactory(capacity=10)
@@ -161,6 +171,15 @@ def run(options: argparse.Namespace, tmp: str, url: str) -> None:
     print(
         f"  latency p50 {percentile(latencies, 0.5):.0f} ms, "
         f"p95 {percentile(latencies, 0.95):.0f} ms; all 50 in {wall * 1000:.0f} ms"
+    )
+    figure(
+        f"50 concurrent bookings for 5 places ({engine}): p95",
+        percentile(latencies, 0.95),
+        unit=" ms",
+        baseline="-",
+        target="exactly 5 booked; p95 halved",
+        at_least=None,
+        note=f"{booked} booked, {waiting} waiting; p50 {percentile(latencies, 0.5):.0f} ms",
     )
     if booked != 5 or waiting != 45:
         raise SystemExit("OVERBOOKING OR LOST REQUESTS: expected 5 booked and 45 waiting")

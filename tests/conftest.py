@@ -184,12 +184,15 @@ def smtp_server(settings: pytest_django.fixtures.Settings) -> Iterator[Mailbox]:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Each test starts with an empty cache, so rate limits never leak between tests."""
-    from django.core.cache import cache
+    """Each test starts with empty caches, so rate limits and cached page fragments never
+    leak between tests."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

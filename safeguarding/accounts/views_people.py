@@ -345,6 +345,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
         request,
         "accounts/invitation_accept.html",
         {"form": form, "person": person, "expires_at": invitation.expires_at},
+        status=400 if form.errors else 200,
     )
 
 

@@ -86,6 +86,24 @@ class YourDataForm(forms.Form):
     )
 
 
+class StaffYourDataForm(forms.Form):
+    """From a subscriber's staff page, at their request: the same request as the manage
+    page's, confirmed by the link the privacy engine emails to their address."""
+
+    kind = forms.ChoiceField(
+        label="What have they asked for?",
+        choices=[
+            (RequestKind.ACCESS.value, "A copy of all the data we hold about them"),
+            (RequestKind.ERASURE.value, "Erase all the data we hold about them"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what they have asked for",
+            "invalid_choice": "Choose from the list",
+        },
+    )
+
+
 class CampaignForm(forms.Form):
     subject = forms.CharField(
         label="Subject",

@@ -61,6 +61,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views_subscribers.subscriber_unsubscribe,
         name="subscriber_unsubscribe",
     ),
+    path(
+        "staff/newsletter/subscribers/<int:pk>/your-data/",
+        views_subscribers.subscriber_your_data,
+        name="subscriber_your_data",
+    ),
     path("staff/newsletter/topics/", views_staff.topic_list, name="topics"),
     path("staff/newsletter/topics/new/", views_staff.topic_add, name="topic_add"),
     path("staff/newsletter/topics/<int:pk>/", views_staff.topic_edit, name="topic_edit"),

@@ -232,7 +232,12 @@ def consent_entry(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The consent is recorded.")
             return redirect("newsletter:consent_entry")
-    return render(request, "newsletter/staff/consent_entry.html", {"form": form})
+    return render(
+        request,
+        "newsletter/staff/consent_entry.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

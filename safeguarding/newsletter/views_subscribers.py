@@ -16,12 +16,19 @@ from safeguarding.audit.services import audit_read
 from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.newsletter import selectors
-from safeguarding.newsletter.forms import ReasonForm, SubscriberSearchForm, SubscriberTopicsForm
+from safeguarding.newsletter.forms import (
+    YOUR_DATA_CHOICES,
+    ReasonForm,
+    StaffYourDataForm,
+    SubscriberSearchForm,
+    SubscriberTopicsForm,
+)
 from safeguarding.newsletter.models import Subscriber, Topic
 from safeguarding.newsletter.services import (
     subscriber_unsubscribe_for,
     subscriber_withdraw_topics_for,
 )
+from safeguarding.privacy.rights.services import rights_request_submit
 
 SEARCH_KEY = "newsletter.subscriber_search"
 
@@ -128,4 +135,30 @@ def subscriber_unsubscribe(request: HttpRequest, pk: int) -> HttpResponse:
             "form of the address is kept, so nothing is sent to it again."
         ),
         success_url=reverse("newsletter:subscribers"),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscriber_your_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """A copy or erasure of their data, asked for by phone or email: the privacy engine
+    emails them the link that confirms the request, as the manage page's does, and the data
+    protection lead answers it."""
+    user = _officer(request)
+    subscriber = _subscriber(pk)
+    return form_page(
+        request,
+        StaffYourDataForm(posted(request)),
+        template="newsletter/staff/subscriber_your_data.html",
+        context={"subscriber": subscriber},
+        service=lambda data: rights_request_submit(
+            email=subscriber.email,
+            full_name=subscriber.name,
+            kind=data["kind"],
+            details=f"{YOUR_DATA_CHOICES[data['kind']]}. Asked through the communications "
+            "team, from the subscriber's staff page.",
+            actor=user,
+        ),
+        message="We have emailed them a link to confirm the request. When they confirm it, "
+        "the data protection lead answers it within the legal time limit.",
+        success_url=reverse("newsletter:subscriber", args=[subscriber.pk]),
     )

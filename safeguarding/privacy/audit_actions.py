@@ -27,6 +27,7 @@ register(
         "privacy.rights_request.withdrawn": "A rights request was withdrawn",
         "privacy.export_delivery.created": "A link to download an access export was made",
         "privacy.export_delivery.downloaded": "A requester downloaded their access export",
+        "privacy.export_delivery.cancelled": "Staff cancelled a link to download an access export",
         "privacy.export_delivery.wrong_address": (
             "A wrong email address was typed on an access export's download page"
         ),

@@ -16,7 +16,7 @@ A ``TwoPersonKind`` holds what differs: the audit actions and the words staff re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -91,6 +91,37 @@ def _decide(change: TwoPersonChange, *, status: str, actor: User, reason: str = 
     change.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
 
 
+def _refuse_own_approval(change: TwoPersonChange, *, actor: User, kind: TwoPersonKind) -> None:
+    if change.proposed_by_id == actor.pk:
+        audit_log(
+            action=kind.action("own_approval_refused"),
+            actor=actor,
+            target=change,
+            details=change.audit_details(),
+        )
+        raise ValidationError(kind.own_approval)
+
+
+def _approve_locked(
+    change: C,
+    *,
+    actor: User,
+    kind: TwoPersonKind,
+    carry_out: Callable[[C], T],
+    details: Callable[[C], dict[str, object]] | None,
+) -> T:
+    change = locked_pending(change, kind)
+    extra = details(change) if details else {}
+    _decide(change, status=ProposalStatus.APPROVED, actor=actor)
+    audit_log(
+        action=kind.action("approved"),
+        actor=actor,
+        target=change,
+        details={**change.audit_details(), **extra},
+    )
+    return carry_out(change)
+
+
 def two_person_approve(
     change: C,
     *,
@@ -103,26 +134,62 @@ def two_person_approve(
     """A second person approves: ``carry_out`` makes the change, in this transaction, with
     the change locked and still waiting (it raises ``ValidationError`` to refuse, and then
     nothing is decided). Approving one's own is refused, and the attempt is audited."""
-    if change.proposed_by_id == actor.pk:
-        audit_log(
-            action=kind.action("own_approval_refused"),
-            actor=actor,
-            target=change,
-            details=change.audit_details(),
-        )
-        raise ValidationError(kind.own_approval)
+    _refuse_own_approval(change, actor=actor, kind=kind)
     may_decide(actor)
     with transaction.atomic(durable=True):
-        change = locked_pending(change, kind)
-        extra = details(change) if details else {}
-        _decide(change, status=ProposalStatus.APPROVED, actor=actor)
-        audit_log(
-            action=kind.action("approved"),
-            actor=actor,
-            target=change,
-            details={**change.audit_details(), **extra},
-        )
-        return carry_out(change)
+        return _approve_locked(change, actor=actor, kind=kind, carry_out=carry_out, details=details)
+
+
+def two_person_approve_all(
+    changes: Sequence[C],
+    *,
+    actor: User,
+    kind: TwoPersonKind,
+    carry_out: Callable[[C], T],
+    details: Callable[[C], dict[str, object]] | None = None,
+    may_decide: Callable[[User], None] = check_may_decide,
+) -> list[T]:
+    """Several changes of one kind approved together (every hold release asked for one
+    matter), each exactly as ``two_person_approve`` would, in one transaction: all of them
+    or, if any is one's own or no longer waiting, none."""
+    if not changes:
+        raise ValidationError(kind.decided)
+    for change in changes:
+        _refuse_own_approval(change, actor=actor, kind=kind)
+    may_decide(actor)
+    with transaction.atomic(durable=True):
+        return [
+            _approve_locked(change, actor=actor, kind=kind, carry_out=carry_out, details=details)
+            for change in sorted(changes, key=lambda change: change.pk)
+        ]
+
+
+def _refuse_rejection(
+    change: TwoPersonChange,
+    *,
+    reason: str,
+    actor: User,
+    kind: TwoPersonKind,
+    may_decide: Callable[[User], None],
+) -> None:
+    if change.proposed_by_id == actor.pk:
+        raise ValidationError(kind.own_rejection)
+    may_decide(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": kind.reason_needed})
+
+
+def _reject_locked(change: C, *, reason: str, actor: User, kind: TwoPersonKind) -> C:
+    change = locked_pending(change, kind)
+    _decide(change, status=ProposalStatus.REJECTED, actor=actor, reason=reason)
+    audit_log(
+        action=kind.action("rejected"),
+        actor=actor,
+        target=change,
+        reason=change.decision_reason,
+        details=change.audit_details(),
+    )
+    return change
 
 
 def two_person_reject(
@@ -134,22 +201,30 @@ def two_person_reject(
     may_decide: Callable[[User], None] = check_may_decide,
 ) -> C:
     """A second person turns the change down, saying why; nothing changes."""
-    if change.proposed_by_id == actor.pk:
-        raise ValidationError(kind.own_rejection)
-    may_decide(actor)
-    if not reason.strip():
-        raise ValidationError({"reason": kind.reason_needed})
+    _refuse_rejection(change, reason=reason, actor=actor, kind=kind, may_decide=may_decide)
     with transaction.atomic(durable=True):
-        change = locked_pending(change, kind)
-        _decide(change, status=ProposalStatus.REJECTED, actor=actor, reason=reason)
-        audit_log(
-            action=kind.action("rejected"),
-            actor=actor,
-            target=change,
-            reason=change.decision_reason,
-            details=change.audit_details(),
-        )
-    return change
+        return _reject_locked(change, reason=reason, actor=actor, kind=kind)
+
+
+def two_person_reject_all(
+    changes: Sequence[C],
+    *,
+    reason: str,
+    actor: User,
+    kind: TwoPersonKind,
+    may_decide: Callable[[User], None] = check_may_decide,
+) -> list[C]:
+    """Several changes of one kind turned down together, for one reason, each exactly as
+    ``two_person_reject`` would, in one transaction: all of them or none."""
+    if not changes:
+        raise ValidationError(kind.decided)
+    for change in changes:
+        _refuse_rejection(change, reason=reason, actor=actor, kind=kind, may_decide=may_decide)
+    with transaction.atomic(durable=True):
+        return [
+            _reject_locked(change, reason=reason, actor=actor, kind=kind)
+            for change in sorted(changes, key=lambda change: change.pk)
+        ]
 
 
 def two_person_withdraw(change: C, *, actor: User, kind: TwoPersonKind) -> C:

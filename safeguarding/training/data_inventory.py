@@ -321,3 +321,7 @@ declare(
         "sent_by": personal("user.unique_id", note="the coordinator who sent it"),
     },
 )
+declare(
+    "training.CatalogueVersion",
+    fields=not_personal("id", "value"),
+)

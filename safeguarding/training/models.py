@@ -412,3 +412,16 @@ class SessionMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Session message {self.pk}"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose ``value`` the database raises, in the same transaction, on every change
+    to a course, its prerequisites, a session, a booking or a waiting-list entry (triggers
+    from migration 0004, so bulk updates, deletes by the retention sweep and raw SQL count
+    too). The public catalogue and course pages cache their content under this number
+    (``training.page_cache``), so a cached page never outlives the data it shows."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Catalogue version {self.value}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.core.addresses import normalise_email
+from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.core.links import BadLink
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
@@ -64,7 +65,9 @@ def ask_for_link(request: HttpRequest) -> HttpResponse:
                 entry_id=None if booking_id else entry_id,
             )
         return redirect("training:link_sent")
-    return render(request, "training/my_training_ask.html", {"form": form})
+    return render(
+        request, "training/my_training_ask.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_safe
@@ -126,57 +129,55 @@ class BookingRow:
     can_follow_up: bool
 
 
-def _booking_action(request: HttpRequest, token: str, pk: int, template: str) -> HttpResponse:
+def _learner_booking(token: str, pk: int) -> Booking | str:
+    """The booking the link's learner holds, or the message to show for a bad link."""
     found = _learner(token)
     if isinstance(found, str):
-        return bad_link(request, found)
+        return found
     learner, _email = found
     booking = selectors.learner_booking(learner, pk)
     if booking is None:
         raise Http404
-    form = (
-        TransferForm(posted(request), course=booking.session.course)
-        if "transfer" in template
-        else None
-    )
-    context = {
-        "token": token,
-        "booking": booking,
-        "form": form,
-        "cancel_free_until": cancellation_cutoff(booking.session),
-    }
-    if request.method == "POST":
-        try:
-            if form is None:
-                booking_cancel(booking_id=booking.pk)
-            elif form.is_valid():
-                booking_transfer(booking_id=booking.pk, colleague=form.applicant())
-            else:
-                return render(request, template, context)
-        except BookingRefused as refused:
-            if form is None:
-                return bad_link(request, refused.messages[0], status=409)
-            form.add_error(None, refused.messages[0])
-            return render(request, template, context, status=409)
-        if form is None:
-            messages.success(request, "Your booking is cancelled. We have emailed you to confirm.")
-        # After a transfer the old link no longer shows this booking.
-        return redirect(
-            reverse("training:my_training", args=[token])
-            if form is None
-            else reverse("training:transferred")
-        )
-    return render(request, template, context)
+    return booking
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    return _booking_action(request, token, pk, "training/cancel.html")
+    booking = _learner_booking(token, pk)
+    if isinstance(booking, str):
+        return bad_link(request, booking)
+    if request.method == "POST":
+        try:
+            booking_cancel(booking_id=booking.pk)
+        except BookingRefused as refused:
+            return bad_link(request, refused.messages[0], status=409)
+        messages.success(request, "Your booking is cancelled. We have emailed you to confirm.")
+        return redirect(reverse("training:my_training", args=[token]))
+    context = {
+        "token": token,
+        "booking": booking,
+        "cancel_free_until": cancellation_cutoff(booking.session),
+    }
+    return render(request, "training/cancel.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def transfer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
-    return _booking_action(request, token, pk, "training/transfer.html")
+    """A refused transfer (a colleague already booked, the session started) and an invalid
+    form both come back with the error summary, answered 400."""
+    booking = _learner_booking(token, pk)
+    if isinstance(booking, str):
+        return bad_link(request, booking)
+    form = TransferForm(posted(request), course=booking.session.course)
+    return form_page(
+        request,
+        form,
+        template="training/transfer.html",
+        context={"token": token, "booking": booking},
+        service=lambda _data: booking_transfer(booking_id=booking.pk, colleague=form.applicant()),
+        # After a transfer the old link no longer shows this booking.
+        success_url=reverse("training:transferred"),
+    )
 
 
 @require_safe
@@ -248,7 +249,7 @@ def evaluation(request: HttpRequest, token: str, pk: int, kind: str) -> HttpResp
             return bad_link(request, refused.messages[0], status=409)
         messages.success(request, "Thank you. Your evaluation has been sent.")
         return redirect("training:my_training", token=token)
-    return render(request, "training/evaluation.html", context)
+    return render(request, "training/evaluation.html", context, status=400 if form.errors else 200)
 
 
 @require_safe

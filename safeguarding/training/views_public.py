@@ -6,13 +6,16 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.core.forms import posted
+from safeguarding.core.fragment_cache import Fragment, cached_fragment
 from safeguarding.core.links import BadLink
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
-from safeguarding.training import links, selectors
+from safeguarding.training import links, page_cache, selectors
 from safeguarding.training.forms import BookingForm, CatalogueForm
 from safeguarding.training.models import Booking, BookingStatus, WaitingListEntry, WaitingStatus
 from safeguarding.training.selectors import attach_places
@@ -25,6 +28,8 @@ from safeguarding.training.services import (
 )
 
 CATALOGUE_PAGE_SIZE = 20
+# Longer queries are answered without the cache, so junk parameters cannot fill it.
+MAX_CACHED_QUERY = 300
 
 
 def booking_limit() -> Limit:
@@ -44,8 +49,30 @@ def bad_link(request: HttpRequest, message: str, *, status: int = 400) -> HttpRe
     )
 
 
+def _cached_page(request: HttpRequest, parts: dict[str, str]) -> HttpResponse:
+    return render(
+        request,
+        "training/cached_page.html",
+        {"title": parts["title"], "content": mark_safe(parts["content"])},  # noqa: S308 - rendered by our template
+    )
+
+
 @require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
+    """The catalogue's content is the same for everyone who sends the same query (its filter
+    errors too), so it is cached under the catalogue version and the query."""
+    version = page_cache.catalogue_version()
+    key = "catalogue?" + request.GET.urlencode()
+    parts = cached_fragment(
+        page_cache.NAMESPACE,
+        version if len(key) <= MAX_CACHED_QUERY else None,
+        key,
+        lambda: _catalogue_fragment(request),
+    )
+    return _cached_page(request, parts)
+
+
+def _catalogue_fragment(request: HttpRequest) -> Fragment:
     form = CatalogueForm(request.GET or None)
     filters = selectors.CatalogueFilters()
     if form.is_bound and form.is_valid():
@@ -61,14 +88,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.catalogue(filters), CATALOGUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    attach_places(
+    sessions = [
         session for course in page.object_list for session in getattr(course, "upcoming", [])
-    )
+    ]
+    attach_places(sessions)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "training/catalogue.html",
+    content = render_to_string(
+        "training/_catalogue_content.html",
         {
             "form": form,
             "page": page,
@@ -76,14 +103,24 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "page_query": query.urlencode() + "&" if query else "",
         },
     )
+    title = ("Error: " if form.errors else "") + "Training courses"
+    return Fragment({"title": title, "content": content}, page_cache.valid_until(sessions))
 
 
 @require_safe
 def course(request: HttpRequest, pk: int) -> HttpResponse:
+    version = page_cache.catalogue_version()
+    parts = cached_fragment(page_cache.NAMESPACE, version, f"course/{pk}", lambda: _course(pk))
+    return _cached_page(request, parts)
+
+
+def _course(pk: int) -> Fragment:
     found = selectors.published_course(pk)
     if found is None:
         raise Http404
-    return render(request, "training/course.html", {"course": found})
+    upcoming = getattr(found, "upcoming", [])
+    content = render_to_string("training/_course_content.html", {"course": found})
+    return Fragment({"title": found.title, "content": content}, page_cache.valid_until(upcoming))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -115,7 +152,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             outcome = "booked"
         return redirect("training:booked", pk=session.pk, outcome=outcome)
-    return render(request, "training/book.html", context)
+    return render(request, "training/book.html", context, status=400 if form.errors else 200)
 
 
 @require_safe

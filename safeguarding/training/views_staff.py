@@ -526,28 +526,48 @@ def charge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Reports ---------------------------------------------------------------------------------
 
 
-def _records(request: HttpRequest) -> tuple[RecordsForm, Any]:
-    form = RecordsForm(request.GET or None)
-    if not form.is_bound or not form.is_valid():
-        return form, Booking.objects.none()
-    return form, selectors.training_records(**form.cleaned_data)
+RECORDS_SEARCH_KEY = "training.records_search"
 
 
-@require_safe
+def _records_search(request: HttpRequest) -> dict[str, str] | None:
+    """The last search for training records: kept in the session, never in the address, as
+    it holds a person's name or email address."""
+    search = request.session.get(RECORDS_SEARCH_KEY)
+    return search if isinstance(search, dict) else None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def records(request: HttpRequest) -> HttpResponse:
     _coordinator(request)
-    form, rows = _records(request)
-    return render(
+    search = _records_search(request)
+    rows = None
+    if request.method != "POST" and search:
+        rows = list(selectors.training_records(**search)[:500])
+
+    def remember(data: dict[str, Any]) -> None:
+        request.session[RECORDS_SEARCH_KEY] = {
+            "person": data["person"].strip(),
+            "organisation": data["organisation"].strip(),
+        }
+
+    return form_page(
         request,
-        "training/staff/records.html",
-        {"form": form, "rows": list(rows[:500]), "query": request.GET.urlencode()},
+        RecordsForm(posted(request), initial=search or {}),
+        template="training/staff/records.html",
+        context={"rows": rows},
+        service=remember,
+        success_url=reverse("training:staff_records"),
     )
 
 
 @require_safe
 def records_export(request: HttpRequest) -> HttpResponse:
     actor = _coordinator(request)
-    _form, rows = _records(request)
+    search = _records_search(request)
+    if not search:
+        messages.error(request, "Find the records first, then download them.")
+        return redirect("training:staff_records")
+    rows = selectors.training_records(**search)
     return _csv(records_csv(rows=rows, actor=actor), "training-records.csv")
 
 

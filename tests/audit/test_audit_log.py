@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 
 from safeguarding.accounts.models import User
 from safeguarding.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
@@ -136,4 +136,35 @@ def test_nothing_is_written_when_the_surrounding_transaction_rolls_back() -> Non
 
     assert not AuditEntry.objects.exists()
     assert audit_log(action="accounts.user.created", actor=None).sequence == 1
+    assert verify_chain().ok
+
+
+def test_an_entry_costs_one_locking_read_and_one_write_on_postgresql(
+    django_assert_num_queries: Any, administrator: User
+) -> None:
+    """The head is locked and read once, then the entry's insert and the head's move are one
+    statement on PostgreSQL (two on SQLite, whose transaction already holds the write lock);
+    what was written reads back as written and the chain verifies."""
+    audit_log(action="tests.thing.changed", actor=None)  # the head exists from here on
+    expected = 2 if connection.vendor == "postgresql" else 3
+    with transaction.atomic(), django_assert_num_queries(expected):
+        entry = audit_log(
+            action="tests.thing.changed",
+            actor=administrator,
+            target_type="tests.thing",
+            target_id=7,
+            reason="Checked",
+            details={"n": 7, "names": ["a", "b"]},
+            ip_address="::ffff:192.0.2.1",
+        )
+
+    stored = AuditEntry.objects.get(sequence=entry.sequence)
+    assert (stored.actor_id, stored.details, stored.reason, stored.ip_address) == (
+        administrator.pk,
+        {"n": 7, "names": ["a", "b"]},
+        "Checked",
+        "192.0.2.1",
+    )
+    assert stored.occurred_at == entry.occurred_at
+    assert AuditChainHead.objects.get().last_hash == stored.entry_hash == entry.entry_hash
     assert verify_chain().ok

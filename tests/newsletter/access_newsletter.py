@@ -57,6 +57,7 @@ ACCESS: dict[str, Access] = {
     "newsletter:subscriber": Access(roles=OFFICER, make_kwargs=a_subscriber),
     "newsletter:subscriber_topics": Access(roles=OFFICER, make_kwargs=a_subscriber),
     "newsletter:subscriber_unsubscribe": Access(roles=OFFICER, make_kwargs=a_subscriber),
+    "newsletter:subscriber_your_data": Access(roles=OFFICER, make_kwargs=a_subscriber),
     "newsletter:campaign_new": Access(roles=OFFICER),
     "newsletter:import": Access(roles=OFFICER),
     "newsletter:consent_entry": Access(roles=OFFICER),

@@ -51,6 +51,7 @@ def test_a_paper_form_without_evidence_records_nothing(officer_client: Client) -
         "/staff/newsletter/paper-form/", paper_form("p@example.net", evidence="")
     )
 
+    assert response.status_code == 400
     assert "Say where the signed form is kept" in response.content.decode()
     assert not Subscriber.objects.exists()
 

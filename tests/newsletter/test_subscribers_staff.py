@@ -3,12 +3,16 @@ topics, consent evidence and history, and does for them what they could do thems
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.newsletter.addresses import address_hash
 from safeguarding.newsletter.models import Consent, Subscriber, Suppression
+from safeguarding.privacy.models.rights import RequestKind, RequestStatus, RightsRequest
 from tests.newsletter.factories import confirmed_subscriber, topic
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +128,38 @@ def test_an_officer_unsubscribes_someone_from_everything_with_a_reason(
     entry = AuditEntry.objects.get(action="newsletter.subscriber.unsubscribed")
     assert entry.reason == "Asked by letter"
     assert entry.actor is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_officer_starts_a_rights_request_the_subscriber_confirms_by_the_emailed_link(
+    officer_client: Client, run_tasks: Callable[[], None], mailoutbox: list[Any]
+) -> None:
+    subscriber = confirmed_subscriber("sam@example.org", "newsletter")
+    subscriber.name = "Sam Jones"
+    subscriber.save()
+    page = officer_client.get(f"{SEARCH}{subscriber.pk}/").content.decode()
+    start = f"{SEARCH}{subscriber.pk}/your-data/"
+    assert start in page
+    form = officer_client.get(start).content.decode()
+    assert "Sam Jones" in form
+    assert "sam@example.org" in form
+
+    empty = officer_client.post(start, {})
+    assert empty.status_code == 400
+    assert "Choose what they have asked for" in empty.content.decode()
+
+    done = officer_client.post(start, {"kind": RequestKind.ERASURE}, follow=True)
+
+    assert "We have emailed them a link to confirm the request" in done.content.decode()
+    request = RightsRequest.objects.get()
+    assert (request.kind, request.status) == (
+        RequestKind.ERASURE,
+        RequestStatus.AWAITING_CONFIRMATION,
+    )
+    assert (request.person.email, request.person.full_name) == ("sam@example.org", "Sam Jones")
+    entry = AuditEntry.objects.get(action="privacy.rights_request.submitted")
+    assert entry.actor is not None
+    assert entry.details["started_by_staff"] is True
+    run_tasks()
+    [message] = [m for m in mailoutbox if m.to == ["sam@example.org"]]
+    assert "/your-data/confirm/" in str(message.body)

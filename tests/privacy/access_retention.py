@@ -11,7 +11,9 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.privacy.models.retention import LegalHold
+from safeguarding.privacy.retention.selectors import matter_key
 from safeguarding.privacy.retention.services import (
+    legal_hold_matter_release_request,
     legal_hold_release_request,
     retention_period_propose,
 )
@@ -52,6 +54,25 @@ def a_pending_release() -> dict[str, Any]:
     return {"pk": release.pk}
 
 
+MATTER = "Claim 1 (invented)"
+
+
+def a_matter() -> dict[str, Any]:
+    hold = LegalHold.objects.get(pk=an_active_hold()["pk"])
+    hold.scope_label = MATTER
+    hold.save(update_fields=["scope_label"])
+    return {"key": matter_key(MATTER)}
+
+
+def a_matter_waiting_for_release() -> dict[str, Any]:
+    """A matter whose holds a data protection lead who is not the persona asked to release."""
+    kwargs = a_matter()
+    legal_hold_matter_release_request(
+        matter=MATTER, reason="Claim settled", actor=UserFactory(roles=[str(LEAD)])
+    )
+    return kwargs
+
+
 ACCESS: dict[str, Access] = {
     "retention:overview": Access(roles=VIEWERS),
     "retention:rule_change": Access(roles=only(LEAD), make_kwargs=lambda: {"key": "task_results"}),
@@ -70,6 +91,15 @@ ACCESS: dict[str, Access] = {
     "retention:proposal_withdraw": Access(
         method="post", roles=acted_on(LEAD), make_kwargs=a_pending_proposal
     ),
+    "retention:matter": Access(roles=VIEWERS, make_kwargs=a_matter),
+    "retention:matter_release": Access(roles=only(LEAD), make_kwargs=a_matter),
+    # The persona approves releases someone else asked for; the page's form names them.
+    "retention:matter_approve": Access(
+        method="post",
+        roles=acted_on(LEAD, Role.PARTNERSHIP_ADMINISTRATOR),
+        make_kwargs=a_matter_waiting_for_release,
+    ),
+    "retention:matter_reject": Access(roles=VIEWERS, make_kwargs=a_matter_waiting_for_release),
     "retention:releases": Access(roles=VIEWERS),
     "retention:release_reject": Access(roles=VIEWERS, make_kwargs=a_pending_release),
     # The persona approves someone else's request to release a hold.

@@ -95,6 +95,21 @@ def _prepared_erasure_kwargs() -> dict[str, Any]:
     return {"pk": request.pk}
 
 
+def _sent_link_kwargs() -> dict[str, Any]:
+    """A completed access request whose export link was emailed."""
+    from safeguarding.privacy.rights.services import rights_request_complete
+    from tests.factories import UserFactory
+
+    request = open_request()
+    actor = UserFactory(roles=[str(Role.DATA_PROTECTION_LEAD)])
+    rights_request_complete(request=request, outcome="Answered", actor=actor)
+    return {"pk": request.pk, "link_pk": request.deliveries.get().pk}
+
+
+def _completed_access_kwargs() -> dict[str, Any]:
+    return {"pk": _sent_link_kwargs()["pk"]}
+
+
 VIEWERS = only(Role.DATA_PROTECTION_LEAD, Role.PARTNERSHIP_ADMINISTRATOR)
 LEAD = only(Role.DATA_PROTECTION_LEAD)
 
@@ -109,6 +124,8 @@ ACCESS: dict[str, Access] = {
     "rights:refuse": Access(roles=LEAD, make_kwargs=_request_kwargs()),
     "rights:withdraw": Access(roles=LEAD, make_kwargs=_request_kwargs()),
     "rights:export": Access(roles=LEAD, make_kwargs=_request_kwargs()),
+    "rights:new_link": Access(roles=LEAD, make_kwargs=_completed_access_kwargs),
+    "rights:cancel_link": Access(roles=LEAD, make_kwargs=_sent_link_kwargs),
     "rights:withhold": Access(roles=LEAD, make_kwargs=_request_kwargs()),
     "rights:preview": Access(roles=LEAD, make_kwargs=_request_kwargs()),
     "rights:hold": Access(roles=LEAD, make_kwargs=_request_kwargs()),

@@ -527,7 +527,7 @@ def test_on_a_verified_call_staff_find_only_the_callers_own_authorisations(
     found = client.post(AUTHORISATIONS, {"email": "other@example.org"})
     revoke = client.post(reverse("identity:authorisation_revoke", args=[theirs.public_id]))
 
-    assert found.status_code == 200
+    assert found.status_code == 400
     assert "Enter the email address of the caller who passed the check" in found.content.decode()
     assert theirs.authorised_party not in found.content.decode()
     assert revoke.status_code == 404

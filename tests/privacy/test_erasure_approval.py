@@ -26,10 +26,12 @@ from safeguarding.privacy.rights.erasure import (
     rights_request_erasure_reject,
     rights_request_erasure_withdraw,
 )
-from safeguarding.training.models import Booking
+from safeguarding.training.models import Booking, WaitingStatus
+from tests.clock import at_london
 from tests.privacy.access_rights import open_request
 from tests.privacy.conftest import audited, client_for
 from tests.privacy.test_people import SAM, sams_booking
+from tests.training.factories import WaitingListEntryFactory
 
 CONFIRMED = {"confirm": "on"}
 
@@ -360,3 +362,23 @@ def test_approving_without_confirming_erases_nothing_and_the_trainer_is_told_aft
     [told] = [m for m in mailoutbox if m.to == [trainer.email]]
     assert "Working together" in told.subject
     assert "Sam" not in str(told.body)
+
+
+def test_an_erased_upcoming_booking_offers_its_place_to_the_waiting_list(
+    make_user: Callable[..., User], clock: Any
+) -> None:
+    clock.move_to(at_london(2027, 1, 10, 9, 0))
+    booking = sams_booking()
+    booking.session.capacity = 1
+    booking.session.save()
+    waiting = WaitingListEntryFactory(session=booking.session)
+    request = open_request(email=SAM, kind=RequestKind.ERASURE)
+    prepared = prepare(request, make_user(Role.DATA_PROTECTION_LEAD))
+
+    rights_request_erasure_approve(prepared=prepared, actor=make_user(Role.DATA_PROTECTION_LEAD))
+
+    assert not Booking.objects.filter(pk=booking.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == WaitingStatus.OFFERED
+    [offered] = audited("training.waiting_list.offered")
+    assert offered.details["session"] == booking.session_id

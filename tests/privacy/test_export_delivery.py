@@ -26,7 +26,7 @@ from safeguarding.privacy.models.rights_outcomes import (
 )
 from safeguarding.privacy.rights.services import rights_request_complete
 from tests.privacy.access_rights import open_request
-from tests.privacy.conftest import audited
+from tests.privacy.conftest import audited, client_for
 from tests.privacy.test_people import SAM, sams_booking
 
 LINK = re.compile(r"https?://\S+/your-data/export/[^/\s]+/")
@@ -166,3 +166,84 @@ def test_only_an_access_request_sends_a_link(lead: User) -> None:
     rights_request_complete(request=request, outcome="Corrected", actor=lead)
 
     assert not ExportDelivery.objects.exists()
+
+
+# --- Staff see the links sent, send a new one, or cancel one --------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_send_a_new_link_and_the_old_one_stops_working(
+    client: Client,
+    lead: User,
+    run_tasks: Callable[[], None],
+    mailoutbox: list[mail.EmailMessage],
+) -> None:
+    old_path, _ = completed_with_link(lead, run_tasks, mailoutbox)
+    request = ExportDelivery.objects.get().request
+    staff = client_for(lead)
+    page = staff.get(f"/staff/rights-requests/{request.pk}/").content.decode()
+    assert "Links sent to download the export" in page
+    assert "Working" in page
+    assert "/your-data/export/" not in page  # never the link itself
+
+    empty = staff.post(f"/staff/rights-requests/{request.pk}/export-links/new/", {"reason": ""})
+    assert empty.status_code == 400
+    assert "Enter why a new link is being sent" in empty.content.decode()
+
+    sent = staff.post(
+        f"/staff/rights-requests/{request.pk}/export-links/new/",
+        {"reason": "The requester deleted the first email"},
+        follow=True,
+    )
+    assert "A new link to download the export is emailed" in sent.content.decode()
+    mailoutbox.clear()
+    run_tasks()
+    [message] = [m for m in mailoutbox if m.to == [SAM]]
+    found = LINK.search(str(message.body))
+    assert found is not None
+    assert "Any link we sent you before no longer works" in str(message.body)
+    new_path = "/your-data/export/" + found.group(0).split("/your-data/export/")[1]
+
+    replaced = client.post(old_path, {"email": SAM})
+    assert replaced.status_code == 400
+    assert "replaced by a newer one" in replaced.content.decode()
+    assert client.post(new_path, {"email": SAM}).status_code == 200
+
+    old, new = ExportDelivery.objects.order_by("pk")
+    assert (old.ended_why, old.ended_by, old.downloads_used) == ("replaced", lead, 0)
+    assert new.ended_at is None
+    [created] = [entry for entry in audited("privacy.export_delivery.created") if entry.actor]
+    assert created.actor == lead
+    assert created.reason == "The requester deleted the first email"
+    assert created.details["replaced"] == 1
+    page = staff.get(f"/staff/rights-requests/{request.pk}/").content.decode()
+    assert f"Replaced by a new link on {old.ended_at:%-d %B %Y}" in page
+    assert "/your-data/export/" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_cancel_a_link_and_it_stops_at_once(
+    client: Client,
+    lead: User,
+    run_tasks: Callable[[], None],
+    mailoutbox: list[mail.EmailMessage],
+) -> None:
+    path, _ = completed_with_link(lead, run_tasks, mailoutbox)
+    delivery = ExportDelivery.objects.get()
+    staff = client_for(lead)
+    cancel = f"/staff/rights-requests/{delivery.request_id}/export-links/{delivery.pk}/cancel/"
+    assert cancel in staff.get(f"/staff/rights-requests/{delivery.request_id}/").content.decode()
+
+    done = staff.post(cancel, {"reason": "Sent to a shared mailbox"}, follow=True)
+
+    assert "The link is cancelled" in done.content.decode()
+    response = client.post(path, {"email": SAM})
+    assert response.status_code == 400
+    assert "This link has been cancelled" in response.content.decode()
+    delivery.refresh_from_db()
+    assert (delivery.ended_why, delivery.downloads_used) == ("cancelled", 0)
+    [entry] = audited("privacy.export_delivery.cancelled")
+    assert (entry.actor, entry.reason) == (lead, "Sent to a shared mailbox")
+    again = staff.post(cancel, {"reason": "Twice"})
+    assert again.status_code == 400
+    assert "already no longer works" in again.content.decode()

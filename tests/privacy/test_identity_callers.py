@@ -167,7 +167,8 @@ def test_missing_answers_get_form_errors_and_nothing_is_recorded(
 def test_an_unknown_email_gets_a_form_error(staff_client: Client, person: Person) -> None:
     response = staff_client.post(FIND, {"email": "nobody@example.org"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused, with the error summary
+    assert "govuk-error-summary" in response.content.decode()
     assert "We hold no one with this email address" in response.content.decode()
     assert not CallerVerification.objects.exists()
 

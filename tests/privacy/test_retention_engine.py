@@ -13,6 +13,7 @@ import pytest
 from axes.models import AccessAttempt, AccessAttemptExpiration
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -325,6 +326,39 @@ def test_large_runs_are_disposed_of_in_batches_with_one_receipt(task_result) -> 
     assert receipt.count == 5
     assert receipt.batches.count() == 3
     assert sorted(receipt.references()) == sorted(str(r.pk) for r in results)
+
+
+def test_a_sweep_with_nothing_due_asks_the_database_a_handful_of_statements(task_result) -> None:
+    """One statement finds which rules have anything due (not one or two per rule), so a
+    sweep with nothing to do costs the same whatever the number of rules."""
+    task_result(finished=30 * DAY)
+    retention_sweep()
+    with CaptureQueriesContext(connection) as asked:
+        assert retention_sweep() == []
+    assert len(asked.captured_queries) <= 8
+    assert len(retention.retention_plans()) > 20
+
+
+@pytest.mark.postgres_only
+def test_each_later_batch_deletes_and_writes_its_receipt_line_in_one_statement(
+    task_result,
+) -> None:
+    """PostgreSQL: after the first batch (which makes the receipt), the delete and the
+    batch's line on the receipt are one statement, and each batch continues in key order
+    after the last one, so no batch scans again the rows earlier batches deleted."""
+    results = [task_result(finished=30 * DAY) for _ in range(5)]
+
+    with CaptureQueriesContext(connection) as asked:
+        [receipt] = retention_sweep(batch_size=2)
+
+    statements = [query["sql"] for query in asked.captured_queries]
+    combined = [sql for sql in statements if sql.startswith("WITH gone AS (DELETE")]
+    assert len(combined) == 2
+    assert all(" > " in sql and "ORDER BY" in sql for sql in combined)
+    assert [batch.count for batch in receipt.batches.all()] == [2, 2, 1]
+    assert sorted(receipt.references()) == sorted(str(r.pk) for r in results)
+    assert not DBTaskResult.objects.exists()
+    assert verify_chain().ok
 
 
 @pytest.mark.django_db(transaction=True)

@@ -100,7 +100,8 @@ ACCESS: dict[str, Access] = {
     "training:staff_charges_csv": Access(roles=COORDINATOR),
     "training:staff_charge": Access(roles=COORDINATOR, make_kwargs=_charge),
     "training:staff_records": Access(roles=COORDINATOR),
-    "training:staff_records_csv": Access(roles=COORDINATOR),
+    # The download is of the last search, kept in the session: without one, back to search.
+    "training:staff_records_csv": Access(roles=COORDINATOR_POST),
     "training:staff_refreshers": Access(roles=COORDINATOR),
     "training:staff_refreshers_csv": Access(roles=COORDINATOR),
 }

@@ -139,7 +139,7 @@ def test_an_invalid_form_shows_errors_and_books_nothing(client: Client) -> None:
 
     response = book(client, session.pk, email="not-an-email", organisation_type="martian")
 
-    assert response.status_code == 200
+    assert response.status_code == 400  # a refused form, not a page shown for the first time
     assert "There is a problem" in response.content.decode()
     assert not Booking.objects.exists()
 

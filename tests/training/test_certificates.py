@@ -148,6 +148,21 @@ def test_when_evaluation_is_required_the_certificate_waits_for_it(client: Client
     assert Evaluation.objects.get().rating == 5
 
 
+def test_an_evaluation_without_a_rating_is_answered_400_with_the_error_summary(
+    client: Client,
+) -> None:
+    booking = closed_session_with(Attendance.PRESENT)
+
+    response = client.post(
+        reverse("training:evaluation", args=[token_for(booking), booking.pk, "post_course"]),
+        {"comments": "Useful"},
+    )
+
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Evaluation.objects.exists()
+
+
 def test_someone_absent_cannot_evaluate(client: Client) -> None:
     booking = closed_session_with(Attendance.ABSENT)
 

@@ -152,9 +152,36 @@ def test_a_transfer_to_someone_already_booked_is_refused(client: Client) -> None
         booking_data(email="colleague@school.example.org"),
     )
 
-    assert response.status_code == 409
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
     booking.refresh_from_db()
     assert booking.email != "colleague@school.example.org"
+
+
+def test_asking_for_a_link_with_a_bad_address_is_answered_400_with_the_error_summary(
+    client: Client,
+) -> None:
+    response = client.post(reverse("training:ask_for_link"), {"email": "not an address"})
+
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+
+
+def test_an_invalid_transfer_form_is_answered_400_with_the_error_summary(client: Client) -> None:
+    booking = BookingFactory(email="leaving@school.example.org")
+    token = my_page(booking).split("/")[-2]
+
+    response = client.post(
+        reverse("training:transfer", args=[token, booking.pk]),
+        booking_data(full_name="", email="not an address"),
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert "This field is required" not in page
+    booking.refresh_from_db()
+    assert booking.email == "leaving@school.example.org"
 
 
 def test_another_persons_booking_cannot_be_reached_with_my_link(client: Client) -> None:

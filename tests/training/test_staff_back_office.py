@@ -510,11 +510,14 @@ def test_training_records_by_person_and_organisation(staff: Client) -> None:
     staff.post(reverse("training:staff_close", args=[booking.session_id]))
     BookingFactory(organisation="Someone Else Ltd")
 
-    by_person = staff.get(reverse("training:staff_records"), {"person": booking.email})
-    by_organisation = staff.get(
-        reverse("training:staff_records"), {"organisation": "invented primary"}
-    )
-    export = staff.get(reverse("training:staff_records_csv"), {"person": booking.email})
+    records = reverse("training:staff_records")
+    assert staff.get(reverse("training:staff_records_csv")).status_code == 302  # nothing found
+    searched = staff.post(records, {"person": booking.email, "organisation": ""})
+    assert searched["Location"] == records  # the address never holds who was searched for
+    by_person = staff.get(records)
+    export = staff.get(reverse("training:staff_records_csv"))
+    staff.post(records, {"person": "", "organisation": "invented primary"})
+    by_organisation = staff.get(records)
 
     assert "1 record" in by_person.content.decode()
     assert booking.full_name in by_organisation.content.decode()
@@ -522,6 +525,15 @@ def test_training_records_by_person_and_organisation(staff: Client) -> None:
     assert rows[1][0] == booking.full_name
     assert rows[1][5] == "Present"
     assert AuditEntry.objects.filter(action="training.records.exported").exists()
+
+
+def test_a_records_search_too_long_is_answered_400_with_the_error_summary(staff: Client) -> None:
+    response = staff.post(
+        reverse("training:staff_records"), {"person": "x" * 201, "organisation": ""}
+    )
+
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
 
 
 def test_who_is_due_a_refresher(staff: Client, coordinator: User) -> None:

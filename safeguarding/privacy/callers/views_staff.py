@@ -125,7 +125,9 @@ def find(request: HttpRequest) -> HttpResponse:
                 return render(request, "privacy/identity/impossible.html")
             request.session[SESSION_KEY] = verification.pk
             return redirect("identity:verify")
-    return render(request, "privacy/identity/find.html", {"form": form})
+    return render(
+        request, "privacy/identity/find.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @SENSITIVE
@@ -304,6 +306,7 @@ def authorisations(request: HttpRequest) -> HttpResponse:
         request,
         "privacy/identity/authorisations.html",
         {"form": form, "found": found, "call": call, "lead": lead},
+        status=400 if form.errors else 200,
     )
 
 

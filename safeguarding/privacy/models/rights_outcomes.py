@@ -252,6 +252,13 @@ class Objection(models.Model):
 EXPORT_CONFIRMATION_ATTEMPTS = 5
 
 
+class LinkEnded(models.TextChoices):
+    """Why staff stopped a download link before it ran out."""
+
+    CANCELLED = "cancelled", "Cancelled"
+    REPLACED = "replaced", "Replaced by a new link"
+
+
 class ExportDelivery(models.Model):
     """The access export, delivered: an emailed link to a page where the requester confirms
     their email address again and downloads the bundle. The link (a signed token naming this
@@ -267,6 +274,13 @@ class ExportDelivery(models.Model):
     downloads_used = models.PositiveSmallIntegerField(default=0)
     failed_confirmations = models.PositiveSmallIntegerField(default=0)
     last_downloaded_at = models.DateTimeField(null=True, blank=True)
+    # Set when staff cancel the link or send a new one in its place; the link then stops.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_why = models.CharField(max_length=16, choices=LinkEnded.choices, blank=True)
+    ended_reason = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -286,6 +300,10 @@ class ExportDelivery(models.Model):
 
     def unusable(self, *, now: datetime) -> str:
         """Why the link no longer works, in words for the requester, or "" if it works."""
+        if self.ended_why == LinkEnded.REPLACED:
+            return "This link has been replaced by a newer one: use the link in our latest email."
+        if self.ended_at is not None:
+            return "This link has been cancelled."
         if now >= self.expires_at:
             return "This link has expired."
         if self.downloads_used >= self.downloads_allowed:

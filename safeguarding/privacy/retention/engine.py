@@ -21,7 +21,14 @@ rows in batches of ``BATCH_SIZE`` primary keys, each batch in its own transactio
 
 On PostgreSQL, a plain delete (no cascades, no signal receivers) does 1 and 3 in a single
 statement by row address, and checks the holds after it instead: a batch that deleted a
-record held meanwhile is rolled back and taken again without it.
+record held meanwhile is rolled back and taken again without it. Once the run has its
+receipt, that statement also writes the batch's line on it (4), and the hold check is one
+statement with the search for audit entries to redact (5). On PostgreSQL every batch
+continues in key order after the last key the previous one took (keyset), so no batch
+scans again what earlier batches deleted (dead row versions stay until VACUUM).
+
+The sweep reads the active holds once, and finds which rules have anything due with one
+statement for all of them; rules with nothing due cost nothing more.
 
 Memory stays flat: no more than one batch of keys is held at once. When a rule and model are
 done, the receipt is closed with a ``privacy.retention.disposed`` audit entry, whose sequence
@@ -32,6 +39,7 @@ idempotent; every run ends with one ``privacy.retention.swept`` entry.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -64,9 +72,8 @@ from safeguarding.privacy.models.retention import (
     RetentionSetting,
 )
 
-# Keys per batch. On PostgreSQL 5,000 keeps a million-row sweep near 4x a raw DELETE with
-# well under 1 MB peak memory (bench/retention.py); SQLite is capped lower by its
-# parameter limit (see _dispose).
+# Keys per batch, on both databases (bench/retention.py measures it against a raw DELETE,
+# with peak memory well under a few MB); capped by the database's parameter limit (_dispose).
 BATCH_SIZE = 5000
 REMOVED = "[removed]"
 _TRIGGER = "_retention_from"
@@ -261,11 +268,14 @@ def retention_sweep(
     """Dispose of every due record not under a legal hold; one receipt per rule and model."""
     now = now or timezone.now()
     receipts = []
-    for plan in retention_plans():
-        if plan.automated:
-            receipt = _dispose(plan, cutoff=_cutoff(plan, now), batch_size=batch_size)
-            if receipt is not None:
-                receipts.append(receipt)
+    held = _held_by_model()
+    plans = [plan for plan in retention_plans() if plan.automated]
+    for plan in _with_anything_due(plans, now=now, held=held):
+        receipt = _dispose(
+            plan, cutoff=_cutoff(plan, now), batch_size=batch_size, held=held.get(plan.model, set())
+        )
+        if receipt is not None:
+            receipts.append(receipt)
     audit_log(
         action="privacy.retention.swept",
         actor=None,
@@ -295,6 +305,12 @@ class _Run:
     held: set[Any] | None = None
     # Rows kept because deleting them would cascade to a held record elsewhere.
     kept_for_dependents: set[Any] = field(default_factory=set)
+    # PostgreSQL: each batch continues after the largest key the last one took (keyset), so
+    # no batch scans again the rows earlier batches deleted or anonymised, which stay in the
+    # table and its indexes as dead versions until VACUUM.
+    keyset: bool = False
+    after: Any = None
+    next_after: Any = None  # where the next batch starts once this one has committed
 
     def holds_so_far(self) -> set[Any]:
         if self.held is None:
@@ -307,19 +323,26 @@ class _Run:
 
 
 def _dispose(
-    plan: RetentionPlan, *, cutoff: datetime, batch_size: int
+    plan: RetentionPlan, *, cutoff: datetime, batch_size: int, held: set[Any] | None = None
 ) -> DestructionReceipt | None:
     connection = connections[router.db_for_write(plan.model)]
-    # One key per parameter, plus one for the audit lookup's target type (SQLite allows 999).
-    if connection.features.max_query_params:
-        batch_size = min(batch_size, connection.features.max_query_params - 1)
+    # One key per parameter, plus one for the audit lookup's target type.
+    limit = _parameter_limit(connection)
+    if limit:
+        batch_size = min(batch_size, limit - 1)
     one_statement = (
         connection.vendor == "postgresql"
         and plan.rule.action is Action.DELETE
         and _can_fast_delete(plan.model)
     )
     dispose_batch = _delete_batch_in_one_statement if one_statement else _dispose_batch
-    run = _Run(plan=plan, cutoff=cutoff, started_at=timezone.now())
+    run = _Run(
+        plan=plan,
+        cutoff=cutoff,
+        started_at=timezone.now(),
+        held=None if held is None else set(held),
+        keyset=connection.vendor == "postgresql",
+    )
     while True:
         try:
             with transaction.atomic():
@@ -328,20 +351,82 @@ def _dispose(
             continue  # rolled back; the next pass reads the holds again and leaves that record
         if taken < batch_size:
             break
+        run.after = run.next_after
     return _close(run) if run.receipt is not None else None
+
+
+def _parameter_limit(connection: Any) -> int | None:
+    """How many parameters one statement may have. Django assumes SQLite's old default of
+    999; the library in use says its own (250,000 in SQLite 3.32 and later), and batches of
+    5,000 cost SQLite a fifth of the statements batches of 999 do."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    limit = connection.features.max_query_params
+    return int(limit) if limit else None
+
+
+def _continuing(run: _Run, due: QuerySet[Any]) -> QuerySet[Any]:
+    """The due rows in key order from where the last batch ended (PostgreSQL), or as they
+    come (SQLite, which removes deleted rows at once)."""
+    if not run.keyset:
+        return due
+    if run.after is not None:
+        due = due.filter(pk__gt=run.after)
+    return due.order_by("pk")
+
+
+def _with_anything_due(
+    plans: list[RetentionPlan], *, now: datetime, held: Mapping[type[models.Model], set[Any]]
+) -> list[RetentionPlan]:
+    """The plans with at least one due row not under a hold, found with one statement for
+    all of them (as many as the database's parameter limit allows) instead of one each."""
+    if not plans:
+        return []
+    connection = connections[router.db_for_write(plans[0].model)]
+    limit = _parameter_limit(connection) or 65535
+    found: list[RetentionPlan] = []
+    parts: list[tuple[str, list[Any]]] = []
+    waiting: list[RetentionPlan] = []
+
+    def ask() -> None:
+        union = " UNION ALL ".join(
+            f"SELECT {index} AS plan WHERE EXISTS ({sql})"
+            for index, (sql, _params) in enumerate(parts)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(union, [param for _sql, params in parts for param in params])
+            due = {row[0] for row in cursor.fetchall()}
+        found.extend(plan for index, plan in enumerate(waiting) if index in due)
+        parts.clear()
+        waiting.clear()
+
+    for plan in plans:
+        due = (
+            _due(plan, cutoff=_cutoff(plan, now))
+            .exclude(pk__in=held.get(plan.model, set()))
+            .values("pk")[:1]
+        )
+        sql, params = due.query.get_compiler(connection=connection).as_sql()
+        if parts and sum(len(p) for _s, p in parts) + len(params) > limit:
+            ask()
+        parts.append((sql, list(params)))
+        waiting.append(plan)
+    ask()
+    return found
 
 
 def _dispose_batch(run: _Run, *, batch_size: int) -> int:
     """One batch: lock due keys, drop any held meanwhile, dispose. Returns how many it took."""
     model = run.plan.model
     candidates = list(
-        _due(run.plan, cutoff=run.cutoff)
-        .exclude(pk__in=run.holds_so_far())
+        _continuing(run, _due(run.plan, cutoff=run.cutoff).exclude(pk__in=run.holds_so_far()))
         .select_for_update(skip_locked=True)
         .values_list("pk", flat=True)[:batch_size]
     )
     if not candidates:
         return 0
+    run.next_after = candidates[-1]
     held_meanwhile = run.holds_now()  # a new statement: sees holds committed since
     pks = [pk for pk in candidates if pk not in held_meanwhile]
     if pks and run.plan.rule.action is Action.DELETE and not _can_fast_delete(model):
@@ -366,39 +451,99 @@ def _dispose_batch(run: _Run, *, batch_size: int) -> int:
 
 
 def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
-    """PostgreSQL, no cascades: find and delete a batch in one statement, by row address.
+    """PostgreSQL, no cascades: find and delete a batch in one statement, by row address,
+    continuing in key order after the last batch; once the run has its receipt, the same
+    statement writes the batch's line on it.
 
     Selecting keys and then deleting by key costs PostgreSQL an index probe per row; this
     visits each row once. It does not skip rows another transaction has locked: it waits for
-    them. If that transaction was placing a hold, the check after the delete sees the hold
-    and the batch is rolled back.
+    them. If that transaction was placing a hold, the check after the delete (a new statement,
+    which also finds the audit entries to redact) sees the hold and the batch is rolled back.
     """
     model = run.plan.model
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
+    pk_column = quote(model._meta.pk.column)
     rows = (
-        _due(run.plan, cutoff=run.cutoff)
-        .exclude(pk__in=run.holds_so_far())
+        _continuing(run, _due(run.plan, cutoff=run.cutoff).exclude(pk__in=run.holds_so_far()))
         .annotate(_row=RawSQL(f"{table}.ctid", ()))  # noqa: S611  (the quoted table name)
         .values_list("_row", flat=True)[:batch_size]
     )
     select, params = rows.query.get_compiler(connection=connection).as_sql()
+    delete = f"DELETE FROM {table} WHERE ctid = ANY(ARRAY({select})) RETURNING {pk_column}"  # noqa: S608  (names from the model)
+    receipt = run.receipt
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE ctid = ANY(ARRAY({select})) "  # noqa: S608  (names from the model)
-            f"RETURNING {quote(model._meta.pk.column)}",
-            params,
-        )
+        if receipt is None:
+            cursor.execute(delete, params)
+        else:
+            references = (
+                "'[]'::jsonb" if receipt.references_withheld else (f"jsonb_agg({pk_column}::text)")
+            )
+            batches = quote(DestructionReceiptBatch._meta.db_table)
+            cursor.execute(
+                f"WITH gone AS ({delete}), line AS ("  # noqa: S608  (names from the models)
+                f"INSERT INTO {batches} (receipt_id, number, count, {quote('references')}, "
+                f"disposed_at) SELECT %s, %s, count(*), {references}, %s FROM gone "
+                f"HAVING count(*) > 0) SELECT {pk_column} FROM gone",
+                [*params, receipt.pk, run.batches + 1, timezone.now()],
+            )
         pks = [row[0] for row in cursor.fetchall()]
-    if run.holds_now().intersection(pks):
+    audit_targets = _check_holds_and_find_audit_targets(run, pks)
+    if run.held is not None and run.held.intersection(pks):
         raise HeldMeanwhile
     if pks:
-        _record(run, pks, count=len(pks), cascaded={})
+        run.next_after = max(pks)
+        if receipt is None:
+            _record(run, pks, count=len(pks), cascaded={}, audit_targets=audit_targets)
+        else:
+            run.batches += 1
+            _record_written(run, pks, count=len(pks), audit_targets=audit_targets)
     return len(pks)
 
 
-def _record(run: _Run, pks: list[Any], *, count: int, cascaded: dict[str, int]) -> None:
+def _check_holds_and_find_audit_targets(run: _Run, pks: list[Any]) -> list[str] | None:
+    """Read the model's active holds again (into ``run.held``) and, when the model holds
+    personal data, which of these records have unredacted audit entries: one statement."""
+    model = run.plan.model
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    content_type = ContentType.objects.get_for_model(model)
+    holds = LegalHold.objects.active().filter(content_type=content_type).values_list("object_id")
+    holds_sql, holds_params = holds.query.get_compiler(connection=connection).as_sql()
+    statement = f"SELECT 'hold', object_id FROM ({holds_sql}) holds"  # noqa: S608  (compiled by the ORM)
+    params = list(holds_params)
+    personal = bool(pks) and run.plan.declaration.holds_personal_data
+    if personal:
+        statement += (
+            f" UNION ALL SELECT DISTINCT 'audit', {quote('target_id')} "  # noqa: S608  (names from the model)
+            f"FROM {quote(AuditEntry._meta.db_table)} WHERE {quote('target_type')} = %s "
+            f"AND {quote('redacted_at')} IS NULL AND {quote('target_id')} = ANY(%s)"
+        )
+        params += [model._meta.label_lower, [str(pk) for pk in pks]]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    pk_field = model._meta.pk
+    held = set()
+    for kind, value in rows:
+        if kind == "hold":
+            try:
+                held.add(pk_field.to_python(value))
+            except ValidationError:
+                continue
+    run.held = held
+    return [value for kind, value in rows if kind == "audit"] if personal else None
+
+
+def _record(
+    run: _Run,
+    pks: list[Any],
+    *,
+    count: int,
+    cascaded: dict[str, int],
+    audit_targets: list[str] | None = None,
+) -> None:
     """Add a disposed batch to the run's receipt, and redact the audit entries about it."""
     plan = run.plan
     if run.receipt is None:
@@ -424,8 +569,18 @@ def _record(run: _Run, pks: list[Any], *, count: int, cascaded: dict[str, int]) 
     if cascaded:
         receipt.cascaded = dict(Counter(receipt.cascaded) + Counter(cascaded))
         receipt.save(update_fields=["cascaded"])
+    _record_written(run, pks, count=count, audit_targets=audit_targets)
+
+
+def _record_written(
+    run: _Run, pks: list[Any], *, count: int, audit_targets: list[str] | None
+) -> None:
+    """With the batch on the receipt: redact the audit entries about its records (those in
+    ``audit_targets`` when the caller has found them already) and audit the batch."""
+    plan, receipt = run.plan, run.receipt
+    assert receipt is not None  # noqa: S101  (the batch is on it)
     if plan.declaration.holds_personal_data:
-        _redact_audit_entries(plan, pks, receipt=receipt)
+        _redact_audit_entries(plan, pks, receipt=receipt, targets=audit_targets)
     # In the batch's own transaction, so a sweep killed before its end leaves no disposal
     # without its audit entry (the run's summary entry follows at the end).
     audit_log(
@@ -528,11 +683,15 @@ def _cascade(
 
 def _held_by_model() -> dict[type[models.Model], set[Any]]:
     """Every model with a record under an active hold, and those records' keys."""
-    held = {}
-    for type_id in LegalHold.objects.active().values_list("content_type", flat=True).distinct():
+    held: dict[type[models.Model], set[Any]] = {}
+    for type_id, object_id in LegalHold.objects.active().values_list("content_type", "object_id"):
         model = ContentType.objects.get_for_id(type_id).model_class()
-        if model is not None:
-            held[model] = _held_pks(model)
+        if model is None:
+            continue
+        try:
+            held.setdefault(model, set()).add(model._meta.pk.to_python(object_id))
+        except ValidationError:
+            held.setdefault(model, set())  # not a key this model could have; it holds nothing
     return held
 
 
@@ -576,16 +735,23 @@ def _anonymise(plan: RetentionPlan, pks: list[Any]) -> int:
 
 
 def _redact_audit_entries(
-    plan: RetentionPlan, pks: list[Any], *, receipt: DestructionReceipt
+    plan: RetentionPlan,
+    pks: list[Any],
+    *,
+    receipt: DestructionReceipt,
+    targets: list[str] | None = None,
 ) -> None:
-    _redact_audit_entries_about(
-        plan.model,
-        pks,
-        reason=(
-            f"Retention: record {plan.rule.action.value}d under rule {plan.rule.key} "
-            f"(destruction receipt {receipt.pk})"
-        ),
+    reason = (
+        f"Retention: record {plan.rule.action.value}d under rule {plan.rule.key} "
+        f"(destruction receipt {receipt.pk})"
     )
+    if targets is None:
+        _redact_audit_entries_about(plan.model, pks, reason=reason)
+        return
+    for target_id in targets:
+        audit_redact_for_target(
+            target_type=plan.model._meta.label_lower, target_id=target_id, actor=None, reason=reason
+        )
 
 
 def _redact_audit_entries_about(model: type[models.Model], pks: list[Any], *, reason: str) -> None:

@@ -142,3 +142,13 @@ class HoldReleaseForm(forms.Form):
         widget=REASON_WIDGET,
         error_messages={"required": "Enter why the hold is being released"},
     )
+
+
+class MatterReleaseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are the holds for this matter being released?",
+        help_text="The second person who approves the releases will see this. It is audited.",
+        max_length=1000,
+        widget=REASON_WIDGET,
+        error_messages={"required": "Enter why the holds are being released"},
+    )

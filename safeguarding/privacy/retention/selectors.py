@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import Exists, Max, OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from safeguarding.audit.models import AuditEntry
 from safeguarding.inventory import retention_rules
@@ -242,12 +243,22 @@ def released_legal_holds(*, limit: int = 50) -> QuerySet[LegalHold]:
     )
 
 
+def matter_key(name: str) -> str:
+    """A matter in a staff page's address: a keyed digest of its name, since a matter's name
+    may name a person and addresses end up in logs."""
+    return salted_hmac("safeguarding.privacy.retention.matter", name).hexdigest()[:24]
+
+
 @dataclass
 class Matter:
     """The active holds placed for one matter (or for none)."""
 
     name: str
     holds: list[LegalHold]
+
+    @property
+    def key(self) -> str:
+        return matter_key(self.name) if self.name else ""
 
 
 def holds_by_matter(holds: list[LegalHold]) -> list[Matter]:
@@ -259,3 +270,52 @@ def holds_by_matter(holds: list[LegalHold]) -> list[Matter]:
         Matter(name=name, holds=groups[name])
         for name in sorted(groups, key=lambda name: (not name, name.lower()))
     ]
+
+
+def matter_named_by(key: str) -> str | None:
+    """The name of the matter whose address holds ``key``, if any hold was placed for it."""
+    names = (
+        LegalHold.objects.exclude(scope_label="")
+        .order_by()
+        .values_list("scope_label", flat=True)
+        .distinct()
+    )
+    return next((name for name in names if constant_time_compare(matter_key(name), key)), None)
+
+
+@dataclass
+class MatterHolds:
+    """Everything held for one matter: the active holds (each with ``release_waiting``), the
+    releases waiting for approval, and the holds already released."""
+
+    name: str
+    active: list[LegalHold]
+    waiting: list[ReleaseRow]
+    released: list[LegalHold]
+
+    @property
+    def key(self) -> str:
+        return matter_key(self.name)
+
+    @property
+    def may_ask_to_release(self) -> bool:
+        return any(not hold.release_waiting for hold in self.active)  # type: ignore[attr-defined]
+
+    def asked_by(self, user_pk: int) -> bool:
+        return any(row.release.proposed_by_id == user_pk for row in self.waiting)
+
+
+def matter_holds(name: str) -> MatterHolds:
+    return MatterHolds(
+        name=name,
+        active=list(active_legal_holds().filter(scope_label=name)),
+        waiting=[
+            pending_release_row(release)
+            for release in _pending_releases().filter(hold__scope_label=name)
+        ],
+        released=list(
+            LegalHold.objects.filter(scope_label=name, released_at__isnull=False)
+            .select_related("content_type", "placed_by", "released_by")
+            .order_by("-released_at", "-pk")
+        ),
+    )

@@ -39,6 +39,7 @@ from safeguarding.privacy.models.retention import (
     RetentionProposal,
     RetentionSetting,
 )
+from safeguarding.privacy.models.two_person import ProposalStatus
 from safeguarding.privacy.people.records import may_be_held, person_declarations
 from safeguarding.privacy.retention.engine import (
     at_least_the_minimum,
@@ -51,7 +52,9 @@ from safeguarding.privacy.two_person import (
     TwoPersonKind,
     save_new,
     two_person_approve,
+    two_person_approve_all,
     two_person_reject,
+    two_person_reject_all,
     two_person_withdraw,
 )
 
@@ -500,53 +503,129 @@ def legal_hold_release_request(*, hold: LegalHold, reason: str, actor: User) -> 
         hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
         if not hold.is_active:
             raise ValidationError("This hold has already been released.")
-        release = save_new(
-            HoldRelease(hold=hold, reason=reason.strip(), proposed_by=actor),
-            already_waiting=RELEASE_ALREADY_WAITING,
-        )
-        audit_log(
-            action="privacy.retention.hold_release_requested",
-            actor=actor,
-            target=release,
-            reason=release.reason,
-            details={
-                **release.audit_details(),
-                "past_its_period": hold_release_effect(hold).past_its_period,
-            },
-        )
+        return _ask_release(hold, reason=reason, actor=actor)
+
+
+def _ask_release(
+    hold: LegalHold, *, reason: str, actor: User, details: dict[str, object] | None = None
+) -> HoldRelease:
+    """A release of ``hold`` (locked by the caller) waiting for a second person; audited."""
+    release = save_new(
+        HoldRelease(hold=hold, reason=reason.strip(), proposed_by=actor),
+        already_waiting=RELEASE_ALREADY_WAITING,
+    )
+    audit_log(
+        action="privacy.retention.hold_release_requested",
+        actor=actor,
+        target=release,
+        reason=release.reason,
+        details={**release.audit_details(), **_past_its_period(release), **(details or {})},
+    )
     return release
+
+
+def _released(release: HoldRelease, *, actor: User) -> LegalHold:
+    """Carry out an approved release: the hold ends now."""
+    hold = LegalHold.objects.select_for_update().get(pk=release.hold_id)
+    if not hold.is_active:
+        raise ValidationError("This hold has already been released.")
+    hold.released_at = timezone.now()
+    hold.released_by = release.proposed_by
+    hold.release_reason = release.reason
+    hold.full_clean()
+    hold.save(update_fields=["released_at", "released_by", "release_reason"])
+    audit_log(
+        action="privacy.retention.hold_released",
+        actor=actor,
+        target=hold,
+        reason=hold.release_reason,
+        details={"release": release.pk},
+    )
+    return hold
+
+
+def _past_its_period(release: HoldRelease) -> dict[str, object]:
+    return {"past_its_period": hold_release_effect(release.hold).past_its_period}
 
 
 def legal_hold_release_approve(*, release: HoldRelease, actor: User) -> LegalHold:
     """A second person approves: the hold ends now, and the record's retention period
     applies again from the next sweep. Approving one's own request is refused, and audited."""
-
-    def released(release: HoldRelease) -> LegalHold:
-        hold = LegalHold.objects.select_for_update().get(pk=release.hold_id)
-        if not hold.is_active:
-            raise ValidationError("This hold has already been released.")
-        hold.released_at = timezone.now()
-        hold.released_by = release.proposed_by
-        hold.release_reason = release.reason
-        hold.full_clean()
-        hold.save(update_fields=["released_at", "released_by", "release_reason"])
-        audit_log(
-            action="privacy.retention.hold_released",
-            actor=actor,
-            target=hold,
-            reason=hold.release_reason,
-            details={"release": release.pk},
-        )
-        return hold
-
     return two_person_approve(
         release,
         actor=actor,
         kind=RELEASE,
-        details=lambda release: {
-            "past_its_period": hold_release_effect(release.hold).past_its_period
-        },
-        carry_out=released,
+        details=_past_its_period,
+        carry_out=lambda release: _released(release, actor=actor),
+    )
+
+
+NOTHING_TO_RELEASE = "Every hold for this matter is released or already waiting for approval."
+MATTER_RELEASES_CHANGED = (
+    "The releases waiting for this matter have changed since the page was shown: look at "
+    "them again before deciding."
+)
+
+
+def legal_hold_matter_release_request(
+    *, matter: str, reason: str, actor: User
+) -> list[HoldRelease]:
+    """Ask for every active hold placed for ``matter`` to be released at once: one release
+    each (holds already waiting for one keep theirs), decided by a second person together
+    (``legal_hold_matter_release_approve``) or one by one. Until then every hold stays."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the holds are being released"})
+    with transaction.atomic(durable=True):
+        holds = list(
+            LegalHold.objects.active()
+            .select_for_update()
+            .filter(scope_label=matter)
+            .exclude(releases__status=ProposalStatus.PENDING)
+            .order_by("pk")
+        )
+        if not matter or not holds:
+            raise ValidationError(NOTHING_TO_RELEASE)
+        return [
+            _ask_release(hold, reason=reason, actor=actor, details={"matter": True})
+            for hold in holds
+        ]
+
+
+def _matter_waiting(matter: str, shown: Sequence[int]) -> list[HoldRelease]:
+    """The releases waiting for ``matter``, if they are exactly those ``shown``."""
+    waiting = list(
+        HoldRelease.objects.pending()
+        .filter(hold__scope_label=matter, hold__released_at__isnull=True)
+        .select_related("hold")
+        .order_by("pk")
+    )
+    if not matter or sorted(shown) != [release.pk for release in waiting]:
+        raise ValidationError(MATTER_RELEASES_CHANGED)
+    return waiting
+
+
+def legal_hold_matter_release_approve(
+    *, matter: str, releases: Sequence[int], actor: User
+) -> list[LegalHold]:
+    """A second person approves every release waiting for ``matter`` at once: exactly the
+    ``releases`` they were shown (refused if the waiting ones have changed since), each as
+    ``legal_hold_release_approve`` would, all or none."""
+    return two_person_approve_all(
+        _matter_waiting(matter, releases),
+        actor=actor,
+        kind=RELEASE,
+        details=_past_its_period,
+        carry_out=lambda release: _released(release, actor=actor),
+    )
+
+
+def legal_hold_matter_release_reject(
+    *, matter: str, releases: Sequence[int], reason: str, actor: User
+) -> list[HoldRelease]:
+    """A second person turns down every release waiting for ``matter``, for one reason:
+    exactly the ``releases`` they were shown; every hold stays in force."""
+    return two_person_reject_all(
+        _matter_waiting(matter, releases), reason=reason, actor=actor, kind=RELEASE
     )
 
 

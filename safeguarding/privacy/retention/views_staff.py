@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -28,6 +29,7 @@ from safeguarding.privacy.retention.engine import hold_release_effect, retention
 from safeguarding.privacy.retention.forms import (
     HoldReleaseForm,
     MatterHoldForm,
+    MatterReleaseForm,
     ProposalRejectForm,
     RetentionPeriodForm,
 )
@@ -36,6 +38,8 @@ from safeguarding.privacy.retention.selectors import (
     decided_proposals,
     holds_by_matter,
     last_sweep_at,
+    matter_holds,
+    matter_named_by,
     pending_proposal,
     pending_proposal_count,
     pending_proposal_row,
@@ -52,6 +56,9 @@ from safeguarding.privacy.retention.selectors import (
 )
 from safeguarding.privacy.retention.services import (
     held_message,
+    legal_hold_matter_release_approve,
+    legal_hold_matter_release_reject,
+    legal_hold_matter_release_request,
     legal_hold_release_approve,
     legal_hold_release_reject,
     legal_hold_release_request,
@@ -300,6 +307,112 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
         message="A second data protection lead or administrator must approve the release. "
         "Until then, the hold stays in place and the record is not disposed of.",
         success_url=reverse("retention:releases"),
+    )
+
+
+def _matter(key: str) -> str:
+    name = matter_named_by(key)
+    if name is None:
+        raise Http404("No such matter")
+    return name
+
+
+@require_safe
+def matter(request: HttpRequest, key: str) -> HttpResponse:
+    """Every hold placed for one matter, the releases waiting for them, and those released."""
+    user = _viewer(request)
+    held = matter_holds(_matter(key))
+    in_words = records_in_words(held.active + held.released)
+    for hold in held.active + held.released:
+        hold.what = in_words[hold.pk]  # type: ignore[attr-defined]  # for the template
+    return render(
+        request,
+        "privacy/retention/matter.html",
+        {
+            "matter": held,
+            "can_change": user_has_role(user, Role.DATA_PROTECTION_LEAD),
+            "asked_by_me": held.asked_by(user.pk),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def matter_release(request: HttpRequest, key: str) -> HttpResponse:
+    """Ask for every hold for a matter to be released; a second person approves them."""
+    actor = _data_protection_lead(request)
+    held = matter_holds(_matter(key))
+    if not held.may_ask_to_release:
+        raise Http404("Nothing to release for this matter")
+    effects = [hold_release_effect(hold) for hold in held.active if not hold.release_waiting]  # type: ignore[attr-defined]
+    return form_page(
+        request,
+        MatterReleaseForm(posted(request)),
+        template="privacy/retention/matter_release.html",
+        context={
+            "matter": held,
+            "asking": len(effects),
+            "disposed": sum(effect.disposed_at_next_sweep for effect in effects),
+        },
+        service=lambda data: legal_hold_matter_release_request(
+            matter=held.name, reason=data["reason"], actor=actor
+        ),
+        message=lambda asked: (
+            f"You asked for {len(asked)} hold{pluralize(len(asked))} to be "
+            "released. A second data protection lead or administrator must approve. Until then, "
+            "every hold stays in place."
+        ),
+        success_url=reverse("retention:matter", args=[key]),
+    )
+
+
+def _shown_releases(request: HttpRequest) -> list[int]:
+    """The releases the page showed (and so the person deciding saw), from its form."""
+    return [int(pk) for pk in request.POST.getlist("release") if pk.isdecimal() and len(pk) < 12]
+
+
+@require_POST
+def matter_approve(request: HttpRequest, key: str) -> HttpResponse:
+    """Approve, together, exactly the releases waiting for the matter that the page showed."""
+    actor = _viewer(request)
+    name = _matter(key)
+    shown = _shown_releases(request)
+    try:
+        released = legal_hold_matter_release_approve(matter=name, releases=shown, actor=actor)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"{len(released)} hold{pluralize(len(released))} released: each record's retention "
+            "period applies again from the next sweep.",
+        )
+    return redirect("retention:matter", key=key)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def matter_reject(request: HttpRequest, key: str) -> HttpResponse:
+    """Reject, together and for one reason, exactly the releases waiting for the matter that
+    the page showed; every hold stays in place."""
+    actor = _viewer(request)
+    held = matter_holds(_matter(key))
+    if not held.waiting:
+        raise Http404("No release is waiting for this matter")
+    form = ProposalRejectForm(posted(request), what="releases")
+    form.fields["reason"].label = "Why are you rejecting these releases?"
+    return form_page(
+        request,
+        form,
+        template="privacy/retention/matter_reject.html",
+        context={"matter": held},
+        service=lambda data: legal_hold_matter_release_reject(
+            matter=held.name, releases=_shown_releases(request), reason=data["reason"], actor=actor
+        ),
+        message=lambda rejected: (
+            f"{len(rejected)} release{pluralize(len(rejected))} rejected: "
+            "every hold stays in place."
+        ),
+        success_url=reverse("retention:matter", args=[key]),
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils import timezone
 
-from safeguarding.inventory.declarations import declare, not_personal, personal
+from safeguarding.inventory.declarations import NOT_PERSONAL, declare, not_personal, personal
 from safeguarding.inventory.retention_rules import Action, RetentionRule
 from safeguarding.inventory.retention_rules import register as register_rule
 from safeguarding.inventory.subjects import by_email
@@ -175,6 +175,10 @@ declare(
             "system.operations", note="wrong email addresses typed on the download page"
         ),
         "last_downloaded_at": personal("user.behavior"),
+        "ended_at": NOT_PERSONAL,
+        "ended_by": personal("user.unique_id", note="the member of staff who stopped the link"),
+        "ended_why": NOT_PERSONAL,
+        "ended_reason": personal("user.content.private", note="why staff stopped the link"),
     },
 )
 declare(

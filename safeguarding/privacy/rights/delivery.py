@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,10 +32,13 @@ from safeguarding.core.addresses import normalise_email
 from safeguarding.core.links import absolute_url
 from safeguarding.core.ratelimit import Limit
 from safeguarding.privacy.models.rights import RequestKind, RightsRequest
-from safeguarding.privacy.models.rights_outcomes import ExportDelivery
+from safeguarding.privacy.models.rights_outcomes import ExportDelivery, LinkEnded
 from safeguarding.privacy.rights.export import build_export
 from safeguarding.privacy.rights.sharing import require_export_purpose
 from safeguarding.privacy.rights.withholding import withheld_items
+
+if TYPE_CHECKING:
+    from safeguarding.accounts.models import User
 
 LINK_PURPOSE = "access-export"
 # Every download page counts against these, by the address typed and by network address.
@@ -58,9 +63,15 @@ def delivers_export(request: RightsRequest) -> bool:
     )
 
 
-def export_delivery_create(*, request: RightsRequest) -> ExportDelivery:
+def export_delivery_create(
+    *,
+    request: RightsRequest,
+    actor: User | None = None,
+    reason: str = "",
+    details: dict[str, object] | None = None,
+) -> ExportDelivery:
     """A new link for the request's export, in the caller's transaction (completing the
-    request); the completion email carries it."""
+    request, or staff sending a new link); the email the caller queues carries it."""
     with transaction.atomic():
         delivery = ExportDelivery(
             request=request,
@@ -71,15 +82,62 @@ def export_delivery_create(*, request: RightsRequest) -> ExportDelivery:
         delivery.save()
         audit_log(
             action="privacy.export_delivery.created",
-            actor=None,
+            actor=actor,
             target=delivery,
+            reason=reason,
             details={
                 "request": request.pk,
                 "downloads_allowed": delivery.downloads_allowed,
                 "days": settings.ACCESS_EXPORT_LINK_DAYS,
+                **(details or {}),
             },
         )
     return delivery
+
+
+def end_links(
+    deliveries: QuerySet[ExportDelivery], *, why: LinkEnded, reason: str, actor: User
+) -> list[ExportDelivery]:
+    """Stop each link still working (locked), in the caller's transaction; the ones stopped."""
+    now = timezone.now()
+    ended = []
+    for delivery in deliveries.select_for_update().order_by("pk"):
+        if delivery.unusable(now=now):
+            continue
+        delivery.ended_at = now
+        delivery.ended_by = actor
+        delivery.ended_why = why
+        delivery.ended_reason = reason.strip()
+        delivery.full_clean()
+        delivery.save(update_fields=["ended_at", "ended_by", "ended_why", "ended_reason"])
+        ended.append(delivery)
+    return ended
+
+
+NOT_WORKING = "This link already no longer works."
+
+
+def export_delivery_cancel(*, delivery: ExportDelivery, reason: str, actor: User) -> ExportDelivery:
+    """Staff stop one download link at once (sent to the wrong place, say); audited."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the link is being cancelled"})
+    with transaction.atomic(durable=True):
+        ended = end_links(
+            ExportDelivery.objects.filter(pk=delivery.pk),
+            why=LinkEnded.CANCELLED,
+            reason=reason,
+            actor=actor,
+        )
+        if not ended:
+            raise ValidationError(NOT_WORKING)
+        audit_log(
+            action="privacy.export_delivery.cancelled",
+            actor=actor,
+            target=ended[0],
+            reason=ended[0].ended_reason,
+            details={"request": delivery.request_id},
+        )
+    return ended[0]
 
 
 def latest_delivery(request: RightsRequest) -> ExportDelivery | None:

@@ -255,3 +255,21 @@ class WithdrawForm(forms.Form):
         "Enter how the requester withdrew the request",
         "The note",
     )
+
+
+class NewLinkForm(forms.Form):
+    reason = _note(
+        "Why are you sending a new link?",
+        "Enter why a new link is being sent",
+        "The reason",
+        "The requester is emailed a new link, and any link sent before stops working.",
+    )
+
+
+class CancelLinkForm(forms.Form):
+    reason = _note(
+        "Why are you cancelling this link?",
+        "Enter why the link is being cancelled",
+        "The reason",
+        "The link stops working at once. The requester is not emailed.",
+    )

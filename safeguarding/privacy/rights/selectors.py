@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -13,6 +13,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import user_has_role
+from safeguarding.core.dates import day
 from safeguarding.inventory.declarations import declaration_for_label
 from safeguarding.privacy.models.rights import (
     CLOSED,
@@ -22,6 +23,7 @@ from safeguarding.privacy.models.rights import (
 )
 from safeguarding.privacy.models.rights_outcomes import (
     ErasureReport,
+    ExportDelivery,
     PreparedErasure,
     ProcessingRestriction,
     Rectification,
@@ -180,3 +182,30 @@ def may_handle(
             and user.email.lower() != (request.person.email or "").lower()
         )
     return user_has_role(user, *roles)
+
+
+def link_status(delivery: ExportDelivery, *, now: datetime | None = None) -> str:
+    """Whether a link works, in words for staff."""
+    now = now or timezone.now()
+    if delivery.ended_at is not None:
+        who = f" by {delivery.ended_by.full_name}" if delivery.ended_by else ""
+        return f"{delivery.get_ended_why_display()} on {day(delivery.ended_at)}{who}"
+    why_not = delivery.unusable(now=now)
+    if not why_not:
+        return "Working"
+    if now >= delivery.expires_at:
+        return "Expired"
+    if delivery.downloads_left == 0:
+        return "Every download used"
+    return "Stopped: the wrong email address was typed too many times"
+
+
+def request_deliveries(request: RightsRequest) -> list[ExportDelivery]:
+    """Every link sent for the request, newest first, each with ``status`` in words and
+    ``working``, for its staff page. Never the link itself."""
+    now = timezone.now()
+    deliveries = list(request.deliveries.select_related("ended_by").order_by("-created_at", "-pk"))
+    for delivery in deliveries:
+        delivery.status = link_status(delivery, now=now)  # type: ignore[attr-defined]
+        delivery.working = not delivery.unusable(now=now)  # type: ignore[attr-defined]
+    return deliveries

@@ -32,11 +32,12 @@ from safeguarding.privacy.models.rights import (
     RequestSubject,
     RightsRequest,
 )
-from safeguarding.privacy.models.rights_outcomes import ErasureReport
+from safeguarding.privacy.models.rights_outcomes import ErasureReport, ExportDelivery, LinkEnded
 from safeguarding.privacy.rights import clock
 from safeguarding.privacy.rights.delivery import (
     delivers_export,
     delivery_link,
+    end_links,
     export_delivery_create,
     latest_delivery,
 )
@@ -109,11 +110,14 @@ def _find_or_create_person(*, email: str, full_name: str) -> Person:
     return person
 
 
-def rights_request_submit(*, email: str, full_name: str, kind: str, details: str) -> RightsRequest:
+def rights_request_submit(
+    *, email: str, full_name: str, kind: str, details: str, actor: User | None = None
+) -> RightsRequest:
     """A request made on the web: it waits for the emailed link to confirm who made it.
 
     The same happens whether or not we knew the address, so the page and the email reveal
-    nothing about what we hold.
+    nothing about what we hold. ``actor`` is the member of staff who started it at the
+    person's request (from a subscriber's page); the person still confirms it by the link.
     """
     with transaction.atomic(durable=True):
         person = _find_or_create_person(email=email, full_name=full_name)
@@ -128,9 +132,13 @@ def rights_request_submit(*, email: str, full_name: str, kind: str, details: str
         request.save()
         audit_log(
             action="privacy.rights_request.submitted",
-            actor=None,
+            actor=actor,
             target=request,
-            details={"kind": kind, "channel": RequestChannel.WEB.value},
+            details={
+                "kind": kind,
+                "channel": RequestChannel.WEB.value,
+                **({"started_by_staff": True} if actor is not None else {}),
+            },
         )
         enqueue_in_transaction(send_rights_request_email, request_id=request.pk, email="confirm")
     return request
@@ -467,6 +475,30 @@ def send_completion_email(request: RightsRequest) -> None:
         enqueue_in_transaction(send_rights_request_email, request_id=request.pk, email="completed")
 
 
+def export_delivery_resend(*, request: RightsRequest, reason: str, actor: User) -> ExportDelivery:
+    """Email the requester a new link to their completed access export: every link still
+    working stops at once, so only the newest works. One audit entry, on the new link."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why a new link is being sent"})
+    with transaction.atomic(durable=True):
+        request = _locked(request)
+        if request.status != RequestStatus.COMPLETED or not delivers_export(request):
+            raise ValidationError(
+                "A link can be sent only for a completed access request with an email address."
+            )
+        replaced = end_links(
+            request.deliveries.all(), why=LinkEnded.REPLACED, reason=reason, actor=actor
+        )
+        delivery = export_delivery_create(
+            request=request,
+            actor=actor,
+            reason=reason.strip(),
+            details={"replaced": len(replaced)},
+        )
+        enqueue_in_transaction(send_rights_request_email, request_id=request.pk, email="new_link")
+    return delivery
+
+
 @email_task("A rights request email")
 def send_rights_request_email(*, request_id: int, email: str) -> int:
     """Write and send an email about a request from its id: ``confirm`` (with the link, made
@@ -483,6 +515,11 @@ def send_rights_request_email(*, request_id: int, email: str) -> int:
             kind=request.get_kind_display(),
             days=LINK_VALID_FOR.days,
         )
+    elif email == "new_link":
+        delivery = latest_delivery(request)
+        if delivery is None or delivery.unusable(now=timezone.now()):
+            return 0  # replaced or cancelled again before this email went
+        context.update(delivery=delivery, link=delivery_link(delivery))
     elif email == "completed":
         report = ErasureReport.objects.filter(request=request).first()
         delivery = latest_delivery(request)

@@ -24,6 +24,10 @@ staff = [
     path("<int:pk>/refuse/", views_staff.refuse, name="refuse"),
     path("<int:pk>/withdraw/", views_staff.withdraw, name="withdraw"),
     path("<int:pk>/export.zip", views_staff.export, name="export"),
+    path("<int:pk>/export-links/new/", views_staff.new_link, name="new_link"),
+    path(
+        "<int:pk>/export-links/<int:link_pk>/cancel/", views_staff.cancel_link, name="cancel_link"
+    ),
     path("<int:pk>/preview/", actions.preview, name="preview"),
     path("<int:pk>/withhold/", actions.withhold, name="withhold"),
     path("<int:pk>/withheld/<int:item_pk>/sign-off/", actions.sign_off, name="sign_off"),

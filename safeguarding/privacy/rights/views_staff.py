@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -26,12 +26,15 @@ from safeguarding.accounts.selectors import staff_user, staff_user_with_role, us
 from safeguarding.audit.services import audit_read
 from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
-from safeguarding.privacy.models.rights import RequestKind, RightsRequest
-from safeguarding.privacy.rights.delivery import latest_delivery
+from safeguarding.privacy.models.rights import RequestKind, RequestStatus, RightsRequest
+from safeguarding.privacy.models.rights_outcomes import ExportDelivery
+from safeguarding.privacy.rights.delivery import delivers_export, export_delivery_cancel
 from safeguarding.privacy.rights.forms import (
+    CancelLinkForm,
     CompleteForm,
     ExtendForm,
     LogRequestForm,
+    NewLinkForm,
     PauseForm,
     RefuseForm,
     ResumeForm,
@@ -43,6 +46,7 @@ from safeguarding.privacy.rights.selectors import (
     QUEUE_TABS,
     about_a_staff_account,
     may_handle,
+    request_deliveries,
     request_pauses,
     rights_queue,
     rights_queue_counts,
@@ -51,6 +55,7 @@ from safeguarding.privacy.rights.selectors import (
     running_pause,
 )
 from safeguarding.privacy.rights.services import (
+    export_delivery_resend,
     rights_request_complete,
     rights_request_export,
     rights_request_extend,
@@ -144,7 +149,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_export": rights_request.kind == RequestKind.ACCESS
             and bool(rights_request.person.email),
-            "delivery": latest_delivery(rights_request),
+            "deliveries": request_deliveries(rights_request),
+            "can_send_link": rights_request.status == RequestStatus.COMPLETED
+            and delivers_export(rights_request),
             **answer,
         },
     )
@@ -278,6 +285,44 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         title="Record that the request was withdrawn",
         button="Record the withdrawal",
         done="Request {reference} is withdrawn.",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def new_link(request: HttpRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        form_class=NewLinkForm,
+        service=export_delivery_resend,
+        title="Send a new download link",
+        button="Send a new link",
+        done="A new link to download the export is emailed to the requester. Any link sent "
+        "before no longer works.",
+        warning=(
+            f"The new link works for {settings.ACCESS_EXPORT_LINK_DAYS} days and "
+            f"{settings.ACCESS_EXPORT_DOWNLOADS} downloads, and asks for the requester's email "
+            "address again."
+        ),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel_link(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    def link(rights_request: RightsRequest) -> ExportDelivery:
+        return get_object_or_404(ExportDelivery, pk=link_pk, request=rights_request)
+
+    return _action(
+        request,
+        pk,
+        form_class=CancelLinkForm,
+        service=lambda request, actor, reason: export_delivery_cancel(
+            delivery=link(request), reason=reason, actor=actor
+        ),
+        title="Cancel a download link",
+        button="Cancel the link",
+        done="The link is cancelled: it no longer works.",
+        context=lambda rights_request: {"link": link(rights_request)},
     )
 
 
