@@ -22,7 +22,9 @@ from safeguarding.cdop.services import (
     FamilyContact,
     Notifier,
 )
+from safeguarding.cdop.sharing_events import NCMD
 from safeguarding.core.crypto import lookup_hash
+from safeguarding.workspaces.sharing import sharing_decision_record
 
 INVENTED = "(invented)"
 NOTIFIER = Notifier(
@@ -132,6 +134,28 @@ def _closed(case: ChildDeath, lead: User) -> None:
     services.ncmd_sent_record(case=case, sent_on=timezone.localdate(), actor=lead)
 
 
+def _sent_to_ncmd(case: ChildDeath, lead: User, manager: User) -> None:
+    """The decision to share the closed review with the national database, on record."""
+    sharing_decision_record(
+        workspace=case.workspace,
+        shared=True,
+        information="The review's record for the national database",
+        recipient_organisation=NCMD,
+        purpose=f"Invented: the statutory national collection {INVENTED}",
+        means="The national database's secure portal",
+        lawful_basis="6(1)(e)",
+        special_category=True,
+        special_condition="9(2)(g) sch1 para18",
+        consent_sought=False,
+        consent_not_sought_reason=f"Invented: a statutory collection {INVENTED}",
+        rationale=f"Invented: Children Act 2004 s16M {INVENTED}",
+        authorised_by=manager,
+        decided_at=timezone.now(),
+        answers="ncmd:sent",
+        actor=lead,
+    )
+
+
 def _family(case: ChildDeath, lead: User) -> None:
     services.key_worker_set(
         case=case,
@@ -172,9 +196,10 @@ CASES: tuple[tuple[str, int, int, bool, Callable[[ChildDeath, User], None] | Non
 WAITING = "Gus Unmatched"
 
 
-def seed_cdop_demo(*, coordinator: User) -> int:
+def seed_cdop_demo(*, coordinator: User, manager: User) -> int:
     """Open the invented reviews that do not exist yet, and one online notification waiting;
-    returns how many reviews were opened."""
+    returns how many reviews were opened. ``manager`` authorises the closed review's sharing
+    with the national database (it gives them no access to the review)."""
     opened = 0
     for name, died, age, unexpected, build in CASES:
         child = _child(name, died_days_ago=died, age_days=age, unexpected=unexpected)
@@ -183,6 +208,8 @@ def seed_cdop_demo(*, coordinator: User) -> int:
         case = services.notify_death(child=child, notifier=NOTIFIER, actor=coordinator).case
         if build is not None:
             build(case, coordinator)
+        if build is _closed:
+            _sent_to_ncmd(case, coordinator, manager)
         if build in (_ready, _reviewed):
             _family(case, coordinator)
         opened += 1
