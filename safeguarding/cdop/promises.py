@@ -1,7 +1,8 @@
-"""The child death review parts of P04 (strict protection and retention of the records the
+"""The child death review part of P04 (strict protection and retention of the records the
 partnership holds about children who died, their families and the professionals who knew
-them) and P05 (every information-sharing decision recorded), checked against the live
-database by ``manage.py check_promises``. Evidence is counts only."""
+them), checked against the live database by ``manage.py check_promises``. Evidence is counts
+only. (P05, sharing decisions, is checked for every kind of workspace by
+``workspaces.promises``.)"""
 
 from __future__ import annotations
 
@@ -19,15 +20,13 @@ from safeguarding.cdop.models import (
     Notification,
     ReportingForm,
 )
-from safeguarding.cdop.sharing_events import events_of
 from safeguarding.core import crypto
 from safeguarding.core.encrypted_fields import Sealed
 from safeguarding.core.promises import Outcome, promise
 from safeguarding.inventory import retention_rules
 from safeguarding.inventory.declarations import declaration_for
 from safeguarding.privacy.models.retention import LegalHold
-from safeguarding.workspaces.models import Membership, ReadLog, SharingDecision
-from safeguarding.workspaces.sharing_events import unanswered
+from safeguarding.workspaces.models import Membership, ReadLog
 
 # What identifies the child, the family, the notifier and the professionals, or says what
 # happened: each must be stored as a token of the keyring, never in clear.
@@ -118,22 +117,4 @@ def child_death_records_need_to_know_encrypted_and_kept() -> tuple[Outcome, str]
         f"child death reviews: {cases} review(s), each in its own workspace{held}; every "
         "read by a member at the time; the child's, the family's and the professionals' "
         "details encrypted; every record type has a retention rule"
-    )
-
-
-@promise("P05")
-def child_death_sharing_decisions_recorded() -> tuple[Outcome, str]:
-    events = missing = 0
-    for case in ChildDeath.objects.filter(ncmd_sent_on__isnull=False).select_related("workspace"):
-        sent = events_of(case)
-        events += len(sent)
-        missing += len(unanswered(sent, SharingDecision.objects.filter(workspace=case.workspace)))
-    if missing:
-        return Outcome.FAIL, (
-            f"child death reviews: {missing} of {events} review(s) sent to the national "
-            "database have no sharing decision on record"
-        )
-    return Outcome.PASS, (
-        f"child death reviews: each of {events} review(s) sent to the national database has "
-        "its sharing decision on record"
     )

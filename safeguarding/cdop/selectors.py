@@ -29,14 +29,11 @@ from safeguarding.cdop.models import (
     Stage,
     StageRecord,
 )
-from safeguarding.cdop.sharing_events import events_of
-from safeguarding.workspaces.models import SharingDecision
 from safeguarding.workspaces.selectors import (
     get_restricted_or_404,
     log_reads,
     restricted_for_user,
 )
-from safeguarding.workspaces.sharing_events import SharingEvent, unanswered
 
 if TYPE_CHECKING:
     from safeguarding.workspaces.selectors import Person
@@ -336,18 +333,3 @@ def agenda_item_for(user: Person, *, meeting: Any, pk: Any, purpose: str) -> Age
         purpose=purpose,
         workspace_field="case__workspace",
     )
-
-
-def sharing_on_record(
-    user: Person, case: ChildDeath
-) -> tuple[list[SharingEvent], list[SharingEvent]]:
-    """(each time the review's information went to another organisation, those of them with
-    no sharing decision on record), reading the workspace's decisions (logged)."""
-    events = events_of(case)
-    if not events:
-        return [], []
-    decisions = list(
-        restricted_for_user(SharingDecision.objects.filter(workspace=case.workspace), user=user)
-    )
-    log_reads(user, decisions, purpose="view the review")
-    return events, unanswered(events, decisions)

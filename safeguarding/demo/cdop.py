@@ -13,6 +13,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.cdop import services
 from safeguarding.cdop.models import ChildDeath, FormKind, Notification, PanelMeeting
+from safeguarding.cdop.registration import NCMD
 from safeguarding.cdop.reporting import Professional, reporting_form_request
 from safeguarding.cdop.scope import BirthOutcome
 from safeguarding.cdop.services import (
@@ -22,7 +23,6 @@ from safeguarding.cdop.services import (
     FamilyContact,
     Notifier,
 )
-from safeguarding.cdop.sharing_events import NCMD
 from safeguarding.core.crypto import lookup_hash
 from safeguarding.workspaces.sharing import sharing_decision_record
 
@@ -139,7 +139,7 @@ def _sent_to_ncmd(case: ChildDeath, lead: User, manager: User) -> None:
     sharing_decision_record(
         workspace=case.workspace,
         shared=True,
-        information="The review's record for the national database",
+        information="Case record sent to the NCMD",
         recipient_organisation=NCMD,
         purpose=f"Invented: the statutory national collection {INVENTED}",
         means="The national database's secure portal",
@@ -151,7 +151,7 @@ def _sent_to_ncmd(case: ChildDeath, lead: User, manager: User) -> None:
         rationale=f"Invented: Children Act 2004 s16M {INVENTED}",
         authorised_by=manager,
         decided_at=timezone.now(),
-        answers="ncmd:sent",
+        answers="ncmd",
         actor=lead,
     )
 
