@@ -95,7 +95,9 @@ declare(
     ),
     keep_on_erasure=KEPT,
     fields={
-        **not_personal("id", "row_key", "workspace", "reference", "stage", "closed_at"),
+        **not_personal(
+            "id", "row_key", "workspace", "reference", "stage", "closed_at", "referred_from"
+        ),
         "opened_at": personal("system.operations", subject=Subject.STAFF),
         "opened_by": personal("user.unique_id", subject=Subject.STAFF),
         "summary": personal(

@@ -70,6 +70,14 @@ class CaseReview(RowKeyed):
     )
     summary = EncryptedTextField(blank=True, help_text="What happened, briefly.")
     closed_at = models.DateTimeField(null=True, blank=True)
+    referred_from = models.ForeignKey(
+        Workspace,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The workspace (a child death review) whose referral opened this case.",
+    )
 
     class Meta:
         ordering = ["-opened_at", "-id"]

@@ -210,6 +210,8 @@ def case_open_from_referral(referral: Referral) -> Workspace:
     today = timezone.localdate()
     reference = f"Referral {today:%Y-%m-%d} {CaseReview.objects.count() + 1}"
     case = _open(reference=reference, summary=referral.reason, actor=referral.actor)
+    case.referred_from = referral.from_workspace
+    case.save(update_fields=["referred_from"])
     child = referral.child
     _new_subject(
         case,

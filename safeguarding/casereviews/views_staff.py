@@ -42,6 +42,7 @@ from safeguarding.casereviews.forms import (
 from safeguarding.casereviews.models import CaseReview, Recommendation
 from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
+from safeguarding.workspaces import kinds
 from safeguarding.workspaces.models import MembershipRole
 from safeguarding.workspaces.selectors import require_role
 from safeguarding.workspaces.sharing import events_on_record
@@ -187,8 +188,20 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_lead": membership.role == MembershipRole.LEAD,
             "latest": CHRONOLOGY_ON_CASE_PAGE,
             "shared": events_on_record(case.workspace, user=user, purpose=purpose),
+            "referred_from": _referred_from(case),
         },
     )
+
+
+def _referred_from(case: CaseReview) -> dict[str, Any] | None:
+    """The kind of workspace whose referral opened the case, and its page (which answers
+    404 to anyone who is not its member)."""
+    if case.referred_from is None:
+        return None
+    return {
+        "label": kinds.kind_label(case.referred_from.kind),
+        "url": kinds.home_url(case.referred_from),
+    }
 
 
 def related(case: CaseReview, name: str) -> Any:

@@ -422,6 +422,10 @@ def test_a_referral_opens_a_case_review_linked_from_the_case(case: ChildDeath, c
     assert case.referred_to.kind == "case_review"
     page = client.get(url("case", case)).text
     assert f'href="{home_url(case.referred_to)}"' in page
+    # ...and the case review links back to the child death review (the referrer leads both)
+    review_page = client.get(home_url(case.referred_to)).text
+    assert "Referred by" in review_page
+    assert f'href="{url("case", case)}"' in review_page
 
 
 # --- The family ---------------------------------------------------------------------------------
