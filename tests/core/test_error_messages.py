@@ -160,10 +160,19 @@ def problems(response: HttpResponse) -> list[str]:
     return found
 
 
+def refused_with_200(response: HttpResponse) -> bool:
+    """A POST answered with its form shown again with errors, yet with status 200: a refused
+    submission answers 400, so a client (and a test) can tell it from a page shown afresh."""
+    page = _text(response)
+    return response.status_code == 200 and "<form" in page and "govuk-error-summary" in page
+
+
 def _post(client: Client, url: str, data: dict[str, Any]) -> list[str]:
     with rolled_back():
         response = client.post(url, data)
         found = problems(response)
+        if refused_with_200(response):
+            found.append("a refused form answered 200, not 400")
         if response.status_code in (301, 302, 303) and response["Location"].startswith("/"):
             after = problems(client.get(response["Location"]))
             found += [f"after the redirect: {problem}" for problem in after]
