@@ -34,6 +34,7 @@ from safeguarding.accounts.selectors import (
     staff_user_with_role,
     user_has_role,
 )
+from safeguarding.core.form_views import RefusedFormAnswers400, form_status
 from safeguarding.core.forms import posted
 from safeguarding.core.models import FailedEmail
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
@@ -49,7 +50,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
     return None
 
 
-class StaffLoginView(auth_views.LoginView):
+class StaffLoginView(RefusedFormAnswers400, auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = StaffAuthenticationForm
 
@@ -116,6 +117,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             "qr_code": mfa.qr_code_data_uri(device),
             "text_secret": mfa.text_secret(device),
         },
+        status=form_status(form),
     )
 
 
@@ -136,7 +138,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:login")
             return _finish_mfa(request, user, device)
         form.add_error("code", "The code is not correct, has been used already, or has expired.")
-    return render(request, "accounts/mfa_verify.html", {"form": form})
+    return render(request, "accounts/mfa_verify.html", {"form": form}, status=form_status(form))
 
 
 @require_POST
@@ -175,7 +177,9 @@ def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "accounts/recovery_codes.html", {"codes": codes, "first_time": False}
             )
-    return render(request, "accounts/recovery_codes_replace.html", {"form": form})
+    return render(
+        request, "accounts/recovery_codes_replace.html", {"form": form}, status=form_status(form)
+    )
 
 
 # --- People (partnership administrators) -------------------------------------------------------
@@ -220,7 +224,7 @@ def failed_emails(request: HttpRequest) -> HttpResponse:
 PASSWORD_RESET_LIMIT = Limit("password-reset", per_address="3/h", per_client="20/h")
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(RefusedFormAnswers400, auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     form_class = StaffPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -232,7 +236,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return redirect(self.get_success_url())
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(RefusedFormAnswers400, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = StaffSetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")

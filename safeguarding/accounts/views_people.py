@@ -39,7 +39,7 @@ from safeguarding.audit.actions import describe
 from safeguarding.audit.models import AuditEntry
 from safeguarding.audit.services import audit_log
 from safeguarding.core import dates, links
-from safeguarding.core.form_views import form_page
+from safeguarding.core.form_views import form_page, form_status
 from safeguarding.core.forms import posted
 
 PEOPLE_PER_PAGE = 50
@@ -345,7 +345,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
         request,
         "accounts/invitation_accept.html",
         {"form": form, "person": person, "expires_at": invitation.expires_at},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -57,7 +57,25 @@ def form_page(
             url = success_url(result) if callable(success_url) else success_url
             return HttpResponseRedirect(url)
     page = {"form": form, **(context or {})}
-    return render(request, template, page, status=400 if form.errors else 200)
+    return render(request, template, page, status=form_status(form))
+
+
+def form_status(*forms_shown: forms.BaseForm | None) -> int:
+    """The status of a page showing ``forms_shown``: 400 when any of them is shown again with
+    errors (a refused submission), otherwise 200. For views that cannot use ``form_page``:
+    ``render(request, template, context, status=form_status(form))``."""
+    return 400 if any(form is not None and form.errors for form in forms_shown) else 200
+
+
+class RefusedFormAnswers400:
+    """For Django's class-based form views (sign-in, password reset): a form shown again with
+    errors answers 400, as ``form_page`` does. Put it first among the bases; a view that needs
+    another status (429 when throttled) sets it on the response after ``super()``."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 400
+        return response
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.core import links
+from safeguarding.core.form_views import form_status
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.newsletter import services, tokens
@@ -41,7 +42,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             email=data["email"], name=data["name"], topics=data["topics"], wording=wording
         )
         return redirect("newsletter:check_email")
-    return render(request, "newsletter/sign_up.html", context)
+    return render(request, "newsletter/sign_up.html", context, status=form_status(form))
 
 
 @require_safe
@@ -120,7 +121,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         ):
             return render(request, "newsletter/unsubscribed.html")
         return render(request, "newsletter/manage.html", {**context, "saved": True})
-    return render(request, "newsletter/manage.html", context)
+    return render(request, "newsletter/manage.html", context, status=form_status(form))
 
 
 @require_POST

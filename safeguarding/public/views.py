@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from safeguarding.core.form_views import form_status
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.core.views import bad_request, page_not_found
@@ -45,7 +46,7 @@ def cookies_page(request: HttpRequest) -> HttpResponse:
             response = render(request, "public/cookies.html", context)
             consent.remember_choice(response, choice, just_chosen=False)
             return response
-    return render(request, "public/cookies.html", context)
+    return render(request, "public/cookies.html", context, status=form_status(form))
 
 
 def _back_to(request: HttpRequest, target: str) -> str:
@@ -105,7 +106,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"], name=data["name"], email=data["email"], message=data["message"]
             )
             return redirect("contact_sent")
-    return render(request, "public/contact.html", {"form": form})
+    return render(request, "public/contact.html", {"form": form}, status=form_status(form))
 
 
 @require_safe

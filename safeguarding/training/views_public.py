@@ -50,10 +50,13 @@ def bad_link(request: HttpRequest, message: str, *, status: int = 400) -> HttpRe
 
 
 def _cached_page(request: HttpRequest, parts: dict[str, str]) -> HttpResponse:
+    # A page whose title starts "Error: " shows a form's errors (the catalogue's filters given
+    # a date that does not exist): refused, so 400, like every form shown again with errors.
     return render(
         request,
         "training/cached_page.html",
         {"title": parts["title"], "content": mark_safe(parts["content"])},  # noqa: S308 - rendered by our template
+        status=400 if parts["title"].startswith("Error: ") else 200,
     )
 
 

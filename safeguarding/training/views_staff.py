@@ -486,6 +486,7 @@ def charges(request: HttpRequest) -> HttpResponse:
             "total": sum(row.amount for row in rows),
             "query": request.GET.urlencode(),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -39,7 +39,7 @@ def test_failures_from_many_addresses_slow_an_account_down_but_never_lock_its_ow
         )
         clock.shift(timedelta(seconds=1))
     # Five free failures, then each one makes the next attempt wait longer (1, 2, 4 s ...).
-    assert statuses[:6] == [200] * 6
+    assert statuses[:6] == [400] * 6
     assert 429 in statuses[6:]
 
     waiting = attempt(client, colleague.email, PASSWORD, ip="198.51.100.7")
@@ -59,7 +59,7 @@ def test_ten_failures_for_one_account_from_one_address_lock_that_address_only(
     clock.move_to(timezone.now(), tick=False)
     client = Client()
     for _ in range(9):
-        assert attempt(client, colleague.email, "wrong password!").status_code in {200, 429}
+        assert attempt(client, colleague.email, "wrong password!").status_code in {400, 429}
         clock.shift(throttle.MAX_DELAY)
     # The tenth failure is recorded and locks the account at this address at once.
     assert attempt(client, colleague.email, "wrong password!").status_code == 429
@@ -185,7 +185,7 @@ def test_disabled_accounts_cannot_sign_in(administrator: User, colleague: User) 
     services.staff_deactivate(user=colleague, actor=administrator, reason="Left")
     response = attempt(Client(), colleague.email, PASSWORD)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a correct email address and password" in response.content.decode()
 
 

@@ -79,7 +79,7 @@ def test_a_wrong_enrolment_code_is_refused_with_a_message(client: Client, collea
     client.get(reverse("accounts:mfa_setup"))
     response = client.post(reverse("accounts:mfa_setup"), {"code": "12345x"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The code must be 6 digits" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=colleague, confirmed=True).exists()
 
@@ -114,7 +114,7 @@ def test_a_totp_code_cannot_be_replayed(colleague: User) -> None:
     second = Client()
     password_step(second, colleague)
     response = second.post(reverse("accounts:mfa_verify"), {"code": code})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "has been used already" in response.content.decode()
     assert AuditEntry.objects.filter(
         action="accounts.mfa.failed", target_id=str(colleague.pk)
@@ -130,7 +130,7 @@ def test_a_recovery_code_works_once(colleague: User) -> None:
 
     second = Client()
     password_step(second, colleague)
-    assert second.post(reverse("accounts:mfa_verify"), {"code": codes[0]}).status_code == 200
+    assert second.post(reverse("accounts:mfa_verify"), {"code": codes[0]}).status_code == 400
 
 
 def test_sign_in_issues_a_new_session_key(client: Client, colleague: User) -> None:
@@ -195,7 +195,7 @@ def test_wrong_password_is_refused_and_audited_without_the_address(
 ) -> None:
     response = password_step(client, colleague, password="not the password at all")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter a correct email address and password" in response.content.decode()
     entry = AuditEntry.objects.get(action="accounts.login.failed")
     assert entry.target_id == str(colleague.pk)
@@ -217,7 +217,7 @@ def test_an_address_with_a_nul_byte_is_refused_with_a_message(client: Client) ->
     ("cannot contain NUL (0x00) bytes") and the page was a server error."""
     response = client.post(reverse("accounts:login"), {"username": "\x00", "password": "0"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "govuk-error-summary" in response.content.decode()
     entry = AuditEntry.objects.get(action="accounts.login.failed")
     assert entry.details == {"account": "unknown"}
@@ -229,7 +229,7 @@ def test_an_address_too_long_is_refused_with_a_message(client: Client) -> None:
     PostgreSQL."""
     response = client.post(reverse("accounts:login"), {"username": "A" * 300, "password": "0"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Email address must be 254 characters or fewer" in response.content.decode()
     assert not AccessAttempt.objects.exists()
 
@@ -259,7 +259,7 @@ def test_demo_accounts_cannot_sign_in_to_a_production_deployment(
 
     assert ("_auth_user_id" in client.session) is signs_in
     if not signs_in:
-        assert response.status_code == 200  # the sign-in page again, with its error
+        assert response.status_code == 400  # the sign-in page again, with its error
         assert "Enter a correct email address and password" in response.content.decode()
 
 

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from safeguarding.core.date_input import GovukDateField
+from safeguarding.core.form_views import form_status
 from tests.conftest import rolled_back
 from tests.fuzzing import discover, sign_in_as, targets
 
@@ -160,10 +161,19 @@ def problems(response: HttpResponse) -> list[str]:
     return found
 
 
+def refused_with_200(response: HttpResponse) -> bool:
+    """A POST answered with its form shown again with errors, yet with status 200: a refused
+    submission answers 400, so a client (and a test) can tell it from a page shown afresh."""
+    page = _text(response)
+    return response.status_code == 200 and "<form" in page and "govuk-error-summary" in page
+
+
 def _post(client: Client, url: str, data: dict[str, Any]) -> list[str]:
     with rolled_back():
         response = client.post(url, data)
         found = problems(response)
+        if refused_with_200(response):
+            found.append("a refused form answered 200, not 400")
         if response.status_code in (301, 302, 303) and response["Location"].startswith("/"):
             after = problems(client.get(response["Location"]))
             found += [f"after the redirect: {problem}" for problem in after]
@@ -182,6 +192,20 @@ def test_a_form_posted_empty_or_invalid_explains_itself_in_plain_words(name: str
     invalid = _post(client, url, {**target.data, **invalid_data(found.fields)})
 
     assert not empty + invalid, f"{name}: empty: {empty or 'fine'}; invalid: {invalid or 'fine'}"
+
+
+def test_the_walk_fails_a_form_shown_again_with_errors_that_answers_200() -> None:
+    refused = '<div class="govuk-error-summary">There is a problem</div><form></form>'
+
+    assert refused_with_200(HttpResponse(refused))
+    assert not refused_with_200(HttpResponse(refused, status=400))
+    assert not refused_with_200(HttpResponse("<form></form>"))
+
+
+def test_form_status_is_400_only_for_a_form_shown_again_with_errors() -> None:
+    assert form_status(_Sample()) == 200
+    assert form_status(_Sample({"why": "x", "places": "1", "colour": "red"})) == 200
+    assert form_status(None, _Sample({})) == 400
 
 
 def test_the_walk_recognises_djangos_messages_and_constraint_names() -> None:

@@ -54,7 +54,7 @@ def test_the_form_shows_unticked_topics_and_the_consent_wording(client: Client) 
 def test_a_malformed_email_gets_a_clear_error_and_nothing_is_saved(client: Client) -> None:
     response = client.post("/newsletter/", {"topics": [topic().pk], "email": "not-an-address"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter an email address in the correct format" in response.content.decode()
     assert not Subscriber.objects.exists()
 

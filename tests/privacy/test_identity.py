@@ -157,7 +157,7 @@ def test_an_unknown_address_gets_the_same_answer_and_a_first_contact_link(
 def test_an_invalid_email_address_gets_a_form_error(client: Client) -> None:
     response = client.post(REQUEST_URL, {"email": "not an address"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter an email address in the correct format" in response.content.decode()
     assert not Person.objects.exists()
 
@@ -238,7 +238,7 @@ def test_bad_questions_get_form_errors_and_keep_what_was_typed(
     person = Person.objects.create(email="sam@example.org")
     response = client.post(_path(security_questions_link(person)), data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert error in page
     assert "There is a problem" in page
@@ -290,7 +290,7 @@ def test_wrong_answers_leave_the_link_working_to_try_again(client: Client) -> No
     person = Person.objects.create(email="sam@example.org")
     link = _path(security_questions_link(person))
 
-    assert client.post(link, {"question_1": "first_pet", "answer_1": "x"}).status_code == 200
+    assert client.post(link, {"question_1": "first_pet", "answer_1": "x"}).status_code == 400
     assert client.post(link, _form_data(ANSWERS)).status_code == 302
 
 

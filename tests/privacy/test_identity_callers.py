@@ -159,7 +159,7 @@ def test_missing_answers_get_form_errors_and_nothing_is_recorded(
 
     response = staff_client.post(VERIFY, {})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Enter the caller&#x27;s answer to" in response.content.decode()
     assert CallerVerification.objects.get().outcome == VerificationOutcome.PENDING
 

@@ -155,7 +155,7 @@ def test_a_known_address_and_an_unknown_one_get_the_same_answer(
 def test_the_declaration_must_be_ticked(client: Client) -> None:
     response = client.post(reverse("your_data:request"), {**FORM, "declaration": ""})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Confirm that you are the person this request is about" in response.content.decode()
     assert not RightsRequest.objects.exists()
     assert not Person.objects.exists()
@@ -177,7 +177,7 @@ def test_bad_input_gets_a_form_error_and_creates_nothing(
 ) -> None:
     response = client.post(reverse("your_data:request"), {**FORM, field: value})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert error in response.content.decode()
     assert "There is a problem" in response.content.decode()
     assert not RightsRequest.objects.exists()
@@ -187,7 +187,7 @@ def test_bad_input_gets_a_form_error_and_creates_nothing(
 def test_a_request_other_than_access_needs_details(client: Client) -> None:
     response = client.post(reverse("your_data:request"), {**FORM, "kind": "erasure"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Tell us which data, and what you would like us to do" in response.content.decode()
     assert not RightsRequest.objects.exists()
 

@@ -18,9 +18,9 @@ from tests.training.factories import BookingFactory, CourseFactory, SessionFacto
 pytestmark = pytest.mark.django_db
 
 
-def catalogue(client: Client, **query: str) -> str:
+def catalogue(client: Client, status: int = 200, **query: str) -> str:
     response = client.get(reverse("training:catalogue"), query)
-    assert response.status_code == 200
+    assert response.status_code == status
     return response.content.decode()
 
 
@@ -78,7 +78,7 @@ def test_the_catalogue_filters_by_date(client: Client) -> None:
 
 
 def test_a_bad_date_gets_a_clear_message(client: Client) -> None:
-    page = catalogue(client, from_date_0="31", from_date_1="2", from_date_2="2027")
+    page = catalogue(client, 400, from_date_0="31", from_date_1="2", from_date_2="2027")
 
     assert "There is a problem" in page
     assert "The date sessions start from must be a real date" in page

@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from safeguarding.core import links
+from safeguarding.core.form_views import form_status
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.privacy.callers.forms import (
@@ -38,7 +39,9 @@ def questions_request(request: HttpRequest) -> HttpResponse:
             return too_many_response(request, form, "privacy/identity/questions_request.html")
         security_questions_link_request(email=form.cleaned_data["email"])
         return redirect("security_questions:sent")
-    return render(request, "privacy/identity/questions_request.html", {"form": form})
+    return render(
+        request, "privacy/identity/questions_request.html", {"form": form}, status=form_status(form)
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -64,7 +67,9 @@ def questions_set(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             return redirect("security_questions:done")
-    return render(request, "privacy/identity/questions_set.html", {"form": form})
+    return render(
+        request, "privacy/identity/questions_set.html", {"form": form}, status=form_status(form)
+    )
 
 
 def _bad_link(request: HttpRequest, error: links.BadLink) -> HttpResponse:

@@ -154,6 +154,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             request,
             "privacy/identity/verify.html",
             {"verification": verification, "form": form},
+            status=400 if form.errors else 200,
         )
     return _outcome(request, verification)
 

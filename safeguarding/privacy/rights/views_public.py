@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.core import links
-from safeguarding.core.form_views import add_service_error
+from safeguarding.core.form_views import add_service_error, form_status
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import over_limit, too_many_response
 from safeguarding.privacy.models.rights import RequestKind, RequestStatus
@@ -59,7 +59,9 @@ def make_request(request: HttpRequest) -> HttpResponse:
             details=data["details"],
         )
         return redirect("your_data:check_email")
-    return render(request, "privacy/rights/request_form.html", {"form": form})
+    return render(
+        request, "privacy/rights/request_form.html", {"form": form}, status=form_status(form)
+    )
 
 
 @require_safe
@@ -120,7 +122,7 @@ def export(request: HttpRequest, token: str) -> HttpResponse:
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             response["Cache-Control"] = "no-store"
             return response
-    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+    return render(request, template, {"form": form, **context}, status=form_status(form))
 
 
 def _bad_link(request: HttpRequest, message: str) -> HttpResponse:
