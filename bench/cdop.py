@@ -42,6 +42,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import NoReverseMatch, include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.figures import figure  # noqa: E402
 from safeguarding.accounts.roles import Role  # noqa: E402
 from safeguarding.cdop import selectors, services  # noqa: E402
 from safeguarding.cdop.models import ChildDeath, FormKind, ReportingForm  # noqa: E402
@@ -132,6 +133,12 @@ def report(client: Client, url: str, label: str, trivial: float, seconds: float)
     print(
         f"  {label:<34} {queries:>3} queries, {per_second:7.1f} req/s = "
         f"{per_second / trivial:.2f}x the trivial view"
+    )
+    figure(
+        f"CDOP: {label}",
+        per_second / trivial,
+        baseline="trivial view, full middleware",
+        note=f"{queries} queries",
     )
 
 

@@ -59,7 +59,7 @@ def test_seed_demo_is_idempotent_and_demo_code_prints_a_code(tmp_path: Path) -> 
 
     assert "7 account(s) created" in first.stdout
     assert "Case reviews demo: 4 invented case(s) opened" in first.stdout
-    assert "Child death reviews demo: 6 invented review(s) opened" in first.stdout
+    assert "Child death reviews demo: 7 invented review(s) opened" in first.stdout
     assert "Child death reviews demo: 0 invented review(s) opened" in second.stdout
     assert "0 account(s) created" in second.stdout
     assert "admin@demo.invalid" in second.stdout

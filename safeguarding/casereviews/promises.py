@@ -1,6 +1,7 @@
-"""The case review parts of P04 (strict protection and retention of case records) and P05
-(every information-sharing decision recorded), checked against the live database by
-``manage.py check_promises``. Evidence is counts only."""
+"""The case review part of P04 (strict protection and retention of case records), checked
+against the live database by ``manage.py check_promises``; P05 (a sharing decision for each
+time a case's information went elsewhere) is the workspaces layer's check over every kind.
+Evidence is counts only."""
 
 from __future__ import annotations
 
@@ -9,15 +10,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
 from safeguarding.casereviews.models import KIND, CaseReview, CaseSubject
-from safeguarding.casereviews.sharing_events import events_of
 from safeguarding.core import crypto
 from safeguarding.core.encrypted_fields import Sealed
 from safeguarding.core.promises import Outcome, promise
 from safeguarding.inventory import retention_rules
 from safeguarding.inventory.declarations import declaration_for
 from safeguarding.privacy.models.retention import LegalHold
-from safeguarding.workspaces.models import Membership, ReadLog, SharingDecision
-from safeguarding.workspaces.sharing_events import unanswered
+from safeguarding.workspaces.models import Membership, ReadLog
 
 IDENTIFYING = ("full_name", "other_names", "date_of_birth", "address", "school", "nhs_number")
 
@@ -85,23 +84,4 @@ def case_records_need_to_know_encrypted_and_kept() -> tuple[Outcome, str]:
         f"case reviews: {cases} case(s), each in its own workspace and put under the inquiry hold; "
         f"every read by a member at the time; every identity on the key lists encrypted; "
         f"every case record type has a retention rule"
-    )
-
-
-@promise("P05")
-def case_sharing_decisions_recorded() -> tuple[Outcome, str]:
-    events = missing = 0
-    for case in CaseReview.objects.select_related("workspace"):
-        case_events = events_of(case)
-        events += len(case_events)
-        decisions = SharingDecision.objects.filter(workspace=case.workspace)
-        missing += len(unanswered(case_events, decisions))
-    if missing:
-        return Outcome.FAIL, (
-            f"case reviews: {missing} of {events} time(s) information went to another "
-            "organisation have no sharing decision on record"
-        )
-    return Outcome.PASS, (
-        f"case reviews: each of {events} time(s) information went to another organisation "
-        "has its sharing decision on record"
     )

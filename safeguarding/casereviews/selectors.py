@@ -25,10 +25,7 @@ from safeguarding.casereviews.models import (
     ReviewerRequest,
 )
 from safeguarding.casereviews.services import RECORD_KINDS
-from safeguarding.casereviews.sharing_events import events_of
-from safeguarding.workspaces.models import SharingDecision
 from safeguarding.workspaces.selectors import get_restricted_or_404, log_reads, restricted_for_user
-from safeguarding.workspaces.sharing_events import SharingEvent, unanswered
 
 if TYPE_CHECKING:
     from safeguarding.workspaces.selectors import Person
@@ -202,17 +199,3 @@ def hit_for(user: Person, case: CaseReview, pk: Any) -> IdentificationHit:
         workspace_field=IN_CHECK,
     )
     return hit
-
-
-def sharing_on_record(
-    user: Person, case: CaseReview
-) -> tuple[list[SharingEvent], list[SharingEvent]]:
-    """(each time the case's information went to another organisation, those of them with
-    no sharing decision on record), reading the workspace's decisions (logged)."""
-    decisions = list(
-        restricted_for_user(SharingDecision.objects.filter(workspace=case.workspace), user=user)
-    )
-    if decisions:
-        log_reads(user, decisions, purpose="view the case")
-    events = events_of(case)
-    return events, unanswered(events, decisions)

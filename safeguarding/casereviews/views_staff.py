@@ -44,6 +44,7 @@ from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.workspaces.models import MembershipRole
 from safeguarding.workspaces.selectors import require_role
+from safeguarding.workspaces.sharing import events_on_record
 
 FORM_TEMPLATE = "casereviews/staff/form.html"
 CHRONOLOGY_ON_CASE_PAGE = 10
@@ -158,7 +159,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     membership = require_role(user, case.workspace)
     purpose = "view the case"
-    shared, unrecorded = selectors.sharing_on_record(user, case)
     sections = selectors.case_page_records(
         user,
         case,
@@ -186,7 +186,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_change": membership.role in (MembershipRole.LEAD, MembershipRole.MEMBER),
             "is_lead": membership.role == MembershipRole.LEAD,
             "latest": CHRONOLOGY_ON_CASE_PAGE,
-            "shared": [(event, event in unrecorded) for event in shared],
+            "shared": events_on_record(case.workspace, user=user, purpose=purpose),
         },
     )
 

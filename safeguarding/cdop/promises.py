@@ -1,7 +1,8 @@
 """The child death review part of P04 (strict protection and retention of the records the
 partnership holds about children who died, their families and the professionals who knew
 them), checked against the live database by ``manage.py check_promises``. Evidence is counts
-only."""
+only. (P05, sharing decisions, is checked for every kind of workspace by
+``workspaces.promises``.)"""
 
 from __future__ import annotations
 

@@ -58,6 +58,7 @@ from safeguarding.core.forms import posted
 from safeguarding.workspaces import kinds
 from safeguarding.workspaces.models import MembershipRole
 from safeguarding.workspaces.selectors import membership_of, require_role
+from safeguarding.workspaces.sharing import events_on_record
 
 FORM_TEMPLATE = "cdop/staff/form.html"
 NOT_FOUND = "No such page"
@@ -281,6 +282,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             < STAGE_ORDER.index(Stage.READY_FOR_PANEL),
             "has_review_meeting": Stage.REVIEW_MEETING in reached,
             "referral_url": kinds.home_url(case.referred_to) if case.referred_to else None,
+            "shared": events_on_record(case.workspace, user=user, purpose=purpose),
         },
     )
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.cdop import services
-from safeguarding.cdop.models import ChildDeath, Notification, PanelMeeting
+from safeguarding.cdop.models import ChildDeath, FormKind, Notification, PanelMeeting
+from safeguarding.cdop.registration import NCMD
+from safeguarding.cdop.reporting import Professional, reporting_form_request
 from safeguarding.cdop.scope import BirthOutcome
 from safeguarding.cdop.services import (
     AnalysisInput,
@@ -22,6 +24,7 @@ from safeguarding.cdop.services import (
     Notifier,
 )
 from safeguarding.core.crypto import lookup_hash
+from safeguarding.workspaces.sharing import sharing_decision_record
 
 INVENTED = "(invented)"
 NOTIFIER = Notifier(
@@ -62,6 +65,26 @@ def _jar(case: ChildDeath, lead: User) -> None:
         notes=f"Invented: home visit the next day {INVENTED}",
         actor=lead,
     )
+
+
+def _forms(case: ChildDeath, lead: User) -> None:
+    """Reporting forms asked of two invented professionals (their emails go to the demo
+    outbox, at a domain that can never be delivered)."""
+    for name, agency, kind in (
+        ("Dr Gee Pee", "Nowhereton Surgery", FormKind.REPORTING),
+        ("Sam Teacher", "Nowhereton Primary School", FormKind.REPORTING),
+        ("Dr Gee Pee", "Nowhereton Surgery", FormKind.SUDI),
+    ):
+        reporting_form_request(
+            case=case,
+            kind=kind,
+            professional=Professional(
+                name=f"{name} {INVENTED}",
+                agency=f"{agency} {INVENTED}",
+                email=f"{name.split()[-1].lower()}@example.invalid",
+            ),
+            actor=lead,
+        )
 
 
 def _meeting(case: ChildDeath, lead: User) -> None:
@@ -111,6 +134,28 @@ def _closed(case: ChildDeath, lead: User) -> None:
     services.ncmd_sent_record(case=case, sent_on=timezone.localdate(), actor=lead)
 
 
+def _sent_to_ncmd(case: ChildDeath, lead: User, manager: User) -> None:
+    """The decision to share the closed review with the national database, on record."""
+    sharing_decision_record(
+        workspace=case.workspace,
+        shared=True,
+        information="Case record sent to the NCMD",
+        recipient_organisation=NCMD,
+        purpose=f"Invented: the statutory national collection {INVENTED}",
+        means="The national database's secure portal",
+        lawful_basis="6(1)(e)",
+        special_category=True,
+        special_condition="9(2)(g) sch1 para18",
+        consent_sought=False,
+        consent_not_sought_reason=f"Invented: a statutory collection {INVENTED}",
+        rationale=f"Invented: Children Act 2004 s16M {INVENTED}",
+        authorised_by=manager,
+        decided_at=timezone.now(),
+        answers="ncmd",
+        actor=lead,
+    )
+
+
 def _family(case: ChildDeath, lead: User) -> None:
     services.key_worker_set(
         case=case,
@@ -142,6 +187,7 @@ def _family(case: ChildDeath, lead: User) -> None:
 CASES: tuple[tuple[str, int, int, bool, Callable[[ChildDeath, User], None] | None], ...] = (
     ("Ali Example", 3, 200, True, None),
     ("Bo Sample", 12, 900, True, _jar),
+    ("Hana Invented", 30, 150, True, _forms),
     ("Cam Placeholder", 95, 4000, False, _meeting),
     ("Dee Madeup", 130, 2500, True, _ready),
     ("Eli Fictional", 200, 6000, False, _reviewed),
@@ -150,9 +196,10 @@ CASES: tuple[tuple[str, int, int, bool, Callable[[ChildDeath, User], None] | Non
 WAITING = "Gus Unmatched"
 
 
-def seed_cdop_demo(*, coordinator: User) -> int:
+def seed_cdop_demo(*, coordinator: User, manager: User) -> int:
     """Open the invented reviews that do not exist yet, and one online notification waiting;
-    returns how many reviews were opened."""
+    returns how many reviews were opened. ``manager`` authorises the closed review's sharing
+    with the national database (it gives them no access to the review)."""
     opened = 0
     for name, died, age, unexpected, build in CASES:
         child = _child(name, died_days_ago=died, age_days=age, unexpected=unexpected)
@@ -161,6 +208,8 @@ def seed_cdop_demo(*, coordinator: User) -> int:
         case = services.notify_death(child=child, notifier=NOTIFIER, actor=coordinator).case
         if build is not None:
             build(case, coordinator)
+        if build is _closed:
+            _sent_to_ncmd(case, coordinator, manager)
         if build in (_ready, _reviewed):
             _family(case, coordinator)
         opened += 1

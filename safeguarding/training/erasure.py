@@ -24,8 +24,11 @@ def booking_erasure_effect(booking: Booking) -> str:
     if not _upcoming_place(booking):
         return ""
     if booking.session.trainer_id is None:
-        return "Upcoming: the place is freed (no trainer is named for the session)"
-    return "Upcoming: the place is freed and the trainer is told"
+        return (
+            "Upcoming: the place is freed and offered to anyone waiting (no trainer is named "
+            "for the session)"
+        )
+    return "Upcoming: the place is freed and offered to anyone waiting, and the trainer is told"
 
 
 def bookings_erased(bookings: list[Booking]) -> None:

@@ -81,5 +81,10 @@ def sharing_events_of(workspace: Workspace) -> list[SharingEvent]:
     return kind.sharing_events(workspace)
 
 
+def kinds_with_sharing_events() -> dict[str, str]:
+    """The kinds that list their sharing events: code to label."""
+    return {code: kind.label for code, kind in _kinds.items() if kind.sharing_events}
+
+
 def registered_kinds() -> dict[str, str]:
     return {code: kind.label for code, kind in _kinds.items()}

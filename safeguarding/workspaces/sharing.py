@@ -30,7 +30,8 @@ from safeguarding.workspaces.models import (
     SpecialCondition,
     Workspace,
 )
-from safeguarding.workspaces.selectors import require_role
+from safeguarding.workspaces.selectors import log_reads, require_role, restricted_for_user
+from safeguarding.workspaces.sharing_events import SharingEvent, unanswered
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -141,6 +142,23 @@ def decisions_in(workspace: Workspace, *, user: Person) -> models.QuerySet[Shari
         .prefetch_related("third_parties")
         .order_by("-decided_at", "-id")
     )
+
+
+def events_on_record(
+    workspace: Workspace, *, user: Person, purpose: str
+) -> list[tuple[SharingEvent, bool]]:
+    """Each time the workspace's information went to another organisation, with whether it
+    still lacks a sharing decision; reading the decisions is logged with ``purpose``."""
+    events = sharing_events_of(workspace)
+    if not events:
+        return []
+    decisions = list(
+        restricted_for_user(SharingDecision.objects.filter(workspace=workspace), user=user)
+    )
+    if decisions:
+        log_reads(user, decisions, purpose=purpose)
+    missing = unanswered(events, decisions)
+    return [(event, event in missing) for event in sorted(events, key=lambda e: (e.on, e.key))]
 
 
 @transaction.atomic(durable=True)

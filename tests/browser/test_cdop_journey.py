@@ -2,15 +2,17 @@
 stillbirth with the reason), asks a GP for a reporting form, which the GP completes from the
 emailed link; the coordinator records the joint agency response and the review meeting, makes
 the review ready, arranges a panel meeting and builds its agenda, records the panel's
-analysis and decision, closes the review and records the day it went to the National Child
-Mortality Database; an administrator who is not a member gets 404 for the review. Every page
-is checked with axe and must not scroll sideways."""
+analysis and decision, closes the review, downloads its export and records the day it went
+to the National Child Mortality Database; an administrator who is not a member gets 404 for
+the review. Every page is checked with axe and must not scroll sideways."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -212,6 +214,14 @@ def test_the_coordinator_takes_a_death_from_notification_to_the_national_databas
     checked(page)
     page.get_by_role("button", name="Close the review").click()
     _banner(page, "The review was closed")
+    page.get_by_role("link", name="The export for the National Child Mortality Database").click()
+    assert_page_basics(page, f"Export for the National Child Mortality Database: {case.reference}")
+    checked(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the export (JSON)").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert case.reference in json.dumps(exported)
+    page.get_by_role("link", name="Back to the review").click()
     page.get_by_role("link", name="Record the date sent").click()
     _fill_date(page, "Date sent to the National Child Mortality Database", timezone.localdate())
     page.get_by_role("button", name="Save").click()

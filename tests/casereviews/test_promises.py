@@ -7,15 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from safeguarding.casereviews import promises, services
 from safeguarding.casereviews.sharing_events import PANEL
 from safeguarding.core.promises import Outcome, check
 from safeguarding.privacy.models.retention import LegalHold
 from safeguarding.workspaces.models import ReadLog
-from safeguarding.workspaces.sharing import sharing_decision_record
+from safeguarding.workspaces.promises import sharing_decisions_recorded
 from tests.casereviews.conftest import notify
+from tests.workspaces.sharing_helpers import statutory_decision
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -72,26 +72,10 @@ def test_p04_fails_on_a_case_never_put_under_hold(case) -> None:
 
 def test_p05_fails_until_each_sharing_has_its_decision(case, officer, member) -> None:
     notify(case, officer, aware_on=date(2027, 2, 1), notified_on=date(2027, 2, 3))
-    outcome, evidence = promises.case_sharing_decisions_recorded()
+    outcome, evidence = sharing_decisions_recorded()
     assert outcome is Outcome.FAIL
     assert "1 of 1" in evidence
 
-    sharing_decision_record(
-        workspace=case.workspace,
-        shared=True,
-        information="Invented: the serious incident notification",
-        recipient_organisation=PANEL,
-        purpose="Statutory notification",
-        means="The national notification system",
-        lawful_basis="6(1)(c)",
-        special_category=True,
-        special_condition="9(2)(g) sch1 para18",
-        consent_sought=False,
-        consent_not_sought_reason="A statutory duty to notify",
-        rationale="Children Act 2004 s16C",
-        authorised_by=officer,
-        decided_at=timezone.now(),
-        actor=member,
-    )
-    assert promises.case_sharing_decisions_recorded()[0] is Outcome.PASS
+    statutory_decision(case.workspace, member, organisation=PANEL, authorised_by=officer)
+    assert sharing_decisions_recorded()[0] is Outcome.PASS
     assert check("P05").outcome is Outcome.PASS

@@ -11,15 +11,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from safeguarding.casereviews import promises
 from safeguarding.casereviews.sharing_events import OFSTED, PANEL, events_of
 from safeguarding.workspaces.models import SharingDecision
-from safeguarding.workspaces.sharing import sharing_decision_record
+from safeguarding.workspaces.promises import sharing_decisions_recorded
 from safeguarding.workspaces.sharing_events import unanswered
 from tests.casereviews.conftest import notify
 from tests.conftest import sign_in
+from tests.workspaces.sharing_helpers import statutory_decision
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -31,21 +30,10 @@ def _today(clock) -> None:
 
 
 def _decide(case, actor, **changes) -> SharingDecision:
-    arguments = {
-        "shared": True,
-        "information": "Invented: the notification",
-        "recipient_organisation": PANEL,
-        "purpose": "Statutory notification",
-        "means": "The national notification system",
-        "lawful_basis": "6(1)(c)",
-        "consent_sought": False,
-        "consent_not_sought_reason": "A statutory duty to notify",
-        "rationale": "Children Act 2004 s16C",
-        "authorised_by": None,
-        "decided_at": timezone.now(),
-        **changes,
-    }
-    return sharing_decision_record(workspace=case.workspace, actor=actor, **arguments)
+    changes.setdefault("recipient_organisation", PANEL)
+    return statutory_decision(
+        case.workspace, actor, organisation=changes.pop("recipient_organisation"), **changes
+    )
 
 
 def _missing(case) -> set[str]:
@@ -163,7 +151,7 @@ def test_the_case_page_links_each_unanswered_event_to_a_prefilled_decision(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert SharingDecision.objects.get().answers == "notification:panel"
-    assert promises.case_sharing_decisions_recorded()[0].name == "PASS"
+    assert sharing_decisions_recorded()[0].name == "PASS"
     page = client.get(reverse("casereviews:staff_case", args=[case.pk]))
     assert "No decision on record" not in page.text
 

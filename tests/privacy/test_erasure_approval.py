@@ -328,7 +328,7 @@ def test_the_page_lists_each_record_and_that_an_upcoming_bookings_trainer_is_tol
     page = client_for(preparer).get(url("rights:erase", request)).content.decode()
 
     assert "Booking on Working together, 25 January 2027" in page
-    assert "the place is freed and the trainer is told" in page
+    assert "the place is freed and offered to anyone waiting, and the trainer is told" in page
     refused = client_for(preparer).post(url("rights:erase", request), {"reason": ""})
     assert refused.status_code == 400
     assert "Confirm you have checked what the erasure will delete" in refused.content.decode()

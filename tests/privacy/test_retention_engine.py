@@ -352,9 +352,12 @@ def test_each_later_batch_deletes_and_writes_its_receipt_line_in_one_statement(
         [receipt] = retention_sweep(batch_size=2)
 
     statements = [query["sql"] for query in asked.captured_queries]
-    combined = [sql for sql in statements if sql.startswith("WITH gone AS (DELETE")]
-    assert len(combined) == 2
-    assert all(" > " in sql and "ORDER BY" in sql for sql in combined)
+    deletes = [sql for sql in statements if sql.startswith("WITH gone AS (DELETE")]
+    assert len(deletes) == 3
+    assert [" line AS (INSERT INTO" in sql for sql in deletes] == [False, True, True]
+    assert [" > " in sql for sql in deletes] == [False, True, True]
+    assert all("ORDER BY" in sql for sql in deletes)
+    assert not [sql for sql in statements if "DELETE" in sql and sql not in deletes]
     assert [batch.count for batch in receipt.batches.all()] == [2, 2, 1]
     assert sorted(receipt.references()) == sorted(str(r.pk) for r in results)
     assert not DBTaskResult.objects.exists()

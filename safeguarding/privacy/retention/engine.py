@@ -22,8 +22,8 @@ rows in batches of ``BATCH_SIZE`` primary keys, each batch in its own transactio
 On PostgreSQL, a plain delete (no cascades, no signal receivers) does 1 and 3 in a single
 statement by row address, and checks the holds after it instead: a batch that deleted a
 record held meanwhile is rolled back and taken again without it. Once the run has its
-receipt, that statement also writes the batch's line on it (4), and the hold check is one
-statement with the search for audit entries to redact (5). On PostgreSQL every batch
+receipt, that statement also writes the batch's line on it (4), and it finds the audit
+entries to redact (5) by the trail's target index, with no keys sent back. On PostgreSQL every batch
 continues in key order after the last key the previous one took (keyset), so no batch
 scans again what earlier batches deleted (dead row versions stay until VACUUM).
 
@@ -452,13 +452,15 @@ def _dispose_batch(run: _Run, *, batch_size: int) -> int:
 
 def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
     """PostgreSQL, no cascades: find and delete a batch in one statement, by row address,
-    continuing in key order after the last batch; once the run has its receipt, the same
-    statement writes the batch's line on it.
+    continuing in key order after the last batch; the same statement says which deleted
+    records have unredacted audit entries (by the audit trail's target index, in the
+    database: no keys sent back) and, once the run has its receipt, writes the batch's line
+    on it.
 
     Selecting keys and then deleting by key costs PostgreSQL an index probe per row; this
     visits each row once. It does not skip rows another transaction has locked: it waits for
-    them. If that transaction was placing a hold, the check after the delete (a new statement,
-    which also finds the audit entries to redact) sees the hold and the batch is rolled back.
+    them. If that transaction was placing a hold, the check after the delete (a new
+    statement) sees the hold and the batch is rolled back.
     """
     model = run.plan.model
     connection = connections[router.db_for_write(model)]
@@ -471,28 +473,42 @@ def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
         .values_list("_row", flat=True)[:batch_size]
     )
     select, params = rows.query.get_compiler(connection=connection).as_sql()
-    delete = f"DELETE FROM {table} WHERE ctid = ANY(ARRAY({select})) RETURNING {pk_column}"  # noqa: S608  (names from the model)
+    statement = (
+        f"WITH gone AS (DELETE FROM {table} WHERE ctid = ANY(ARRAY({select})) "  # noqa: S608  (names from the model)
+        f"RETURNING {pk_column})"
+    )
+    params = list(params)
     receipt = run.receipt
+    if receipt is not None:
+        references = (
+            "'[]'::jsonb" if receipt.references_withheld else f"jsonb_agg({pk_column}::text)"
+        )
+        batches = quote(DestructionReceiptBatch._meta.db_table)
+        statement += (
+            f", line AS (INSERT INTO {batches} (receipt_id, number, count, "  # noqa: S608  (names from the models)
+            f"{quote('references')}, disposed_at) SELECT %s, %s, count(*), {references}, %s "
+            "FROM gone HAVING count(*) > 0)"
+        )
+        params += [receipt.pk, run.batches + 1, timezone.now()]
+    personal = run.plan.declaration.holds_personal_data
+    if personal:
+        audit = quote(AuditEntry._meta.db_table)
+        statement += (
+            f" SELECT {pk_column}, EXISTS (SELECT 1 FROM {audit} WHERE "  # noqa: S608  (names from the models)
+            f"{quote('target_type')} = %s AND {quote('target_id')} = {pk_column}::text "
+            f"AND {quote('redacted_at')} IS NULL) FROM gone"
+        )
+        params.append(model._meta.label_lower)
+    else:
+        statement += f" SELECT {pk_column}, false FROM gone"  # noqa: S608  (names from the model)
     with connection.cursor() as cursor:
-        if receipt is None:
-            cursor.execute(delete, params)
-        else:
-            references = (
-                "'[]'::jsonb" if receipt.references_withheld else (f"jsonb_agg({pk_column}::text)")
-            )
-            batches = quote(DestructionReceiptBatch._meta.db_table)
-            cursor.execute(
-                f"WITH gone AS ({delete}), line AS ("  # noqa: S608  (names from the models)
-                f"INSERT INTO {batches} (receipt_id, number, count, {quote('references')}, "
-                f"disposed_at) SELECT %s, %s, count(*), {references}, %s FROM gone "
-                f"HAVING count(*) > 0) SELECT {pk_column} FROM gone",
-                [*params, receipt.pk, run.batches + 1, timezone.now()],
-            )
-        pks = [row[0] for row in cursor.fetchall()]
-    audit_targets = _check_holds_and_find_audit_targets(run, pks)
-    if run.held is not None and run.held.intersection(pks):
+        cursor.execute(statement, params)
+        found = cursor.fetchall()
+    pks = [pk for pk, _audited in found]
+    if run.holds_now().intersection(pks):  # a new statement: sees holds committed since
         raise HeldMeanwhile
     if pks:
+        audit_targets = [str(pk) for pk, audited in found if audited] if personal else None
         run.next_after = max(pks)
         if receipt is None:
             _record(run, pks, count=len(pks), cascaded={}, audit_targets=audit_targets)
@@ -500,40 +516,6 @@ def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
             run.batches += 1
             _record_written(run, pks, count=len(pks), audit_targets=audit_targets)
     return len(pks)
-
-
-def _check_holds_and_find_audit_targets(run: _Run, pks: list[Any]) -> list[str] | None:
-    """Read the model's active holds again (into ``run.held``) and, when the model holds
-    personal data, which of these records have unredacted audit entries: one statement."""
-    model = run.plan.model
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    content_type = ContentType.objects.get_for_model(model)
-    holds = LegalHold.objects.active().filter(content_type=content_type).values_list("object_id")
-    holds_sql, holds_params = holds.query.get_compiler(connection=connection).as_sql()
-    statement = f"SELECT 'hold', object_id FROM ({holds_sql}) holds"  # noqa: S608  (compiled by the ORM)
-    params = list(holds_params)
-    personal = bool(pks) and run.plan.declaration.holds_personal_data
-    if personal:
-        statement += (
-            f" UNION ALL SELECT DISTINCT 'audit', {quote('target_id')} "  # noqa: S608  (names from the model)
-            f"FROM {quote(AuditEntry._meta.db_table)} WHERE {quote('target_type')} = %s "
-            f"AND {quote('redacted_at')} IS NULL AND {quote('target_id')} = ANY(%s)"
-        )
-        params += [model._meta.label_lower, [str(pk) for pk in pks]]
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
-    pk_field = model._meta.pk
-    held = set()
-    for kind, value in rows:
-        if kind == "hold":
-            try:
-                held.add(pk_field.to_python(value))
-            except ValidationError:
-                continue
-    run.held = held
-    return [value for kind, value in rows if kind == "audit"] if personal else None
 
 
 def _record(

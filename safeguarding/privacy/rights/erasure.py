@@ -86,7 +86,8 @@ DEPENDED_ON = "Other records we must keep depend on these."
 @dataclass(frozen=True)
 class GoingRecord:
     """One record an erasure would remove or anonymise, in words, and what that changes for
-    someone else ("Upcoming: the place is freed and the trainer is told"), if anything."""
+    someone else ("Upcoming: the place is freed and offered to anyone waiting, and the
+    trainer is told"), if anything."""
 
     what: str
     effect: str = ""

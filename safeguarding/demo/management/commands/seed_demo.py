@@ -63,7 +63,10 @@ class Command(BaseCommand):
             officer=User.objects.get(email=demo_email("reviews")),
             panel=User.objects.get(email=demo_email("panel")),
         )
-        reviews = seed_cdop_demo(coordinator=User.objects.get(email=demo_email("cdop")))
+        reviews = seed_cdop_demo(
+            coordinator=User.objects.get(email=demo_email("cdop")),
+            manager=User.objects.get(email=demo_email("admin")),
+        )
         self.stdout.write(f"Demo data: {created} account(s) created; all data shown is invented.")
         self.stdout.write(f"Training demo: {courses} invented course(s) created.")
         self.stdout.write(
