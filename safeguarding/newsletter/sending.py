@@ -47,11 +47,14 @@ import smtplib
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -64,6 +67,7 @@ from safeguarding.core.models import FailedEmail
 from safeguarding.core.tasks import enqueue_in_transaction
 from safeguarding.newsletter.data_inventory import NEWSLETTER
 from safeguarding.newsletter.messages import (
+    PreparedCampaign,
     campaign_message,
     delivery_message_id,
     render_campaign,
@@ -244,6 +248,33 @@ def _finish(delivery: Delivery, claim: str, state: DeliveryState, error: str = "
     )
 
 
+@lru_cache(maxsize=4)
+def _mark_sent_sql(vendor: str) -> str:
+    """The one statement run after every accepted message, written once: the ORM would build
+    the same UPDATE afresh each time, which costs more than running it."""
+    meta = Delivery._meta
+    quote = connection.ops.quote_name
+    column = {field.name: quote(field.column) for field in meta.concrete_fields}
+    # Names from the model, quoted; every value is a parameter.
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {column['state']} = %s, "  # noqa: S608
+        f"{column['sent_at']} = %s, "
+        f"{column['finished_at']} = %s, {column['error']} = '' "
+        f"WHERE {column['id']} = %s AND {column['claim']} = %s AND {column['state']} = %s"
+    )
+
+
+def _mark_sent(delivery_id: int, claim: str) -> None:
+    """``_finish(..., SENT)`` as one prepared statement, committed at once (autocommit): once
+    it returns, a killed worker's replacement never sends this delivery again."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _mark_sent_sql(connection.vendor),
+            [DeliveryState.SENT.value, now, now, delivery_id, claim, DeliveryState.CLAIMED.value],
+        )
+
+
 def _still_eligible(campaign: Campaign, deliveries: list[Delivery]) -> set[int]:
     subscriber_ids = [d.subscriber_id for d in deliveries if d.subscriber_id is not None]
     return set(
@@ -362,7 +393,8 @@ class _Batch:
 
     def accepted(self, delivery: Delivery) -> None:
         self.record_refusals()
-        self.finish(delivery, DeliveryState.SENT)
+        self.db(lambda: _mark_sent(delivery.pk, self.claim))
+        self.holding.discard(delivery.pk)
         self.sent += 1
 
     def record_refusals(self) -> None:
@@ -421,8 +453,17 @@ def _send(batch: _Batch) -> None:
     next_send = time.monotonic()
     eligible: set[int] = set()
     connection = get_connection(timeout=smtp_timeout)
+    prepared = PreparedCampaign(rendered)
+    sender = sanitize_address(str(settings.DEFAULT_FROM_EMAIL), settings.DEFAULT_CHARSET)
     try:
         connection.open()
+        # Django's SMTP backend: the prepared bytes go straight to its open connection (as
+        # the backend itself would send them). Any other backend gets whole messages.
+        smtp = (
+            connection.connection
+            if isinstance(connection, SMTPBackend) and prepared.usable
+            else None
+        )
         for position, delivery in enumerate(batch.claimed):
             if position % CHECK_EVERY == 0:
                 if not batch.db(lambda: _is_sending(batch.campaign_id)):
@@ -441,14 +482,17 @@ def _send(batch: _Batch) -> None:
                 if delay > 0:
                     time.sleep(delay)
                 next_send = max(next_send + interval, time.monotonic() - interval)
-            message = campaign_message(
-                rendered,
-                subscriber=delivery.subscriber,
-                message_id=delivery_message_id(delivery.pk),
-            )
-            message.connection = connection
+            message_id = delivery_message_id(delivery.pk)
+            raw = prepared.raw(delivery.subscriber, message_id) if smtp else None
             try:
-                message.send()
+                if smtp and raw is not None:
+                    smtp.sendmail(sender, [delivery.subscriber.email], raw)
+                else:
+                    message = campaign_message(
+                        rendered, subscriber=delivery.subscriber, message_id=message_id
+                    )
+                    message.connection = connection
+                    message.send()
             except smtplib.SMTPRecipientsRefused as refused:
                 batch.refusal(delivery, _smtp_error(refused))
                 continue

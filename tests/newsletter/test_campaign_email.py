@@ -3,11 +3,16 @@ part that reads as a letter, not as Markdown."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email.message import Message
+
 import pytest
 from django.conf import settings
+from time_machine import TimeMachineFixture
 
 from safeguarding.newsletter.addresses import address_hash
-from safeguarding.newsletter.messages import campaign_message, render_campaign
+from safeguarding.newsletter.messages import PreparedCampaign, campaign_message, render_campaign
 from safeguarding.newsletter.models import Subscriber
 from safeguarding.newsletter.plain_text import markdown_to_text
 from tests.newsletter.factories import campaign
@@ -63,3 +68,61 @@ def test_the_message_has_the_partnership_layout_and_footer_in_both_parts() -> No
     assert "**" not in text
     assert "Unsubscribe: https://" in text
     assert f"Questions: {settings.PARTNERSHIP['contact_email']}" in text
+
+
+def _parts(message: Message) -> dict[str, str]:
+    parts = {}
+    for part in message.walk():
+        if not part.is_multipart():
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            parts[part.get_content_type()] = payload.decode(part.get_content_charset() or "ascii")
+    return parts
+
+
+@pytest.mark.parametrize(
+    "address", ["reader@example.net", "o'brien+news@example.net", "zoë@example.net"]
+)
+def test_a_prepared_message_is_the_message_built_whole(
+    clock: TimeMachineFixture, address: str
+) -> None:
+    """Campaigns are sent from bytes prepared once per batch; each recipient's message must
+    be exactly the one ``campaign_message`` builds (headers, both parts, the links), or be
+    left to it (an address that needs encoding)."""
+    clock.move_to(datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False)
+    subscriber = Subscriber.objects.create(email=address, address_hash=address_hash(address))
+    rendered = render_campaign(campaign(subject="Spring \u2013 news", body=BODY))
+    prepared = PreparedCampaign(rendered)
+    raw = prepared.raw(subscriber, "<abc.newsletter@example.org>")
+    if not address.isascii():
+        assert raw is None
+        return
+    assert prepared.usable
+    assert raw is not None
+    sent = message_from_bytes(raw)
+    whole = message_from_bytes(
+        campaign_message(rendered, subscriber=subscriber, message_id="<abc.newsletter@example.org>")
+        .message()
+        .as_bytes(linesep="\r\n")
+    )
+    for header in (
+        "To",
+        "From",
+        "Subject",
+        "Message-ID",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "MIME-Version",
+    ):
+        assert " ".join(str(sent[header]).split()) == " ".join(str(whole[header]).split())
+    assert sent["Date"] is not None
+    assert sorted(sent.keys()) == sorted(whole.keys())
+    assert _parts(sent) == _parts(whole)
+    assert "/newsletter/" in _parts(sent)["text/plain"]
+
+
+def test_a_body_sent_quoted_printable_is_built_whole() -> None:
+    """A line too long for 8bit makes Django send the part quoted-printable, which could
+    split a link's marker: such a campaign is built whole for each recipient."""
+    rendered = render_campaign(campaign(subject="Long", body="word " * 400))
+    assert not PreparedCampaign(rendered).usable

@@ -224,17 +224,17 @@ def test_a_message_repeated_after_a_crash_carries_the_same_message_id(
     readers = [confirmed_subscriber(f"reader{n}@example.net") for n in range(3)]
     sending.campaign_start(campaign_id=made.pk, actor=None)
     victim = Delivery.objects.get(subscriber=readers[1])
-    record = sending._finish
+    record = sending._mark_sent
 
-    def dies_recording_the_victim(delivery: Delivery, *args: object, **kwargs: object) -> None:
-        if delivery.pk == victim.pk:
+    def dies_recording_the_victim(delivery_id: int, claim: str) -> None:
+        if delivery_id == victim.pk:
             raise _WorkerDied
-        record(delivery, *args, **kwargs)  # type: ignore[arg-type]
+        record(delivery_id, claim)
 
-    monkeypatch.setattr(sending, "_finish", dies_recording_the_victim)
+    monkeypatch.setattr(sending, "_mark_sent", dies_recording_the_victim)
     with pytest.raises(_WorkerDied):
         sending.campaign_send_batch(campaign_id=made.pk)
-    monkeypatch.setattr(sending, "_finish", record)
+    monkeypatch.setattr(sending, "_mark_sent", record)
     # (A real kill leaves the row claimed until its lease runs out; here the worker's
     # ``finally`` hands it back at once. Either way the next batch sends it again.)
     sending.campaign_send_batch(campaign_id=made.pk)
