@@ -316,8 +316,9 @@ def test_a_staff_members_own_erasure_is_prepared_and_approved_by_two_other_admin
 
 
 def test_the_page_lists_each_record_and_that_an_upcoming_bookings_trainer_is_told(
-    make_user: Callable[..., User],
+    make_user: Callable[..., User], clock: Any
 ) -> None:
+    clock.move_to(at_london(2027, 1, 10, 9, 0))  # the 25 January session is still to come
 
     booking = sams_booking()
     booking.session.trainer = make_user(Role.TRAINER, full_name="Tess Trainer")
@@ -341,7 +342,9 @@ def test_approving_without_confirming_erases_nothing_and_the_trainer_is_told_aft
     make_user: Callable[..., User],
     run_tasks: Callable[[], None],
     mailoutbox: list[Any],
+    clock: Any,
 ) -> None:
+    clock.move_to(at_london(2027, 1, 10, 9, 0))  # the 25 January session is still to come
 
     booking = sams_booking()
     trainer = make_user(Role.TRAINER, email="tess.trainer@staff.example.org")
