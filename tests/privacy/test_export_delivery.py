@@ -217,7 +217,7 @@ def test_staff_send_a_new_link_and_the_old_one_stops_working(
     assert created.reason == "The requester deleted the first email"
     assert created.details["replaced"] == 1
     page = staff.get(f"/staff/rights-requests/{request.pk}/").content.decode()
-    assert f"Replaced by a new link on {old.ended_at:%-d %B %Y}" in page
+    assert f"Replaced by a new link on {timezone.localtime(old.ended_at):%-d %B %Y}" in page
     assert "/your-data/export/" not in page
 
 
