@@ -13,7 +13,6 @@ from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -44,6 +43,7 @@ from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.workspaces import kinds
 from safeguarding.workspaces.models import MembershipRole
+from safeguarding.workspaces.record_pages import RecordPages
 from safeguarding.workspaces.selectors import require_role
 from safeguarding.workspaces.sharing import events_on_record
 
@@ -68,53 +68,22 @@ KIND_WORDS = {
 }
 
 
+PAGES = RecordPages("casereviews:staff_case", FORM_TEMPLATE, selectors.case_for)
+writer_case = PAGES.writer
+case_form = PAGES.form
+_case_url = PAGES.url
+
+
 def member_case(
     request: HttpRequest, pk: int, *, purpose: str = "view the case"
 ) -> tuple[User, CaseReview]:
-    user = staff_user(request)
-    return user, selectors.case_for(user, pk, purpose=purpose)
-
-
-def writer_case(request: HttpRequest, pk: int, *, purpose: str) -> tuple[User, CaseReview]:
-    """A lead or member of the case (a reviewer reads only: 403)."""
-    user, case = member_case(request, pk, purpose=purpose)
-    require_role(user, case.workspace, MembershipRole.LEAD, MembershipRole.MEMBER)
-    return user, case
-
-
-def _case_url(case: CaseReview, section: str = "") -> str:
-    url = reverse("casereviews:staff_case", args=[case.pk])
-    return f"{url}#{section}" if section else url
+    return PAGES.member(request, pk, purpose=purpose)
 
 
 def _kind(kind: str) -> str:
     if kind not in RECORD_FORMS:
         raise Http404("No such page")
     return kind
-
-
-def case_form(
-    request: HttpRequest,
-    case: CaseReview,
-    form: forms.Form,
-    *,
-    title: str,
-    service: Callable[[dict[str, Any]], Any],
-    message: str,
-    section: str = "",
-    button: str = "Save",
-    intro: str = "",
-    success_url: str = "",
-) -> HttpResponse:
-    return form_page(
-        request,
-        form,
-        template=FORM_TEMPLATE,
-        context={"case": case, "title": title, "button": button, "intro": intro},
-        service=service,
-        message=message,
-        success_url=success_url or _case_url(case, section),
-    )
 
 
 @require_safe

@@ -10,36 +10,29 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.accounts.models import User
-from safeguarding.accounts.selectors import staff_user
 from safeguarding.cdop import reporting, selectors
 from safeguarding.cdop.forms_reporting import RequestForm, WithdrawForm
 from safeguarding.cdop.models import ChildDeath, FormKind, ReportingForm
 from safeguarding.cdop.reporting_questions import questions_for
 from safeguarding.core.dates import day
-from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.workspaces.models import MembershipRole
 from safeguarding.workspaces.pages import no_store
+from safeguarding.workspaces.record_pages import RecordPages
 from safeguarding.workspaces.selectors import require_role
 
 FORM_TEMPLATE = "cdop/forms/form.html"
 
 
-def _case(request: HttpRequest, pk: int, *, purpose: str) -> tuple[User, ChildDeath]:
-    user = staff_user(request)
-    return user, selectors.case_for(user, pk, purpose=purpose)
-
-
-def _writer(request: HttpRequest, pk: int, *, purpose: str) -> tuple[User, ChildDeath]:
-    """A lead or member of the case (a reviewer reads only: 403)."""
-    user, case = _case(request, pk, purpose=purpose)
-    require_role(user, case.workspace, MembershipRole.LEAD, MembershipRole.MEMBER)
-    return user, case
+# The forms' pages come back to the case's list of reporting forms.
+PAGES = RecordPages("cdop:reporting_forms", FORM_TEMPLATE, selectors.case_for)
+_case = PAGES.member
+_writer = PAGES.writer
+_list_url = PAGES.url
 
 
 def _form_of(user: User, case: ChildDeath, pk: int, *, purpose: str) -> ReportingForm:
@@ -47,10 +40,6 @@ def _form_of(user: User, case: ChildDeath, pk: int, *, purpose: str) -> Reportin
         ReportingForm, user, pk=pk, case=case, purpose=purpose
     )
     return found
-
-
-def _list_url(case: ChildDeath) -> str:
-    return reverse("cdop:reporting_forms", args=[case.pk])
 
 
 def _status(form: ReportingForm, today: object) -> tuple[str, str]:
@@ -92,19 +81,16 @@ def reporting_form_request(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = _writer(request, pk, purpose="ask for a reporting form")
     form = RequestForm(posted(request))
     return no_store(
-        form_page(
+        PAGES.form(
             request,
+            case,
             form,
-            template=FORM_TEMPLATE,
-            context={
-                "case": case,
-                "title": "Ask for a reporting form",
-                "button": "Ask for the form",
-                "intro": (
-                    "We email the professional a link to the form. It works without an "
-                    "account, once, until they send the form."
-                ),
-            },
+            title="Ask for a reporting form",
+            button="Ask for the form",
+            intro=(
+                "We email the professional a link to the form. It works without an "
+                "account, once, until they send the form."
+            ),
             service=lambda data: reporting.reporting_form_request(
                 case=case, kind=data["kind"], professional=form.professional(), actor=user
             ),
@@ -112,7 +98,6 @@ def reporting_form_request(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{FormKind(sent.kind).label} asked of {sent.professional_name}, "
                 f"due {day(sent.due_on)}. We have emailed them a link."
             ),
-            success_url=_list_url(case),
         )
     )
 
@@ -139,21 +124,17 @@ def reporting_form_withdraw(request: HttpRequest, pk: int, form: int) -> HttpRes
     user, case = _writer(request, pk, purpose="withdraw a reporting form")
     found = _form_of(user, case, form, purpose="withdraw a reporting form")
     return no_store(
-        form_page(
+        PAGES.form(
             request,
+            case,
             WithdrawForm(posted(request)),
-            template=FORM_TEMPLATE,
-            context={
-                "case": case,
-                "title": f"Withdraw the request to {found.professional_name}",
-                "button": "Withdraw the request",
-                "intro": "The link stops working and no more reminders are sent.",
-            },
+            title=f"Withdraw the request to {found.professional_name}",
+            button="Withdraw the request",
+            intro="The link stops working and no more reminders are sent.",
             service=lambda data: reporting.reporting_form_withdraw(
                 form=found, reason=data["reason"], actor=user
             ),
             message="Request withdrawn.",
-            success_url=_list_url(case),
         )
     )
 

@@ -10,9 +10,7 @@ only a lead closes a case. Pages are never cached (``core.middleware``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -45,7 +43,6 @@ from safeguarding.cdop.forms_staff import (
 )
 from safeguarding.cdop.models import (
     STAGE_ORDER,
-    ChildDeath,
     Decision,
     FamilyQuestion,
     Notification,
@@ -57,13 +54,13 @@ from safeguarding.core.form_views import form_page
 from safeguarding.core.forms import posted
 from safeguarding.workspaces import kinds
 from safeguarding.workspaces.models import MembershipRole
+from safeguarding.workspaces.record_pages import WRITERS, RecordPages
 from safeguarding.workspaces.selectors import membership_of, require_role
 from safeguarding.workspaces.sharing import events_on_record
 
 FORM_TEMPLATE = "cdop/staff/form.html"
 NOT_FOUND = "No such page"
 SECRETARIAT = (Role.CDOP_COORDINATOR,)
-WRITERS = (MembershipRole.LEAD, MembershipRole.MEMBER)
 NOTIFY_INTRO = (
     "The panel reviews the death of every child who dies before their 18th birthday and "
     "lived in the area, or died in it where agreed. Stillbirths, late foetal losses and "
@@ -75,48 +72,11 @@ NOTIFY_INTRO = (
 # --- Who is asking ----------------------------------------------------------------------------
 
 
-def member_case(request: HttpRequest, pk: int, *, purpose: str) -> tuple[User, ChildDeath]:
-    """The case for a live member of its workspace (404 for anyone else), the read logged."""
-    user = staff_user(request)
-    return user, selectors.case_for(user, pk, purpose=purpose)
-
-
-def writer_case(
-    request: HttpRequest, pk: int, *, purpose: str, roles: tuple[MembershipRole, ...] = WRITERS
-) -> tuple[User, ChildDeath]:
-    """A lead or member of the case (a reviewer reads only: 403)."""
-    user, case = member_case(request, pk, purpose=purpose)
-    require_role(user, case.workspace, *roles)
-    return user, case
-
-
-def _case_url(case: ChildDeath, section: str = "") -> str:
-    url = reverse("cdop:case", args=[case.pk])
-    return f"{url}#{section}" if section else url
-
-
-def case_form(
-    request: HttpRequest,
-    case: ChildDeath,
-    form: forms.Form,
-    *,
-    title: str,
-    service: Callable[[dict[str, Any]], Any],
-    message: str,
-    section: str = "",
-    button: str = "Save",
-    intro: str = "",
-    **extra: Any,
-) -> HttpResponse:
-    return form_page(
-        request,
-        form,
-        template=extra.pop("template", FORM_TEMPLATE),
-        context={"case": case, "title": title, "button": button, "intro": intro, **extra},
-        service=service,
-        message=message,
-        success_url=_case_url(case, section),
-    )
+PAGES = RecordPages("cdop:case", FORM_TEMPLATE, selectors.case_for)
+member_case = PAGES.member
+writer_case = PAGES.writer
+case_form = PAGES.form
+_case_url = PAGES.url
 
 
 # --- The dashboard ----------------------------------------------------------------------------
