@@ -5,64 +5,30 @@ Evidence is counts only."""
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q
-
 from safeguarding.casereviews.models import KIND, CaseReview, CaseSubject
-from safeguarding.core import crypto
-from safeguarding.core.encrypted_fields import Sealed
 from safeguarding.core.promises import Outcome, promise
-from safeguarding.inventory import retention_rules
-from safeguarding.inventory.declarations import declaration_for
-from safeguarding.privacy.models.retention import LegalHold
-from safeguarding.workspaces.models import Membership, ReadLog
+from safeguarding.privacy.retention.selectors import never_held
+from safeguarding.workspaces import promises as workspace_checks
 
 IDENTIFYING = ("full_name", "other_names", "date_of_birth", "address", "school", "nhs_number")
 
 
 def reads_without_membership() -> int:
-    """Reads of a case's records by someone who had no membership of it at that moment."""
-    member_then = Membership.objects.filter(
-        workspace=OuterRef("workspace"),
-        user=OuterRef("user"),
-        granted_at__lte=OuterRef("occurred_at"),
-    ).filter(Q(revoked_at__isnull=True) | Q(revoked_at__gte=OuterRef("occurred_at")))
-    return (
-        ReadLog.objects.filter(workspace__kind=KIND, target_type__startswith="casereviews.")
-        .exclude(Exists(member_then))
-        .count()
-    )
+    return workspace_checks.reads_without_membership(KIND, "casereviews")
 
 
 def identities_not_sealed() -> int:
     """Identifying values on the key lists stored as anything but a token of the keyring."""
-    ring = crypto.keyring()
-    bad = 0
-    for row in CaseSubject.objects.values_list(*IDENTIFYING):
-        for value in row:
-            if value is None:
-                continue
-            if not isinstance(value, Sealed) or crypto.key_id_of(value.token) not in ring.keys:
-                bad += 1
-    return bad
+    return workspace_checks.values_in_clear([(CaseSubject, IDENTIFYING)])
 
 
 def models_without_retention() -> list[str]:
-    missing = []
-    for model in apps.get_app_config("casereviews").get_models():
-        declaration = declaration_for(model)
-        if declaration is None or retention_rules.get(declaration.retention or "") is None:
-            missing.append(model._meta.label)
-    return missing
+    return workspace_checks.models_without_retention("casereviews")
 
 
 def cases_never_held() -> int:
-    """Cases that were not put under the inquiry hold (a hold released later, by two people,
-    is a decision on record, not a gap)."""
-    held = LegalHold.objects.filter(content_type=ContentType.objects.get_for_model(CaseReview))
-    held_ids = {int(object_id) for object_id in held.values_list("object_id", flat=True)}
-    return CaseReview.objects.exclude(pk__in=held_ids).count()
+    """Cases that were not put under the inquiry hold."""
+    return never_held(CaseReview)
 
 
 @promise("P04")

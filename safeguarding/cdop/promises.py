@@ -6,10 +6,8 @@ only. (P05, sharing decisions, is checked for every kind of workspace by
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Model, OuterRef, Q
+from django.db.models import Model
 
 from safeguarding.cdop.models import (
     KIND,
@@ -20,13 +18,9 @@ from safeguarding.cdop.models import (
     Notification,
     ReportingForm,
 )
-from safeguarding.core import crypto
-from safeguarding.core.encrypted_fields import Sealed
 from safeguarding.core.promises import Outcome, promise
-from safeguarding.inventory import retention_rules
-from safeguarding.inventory.declarations import declaration_for
-from safeguarding.privacy.models.retention import LegalHold
-from safeguarding.workspaces.models import Membership, ReadLog
+from safeguarding.privacy.retention.selectors import never_held
+from safeguarding.workspaces import promises as workspace_checks
 
 # What identifies the child, the family, the notifier and the professionals, or says what
 # happened: each must be stored as a token of the keyring, never in clear.
@@ -51,50 +45,20 @@ SEALED: tuple[tuple[type[Model], tuple[str, ...]], ...] = (
 
 
 def reads_without_membership() -> int:
-    """Reads of a review's records by someone with no membership of it at that moment."""
-    member_then = Membership.objects.filter(
-        workspace=OuterRef("workspace"),
-        user=OuterRef("user"),
-        granted_at__lte=OuterRef("occurred_at"),
-    ).filter(Q(revoked_at__isnull=True) | Q(revoked_at__gte=OuterRef("occurred_at")))
-    return (
-        ReadLog.objects.filter(workspace__kind=KIND, target_type__startswith="cdop.")
-        .exclude(Exists(member_then))
-        .count()
-    )
+    return workspace_checks.reads_without_membership(KIND, "cdop")
 
 
 def values_in_clear() -> int:
-    """Identifying or free-text values stored as anything but a token of the keyring."""
-    keys = crypto.keyring().keys
-    bad = 0
-    for model, fields in SEALED:
-        for row in model._default_manager.values_list(*fields):
-            for value in row:
-                if value is None:
-                    continue
-                if not isinstance(value, Sealed) or crypto.key_id_of(value.token) not in keys:
-                    bad += 1
-    return bad
+    return workspace_checks.values_in_clear(SEALED)
 
 
 def models_without_retention() -> list[str]:
-    missing = []
-    for model in apps.get_app_config("cdop").get_models():
-        declaration = declaration_for(model)
-        if declaration is None or retention_rules.get(declaration.retention or "") is None:
-            missing.append(model._meta.label)
-    return missing
+    return workspace_checks.models_without_retention("cdop")
 
 
 def cases_never_held() -> int:
-    """Reviews never put under the partnership's legal hold while holding by default is on (a
-    hold released later, by two people, is a decision on record, not a gap)."""
-    if not settings.CDOP_LEGAL_HOLD_BY_DEFAULT:
-        return 0
-    held = LegalHold.objects.filter(content_type=ContentType.objects.get_for_model(ChildDeath))
-    held_ids = {int(object_id) for object_id in held.values_list("object_id", flat=True)}
-    return ChildDeath.objects.exclude(pk__in=held_ids).count()
+    """Reviews never put under the legal hold while holding by default is on."""
+    return never_held(ChildDeath) if settings.CDOP_LEGAL_HOLD_BY_DEFAULT else 0
 
 
 @promise("P04")

@@ -5,12 +5,25 @@ reviews, child death reviews) has an information-sharing decision on record."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from collections.abc import Iterable, Sequence
+
+from django.apps import apps
+from django.db.models import Exists, Model, OuterRef, Q
 from django.db.models.functions import Length, Trim
 
+from safeguarding.core import crypto
+from safeguarding.core.encrypted_fields import Sealed
 from safeguarding.core.promises import Outcome, promise
+from safeguarding.inventory import retention_rules
+from safeguarding.inventory.declarations import declaration_for
 from safeguarding.workspaces.kinds import kinds_with_sharing_events, sharing_events_of
-from safeguarding.workspaces.models import Membership, MembershipRole, SharingDecision, Workspace
+from safeguarding.workspaces.models import (
+    Membership,
+    MembershipRole,
+    ReadLog,
+    SharingDecision,
+    Workspace,
+)
 from safeguarding.workspaces.read_log import verify_read_log
 from safeguarding.workspaces.sharing_events import unanswered
 
@@ -67,3 +80,45 @@ def sharing_decisions_recorded() -> tuple[Outcome, str]:
         "each time a workspace's information went to another organisation has its sharing "
         f"decision on record ({said})"
     )
+
+
+# --- Parts of each kind's own P04 check (case reviews, child death reviews) -------------------
+
+
+def reads_without_membership(kind: str, app_label: str) -> int:
+    """Reads of ``app_label``'s records in workspaces of ``kind`` by someone who had no
+    membership of the workspace at that moment."""
+    member_then = Membership.objects.filter(
+        workspace=OuterRef("workspace"),
+        user=OuterRef("user"),
+        granted_at__lte=OuterRef("occurred_at"),
+    ).filter(Q(revoked_at__isnull=True) | Q(revoked_at__gte=OuterRef("occurred_at")))
+    return (
+        ReadLog.objects.filter(workspace__kind=kind, target_type__startswith=f"{app_label}.")
+        .exclude(Exists(member_then))
+        .count()
+    )
+
+
+def values_in_clear(sealed: Iterable[tuple[type[Model], Sequence[str]]]) -> int:
+    """Values of these models' fields stored as anything but a token of the keyring."""
+    keys = crypto.keyring().keys
+    bad = 0
+    for model, fields in sealed:
+        for row in model._default_manager.values_list(*fields):
+            for value in row:
+                if value is None:
+                    continue
+                if not isinstance(value, Sealed) or crypto.key_id_of(value.token) not in keys:
+                    bad += 1
+    return bad
+
+
+def models_without_retention(app_label: str) -> list[str]:
+    """The app's record types with no retention rule."""
+    missing = []
+    for model in apps.get_app_config(app_label).get_models():
+        declaration = declaration_for(model)
+        if declaration is None or retention_rules.get(declaration.retention or "") is None:
+            missing.append(model._meta.label)
+    return missing

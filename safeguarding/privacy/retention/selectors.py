@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, Max, OuterRef, QuerySet, Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, Max, Model, OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -319,3 +320,11 @@ def matter_holds(name: str) -> MatterHolds:
             .order_by("-released_at", "-pk")
         ),
     )
+
+
+def never_held(model: type[Model]) -> int:
+    """Records of ``model`` never put under a legal hold (a hold released later, by two people,
+    is a decision on record, not a gap): for the promise checks of apps that hold by default."""
+    held = LegalHold.objects.filter(content_type=ContentType.objects.get_for_model(model))
+    held_ids = {int(object_id) for object_id in held.values_list("object_id", flat=True)}
+    return model._default_manager.exclude(pk__in=held_ids).count()
