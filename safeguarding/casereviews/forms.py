@@ -19,7 +19,7 @@ from safeguarding.casereviews.models import (
     SubjectRole,
 )
 from safeguarding.core.date_input import GovukDateField
-from safeguarding.core.forms import RecordChoiceField, too_long
+from safeguarding.core.forms import RecordChoiceField, text_field
 from safeguarding.workspaces.forms import NHSNumberField
 
 _YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -30,32 +30,10 @@ def _date(label: str, *, required: bool = True, hint: str = "") -> GovukDateFiel
 
 
 def _text(label: str, *, required: bool = True, hint: str = "", rows: int = 4) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=hint,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": f"Enter {label[0].lower()}{label[1:]}",
-            "max_length": too_long(label, 20_000),
-        },
-    )
+    return text_field(label, required=required, hint=hint, max_length=20_000, rows=rows)
 
 
-def _line(
-    label: str, *, required: bool = True, hint: str = "", max_length: int = 200
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=hint,
-        max_length=max_length,
-        error_messages={
-            "required": f"Enter {label[0].lower()}{label[1:]}",
-            "max_length": too_long(label, max_length),
-        },
-    )
+_line = text_field
 
 
 def _choice(label: str, choices: Any, *, message: str) -> forms.ChoiceField:

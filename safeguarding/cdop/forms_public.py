@@ -8,8 +8,8 @@ from typing import Any
 
 from django import forms
 
+from safeguarding.cdop.forms_staff import NotificationDetails
 from safeguarding.cdop.scope import OUT_OF_SCOPE, BirthOutcome, ScopeFacts, scope_problems
-from safeguarding.cdop.services import ChildDetails, Notifier
 from safeguarding.core.date_input import GovukDateField
 from safeguarding.core.forms import email_field, too_long
 from safeguarding.workspaces.forms import NHSNumberField
@@ -40,7 +40,7 @@ def _question(label: str, required: str) -> forms.TypedChoiceField:
     )
 
 
-class NotificationForm(forms.Form):
+class NotificationForm(NotificationDetails, forms.Form):
     birth_outcome = forms.ChoiceField(
         label="Was the child born alive?",
         choices=BirthOutcome.choices,
@@ -115,31 +115,3 @@ class NotificationForm(forms.Form):
             for name, problem in scope_problems(facts).items():
                 self.add_error(name, problem)
         return data
-
-    def child(self) -> ChildDetails:
-        data = self.cleaned_data
-        return ChildDetails(
-            name=data["name"],
-            date_of_birth=data["date_of_birth"],
-            date_of_death=data["date_of_death"],
-            birth_outcome=data["birth_outcome"],
-            unexpected=data["unexpected"],
-            resident_in_area=data["resident_in_area"],
-            died_in_area=data["died_in_area"],
-            nhs_number=data["nhs_number"],
-            sex=data["sex"].strip(),
-            home_address=data["home_address"],
-            gp_practice=data["gp_practice"],
-            place_of_death=data["place_of_death"],
-            circumstances=data["circumstances"],
-        )
-
-    def notifier(self) -> Notifier:
-        data = self.cleaned_data
-        return Notifier(
-            name=data["notifier_name"],
-            role=data["notifier_role"],
-            organisation=data["notifier_organisation"],
-            email=data["notifier_email"],
-            phone=data["notifier_phone"],
-        )

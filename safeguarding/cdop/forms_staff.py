@@ -22,7 +22,7 @@ from safeguarding.cdop.models import (
 from safeguarding.cdop.scope import OUT_OF_SCOPE, BirthOutcome
 from safeguarding.cdop.services import AnalysisInput, ChildDetails, DomainFinding, Notifier
 from safeguarding.core.date_input import GovukDateField
-from safeguarding.core.forms import RecordChoiceField, too_long
+from safeguarding.core.forms import RecordChoiceField, text_field, too_long
 from safeguarding.workspaces.forms import NHSNumberField
 
 _YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -37,32 +37,10 @@ def _date(label: str, *, required: bool = True, hint: str = "") -> GovukDateFiel
 
 
 def _text(label: str, *, required: bool = True, hint: str = "", rows: int = 4) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=hint,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": f"Enter {_lower_first(label)}",
-            "max_length": too_long(label, 20_000),
-        },
-    )
+    return text_field(label, required=required, hint=hint, max_length=20_000, rows=rows)
 
 
-def _line(
-    label: str, *, required: bool = True, hint: str = "", max_length: int = 200
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=hint,
-        max_length=max_length,
-        error_messages={
-            "required": f"Enter {_lower_first(label)}",
-            "max_length": too_long(label, max_length),
-        },
-    )
+_line = text_field
 
 
 def _choice(label: str, choices: Any, *, message: str, required: bool = True) -> forms.ChoiceField:
@@ -89,7 +67,43 @@ def _yes_no(label: str, *, message: str, hint: str = "") -> forms.TypedChoiceFie
 # --- Notifications ---------------------------------------------------------------------------
 
 
-class NotifyForm(forms.Form):
+class NotificationDetails:
+    """``child()`` and ``notifier()`` from the cleaned data of a form notifying a death: the
+    secretariat's and the public one ask the same things in their own words."""
+
+    cleaned_data: dict[str, Any]
+
+    def child(self) -> ChildDetails:
+        data = self.cleaned_data
+        return ChildDetails(
+            name=data["name"],
+            date_of_birth=data["date_of_birth"],
+            date_of_death=data["date_of_death"],
+            birth_outcome=data["birth_outcome"],
+            unexpected=data["unexpected"],
+            resident_in_area=data["resident_in_area"],
+            died_in_area=data["died_in_area"],
+            nhs_number=data.get("nhs_number") or "",
+            sex=(data.get("sex") or "").strip(),
+            ethnicity=data.get("ethnicity") or "",
+            home_address=data["home_address"],
+            gp_practice=data["gp_practice"],
+            place_of_death=data["place_of_death"],
+            circumstances=data["circumstances"],
+        )
+
+    def notifier(self) -> Notifier:
+        data = self.cleaned_data
+        return Notifier(
+            name=data["notifier_name"],
+            role=data["notifier_role"],
+            organisation=data["notifier_organisation"],
+            email=data["notifier_email"] or "",
+            phone=data["notifier_phone"],
+        )
+
+
+class NotifyForm(NotificationDetails, forms.Form):
     """The secretariat's notification of a death (the statutory notification form's core)."""
 
     birth_outcome = _choice(
@@ -151,35 +165,6 @@ class NotifyForm(forms.Form):
         if outcome in OUT_OF_SCOPE:
             self.add_error("birth_outcome", OUT_OF_SCOPE[BirthOutcome(outcome)])
         return data
-
-    def child(self) -> ChildDetails:
-        data = self.cleaned_data
-        return ChildDetails(
-            name=data["name"],
-            date_of_birth=data["date_of_birth"],
-            date_of_death=data["date_of_death"],
-            birth_outcome=data["birth_outcome"],
-            unexpected=data["unexpected"],
-            resident_in_area=data["resident_in_area"],
-            died_in_area=data["died_in_area"],
-            nhs_number=data.get("nhs_number") or "",
-            sex=data["sex"],
-            ethnicity=data["ethnicity"],
-            home_address=data["home_address"],
-            gp_practice=data["gp_practice"],
-            place_of_death=data["place_of_death"],
-            circumstances=data["circumstances"],
-        )
-
-    def notifier(self) -> Notifier:
-        data = self.cleaned_data
-        return Notifier(
-            name=data["notifier_name"],
-            role=data["notifier_role"],
-            organisation=data["notifier_organisation"],
-            email=data["notifier_email"] or "",
-            phone=data["notifier_phone"],
-        )
 
 
 class ReasonForm(forms.Form):

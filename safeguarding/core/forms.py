@@ -152,6 +152,29 @@ def too_long(what: str, limit: int) -> str:
     return f"{what} must be {limit:,} characters or fewer"
 
 
+def text_field(
+    label: str,
+    *,
+    required: bool = True,
+    hint: str = "",
+    max_length: int = 200,
+    rows: int = 0,
+) -> forms.CharField:
+    """Text with GOV.UK's error messages ("Enter the reason", "The reason must be 200
+    characters or fewer"): one line, or a box of ``rows`` lines."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=hint,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else None,
+        error_messages={
+            "required": f"Enter {label[0].lower()}{label[1:]}",
+            "max_length": too_long(label, max_length),
+        },
+    )
+
+
 def email_field(
     *,
     label: str = "Email address",
