@@ -12,27 +12,18 @@ Uses a throw-away SQLite database, or BENCH_DATABASE_URL (a scratch PostgreSQL d
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-_tmp = tempfile.mkdtemp(prefix="safeguarding-bench-cases-")
-os.environ["VAR_DIR"] = _tmp
-os.environ["DATABASE_URL"] = (
-    os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{_tmp}/bench.sqlite3"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench import database
 
-django.setup()
+cleanup = database.start("cases")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -41,6 +32,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.figures import figure  # noqa: E402
+from bench.measure import rate  # noqa: E402
 from safeguarding.accounts.roles import Role  # noqa: E402
 from safeguarding.casereviews import services  # noqa: E402
 from safeguarding.casereviews.models import CaseReview, ChronologyEntry  # noqa: E402
@@ -51,15 +43,6 @@ from tests.conftest import sign_in  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
 
 TODAY = timezone.localdate()
-
-
-def rate(fn: Callable[[], object], *, seconds: float) -> float:
-    fn()  # warm up
-    count, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        fn()
-        count += 1
-    return count / (time.perf_counter() - start)
 
 
 @contextmanager
@@ -188,4 +171,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        cleanup()

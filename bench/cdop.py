@@ -2,8 +2,7 @@
 at 10 cases with 100 reporting forms and at 500 cases with 5,000. Reports the queries of
 each (they must not grow with the cases or the forms) and requests/second as a ratio to a
 trivial Django view through the same middleware in the same run. The dashboard is served by
-a bench view that calls the selector (and, once the staff pages have it, the real dashboard
-page is measured too).
+a bench view that calls the selector, and the real dashboard page is measured too.
 
     .venv/bin/python bench/cdop.py [--seconds 2] [--cases 500] [--forms-per-case 10]
 
@@ -13,36 +12,26 @@ Uses a throw-away SQLite database, or BENCH_DATABASE_URL (a scratch PostgreSQL d
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-_tmp = tempfile.mkdtemp(prefix="safeguarding-bench-cdop-")
-os.environ["VAR_DIR"] = _tmp
-os.environ["DATABASE_URL"] = (
-    os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{_tmp}/bench.sqlite3"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench import database
 
-django.setup()
+cleanup = database.start("cdop")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import NoReverseMatch, include, path, reverse  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.figures import figure  # noqa: E402
+from bench.measure import queries_of, rate  # noqa: E402
 from safeguarding.accounts.roles import Role  # noqa: E402
 from safeguarding.cdop import selectors, services  # noqa: E402
 from safeguarding.cdop.models import ChildDeath, FormKind, ReportingForm  # noqa: E402
@@ -64,27 +53,6 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [path(DASHBOARD.strip("/") + "/", dashboard_view), path("", include("bench.urls"))]
-
-
-def rate(fn: Callable[[], object], *, seconds: float) -> float:
-    fn()  # warm up
-    count, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        fn()
-        count += 1
-    return count / (time.perf_counter() - start)
-
-
-def queries_of(fn: Callable[[], object]) -> int:
-    found = [0]
-
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        found[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        fn()
-    return found[0]
 
 
 def add_cases(coordinator, have: int, total: int, forms_per_case: int) -> None:  # type: ignore[no-untyped-def]
@@ -142,16 +110,6 @@ def report(client: Client, url: str, label: str, trivial: float, seconds: float)
     )
 
 
-def staff_dashboard_url() -> str | None:
-    """The staff pages' dashboard, once they are there."""
-    for name in ("cdop:staff_home", "cdop:staff_dashboard", "cdop:dashboard"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=2.0)
@@ -176,10 +134,11 @@ def main() -> None:
             forms = ReportingForm.objects.count()
             label = f"{size} cases, {forms:,} forms"
             report(client, DASHBOARD, label, trivial, seconds)
-            page = staff_dashboard_url()
-            if page is not None:
-                report(client, page, f"{label} (page)", trivial, seconds)
+            report(client, reverse("cdop:dashboard"), f"{label} (page)", trivial, seconds)
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        cleanup()

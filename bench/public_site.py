@@ -13,13 +13,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from django.conf import settings
-from django.core.management import call_command
-from django.test import Client
-from django.test.utils import setup_test_environment
+from bench import database
 
-from bench.figures import figure
-from bench.run import rate
+cleanup = database.start("public")
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.figures import figure  # noqa: E402
+from bench.measure import rate  # noqa: E402
 
 
 def main() -> None:
@@ -56,4 +60,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        cleanup()

@@ -7,28 +7,16 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-if __name__ == "__main__":
-    # Its own database: SQLite, or one made (and dropped at the end) on BENCH_DATABASE_URL.
-    from bench import database
+# Its own database: SQLite, or one made (and dropped at the end) on BENCH_DATABASE_URL.
+from bench import database  # noqa: E402
 
-    _cleanup = database.start("run")
-else:  # imported for rate() by another script: a throw-away SQLite database
-    _tmp = tempfile.mkdtemp(prefix="safeguarding-bench-")
-    os.environ["VAR_DIR"] = _tmp
-    os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-
-    import django
-
-    django.setup()
+_cleanup = database.start("run")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -37,15 +25,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench import figures as reported  # noqa: E402
 from bench.figures import PREFIX, REPORTED, figure, table  # noqa: E402
-
-
-def rate(fn: Callable[[], object], *, seconds: float = 2.0) -> float:
-    fn()  # warm up
-    count, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        fn()
-        count += 1
-    return count / (time.perf_counter() - start)
+from bench.measure import rate  # noqa: E402
 
 
 def bench_list_pages() -> None:
