@@ -23,7 +23,7 @@ from safeguarding.cdop.reporting import (
     reporting_form_save,
 )
 from safeguarding.cdop.services import notify_death_online
-from safeguarding.core.form_views import add_service_error
+from safeguarding.core.form_views import add_service_error, form_status
 from safeguarding.core.forms import posted
 from safeguarding.core.links import BadLink
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
@@ -57,7 +57,7 @@ def notify(request: HttpRequest) -> HttpResponse:
             add_service_error(form, error)
         else:
             return redirect("cdop:notification_sent")
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return no_store(render(request, NOTIFY_TEMPLATE, {"form": form}, status=status))
 
 
@@ -108,7 +108,7 @@ def reporting_form_answer(request: HttpRequest, token: str) -> HttpResponse:
         "case": found.case,
         "kind": FormKind(found.kind).label,
     }
-    return render(request, FORM_TEMPLATE, context, status=400 if form.errors else 200)
+    return render(request, FORM_TEMPLATE, context, status=form_status(form))
 
 
 @require_safe

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user_with_role
-from safeguarding.core.form_views import form_page
+from safeguarding.core.form_views import form_page, form_status
 from safeguarding.core.forms import posted
 from safeguarding.newsletter import campaigns, selectors, sending, topics
 from safeguarding.newsletter.forms import (
@@ -236,7 +236,7 @@ def consent_entry(request: HttpRequest) -> HttpResponse:
         request,
         "newsletter/staff/consent_entry.html",
         {"form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

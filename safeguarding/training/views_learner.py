@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.core.addresses import normalise_email
-from safeguarding.core.form_views import form_page
+from safeguarding.core.form_views import form_page, form_status
 from safeguarding.core.forms import posted
 from safeguarding.core.links import BadLink
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
@@ -66,7 +66,7 @@ def ask_for_link(request: HttpRequest) -> HttpResponse:
             )
         return redirect("training:link_sent")
     return render(
-        request, "training/my_training_ask.html", {"form": form}, status=400 if form.errors else 200
+        request, "training/my_training_ask.html", {"form": form}, status=form_status(form)
     )
 
 
@@ -249,7 +249,7 @@ def evaluation(request: HttpRequest, token: str, pk: int, kind: str) -> HttpResp
             return bad_link(request, refused.messages[0], status=409)
         messages.success(request, "Thank you. Your evaluation has been sent.")
         return redirect("training:my_training", token=token)
-    return render(request, "training/evaluation.html", context, status=400 if form.errors else 200)
+    return render(request, "training/evaluation.html", context, status=form_status(form))
 
 
 @require_safe

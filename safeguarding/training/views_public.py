@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
+from safeguarding.core.form_views import form_status
 from safeguarding.core.forms import posted
 from safeguarding.core.fragment_cache import Fragment, cached_fragment
 from safeguarding.core.links import BadLink
@@ -155,7 +156,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             outcome = "booked"
         return redirect("training:booked", pk=session.pk, outcome=outcome)
-    return render(request, "training/book.html", context, status=400 if form.errors else 200)
+    return render(request, "training/book.html", context, status=form_status(form))
 
 
 @require_safe

@@ -19,7 +19,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user, staff_user_with_role
 from safeguarding.audit.services import audit_read
-from safeguarding.core.form_views import form_page
+from safeguarding.core.form_views import form_page, form_status
 from safeguarding.core.forms import posted
 from safeguarding.training import selectors
 from safeguarding.training.certificates import certificate_issue_by_hand, earns_certificate
@@ -486,7 +486,7 @@ def charges(request: HttpRequest) -> HttpResponse:
             "total": sum(row.amount for row in rows),
             "query": request.GET.urlencode(),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -22,7 +22,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import CALL_HANDLING_ROLES, DATA_PROTECTION_ROLES
 from safeguarding.accounts.selectors import staff_user_with_role
 from safeguarding.audit.services import audit_read
-from safeguarding.core.form_views import form_page
+from safeguarding.core.form_views import form_page, form_status
 from safeguarding.core.forms import posted
 from safeguarding.core.ratelimit import Limit
 from safeguarding.inventory.subjects import SubjectKey
@@ -125,9 +125,7 @@ def find(request: HttpRequest) -> HttpResponse:
                 return render(request, "privacy/identity/impossible.html")
             request.session[SESSION_KEY] = verification.pk
             return redirect("identity:verify")
-    return render(
-        request, "privacy/identity/find.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render(request, "privacy/identity/find.html", {"form": form}, status=form_status(form))
 
 
 @SENSITIVE
@@ -154,7 +152,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             request,
             "privacy/identity/verify.html",
             {"verification": verification, "form": form},
-            status=400 if form.errors else 200,
+            status=form_status(form),
         )
     return _outcome(request, verification)
 
@@ -307,7 +305,7 @@ def authorisations(request: HttpRequest) -> HttpResponse:
         request,
         "privacy/identity/authorisations.html",
         {"form": form, "found": found, "call": call, "lead": lead},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

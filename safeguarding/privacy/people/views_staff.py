@@ -20,7 +20,7 @@ from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.accounts.selectors import staff_user_with_role, user_has_role
 from safeguarding.audit.services import audit_read
-from safeguarding.core.form_views import form_page
+from safeguarding.core.form_views import form_page, form_status
 from safeguarding.core.forms import posted
 from safeguarding.inventory.subjects import SubjectKey
 from safeguarding.privacy.people.forms import PersonSearchForm
@@ -74,7 +74,7 @@ def search(request: HttpRequest) -> HttpResponse:
         request,
         "privacy/people/search.html",
         {"form": form, "people": people},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

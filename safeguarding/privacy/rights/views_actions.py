@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from safeguarding.accounts.models import User
 from safeguarding.accounts.roles import DATA_PROTECTION_ROLES, Role
 from safeguarding.audit.services import audit_read
-from safeguarding.core.form_views import form_page
+from safeguarding.core.form_views import form_page, form_status
 from safeguarding.core.forms import posted
 from safeguarding.privacy.models.rights import RightsRequest
 from safeguarding.privacy.models.rights_outcomes import PreparedErasure, WithheldItem
@@ -280,7 +280,7 @@ def _erase_page(
             "may_prepare": may_prepare and waiting is None and rights_request.is_running,
             "user": actor,
         },
-        status=400 if form.errors or approve_form.errors else 200,
+        status=form_status(form, approve_form),
     )
 
 
