@@ -146,7 +146,7 @@ def campaign_start(*, campaign_id: int, actor: User | None) -> int:
         target=campaign,
         details={"recipients": total},
     )
-    _enqueue_batch(campaign.pk)
+    _enqueue_batches(campaign.pk)
     return total
 
 
@@ -173,8 +173,16 @@ def campaign_resume(*, campaign_id: int, actor: User | None) -> Campaign:
     campaign.problem = ""
     campaign.save(update_fields=["state", "heartbeat_at", "problem"])
     audit_log(action="newsletter.campaign.resumed", actor=actor, target=campaign)
-    _enqueue_batch(campaign.pk)
+    _enqueue_batches(campaign.pk)
     return campaign
+
+
+def _enqueue_batches(campaign_id: int) -> None:
+    """NEWSLETTER_PARALLEL_BATCHES batches, for as many workers to send at once: each claims
+    rows no other holds (``_claim``), and each enqueues the next when it ends, so that many
+    go on until the campaign is sent."""
+    for _ in range(settings.NEWSLETTER_PARALLEL_BATCHES):
+        _enqueue_batch(campaign_id)
 
 
 def _enqueue_batch(
@@ -609,7 +617,8 @@ def _send(batch: _Batch) -> None:
     rendered = render_campaign(campaign)
     smtp_timeout = max(2, settings.NEWSLETTER_CLAIM_SECONDS // 4)
     rate = settings.NEWSLETTER_RATE_PER_SECOND
-    interval = 1 / rate if rate else 0.0
+    # The campaign's rate, shared between the batches that may be sending at once.
+    interval = settings.NEWSLETTER_PARALLEL_BATCHES / rate if rate else 0.0
     next_send = time.monotonic()
     eligible: set[int] = set()
     connection = get_connection(timeout=smtp_timeout)
@@ -825,7 +834,7 @@ def recover_stalled_campaigns() -> list[int]:
             campaign.heartbeat_at = timezone.now()
             campaign.save(update_fields=["heartbeat_at"])
             audit_log(action="newsletter.campaign.recovered", actor=None, target=campaign)
-            _enqueue_batch(campaign_id)
+            _enqueue_batches(campaign_id)
         logger.warning("Campaign %s: its worker was lost; a new batch takes over", campaign_id)
         recovered.append(campaign_id)
     return recovered
