@@ -8,31 +8,39 @@ Exactly once, and what is left of "at most one duplicate per killed worker":
    (PENDING, or CLAIMED with an expired lease) that stamps a random claim token and a lease
    (NEWSLETTER_CLAIM_SECONDS). Two workers can never hold the same row: the UPDATE re-checks
    its condition row by row, and each worker then reads back only its own token.
-3. For each claimed row the worker sends the message, and as soon as the mail server has
-   accepted it marks the row SENT (a committed single-row UPDATE guarded by its token; a
-   database outage of a few seconds is waited out, not turned into a resend). Every
+3. For each claimed row the worker sends the message, and once the mail server has
+   accepted it the recorder (``_Recorder``, a thread with its own connection) marks the row
+   SENT (a committed UPDATE guarded by the token; a database outage of a few seconds is
+   waited out, not turned into a resend) while the next message's MAIL, RCPT, DATA and body
+   go out (``SMTPSession``). The final "." that asks the server to take that next message
+   is sent only when at most NEWSLETTER_UNRECORDED_AT_MOST (default 1) accepted messages
+   are unrecorded; messages accepted during one record go together in the next. Every
    NEWSLETTER_HEARTBEAT_SECONDS it renews the lease on the rows it still holds (an UPDATE
    guarded by its token: a row another worker took is not renewed, and then this worker
    stops) and the campaign's heartbeat. Before each message it checks that the lease it
    last renewed outlasts the SMTP timeout, so it never sends a row whose lease could have
    run out, and it hands unsent rows back as PENDING, so a slow worker never overlaps a new
    one.
-4. A killed worker leaves its rows CLAIMED and its heartbeat stops. Every worker checks every
+4. NEWSLETTER_PARALLEL_BATCHES batches of a campaign are queued at once, each enqueuing
+   the next when it ends, so that many workers send it in parallel; their claims never
+   overlap (2.), and the rate limit is shared between them.
+5. A killed worker leaves its rows CLAIMED and its heartbeat stops. Every worker checks every
    few seconds (``recover_stalled_campaigns``): a SENDING campaign whose heartbeat is
    NEWSLETTER_STALLED_SECONDS old, with no batch queued, gets a new batch, which claims the
    rows whose lease (NEWSLETTER_CLAIM_SECONDS, no longer than the stall) has run out. So a
    lost worker's campaign carries on within about a minute, with nobody pressing "Resume".
    Rows already SENT are never claimed again.
-5. A batch that fails (the mail server unreachable, refusing our sign-in or sending address,
+6. A batch that fails (the mail server unreachable, refusing our sign-in or sending address,
    or refusing every message: REFUSALS_IN_A_ROW in a row) hands its rows back and is tried
    again after NEWSLETTER_RETRY_AFTER_SECONDS; after the last, the campaign is STOPPED with
    the problem in plain words on its page, audited, and listed with the emails that could not
    be sent. "Resume" carries on from where it stopped.
 
 The remaining window: a worker killed after the server accepted a message but before the
-UPDATE to SENT committed (one database round trip) leaves that one row CLAIMED, and it is
-sent again. No SMTP design can close it without the receiving side's help; it is at most one
-message per killed worker, and nothing is ever skipped. That help is asked for: every
+UPDATE to SENT committed leaves that row CLAIMED, and it is sent again. No SMTP design can
+close it without the receiving side's help; it is at most NEWSLETTER_UNRECORDED_AT_MOST
+messages per killed worker (one by default: the server never holds a second accepted
+message before the first is recorded), and nothing is ever skipped. That help is asked for: every
 delivery is sent with its own fixed Message-ID (``messages.delivery_message_id``), so the
 repeat is the same message by RFC 5322's identity, which mail systems and clients that
 de-duplicate by Message-ID show once.
