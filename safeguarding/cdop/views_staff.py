@@ -97,6 +97,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "page": board.page,
             "page_query": f"stage={board.stage.value}&" if board.stage else "",
+            # A review's page is this page's address and its id (cdop/urls.py): one
+            # reverse() a page rather than one a row.
+            "home": reverse("cdop:dashboard"),
             "today": today,
             "secretariat": secretariat,
         },

@@ -121,6 +121,7 @@ def test_the_dashboard_page_is_paginated_and_filtered_by_stage(
 
     assert page.status_code == every.status_code == 200
     assert ready.reference in page.text
+    assert f'href="{reverse("cdop:case", args=[ready.pk])}">{ready.reference}<' in page.text
     assert 'id="stage-notified"' not in page.text
     assert 'href="?stage=notified"' in page.text  # the counts by stage link to each stage
     assert 'id="stage-notified"' in every.text
