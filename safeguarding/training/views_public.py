@@ -169,6 +169,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@cached_page(version=page_cache.catalogue_version)
 def booked(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
     session = selectors.bookable_session(pk)
     if session is None or outcome not in {"waiting", "approval", "booked"}:

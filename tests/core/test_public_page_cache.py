@@ -39,6 +39,16 @@ STATIC_PAGES = [
     "/contact/sent/",
     "/courses/",
     "/courses/?level=level_1",
+    "/courses/my-training/",
+    "/courses/my-training/sent/",
+    "/courses/my-training/transferred/",
+    "/your-data/",
+    "/your-data/request/",
+    "/your-data/request/check-your-email/",
+    "/your-data/security-questions/",
+    "/your-data/security-questions/sent/",
+    "/your-data/security-questions/done/",
+    "/newsletter/check-your-email/",
 ]
 
 
@@ -67,6 +77,7 @@ def public_pages() -> list[str]:
         *STATIC_PAGES,
         f"/courses/{session.course.pk}/",
         f"/courses/sessions/{session.pk}/book/",
+        f"/courses/sessions/{session.pk}/booked/",
     ]
 
 
