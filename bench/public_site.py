@@ -31,7 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.figures import figure  # noqa: E402
-from bench.measure import gunicorn, rate, ratio, served_rate  # noqa: E402
+from bench.measure import gunicorn, rate, ratio, served_rate, warm_up  # noqa: E402
 
 ANALYTICS_ID = "G-BENCH12345"
 # Measured for every visitor; the other pages for a first visit (the banner and its form).
@@ -99,9 +99,7 @@ def served(pages: list[str], *, seconds: float, clients: int, rounds: int) -> No
     engine = connection.vendor
     print(f"\n-- gunicorn (2 workers x 4 threads), {clients} clients, {seconds:.1f}s a round")
     with gunicorn(GOOGLE_ANALYTICS_ID=ANALYTICS_ID) as base:
-        # Every worker and thread warmed up (its connection, its templates, its pages).
-        for path in ["/bench/trivial/", *pages]:
-            served_rate(base, path, clients=clients, seconds=0.3)
+        warm_up(base, ["/bench/trivial/", *pages], clients=clients)
         for path in pages:
             for visitor, cookie in visitors().items():
                 if visitor != "first visit" and path not in EVERY_VISITOR:

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import database  # noqa: E402
 from bench.figures import figure  # noqa: E402
-from bench.measure import gunicorn, ratio, served_rate  # noqa: E402
+from bench.measure import gunicorn, ratio, served_rate, warm_up  # noqa: E402
 
 SETTINGS = "bench.training_settings"
 
@@ -82,6 +82,7 @@ def run(options: argparse.Namespace) -> None:
     with gunicorn() as base:
         print(f"\n-- Throughput, {options.clients} concurrent clients, {options.seconds:.0f}s each")
         clients, seconds = options.clients, options.seconds
+        warm_up(base, ["/bench/trivial/", "/courses/?level=level_1"], clients=clients)
         found = ratio(
             lambda: served_rate(base, "/courses/?level=level_1", clients=clients, seconds=seconds),
             lambda: served_rate(base, "/bench/trivial/", clients=clients, seconds=seconds),
