@@ -2,10 +2,10 @@
 ratio to a trivial Django view served by the same server in the same run; its query count at
 10 and 1,000 courses; and 50 simultaneous bookings for the last 5 places (p50/p95 latency).
 
-    .venv/bin/python bench/training.py [--seconds 5] [--clients 16]
+    .venv/bin/python bench/training.py [--seconds 5] [--clients 16] [--rounds 3]
 
 Uses a throw-away SQLite database, or a scratch PostgreSQL database (created and dropped) on
-the server of DATABASE_URL when that is set.
+the server of BENCH_DATABASE_URL when that is set (bench/database.py).
 """
 
 from __future__ import annotations
@@ -13,65 +13,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
-import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import database  # noqa: E402
 from bench.figures import figure  # noqa: E402
+from bench.measure import gunicorn, ratio, served_rate, warm_up  # noqa: E402
 
 SETTINGS = "bench.training_settings"
-
-
-def scratch_database(tmp: str) -> tuple[str, str | None]:
-    """(database URL, admin URL to drop it with, or None for SQLite)."""
-    given = os.environ.get("DATABASE_URL", "")
-    if not given.startswith("postgres"):
-        return f"sqlite:///{tmp}/bench-training.sqlite3", None
-    import psycopg
-
-    parts = urllib.parse.urlsplit(given)
-    name = f"bench_training_{os.getpid()}"
-    with psycopg.connect(given, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), given
-
-
-def drop_database(url: str, admin_url: str) -> None:
-    import psycopg
-
-    name = urllib.parse.urlsplit(url).path.lstrip("/")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def throughput(base: str, path: str, *, clients: float, seconds: float) -> float:
-    from tests.training.load import get
-
-    get(base, path)  # warm up
-    stop = time.perf_counter() + seconds
-    counts = [0] * int(clients)
-    failures: list[int] = []
-
-    def hammer(index: int) -> None:
-        while time.perf_counter() < stop:
-            result = get(base, path)
-            if result.status != 200:
-                failures.append(result.status)
-            counts[index] += 1
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(int(clients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise SystemExit(f"{path} answered {failures[0]} under load")
-    return sum(counts) / (time.perf_counter() - started)
 
 
 def seed_courses(total: int) -> None:
@@ -96,36 +47,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="safeguarding-bench-training-")
-    url, admin_url = scratch_database(tmp)
-    os.environ.update(VAR_DIR=tmp, DATABASE_URL=url, DJANGO_SETTINGS_MODULE=SETTINGS)
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    cleanup = database.start("training")
     try:
-        run(options, tmp, url)
+        run(options)
     finally:
-        if admin_url:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(url, admin_url)
+        cleanup()
 
 
-def run(options: argparse.Namespace, tmp: str, url: str) -> None:
-    import django
-
-    django.setup()
+def run(options: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
     from safeguarding.training.models import Booking, WaitingListEntry
-    from tests.processes import project_env, running_server
     from tests.training.factories import BookingFactory, SessionFactory, booking_data
     from tests.training.load import percentile, post_all_at_once
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    engine = "PostgreSQL" if os.environ["DATABASE_URL"].startswith("postgres") else "SQLite"
     print(f"== Training benchmarks ({engine}, gunicorn 2 workers x 4 threads)")
 
     print("\n-- Catalogue: SQL queries")
@@ -136,24 +79,26 @@ def run(options: argparse.Namespace, tmp: str, url: str) -> None:
         print(f"  {size:>5} courses: {counts[size]} queries")
     print(f"  same at both sizes: {'yes' if counts[10] == counts[1000] else 'NO'}")
 
-    env = project_env(Path(tmp), DATABASE_URL=url, DJANGO_SETTINGS_MODULE=SETTINGS)
-    with running_server(env, production=True, workers=2, threads=4) as base:
+    with gunicorn() as base:
         print(f"\n-- Throughput, {options.clients} concurrent clients, {options.seconds:.0f}s each")
-        load = {"clients": options.clients, "seconds": options.seconds}
-        trivial = throughput(base, "/bench/trivial/", **load)
-        catalogue = throughput(base, "/courses/?level=level_1", **load)
-        print(f"  trivial view: {trivial:8.1f} req/s")
-        print(
-            f"  catalogue, first page of 1,000 courses: {catalogue:7.1f} req/s "
-            f"= {catalogue / trivial:.2f}x the trivial view"
+        clients, seconds = options.clients, options.seconds
+        warm_up(base, ["/bench/trivial/", "/courses/?level=level_1"], clients=clients)
+        found = ratio(
+            lambda: served_rate(base, "/courses/?level=level_1", clients=clients, seconds=seconds),
+            lambda: served_rate(base, "/bench/trivial/", clients=clients, seconds=seconds),
+            rounds=options.rounds,
         )
+        print(f"  catalogue, first page of 1,000 courses, vs the trivial view: {found}")
         figure(
             f"Catalogue /courses/ ({engine}, gunicorn, {options.clients} clients)",
-            catalogue / trivial,
+            found.median,
             baseline="trivial view, full middleware, same server",
             target=">= 0.7x",
             at_least=0.7,
-            note=f"{catalogue:.0f} vs {trivial:.0f} req/s",
+            note=(
+                f"median of {options.rounds} ({found.low:.2f}-{found.high:.2f}x); "
+                f"{found.measured:.0f} vs {found.baseline:.0f} req/s"
+            ),
         )
 
         print("\n-- 50 simultaneous bookings for the last 5 places")

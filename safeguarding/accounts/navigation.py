@@ -13,7 +13,8 @@ from functools import cache
 from importlib import import_module
 
 from django.apps import apps
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.module_loading import module_has_submodule
 
 from safeguarding.accounts.models import User
@@ -32,7 +33,14 @@ class StaffTool:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _address(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@cache
+def _address(url_name: str, prefix: str, urlconf: str) -> str:
+    """A tool's address, worked out once for each prefix and URL configuration: every staff
+    page's navigation asks for each of its tools' addresses."""
+    return reverse(url_name, urlconf=urlconf)
 
 
 @cache

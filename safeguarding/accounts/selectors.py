@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -13,6 +14,9 @@ def user_has_role(user: User, *roles: Role) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     names = {str(role) for role in roles}
+    if "groups" in getattr(user, "_prefetched_objects_cache", {}):
+        # staff_user() loaded this request's roles; Django drops them if they change.
+        return not names.isdisjoint(user.role_names)
     return user.groups.filter(name__in=names).exists()
 
 
@@ -41,6 +45,8 @@ def staff_user(request: HttpRequest) -> User:
     user = request.user
     if not isinstance(user, User) or not mfa_verified(request):
         raise PermissionDenied
+    # Its roles once a request, for the view's checks and the page's navigation alike.
+    prefetch_related_objects([user], "groups")
     return user
 
 

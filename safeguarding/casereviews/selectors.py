@@ -64,14 +64,30 @@ class CaseLine:
     overdue: int
 
 
-def live_cases(user: Person, *, today: date) -> list[CaseLine]:
-    """The live cases ``user`` is a member of, with their clocks, latest opened first."""
-    cases = list(
+CASES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class LiveCases:
+    """One page of a member's live cases, each with its clocks."""
+
+    page: Page[CaseReview]
+    lines: list[CaseLine]
+
+
+def live_cases(
+    user: Person, *, today: date, page: Any = None, per_page: int = CASES_PER_PAGE
+) -> LiveCases:
+    """One page of the live cases ``user`` is a member of, with their clocks, latest opened
+    first; a read is logged for each case shown, and only for those."""
+    shown = Paginator(
         _with_clock_data(
             restricted_for_user(CaseReview.objects.filter(stage__in=LIVE_STAGES), user=user),
             user,
-        )
-    )
+        ).order_by("-opened_at", "-pk"),
+        per_page,
+    ).get_page(page)
+    cases = list(shown.object_list)
     if cases:
         log_reads(user, cases, purpose="list my cases")
     lines = []
@@ -80,7 +96,7 @@ def live_cases(user: Person, *, today: date) -> list[CaseLine]:
         soonest = next_due(clocks)
         words = soonest.in_words(today) if soonest else ""
         lines.append(CaseLine(case, clocks, soonest, words, len(overdue(clocks, today))))
-    return lines
+    return LiveCases(shown, lines)
 
 
 def case_for(user: Person, pk: Any, *, purpose: str) -> CaseReview:

@@ -90,11 +90,13 @@ def _kind(kind: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timezone.localdate()
+    live = selectors.live_cases(user, today=today, page=request.GET.get("page"))
     return render(
         request,
         "casereviews/staff/home.html",
         {
-            "lines": selectors.live_cases(user, today=today),
+            "lines": live.lines,
+            "page": live.page,
             "today": today,
             "may_open": user_has_role(user, Role.REVIEW_OFFICER),
             "may_see_figures": user_has_role(user, *FIGURES_ROLES),

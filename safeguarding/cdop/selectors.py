@@ -6,11 +6,12 @@ are enough to find a case, and nothing is decrypted for them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from safeguarding.cdop.models import (
@@ -38,24 +39,16 @@ from safeguarding.workspaces.selectors import (
 if TYPE_CHECKING:
     from safeguarding.workspaces.selectors import Person
 
-NOT_WITHDRAWN = Q(reporting_forms__withdrawn_at__isnull=True)
-RETURNED = Q(reporting_forms__submitted_at__isnull=False)
-OUTSTANDING = NOT_WITHDRAWN & Q(reporting_forms__submitted_at__isnull=True)
-
-
-def _with_counts(queryset: QuerySet[ChildDeath], today: date) -> QuerySet[ChildDeath]:
-    overdue = OUTSTANDING & Q(reporting_forms__due_on__lt=today)
-    return queryset.annotate(
-        forms_requested=Count("reporting_forms", filter=NOT_WITHDRAWN),
-        forms_returned=Count("reporting_forms", filter=RETURNED),
-        forms_outstanding=Count("reporting_forms", filter=OUTSTANDING),
-        forms_overdue=Count("reporting_forms", filter=overdue),
-    )
-
 
 def cases_for(user: Person) -> QuerySet[ChildDeath]:
     """The cases ``user`` is a member of (none for anyone else)."""
     return restricted_for_user(ChildDeath.objects.all(), user=user)
+
+
+CASES_PER_PAGE = 50
+# What a list shows of a review: no name, nothing encrypted.
+LISTED = ("workspace", "reference", "stage", "date_of_death", "age_band", "unexpected")
+DASHBOARD_PURPOSE = "child death reviews dashboard"
 
 
 @dataclass(frozen=True)
@@ -65,34 +58,140 @@ class StageGroup:
 
 
 @dataclass(frozen=True)
+class StageCount:
+    """How many of the user's open reviews are at a stage, and how many of those have a
+    stage past its target and not yet reached (``overdue_stages``)."""
+
+    stage: Stage
+    cases: int
+    overdue: int
+
+
+@dataclass(frozen=True)
 class Dashboard:
-    groups: list[StageGroup]
+    stages: list[StageCount]  # every stage that has a review, in order
+    stage: Stage | None  # the stage chosen, or None for every stage
+    page: Page[ChildDeath]  # the reviews listed, each with its form counts and timeliness
+    groups: list[StageGroup]  # the page's reviews by stage
     forms_outstanding: int
     forms_overdue: int
     notifications_waiting: int
     next_meeting: PanelMeeting | None
 
+    @property
+    def cases(self) -> int:
+        return sum(count.cases for count in self.stages)
 
-def dashboard(user: Person, *, today: date | None = None) -> Dashboard:
-    """The secretariat's dashboard: the user's open cases by stage, with their forms, and the
-    timeliness of each. A fixed number of queries however many cases there are."""
-    today = today or timezone.localdate()
-    cases = list(
-        _with_counts(cases_for(user).exclude(ncmd_sent_on__isnull=False), today)
-        .select_related("workspace")
-        .prefetch_related(Prefetch("stage_records", queryset=StageRecord.objects.order_by("on")))
-        .order_by("date_of_death", "pk")
+    @property
+    def overdue(self) -> int:
+        return sum(count.overdue for count in self.stages)
+
+
+def _overdue(today: date) -> Q:
+    """A review with a targeted stage not reached and past its target (what ``timeliness``
+    calls "overdue"), as a condition the database checks."""
+    targets: dict[str, int] = settings.CDOP_TARGET_DAYS
+    condition = Q(pk__in=[])
+    for stage, key in TARGETED.items():
+        target = targets.get(key)
+        if target is None:
+            continue
+        reached = StageRecord.objects.filter(case=OuterRef("pk"), stage=stage)
+        # The date first: the database looks for the stage's record only if the target is past.
+        late = Q(date_of_death__lt=today - timedelta(days=target)) & Q(~Exists(reached))
+        if stage == Stage.JOINT_AGENCY_RESPONSE:
+            late &= Q(unexpected=True)
+        condition |= late
+    return condition
+
+
+def _stage_counts(cases: QuerySet[ChildDeath], today: date) -> list[StageCount]:
+    rows = (
+        cases.order_by()
+        .values("stage")
+        .annotate(cases=Count("pk"), overdue=Count("pk", filter=_overdue(today)))
     )
-    log_reads(user, cases, purpose="child death reviews dashboard")
-    by_stage: dict[str, list[ChildDeath]] = {stage.value: [] for stage in STAGE_ORDER}
+    found = {row["stage"]: row for row in rows}
+    return [
+        StageCount(stage, found[stage.value]["cases"], found[stage.value]["overdue"])
+        for stage in STAGE_ORDER
+        if stage.value in found
+    ]
+
+
+def _add_form_counts(cases: list[ChildDeath], today: date) -> None:
+    """Each listed review's reporting forms: requested, returned, outstanding and overdue."""
+    outstanding = Q(withdrawn_at__isnull=True, submitted_at__isnull=True)
+    counts = {
+        row["case_id"]: row
+        for row in ReportingForm.objects.filter(case__in=cases)
+        .order_by()
+        .values("case_id")
+        .annotate(
+            requested=Count("pk", filter=Q(withdrawn_at__isnull=True)),
+            returned=Count("pk", filter=Q(submitted_at__isnull=False)),
+            outstanding=Count("pk", filter=outstanding),
+            overdue=Count("pk", filter=outstanding & Q(due_on__lt=today)),
+        )
+    }
     for case in cases:
-        case.timeliness = timeliness(case, today=today)  # type: ignore[attr-defined]
-        by_stage[case.stage].append(case)
-    groups = [StageGroup(stage, by_stage[stage.value]) for stage in STAGE_ORDER]
+        row = counts.get(case.pk, {})
+        for name in ("requested", "returned", "outstanding", "overdue"):
+            setattr(case, f"forms_{name}", row.get(name, 0))
+
+
+def dashboard(
+    user: Person,
+    *,
+    today: date | None = None,
+    stage: str | None = None,
+    page: Any = None,
+    per_page: int = CASES_PER_PAGE,
+) -> Dashboard:
+    """The secretariat's dashboard: how many of the user's open reviews are at each stage and
+    overdue, their reporting forms outstanding and overdue (all counted by the database), and
+    one page of the reviews (of one stage, if ``stage`` names one), by stage then earliest
+    death, each with its forms and the stages it waits for against their targets. A read is
+    logged for each review listed. A fixed number of queries however many reviews and forms
+    there are."""
+    today = today or timezone.localdate()
+    chosen = Stage(stage) if stage in Stage.values else None
+    open_cases = cases_for(user).exclude(ncmd_sent_on__isnull=False)
+    listed = open_cases.filter(stage=chosen) if chosen else open_cases
+    in_order = Case(*(When(stage=s, then=Value(n)) for n, s in enumerate(STAGE_ORDER)))
+    in_stage_order: QuerySet[ChildDeath] = (
+        listed.only(*LISTED)
+        .annotate(stage_order=in_order)
+        .prefetch_related(Prefetch("stage_records", queryset=StageRecord.objects.order_by("on")))
+        .order_by("stage_order", "date_of_death", "pk")
+    )
+    shown = Paginator(in_stage_order, per_page).get_page(page)
+    cases = list(shown.object_list)
+    log_reads(user, cases, purpose=DASHBOARD_PURPOSE)
+    _add_form_counts(cases, today)
+    by_stage: dict[str, list[ChildDeath]] = {}
+    for case in cases:
+        # The stages with a target still to reach: all the list says of its timeliness.
+        case.waiting = [
+            time
+            for time in timeliness(case, today=today)
+            if time.target and time.reached_on is None
+        ]
+        by_stage.setdefault(case.stage, []).append(case)
+    outstanding = Q(
+        reporting_forms__withdrawn_at__isnull=True, reporting_forms__submitted_at__isnull=True
+    )
+    forms = open_cases.aggregate(
+        outstanding=Count("reporting_forms", filter=outstanding),
+        overdue=Count("reporting_forms", filter=outstanding & Q(reporting_forms__due_on__lt=today)),
+    )
     return Dashboard(
-        groups=[group for group in groups if group.cases],
-        forms_outstanding=sum(c.forms_outstanding for c in cases),  # type: ignore[attr-defined]
-        forms_overdue=sum(c.forms_overdue for c in cases),  # type: ignore[attr-defined]
+        stages=_stage_counts(open_cases, today),
+        stage=chosen,
+        page=shown,
+        groups=[StageGroup(s, by_stage[s.value]) for s in STAGE_ORDER if s.value in by_stage],
+        forms_outstanding=forms["outstanding"],
+        forms_overdue=forms["overdue"],
         notifications_waiting=Notification.objects.filter(case__isnull=True).count(),
         next_meeting=PanelMeeting.objects.filter(held_on__gte=today).order_by("held_on").first(),
     )

@@ -86,16 +86,22 @@ _case_url = PAGES.url
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = timezone.localdate()
-    board = selectors.dashboard(user, today=today)
+    board = selectors.dashboard(
+        user, today=today, stage=request.GET.get("stage"), page=request.GET.get("page")
+    )
     secretariat = user_has_role(user, *SECRETARIAT)
     return render(
         request,
         "cdop/staff/dashboard.html",
         {
             "board": board,
+            "page": board.page,
+            "page_query": f"stage={board.stage.value}&" if board.stage else "",
+            # A review's page is this page's address and its id (cdop/urls.py): one
+            # reverse() a page rather than one a row.
+            "home": reverse("cdop:dashboard"),
             "today": today,
             "secretariat": secretariat,
-            "targets": selectors.TARGETED,
         },
     )
 

@@ -143,7 +143,10 @@ def database_from_url(name: str, url: str) -> dict[str, Any]:
     if engine not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
         raise ImproperlyConfigured(f"{name} must point at PostgreSQL or SQLite")
     if engine == "django.db.backends.sqlite3":
-        config["CONN_MAX_AGE"] = 0
+        # Connections are kept (CONN_MAX_AGE above) on SQLite too: each of gunicorn's threads
+        # has its own, and between requests it holds no transaction, so it blocks no writer
+        # or checkpoint. Opening one per request (and setting WAL mode again) cost more than
+        # a cached public page.
         config["OPTIONS"] = {
             # IMMEDIATE makes writers queue for the lock at BEGIN instead of failing
             # mid-transaction, which is what keeps the audit chain and capacity checks safe.

@@ -152,6 +152,8 @@ TEMPLATES = [
                 "safeguarding.core.context_processors.partnership",
                 "safeguarding.public.context_processors.cookie_consent",
                 "safeguarding.accounts.context_processors.staff_navigation",
+                # After Django's own csrf: a page rendered to be cached gets a placeholder.
+                "safeguarding.core.context_processors.csrf_placeholder",
             ],
             # One way of writing dates everywhere (core/dates.py), without {% load %}.
             "builtins": ["safeguarding.core.templatetags.dates"],
@@ -170,9 +172,12 @@ REDIS_URL = env_url(
     env_required("REDIS_URL", reason=_NEEDED) if PRODUCTION else None,
     schemes={"redis", "rediss"},
 )
-# The "fragments" cache holds the parts of public pages that are the same for every visitor
-# (safeguarding.core.fragment_cache): course listings, never anything about a visitor. It is
-# apart from "default" so that fragments never push the rate-limit counters out.
+# The "fragments" cache holds public pages and parts of them that are the same for every
+# visitor (safeguarding.core.fragment_cache): anonymous visitors' pages without their nonce and
+# CSRF token, course listings; never anything about a visitor. It is apart from "default" so
+# that fragments never push the rate-limit counters out. PUBLIC_PAGE_CACHE=false renders every
+# public page for each request instead (the course listings stay cached).
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {

@@ -1,34 +1,78 @@
-"""Cached fragments of public pages that are the same for every visitor.
+"""Public pages, and parts of them, that are the same for every visitor, kept in a cache.
 
-A fragment is the part of a page between the layout's per-visitor parts (the CSP nonce, the
-cookie banner and its CSRF token, messages): the layout is rendered on every request and
-the fragment dropped into it. Each fragment is stored under a *version* the caller reads
-from the database before building it (``training.page_cache`` uses a number the database
-raises on every change to what the page shows), so a cached fragment is never older than
-the data: a change makes a new version, and the old entries are never read again.
+**Pages** (``cached_page``): a public page asked for with GET by an anonymous visitor is
+rendered once per *variant* and kept; each later request fills in only its own parts. A
+variant is everything the page is rendered from besides the data: its address (with the
+query, for a page keyed on it), the visitor's cookie consent (first visit, accepted, rejected,
+a choice just made, Global Privacy Control) and the language. The per-request parts are the
+CSP nonce and the CSRF token: the page is rendered with a random placeholder for each, cut
+into pieces there, and a request joins the pieces around its own nonce and token (asking for
+them as a rendered page would, so the CSP header carries the nonce and the CSRF cookie is
+set). Anything that could make a page one visitor's own is rendered normally and never kept:
+a POST, a session cookie (a signed-in person), a message to show, a query the page is not
+keyed on, a response that is not a plain 200 page, or one that set cookies or wrote the session.
 
-What a page shows can also change with the clock alone (a session starts, bookings close),
-so the builder says until when its fragment holds, and a fragment read outside
-[built at, valid until) is built again. Fragments hold nothing about a visitor: never pass a
-builder anything from the request but the query it was keyed on.
+**Fragments** (``cached_fragment``): the part of a page built from the database, shared by
+every variant of it (the catalogue's course list), so a new variant renders only the layout.
 
-The ``fragments`` cache is separate from the default one, so a flood of fragments can never
+Anything shown from the database is stored under a *version* the caller reads from the
+database before building it (``training.page_cache`` uses a number the database raises on
+every change to what the page shows), so nothing cached is older than the data: a change makes
+a new version, and the old entries are never read again. What a page shows can also change
+with the clock alone (a session starts, bookings close): the builder says until when it holds
+(``Fragment.valid_until``, or ``holds_until`` from a page's view), and an entry read outside
+[built at, valid until) is built again. Nothing about a visitor is ever stored.
+
+Pages are keyed by a generation of this process too, new with each process and with each
+change of settings: a page holds the layout's code and settings (the addresses of the static
+files change with each release), which other processes need not share.
+
+The ``fragments`` cache is separate from the default one, so a flood of entries can never
 evict the rate-limit counters.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import astuple, dataclass
 from datetime import datetime
+from functools import cache, wraps
+from typing import Any
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 CACHE_ALIAS = "fragments"
 # Entries also expire by themselves, so nothing stays in Redis long after its version.
 TIMEOUT_SECONDS = 600
+# Longer queries are answered without the cache, so junk parameters cannot fill it.
+MAX_CACHED_QUERY = 300
+# While a page is rendered to be kept, the request carries its CSRF token's placeholder here
+# (core.context_processors.csrf_placeholder gives it to the template as ``csrf_token``).
+CSRF_PLACEHOLDER_ATTRIBUTE = "_page_cache_csrf_placeholder"
+
+_NONCE, _TOKEN = b"n", b"t"
+_generation = secrets.token_hex(8)
+# The moments until which what the page being rendered shows holds (see holds_until).
+_holds_until: ContextVar[list[datetime] | None] = ContextVar("page_holds_until", default=None)
+
+
+@receiver(setting_changed)
+def _new_generation(**kwargs: Any) -> None:
+    global _generation
+    _generation = secrets.token_hex(8)
 
 
 @dataclass(frozen=True)
@@ -40,22 +84,183 @@ class Fragment:
     valid_until: datetime | None = None
 
 
+def holds_until(moment: datetime | None) -> None:
+    """Say, from a view, that what its page shows changes with the clock alone at ``moment``
+    (the page is rendered again from then on)."""
+    moments = _holds_until.get()
+    if moments is not None and moment is not None:
+        moments.append(moment)
+
+
+def _fresh(built_at: datetime, valid_until: datetime | None, now: datetime) -> bool:
+    return built_at <= now and (valid_until is None or now < valid_until)
+
+
 def cached_fragment(
     namespace: str, version: int | None, key: str, build: Callable[[], Fragment]
 ) -> dict[str, str]:
     """The parts of the fragment ``namespace``/``key`` at ``version``, built by ``build``
     when absent or out of date. ``version`` None (no version to key on) always builds."""
     if version is None:
-        return build().parts
+        fragment = build()
+        holds_until(fragment.valid_until)
+        return fragment.parts
     digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     cache_key = f"{namespace}:{version}:{digest}"
-    cache = caches[CACHE_ALIAS]
+    store = caches[CACHE_ALIAS]
     now = timezone.now()
-    stored = cache.get(cache_key)
+    stored = store.get(cache_key)
     if stored is not None:
         parts, built_at, valid_until = stored
-        if built_at <= now and (valid_until is None or now < valid_until):
+        if _fresh(built_at, valid_until, now):
+            holds_until(valid_until)
             return parts  # type: ignore[no-any-return]
     fragment = build()
-    cache.set(cache_key, (fragment.parts, now, fragment.valid_until), TIMEOUT_SECONDS)
+    store.set(cache_key, (fragment.parts, now, fragment.valid_until), TIMEOUT_SECONDS)
+    holds_until(fragment.valid_until)
     return fragment.parts
+
+
+# --- Whole pages ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A rendered page cut at its per-request parts: ``pieces`` alternate between the page's
+    own bytes and a placeholder's name (_NONCE or _TOKEN)."""
+
+    pieces: tuple[bytes, ...]
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    built_at: datetime
+    valid_until: datetime | None
+
+
+def _filled(pieces: tuple[bytes, ...] | list[bytes], request: HttpRequest) -> bytes:
+    """The page for ``request``: its own nonce and CSRF token, asked for as a template would
+    (so the CSP header names the nonce and the CSRF cookie is set)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    nonce = token = b""
+    out = []
+    for number, piece in enumerate(pieces):
+        if number % 2 == 0:
+            out.append(piece)
+        elif piece == _NONCE:
+            nonce = nonce or str(request.csp_nonce).encode()  # type: ignore[attr-defined]  # django-csp's
+            out.append(nonce)
+        else:
+            token = token or get_token(request).encode()
+            out.append(token)
+    return b"".join(out)
+
+
+def _page_key(request: HttpRequest, version: Callable[[], int] | None, query: bool) -> str | None:
+    """The page's key for this request, or None when it must be rendered for this visitor."""
+    if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE:
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return None  # someone may be signed in, or has a message to see
+    query_string = request.META.get("QUERY_STRING", "")
+    if query_string and (not query or len(query_string) > MAX_CACHED_QUERY):
+        return None
+    decided = getattr(request, "cookie_consent", None)
+    if decided is None:
+        return None
+    variant = f"{request.get_full_path()} {astuple(decided)} {get_language()}"
+    digest = hashlib.sha256(variant.encode()).hexdigest()[:40]
+    return f"page:{_generation}:{version() if version else '-'}:{digest}"
+
+
+@cache
+def _plain_response_attributes() -> frozenset[str]:
+    return frozenset(vars(HttpResponse(status=200)))
+
+
+def _keepable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """Whether a response holds nothing of this visitor's but the nonce and token."""
+    if type(response) is not HttpResponse or response.status_code != 200 or response.cookies:
+        return False
+    if not set(vars(response)) <= _plain_response_attributes():
+        return False  # a view's note to the middleware (its own CSP, framing ...)
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    return not (
+        getattr(messages, "_queued_messages", None) or getattr(messages, "_loaded_data", None)
+    )
+
+
+def _render_for_keeping(
+    view: Callable[..., HttpResponseBase], request: HttpRequest, *args: Any, **kwargs: Any
+) -> tuple[_Page | None, HttpResponseBase]:
+    """The view's response for this request, and the page to keep if it may be kept."""
+    nonce_placeholder, token_placeholder = secrets.token_hex(16), secrets.token_hex(16)
+    real_nonce = request.__dict__.get("csp_nonce")
+    request.csp_nonce = nonce_placeholder  # type: ignore[attr-defined]  # django-csp's
+    setattr(request, CSRF_PLACEHOLDER_ATTRIBUTE, token_placeholder)
+    moments: list[datetime] = []
+    watching = _holds_until.set(moments)
+    built_at = timezone.now()
+    try:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+            response.render()
+    finally:
+        _holds_until.reset(watching)
+        delattr(request, CSRF_PLACEHOLDER_ATTRIBUTE)
+        if real_nonce is None:
+            del request.csp_nonce  # type: ignore[attr-defined]  # django-csp's
+        else:
+            request.csp_nonce = real_nonce  # type: ignore[attr-defined]  # django-csp's
+    if not isinstance(response, HttpResponse):  # streamed: nothing to fill in, nothing kept
+        return None, response
+    cut = re.split(f"({nonce_placeholder}|{token_placeholder})".encode(), response.content)
+    pieces = [
+        piece if number % 2 == 0 else (_NONCE if piece == nonce_placeholder.encode() else _TOKEN)
+        for number, piece in enumerate(cut)
+    ]
+    response.content = _filled(pieces, request)
+    if not _keepable(request, response):
+        return None, response
+    page = _Page(
+        pieces=tuple(pieces),
+        status=response.status_code,
+        headers=tuple(response.headers.items()),
+        built_at=built_at,
+        valid_until=min(moments, default=None),
+    )
+    return page, response
+
+
+def cached_page(
+    *, version: Callable[[], int] | None = None, query: bool = False
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Serve a public page's GET from the cache (see the module's doc). ``version`` reads the
+    version of the data the page shows, if it shows any; ``query``: the page is keyed on its
+    query string (otherwise an address with a query is rendered each time). The view must
+    show nothing about the visitor beyond what the variant holds."""
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def serve(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            key = _page_key(request, version, query)
+            if key is None:
+                return view(request, *args, **kwargs)
+            store = caches[CACHE_ALIAS]
+            stored: _Page | None = store.get(key)
+            if stored is not None and _fresh(stored.built_at, stored.valid_until, timezone.now()):
+                served = HttpResponse(_filled(stored.pieces, request), status=stored.status)
+                for name, value in stored.headers:
+                    served.headers[name] = value
+                return served
+            page, response = _render_for_keeping(view, request, *args, **kwargs)
+            if page is not None:
+                store.set(key, page, TIMEOUT_SECONDS)
+            return response
+
+        return serve
+
+    return decorator

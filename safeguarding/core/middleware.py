@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from csp.constants import HEADER
@@ -68,6 +68,13 @@ def _site_policy(*, with_nonce: bool) -> str:
     return build_policy(nonce=_NONCE_PLACEHOLDER if with_nonce else None)
 
 
+@lru_cache(maxsize=32)
+def _updated_policy(additions: tuple[tuple[str, tuple[str, ...]], ...], *, with_nonce: bool) -> str:
+    """The site policy with a response's additions (``_csp_update``), built once per process."""
+    update = {name: list(sources) for name, sources in additions}
+    return build_policy(update=update, nonce=_NONCE_PLACEHOLDER if with_nonce else None)
+
+
 def _site_policy_excludes_some_addresses() -> bool:
     policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
     return bool(policy.get("EXCLUDE_URL_PREFIXES"))
@@ -77,6 +84,7 @@ def _site_policy_excludes_some_addresses() -> bool:
 def _forget_site_policy(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith("CONTENT_SECURITY_POLICY"):
         _site_policy.cache_clear()
+        _updated_policy.cache_clear()
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -110,7 +118,11 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         config = getattr(response, "_csp_config", None)
         update = getattr(response, "_csp_update", None)
         replace = getattr(response, "_csp_replace", None)
-        if config is None and update is None and replace is None:
-            site = _site_policy(with_nonce=nonce is not None)
-            return site.replace(_NONCE_PLACEHOLDER, nonce) if nonce else site
-        return build_policy(config=config, update=update, replace=replace, nonce=nonce)
+        if config is not None or replace is not None:
+            return build_policy(config=config, update=update, replace=replace, nonce=nonce)
+        if update is None:
+            policy = _site_policy(with_nonce=nonce is not None)
+        else:  # the same few additions every time (the analytics hosts, for who accepted)
+            additions = tuple((name, tuple(sources)) for name, sources in update.items())
+            policy = _updated_policy(additions, with_nonce=nonce is not None)
+        return policy.replace(_NONCE_PLACEHOLDER, nonce) if nonce else policy

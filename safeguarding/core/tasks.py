@@ -29,8 +29,10 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue_in_transaction(task_to_run: Task[Any, Any], /, *args: Any, **kwargs: Any) -> None:
-    """Write the task to the queue in the caller's transaction (see above)."""
-    with transaction.atomic():
+    """Write the task to the queue in the caller's transaction (see above); no savepoint of
+    its own (two statements more inside the caller's locks): a failure dooms the caller's
+    transaction, as it must."""
+    with transaction.atomic(savepoint=False):
         task_to_run.enqueue(*args, **kwargs)
 
 

@@ -13,14 +13,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from safeguarding.core.database import DATABASE_UNAVAILABLE
+from safeguarding.core.fragment_cache import cached_page
 
 
 @require_safe
+@cached_page()
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html")
 
 
 @require_safe
+@cached_page()
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/about.html")
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from safeguarding.core import links
 from safeguarding.core.form_views import form_status
 from safeguarding.core.forms import posted
+from safeguarding.core.fragment_cache import cached_page
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.newsletter import services, tokens
 from safeguarding.newsletter.forms import (
@@ -46,6 +47,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def check_email(request: HttpRequest) -> HttpResponse:
     return render(request, "newsletter/check_email.html", {"days": tokens.CONFIRM_VALID_FOR.days})
 

@@ -16,9 +16,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from functools import cache
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 CONSENT_COOKIE_NAME = "cookies_policy"
@@ -237,6 +240,14 @@ def policy_version() -> str:
     The consent cookie carries it; a new category, cookie or purpose changes it, so everyone's
     earlier answer lapses and the banner asks again.
     """
+    # Every request reads it (the consent cookie is checked against it), so it is worked out
+    # once for what it depends on: whether analytics is configured, and the declaration of
+    # the analytics cookies (the function itself, which only a test replaces).
+    return _policy_version(analytics_configured(), _analytics)
+
+
+@cache
+def _policy_version(analytics: bool, declared: object) -> str:
     optional = sorted(
         (str(cookie.category), cookie.name, cookie.purpose)
         for cookie in registry()
@@ -244,3 +255,8 @@ def policy_version() -> str:
     )
     digest = hashlib.sha256(repr(optional).encode()).hexdigest()
     return digest[:12]
+
+
+@receiver(setting_changed)
+def _forget_policy_version(**kwargs: object) -> None:
+    _policy_version.cache_clear()

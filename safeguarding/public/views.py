@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from safeguarding.core.form_views import form_status
 from safeguarding.core.forms import posted
+from safeguarding.core.fragment_cache import cached_page
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.core.views import bad_request, page_not_found
 from safeguarding.public import consent, cookies
@@ -22,6 +23,7 @@ ENQUIRY_LIMIT = Limit("contact-form")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cached_page()
 def cookies_page(request: HttpRequest) -> HttpResponse:
     decided: consent.Consent = request.cookie_consent  # type: ignore[attr-defined]
     initial = consent.Choice.ACCEPTED.value if decided.accepted else None
@@ -80,11 +82,13 @@ def cookie_banner_hide(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_safe
+@cached_page()
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "public/accessibility.html", {"statement": settings.ACCESSIBILITY})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cached_page()
 def contact(request: HttpRequest) -> HttpResponse:
     form = EnquiryForm(posted(request))
     if request.method == "POST":
@@ -110,5 +114,6 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def contact_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "public/contact_sent.html")

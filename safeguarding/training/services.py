@@ -75,12 +75,13 @@ def locked_session(session_id: int) -> Session:
 
 
 def already_on(session: Session, email: str) -> bool:
-    return (
-        Booking.objects.filter(session=session, email=email, status__in=HOLDING).exists()
-        or WaitingListEntry.objects.filter(
-            session=session, email=email, status__in=ACTIVE_WAITING
-        ).exists()
+    """Whether this email holds a place or an active waiting place on the session: one
+    query (it runs under the session's lock)."""
+    booked = Booking.objects.filter(session=session, email=email, status__in=HOLDING)
+    waiting = WaitingListEntry.objects.filter(
+        session=session, email=email, status__in=ACTIVE_WAITING
     )
+    return booked.values("pk").union(waiting.values("pk")).exists()
 
 
 def _check_eligible(session: Session, applicant: Applicant) -> None:
@@ -117,6 +118,9 @@ def booking_request(
     ``actor``: the coordinator booking on the person's behalf (the same rules apply).
     """
     applicant = applicant.normalised()
+    # The course's rules do not depend on who holds the places: checked before taking the
+    # session's lock, so the requests queued behind it wait for less.
+    _check_eligible(Session.objects.select_related("course").get(pk=session_id), applicant)
     with transaction.atomic(durable=True):
         session = locked_session(session_id)
         if not session.accepts_bookings():
@@ -126,7 +130,6 @@ def booking_request(
                 "This email address already has a place or a waiting-list place on this "
                 "session. Use the link in your confirmation email to manage it."
             )
-        _check_eligible(session, applicant)
         common = {
             "full_name": applicant.full_name,
             "email": applicant.email,
@@ -137,10 +140,12 @@ def booking_request(
         }
         record: Booking | WaitingListEntry
         if places_left(session) > 0:
-            record = _new_booking(session, actor=actor, **common)
+            record = _new_booking(session, actor=actor, one_place_checked=True, **common)
         else:
             record = WaitingListEntry(session=session, **common)
-            record.full_clean()
+            # The session is locked and the one-place rule was just checked (already_on);
+            # the database enforces the constraints too. No queries for them here.
+            record.full_clean(exclude=["session"], validate_constraints=False)
             record.save()
             audit_log(
                 action="training.waiting_list.joined",
@@ -159,15 +164,19 @@ def booking_request(
     return record
 
 
-def _new_booking(session: Session, *, actor: User | None = None, **fields: str) -> Booking:
-    """A booking for a place already known to be free (the session is locked)."""
+def _new_booking(
+    session: Session, *, actor: User | None = None, one_place_checked: bool = False, **fields: str
+) -> Booking:
+    """A booking for a place already known to be free (the session is locked).
+    ``one_place_checked``: the caller has checked the one-place rule under that lock, so the
+    constraints are left to the database instead of queried again here."""
     needs_approval = session.course.needs_manager_approval
     booking = Booking(
         session=session,
         **fields,
         status=BookingStatus.AWAITING_APPROVAL if needs_approval else BookingStatus.CONFIRMED,
     )
-    booking.full_clean(exclude=["session"])
+    booking.full_clean(exclude=["session"], validate_constraints=not one_place_checked)
     booking.save()
     audit_log(
         action="training.booking.created",

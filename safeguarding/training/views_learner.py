@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safeguarding.core.addresses import normalise_email
 from safeguarding.core.form_views import form_page, form_status
 from safeguarding.core.forms import posted
+from safeguarding.core.fragment_cache import cached_page
 from safeguarding.core.links import BadLink
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.core.tasks import enqueue_in_transaction
@@ -49,6 +50,7 @@ LINK_LIMIT = Limit("training-my-training")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cached_page()
 def ask_for_link(request: HttpRequest) -> HttpResponse:
     form = EmailForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -71,6 +73,7 @@ def ask_for_link(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def link_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "training/my_training_sent.html")
 
@@ -181,6 +184,7 @@ def transfer(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def transferred(request: HttpRequest) -> HttpResponse:
     return render(request, "training/transferred.html")
 

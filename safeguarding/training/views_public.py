@@ -13,7 +13,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguarding.core.form_views import form_status
 from safeguarding.core.forms import posted
-from safeguarding.core.fragment_cache import Fragment, cached_fragment
+from safeguarding.core.fragment_cache import (
+    MAX_CACHED_QUERY,
+    Fragment,
+    cached_fragment,
+    cached_page,
+    holds_until,
+)
 from safeguarding.core.links import BadLink
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.training import links, page_cache, selectors
@@ -29,8 +35,6 @@ from safeguarding.training.services import (
 )
 
 CATALOGUE_PAGE_SIZE = 20
-# Longer queries are answered without the cache, so junk parameters cannot fill it.
-MAX_CACHED_QUERY = 300
 
 
 def booking_limit() -> Limit:
@@ -62,9 +66,11 @@ def _cached_page(request: HttpRequest, parts: dict[str, str]) -> HttpResponse:
 
 
 @require_safe
+@cached_page(version=page_cache.catalogue_version, query=True)
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The catalogue's content is the same for everyone who sends the same query (its filter
-    errors too), so it is cached under the catalogue version and the query."""
+    errors too), so it is cached under the catalogue version and the query; so is the whole
+    page for each variant of an anonymous visitor (core.fragment_cache)."""
     version = page_cache.catalogue_version()
     key = "catalogue?" + request.GET.urlencode()
     parts = cached_fragment(
@@ -112,6 +118,7 @@ def _catalogue_fragment(request: HttpRequest) -> Fragment:
 
 
 @require_safe
+@cached_page(version=page_cache.catalogue_version)
 def course(request: HttpRequest, pk: int) -> HttpResponse:
     version = page_cache.catalogue_version()
     parts = cached_fragment(page_cache.NAMESPACE, version, f"course/{pk}", lambda: _course(pk))
@@ -128,10 +135,12 @@ def _course(pk: int) -> Fragment:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cached_page(version=page_cache.catalogue_version)
 def book(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.bookable_session(pk)
     if session is None:
         raise Http404
+    holds_until(session.bookings_close_at)  # the form gives way to "bookings closed"
     form = BookingForm(posted(request), course=session.course)
     context = {
         "form": form,
@@ -160,6 +169,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@cached_page(version=page_cache.catalogue_version)
 def booked(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
     session = selectors.bookable_session(pk)
     if session is None or outcome not in {"waiting", "approval", "booked"}:

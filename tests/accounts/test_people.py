@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -7,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeguarding.accounts.models import User
+from safeguarding.accounts.roles import Role
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +49,22 @@ def test_the_people_page_is_paginated(client: Client, administrator: User) -> No
     assert 'rel="next"' in first
     assert "Page 3 of 3" in last
     assert client.get(reverse("accounts:people") + "?page=abc").status_code == 200
+
+
+def test_each_row_links_to_the_person_and_names_their_roles(
+    client: Client, administrator: User, make_user: Callable[..., User]
+) -> None:
+    both = make_user(Role.TRAINER, Role.CDOP_COORDINATOR, full_name="Bo <Both>")
+    nameless = make_user(full_name="", email="no-name@example.org")
+    sign_in(client, administrator)
+
+    page = client.get(reverse("accounts:people")).content.decode()
+
+    both_row = page[page.index(reverse("accounts:person", args=[both.pk])) :].split("</tr>")[0]
+    assert "Bo &lt;Both&gt;</a>" in both_row  # escaped
+    assert both.email in both_row
+    assert ", ".join(sorted(both.role_names)) in both_row
+    nameless_row = page[page.index(reverse("accounts:person", args=[nameless.pk])) :]
+    nameless_row = nameless_row.split("</tr>")[0]
+    assert '">no-name@example.org</a>' in nameless_row  # the address stands for the name
+    assert ">None</td>" in nameless_row  # no roles

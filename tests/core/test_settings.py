@@ -125,3 +125,17 @@ def test_production_secret_key_must_be_long(tmp_path: Path) -> None:
     )
 
     assert "SECRET_KEY must be at least 50" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///var/db.sqlite3", "postgres://app@db.example.org:5432/app"]
+)
+def test_each_thread_keeps_its_database_connection_between_requests(url: str) -> None:
+    """Opening a connection for every request (and, on SQLite, setting WAL mode again) cost
+    more than the catalogue's whole cached page; each of gunicorn's threads has its own."""
+    from safeguarding.config.env import database_from_url
+
+    config = database_from_url("DATABASE_URL", url)
+
+    assert config["CONN_MAX_AGE"] >= 60
+    assert config["CONN_HEALTH_CHECKS"] is True

@@ -193,3 +193,25 @@ def test_one_visitors_form_token_does_not_work_for_another() -> None:
     response = second.post("/contact/", {"csrfmiddlewaretoken": first_token.group(1)})
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("accepted", [False, True], ids=["no choice", "accepted analytics"])
+def test_the_policy_is_the_one_django_csp_would_write_with_this_requests_nonce(
+    client: Client, analytics: str, accepted: bool
+) -> None:
+    from csp.utils import build_policy
+
+    from safeguarding.public import consent
+
+    if accepted:
+        client.cookies["cookies_policy"] = consent.cookie_value(
+            consent.Choice.ACCEPTED, just_chosen=False
+        )
+    for _request in range(2):  # the second from the policy built once per process
+        response = client.get("/about/")
+        nonce = NONCE.search(response["Content-Security-Policy"])
+        assert nonce is not None
+
+        assert response["Content-Security-Policy"] == build_policy(
+            update=consent.analytics_csp() if accepted else None, nonce=nonce.group(1)
+        )

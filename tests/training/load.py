@@ -52,10 +52,10 @@ def csrf_for(base: str, path: str) -> tuple[str, str]:
     return cookie, match.group(1)
 
 
-def get(base: str, path: str) -> Result:
+def get(base: str, path: str, *, cookie: str = "") -> Result:
     started = time.perf_counter()
     conn = _connection(base)
-    conn.request("GET", path)
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
     response = conn.getresponse()
     response.read()
     conn.close()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from safeguarding.core import links
 from safeguarding.core.form_views import form_status
 from safeguarding.core.forms import posted
+from safeguarding.core.fragment_cache import cached_page
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.privacy.callers.forms import (
     SecurityQuestionsEmailForm,
@@ -32,6 +33,7 @@ SECURITY_QUESTIONS_LIMIT = Limit("security-questions")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cached_page()
 def questions_request(request: HttpRequest) -> HttpResponse:
     form = SecurityQuestionsEmailForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -45,6 +47,7 @@ def questions_request(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@cached_page()
 def questions_sent(request: HttpRequest) -> HttpResponse:
     hours = int(LINK_VALID_FOR.total_seconds() // 3600)
     return render(request, "privacy/identity/questions_sent.html", {"hours": hours})
@@ -77,5 +80,6 @@ def _bad_link(request: HttpRequest, error: links.BadLink) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@cached_page()
 def questions_done(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/identity/questions_done.html")

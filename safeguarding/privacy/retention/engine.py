@@ -19,18 +19,22 @@ rows in batches of ``BATCH_SIZE`` primary keys, each batch in its own transactio
 5. redact the audit entries about those records, and about cascaded records that hold
    personal data, finding them with one query per model.
 
-On PostgreSQL, a plain delete (no cascades, no signal receivers) does 1 and 3 in a single
-statement by row address, and checks the holds after it instead: a batch that deleted a
-record held meanwhile is rolled back and taken again without it. Once the run has its
-receipt, that statement also writes the batch's line on it (4), and it finds the audit
-entries to redact (5) by the trail's target index, with no keys sent back. On PostgreSQL every batch
-continues in key order after the last key the previous one took (keyset), so no batch
-scans again what earlier batches deleted (dead row versions stay until VACUUM).
+A plain delete (no cascades, no signal receivers) lets the database find the batch: one
+``DELETE`` by row address (``ctid`` on PostgreSQL, ``rowid`` on SQLite) whose subquery
+holds the due conditions and leaves out the holds, so no list of keys is sent, and batches
+are larger (``SET_BATCH_SIZE``). On PostgreSQL the same statement writes the batch's line
+on the receipt (4) with its keys, and finds which records have audit entries to redact (5)
+by the trail's target index; where the receipt withholds keys and there is nothing to
+redact, the delete returns nothing and the line follows with its count. It checks the holds
+after the delete instead of locking first: a batch that may have deleted a record held
+meanwhile is rolled back and taken again without it. The receipt is made in the first
+batch's transaction, so a run that takes nothing leaves none.
 
 The sweep reads the active holds once, and finds which rules have anything due with one
 statement for all of them; rules with nothing due cost nothing more.
 
-Memory stays flat: no more than one batch of keys is held at once. When a rule and model are
+Memory stays flat: no more than one batch of keys is held at once (on PostgreSQL's plain
+delete, none). When a rule and model are
 done, the receipt is closed with a ``privacy.retention.disposed`` audit entry, whose sequence
 the receipt keeps. A run that finds nothing to do writes no receipt, so the sweep is
 idempotent; every run ends with one ``privacy.retention.swept`` entry.
@@ -72,9 +76,14 @@ from safeguarding.privacy.models.retention import (
     RetentionSetting,
 )
 
-# Keys per batch, on both databases (bench/retention.py measures it against a raw DELETE,
-# with peak memory well under a few MB); capped by the database's parameter limit (_dispose).
+# Rows per batch where the engine holds the batch's keys in Python (cascading deletes and
+# anonymising); capped by the database's parameter limit (_dispose).
 BATCH_SIZE = 5000
+# Rows per batch of a plain delete (no cascades, no signal receivers), which the database
+# finds and deletes by itself: no key list is sent as parameters, and on PostgreSQL none comes
+# back, so the batch is bounded by how long it may hold its rows' locks, not by memory.
+# bench/retention.py measures both against a raw DELETE, with their peak memory.
+SET_BATCH_SIZE = {"postgresql": 50_000, "sqlite": 20_000}
 REMOVED = "[removed]"
 _TRIGGER = "_retention_from"
 
@@ -263,9 +272,10 @@ def _cutoff(plan: RetentionPlan, now: datetime) -> datetime:
 
 
 def retention_sweep(
-    *, now: datetime | None = None, batch_size: int = BATCH_SIZE
+    *, now: datetime | None = None, batch_size: int | None = None
 ) -> list[DestructionReceipt]:
-    """Dispose of every due record not under a legal hold; one receipt per rule and model."""
+    """Dispose of every due record not under a legal hold; one receipt per rule and model.
+    ``batch_size`` (rows per batch) defaults to each path's own size."""
     now = now or timezone.now()
     receipts = []
     held = _held_by_model()
@@ -311,6 +321,18 @@ class _Run:
     keyset: bool = False
     after: Any = None
     next_after: Any = None  # where the next batch starts once this one has committed
+    receipt_is_new: bool = False  # made in the batch under way (gone if it rolls back)
+
+    def receipt_for_batch(self) -> DestructionReceipt:
+        """The run's receipt, made in the current batch's transaction if there is none yet."""
+        if self.receipt is None:
+            self.receipt = _new_receipt(self)
+            self.receipt_is_new = True
+        return self.receipt
+
+    def forget_new_receipt(self) -> None:
+        if self.receipt_is_new:
+            self.receipt, self.receipt_is_new, self.batches = None, False, 0
 
     def holds_so_far(self) -> set[Any]:
         if self.held is None:
@@ -323,36 +345,53 @@ class _Run:
 
 
 def _dispose(
-    plan: RetentionPlan, *, cutoff: datetime, batch_size: int, held: set[Any] | None = None
+    plan: RetentionPlan, *, cutoff: datetime, batch_size: int | None, held: set[Any] | None = None
 ) -> DestructionReceipt | None:
     connection = connections[router.db_for_write(plan.model)]
+    plain_delete = plan.rule.action is Action.DELETE and _can_fast_delete(plan.model)
+    if plain_delete and connection.vendor == "postgresql":
+        dispose_batch = _delete_batch_in_one_statement
+    elif plain_delete and connection.vendor == "sqlite":
+        dispose_batch = _delete_batch_by_rowid
+    else:
+        dispose_batch, plain_delete = _dispose_batch, False
+    if batch_size is None:
+        batch_size = SET_BATCH_SIZE[connection.vendor] if plain_delete else BATCH_SIZE
     # One key per parameter, plus one for the audit lookup's target type.
     limit = _parameter_limit(connection)
     if limit:
         batch_size = min(batch_size, limit - 1)
-    one_statement = (
-        connection.vendor == "postgresql"
-        and plan.rule.action is Action.DELETE
-        and _can_fast_delete(plan.model)
-    )
-    dispose_batch = _delete_batch_in_one_statement if one_statement else _dispose_batch
     run = _Run(
         plan=plan,
         cutoff=cutoff,
         started_at=timezone.now(),
         held=None if held is None else set(held),
-        keyset=connection.vendor == "postgresql",
+        # A plain delete's batches find the due rows afresh: PostgreSQL skips the index
+        # entries of rows earlier batches deleted once they have committed, and scanning
+        # in key order (to continue after the last key) costs more than it saves.
+        keyset=connection.vendor == "postgresql" and not plain_delete,
     )
     while True:
         try:
             with transaction.atomic():
                 taken = dispose_batch(run, batch_size=batch_size)
+                if not taken and run.receipt_is_new:
+                    raise _NothingTaken  # the receipt made for this batch goes with it
         except HeldMeanwhile:
+            run.forget_new_receipt()
             continue  # rolled back; the next pass reads the holds again and leaves that record
+        except _NothingTaken:
+            run.forget_new_receipt()
+            break
+        run.receipt_is_new = False
         if taken < batch_size:
             break
         run.after = run.next_after
     return _close(run) if run.receipt is not None else None
+
+
+class _NothingTaken(Exception):
+    """The batch found nothing to dispose of: roll back the receipt made for it."""
 
 
 def _parameter_limit(connection: Any) -> int | None:
@@ -451,71 +490,131 @@ def _dispose_batch(run: _Run, *, batch_size: int) -> int:
 
 
 def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
-    """PostgreSQL, no cascades: find and delete a batch in one statement, by row address,
-    continuing in key order after the last batch; the same statement says which deleted
-    records have unredacted audit entries (by the audit trail's target index, in the
-    database: no keys sent back) and, once the run has its receipt, writes the batch's line
-    on it.
+    """PostgreSQL, no cascades: find and delete a batch by row address in one statement
+    (selecting keys and then deleting by key would cost an index probe per row).
 
-    Selecting keys and then deleting by key costs PostgreSQL an index probe per row; this
-    visits each row once. It does not skip rows another transaction has locked: it waits for
-    them. If that transaction was placing a hold, the check after the delete (a new
-    statement) sees the hold and the batch is rolled back.
+    Where the receipt lists the records' keys, or audit entries about them may need
+    redacting, the same statement writes the batch's line on the receipt with the deleted
+    keys and says which of them have unredacted audit entries (by the audit trail's target
+    index); otherwise the delete returns nothing and the line, with its count, follows.
+    Either way no key list comes back, so memory does not grow with the batch.
+
+    It does not skip rows another transaction has locked: it waits for them. If that
+    transaction was placing a hold, the check after the delete (a new statement) sees a hold
+    the batch did not leave out, and the batch is rolled back and taken again without it.
     """
     model = run.plan.model
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     pk_column = quote(model._meta.pk.column)
+    receipt = run.receipt_for_batch()
+    left_out = run.holds_so_far()
     rows = (
-        _continuing(run, _due(run.plan, cutoff=run.cutoff).exclude(pk__in=run.holds_so_far()))
+        _due(run.plan, cutoff=run.cutoff)
+        .exclude(pk__in=left_out)
         .annotate(_row=RawSQL(f"{table}.ctid", ()))  # noqa: S611  (the quoted table name)
         .values_list("_row", flat=True)[:batch_size]
     )
-    select, params = rows.query.get_compiler(connection=connection).as_sql()
-    statement = (
-        f"WITH gone AS (DELETE FROM {table} WHERE ctid = ANY(ARRAY({select})) "  # noqa: S608  (names from the model)
-        f"RETURNING {pk_column})"
-    )
-    params = list(params)
-    receipt = run.receipt
-    if receipt is not None:
-        references = (
-            "'[]'::jsonb" if receipt.references_withheld else f"jsonb_agg({pk_column}::text)"
-        )
-        batches = quote(DestructionReceiptBatch._meta.db_table)
-        statement += (
-            f", line AS (INSERT INTO {batches} (receipt_id, number, count, "  # noqa: S608  (names from the models)
-            f"{quote('references')}, disposed_at) SELECT %s, %s, count(*), {references}, %s "
-            "FROM gone HAVING count(*) > 0)"
-        )
-        params += [receipt.pk, run.batches + 1, timezone.now()]
-    personal = run.plan.declaration.holds_personal_data
-    if personal:
-        audit = quote(AuditEntry._meta.db_table)
-        statement += (
-            f" SELECT {pk_column}, EXISTS (SELECT 1 FROM {audit} WHERE "  # noqa: S608  (names from the models)
-            f"{quote('target_type')} = %s AND {quote('target_id')} = {pk_column}::text "
-            f"AND {quote('redacted_at')} IS NULL) FROM gone"
-        )
-        params.append(model._meta.label_lower)
-    else:
-        statement += f" SELECT {pk_column}, false FROM gone"  # noqa: S608  (names from the model)
+    select, select_params = rows.query.get_compiler(connection=connection).as_sql()
+    delete = f"DELETE FROM {table} WHERE ctid = ANY(ARRAY({select}))"  # noqa: S608  (names from the model)
+    target_type = model._meta.label_lower
+    audited: list[str] | None = None
+    if run.plan.declaration.holds_personal_data:
+        unredacted = AuditEntry.objects.filter(target_type=target_type, redacted_at__isnull=True)
+        audited = [] if unredacted.exists() else None
+    line: list[Any] = [receipt.pk, run.batches + 1, timezone.now()]
+    batches = quote(DestructionReceiptBatch._meta.db_table)
+    columns = f"(receipt_id, number, count, {quote('references')}, disposed_at)"
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        found = cursor.fetchall()
-    pks = [pk for pk, _audited in found]
-    if run.holds_now().intersection(pks):  # a new statement: sees holds committed since
+        if receipt.references_withheld and audited is None:
+            cursor.execute(delete, select_params)
+            count = cursor.rowcount
+            if count:
+                cursor.execute(
+                    f"INSERT INTO {batches} {columns} VALUES (%s, %s, %s, '[]'::jsonb, %s)",  # noqa: S608  (names from the models)
+                    [*line[:2], count, line[2]],
+                )
+        else:
+            references = (
+                "'[]'::jsonb" if receipt.references_withheld else f"jsonb_agg({pk_column}::text)"
+            )
+            statement = (
+                f"WITH gone AS ({delete} RETURNING {pk_column}), "  # noqa: S608  (names from the models)
+                f"line AS (INSERT INTO {batches} {columns} "
+                f"SELECT %s, %s, count(*), {references}, %s FROM gone HAVING count(*) > 0) "
+                "SELECT count(*), "
+            )
+            params = [*select_params, *line]
+            if audited is None:
+                statement += "NULL FROM gone"
+            else:
+                audit = quote(AuditEntry._meta.db_table)
+                statement += (
+                    f"array_agg({pk_column}::text) FILTER (WHERE EXISTS (SELECT 1 FROM {audit} "  # noqa: S608  (names from the models)
+                    f"WHERE {quote('target_type')} = %s AND {quote('target_id')} = "
+                    f"{pk_column}::text AND {quote('redacted_at')} IS NULL)) FROM gone"
+                )
+                params.append(target_type)
+            cursor.execute(statement, params)
+            count, found = cursor.fetchone()
+            audited = None if audited is None else (found or [])
+    # A new statement: sees holds committed since. Any on this model that the batch did not
+    # leave out may be on a row it deleted; roll back and take the batch again without them.
+    if run.holds_now() - left_out:
+        raise HeldMeanwhile
+    if count:
+        run.batches += 1
+        _record_written(run, [], count=count, audit_targets=audited or [])
+    return int(count)
+
+
+def _delete_batch_by_rowid(run: _Run, *, batch_size: int) -> int:
+    """SQLite, no cascades: delete a batch found by the database itself (by row id, with the
+    due rows' conditions as a subquery, so no key list is sent as parameters), getting the
+    deleted keys back for the receipt line and the audit redaction."""
+    model = run.plan.model
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    pk_field = model._meta.pk
+    run.receipt_for_batch()
+    rows = (
+        _due(run.plan, cutoff=run.cutoff)
+        .exclude(pk__in=run.holds_so_far())
+        .annotate(_row=RawSQL(f"{table}.rowid", ()))  # noqa: S611  (the quoted table name)
+        .values_list("_row", flat=True)[:batch_size]
+    )
+    select, params = rows.query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE rowid IN ({select}) "  # noqa: S608  (names from the model)
+            f"RETURNING {quote(pk_field.column)}",
+            params,
+        )
+        found = [row[0] for row in cursor.fetchall()]
+    # Keys of other types (UUIDs, say) come back as SQLite stores them.
+    pks = found if type(pk_field) in _PLAIN_KEY_FIELDS else [pk_field.to_python(k) for k in found]
+    if run.holds_now().intersection(pks):  # a hold committed since the last batch read them
         raise HeldMeanwhile
     if pks:
-        audit_targets = [str(pk) for pk, audited in found if audited] if personal else None
-        run.next_after = max(pks)
-        if receipt is None:
-            _record(run, pks, count=len(pks), cascaded={}, audit_targets=audit_targets)
-        else:
-            run.batches += 1
-            _record_written(run, pks, count=len(pks), audit_targets=audit_targets)
+        _record(run, pks, count=len(pks), cascaded={})
     return len(pks)
+
+
+def _new_receipt(run: _Run) -> DestructionReceipt:
+    plan = run.plan
+    return DestructionReceipt.objects.create(
+        rule_key=plan.rule.key,
+        model_label=plan.model_label,
+        action=plan.rule.action.value,
+        period_days=plan.days,
+        cutoff=run.cutoff,
+        references_withheld=(
+            "the primary key is personal data" if _pk_is_personal(plan.declaration) else ""
+        ),
+        started_at=run.started_at,
+    )
 
 
 def _record(
@@ -527,20 +626,7 @@ def _record(
     audit_targets: list[str] | None = None,
 ) -> None:
     """Add a disposed batch to the run's receipt, and redact the audit entries about it."""
-    plan = run.plan
-    if run.receipt is None:
-        run.receipt = DestructionReceipt.objects.create(
-            rule_key=plan.rule.key,
-            model_label=plan.model_label,
-            action=plan.rule.action.value,
-            period_days=plan.days,
-            cutoff=run.cutoff,
-            references_withheld=(
-                "the primary key is personal data" if _pk_is_personal(plan.declaration) else ""
-            ),
-            started_at=run.started_at,
-        )
-    receipt = run.receipt
+    receipt = run.receipt_for_batch()
     run.batches += 1
     DestructionReceiptBatch.objects.create(
         receipt=receipt,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safeguarding.core import links
 from safeguarding.core.form_views import add_service_error, form_status
 from safeguarding.core.forms import posted
+from safeguarding.core.fragment_cache import cached_page
 from safeguarding.core.ratelimit import over_limit, too_many_response
 from safeguarding.privacy.models.rights import RequestKind, RequestStatus
 from safeguarding.privacy.rights.delivery import (
@@ -41,11 +42,13 @@ PAGE_SIZE = 25
 
 
 @require_safe
+@cached_page()
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/rights/start.html", {"kinds": RequestKind})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cached_page()
 def make_request(request: HttpRequest) -> HttpResponse:
     form = RightsRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -65,6 +68,7 @@ def make_request(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def check_email(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/rights/check_email.html", {"days": LINK_VALID_FOR.days})
 
