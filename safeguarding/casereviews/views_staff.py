@@ -438,7 +438,7 @@ YEARS_OFFERED = 4
 def _year(request: HttpRequest, today: Any) -> int:
     latest = reporting_year(today)
     asked = request.GET.get("year", "")
-    year = int(asked) if asked.isdigit() else latest
+    year = int(asked) if asked.isdecimal() else latest
     if not latest - YEARS_OFFERED < year <= latest:
         raise Http404("No such page")
     return year

@@ -104,7 +104,7 @@ def _report(request: HttpRequest, *, form: str) -> annual_report.AnnualReport:
     user = staff_user_with_role(request, *REPORT_ROLES)
     offered = annual_report.years_offered(timezone.localdate())
     asked = request.GET.get("year", "")
-    year = int(asked) if asked.isdigit() else offered[0]
+    year = int(asked) if asked.isdecimal() else offered[0]
     if year not in offered:
         raise Http404("No such page")
     report = annual_report.annual_report(year)

@@ -223,11 +223,11 @@ def _day(parts: list[str], what: str) -> date:
     missing = [name.lower() for name, part in zip(PARTS, parts, strict=True) if not part]
     if missing:
         raise ValidationError(f"{what} must include a {' and a '.join(missing)}", code="incomplete")
-    if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+    if not all(part.isdecimal() for part in parts) or len(parts[2]) != 4:
         raise ValidationError(f"{what} must be a real date", code="invalid")
     try:
         return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
+    except (ValueError, OverflowError):  # 31 2, or a day too large for C
         raise ValidationError(f"{what} must be a real date", code="invalid") from None
 
 

@@ -94,7 +94,7 @@ def refuse_impossible_ids(field: forms.Field, value: Any) -> None:
     values = value if isinstance(value, list | tuple) else [value]
     for item in values:
         text = str(item).strip()
-        if text.lstrip("-").isdigit() and abs(int(text)) > LARGEST_ID:
+        if text.lstrip("-").isdecimal() and abs(int(text)) > LARGEST_ID:
             raise ValidationError(
                 field.error_messages["invalid_choice"],
                 code="invalid_choice",
@@ -127,7 +127,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[
     def _check_values(self, value: Any) -> Any:
         for each in value if isinstance(value, list | tuple) else [value]:
             text = str(each).strip().lstrip("-")
-            if text.isdigit() and int(text) > 2**63 - 1:
+            if text.isdecimal() and int(text) > LARGEST_ID:
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

@@ -20,7 +20,7 @@ from safeguarding.accounts.roles import Role
 from safeguarding.accounts.selectors import staff_user, staff_user_with_role
 from safeguarding.audit.services import audit_read
 from safeguarding.core.form_views import form_page, form_status
-from safeguarding.core.forms import posted
+from safeguarding.core.forms import LARGEST_ID, posted
 from safeguarding.training import selectors
 from safeguarding.training.certificates import certificate_issue_by_hand, earns_certificate
 from safeguarding.training.forms_staff import (
@@ -178,8 +178,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     marks: dict[int, str] = {}
     for key in request.POST:
         booking_id = key.removeprefix("attendance-")
-        if key.startswith("attendance-") and booking_id.isdigit():
-            marks[int(booking_id)] = request.POST.get(key, "")
+        # An id no database column could hold belongs to no booking here (SQLite would
+        # raise OverflowError when asked about it).
+        if key.startswith("attendance-") and booking_id.isdecimal():
+            if int(booking_id) <= LARGEST_ID:
+                marks[int(booking_id)] = request.POST.get(key, "")
     try:
         changed = attendance_mark(session=session, marks=marks, actor=user)
     except ValidationError as error:

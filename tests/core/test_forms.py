@@ -255,3 +255,35 @@ def test_an_id_no_database_can_hold_is_an_invalid_choice_not_a_server_error(
         field.clean(value)
 
     assert refused.value.code == "invalid_choice"
+
+
+# Found by the form fuzzer (tests/core/test_forms_fuzz.py): characters that str.isdigit()
+# calls digits but int() cannot read ("²"), and numbers too large for a C long, gave a server
+# error instead of the form's message.
+@pytest.mark.parametrize("day", ["²", "9999999999999999999999999999999999999999", "٣٣", "0", "31"])
+def test_a_date_no_calendar_has_is_a_real_date_message(day: str) -> None:
+    from safeguarding.core.date_input import GovukDateField, GovukDateTimeField
+
+    date_only = GovukDateField(label="Date of birth")
+    with pytest.raises(forms.ValidationError) as error:
+        date_only.clean([day, "2", "2027"])
+    assert error.value.messages == ["Date of birth must be a real date"]
+
+    moment = GovukDateTimeField(label="Starts", what="the session's start")
+    with pytest.raises(forms.ValidationError) as error:
+        moment.clean([day, "2", "2027", "09:30"])
+    assert error.value.messages == ["The session's start date must be a real date"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["²", "-²", "99999999999999999999999"])
+def test_a_record_choice_that_is_no_id_is_an_invalid_choice(value: str) -> None:
+    from safeguarding.accounts.models import User
+    from safeguarding.core.forms import ModelMultipleChoiceField, RecordChoiceField
+
+    with pytest.raises(forms.ValidationError) as error:
+        RecordChoiceField(queryset=User.objects.all()).clean(value)
+    assert error.value.code == "invalid_choice"
+    with pytest.raises(forms.ValidationError) as error:
+        ModelMultipleChoiceField(queryset=User.objects.all()).clean([value])
+    assert error.value.code in {"invalid_choice", "invalid_pk_value"}
