@@ -180,9 +180,12 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         booking_id = key.removeprefix("attendance-")
         # An id no database column could hold belongs to no booking here (SQLite would
         # raise OverflowError when asked about it).
-        if key.startswith("attendance-") and booking_id.isdecimal():
-            if int(booking_id) <= LARGEST_ID:
-                marks[int(booking_id)] = request.POST.get(key, "")
+        if (
+            key.startswith("attendance-")
+            and booking_id.isdecimal()
+            and int(booking_id) <= LARGEST_ID
+        ):
+            marks[int(booking_id)] = request.POST.get(key, "")
     try:
         changed = attendance_mark(session=session, marks=marks, actor=user)
     except ValidationError as error:
