@@ -31,7 +31,9 @@ meanwhile is rolled back and taken again without it. The receipt is made in the 
 batch's transaction, so a run that takes nothing leaves none.
 
 The sweep reads the active holds once, and finds which rules have anything due with one
-statement for all of them; rules with nothing due cost nothing more.
+statement for all of them; rules with nothing due cost nothing more. That statement is
+compiled once per process for the same rules, declarations and holds, with each rule's
+cutoff as a parameter worked out for each run.
 
 Memory stays flat: no more than one batch of keys is held at once (on PostgreSQL's plain
 delete, none). When a rule and model are
