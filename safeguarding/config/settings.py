@@ -369,6 +369,14 @@ NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 20, minimum=0
 NEWSLETTER_CLAIM_SECONDS = env_int("NEWSLETTER_CLAIM_SECONDS", 30, minimum=5)
 NEWSLETTER_HEARTBEAT_SECONDS = env_int("NEWSLETTER_HEARTBEAT_SECONDS", 5, minimum=1)
 NEWSLETTER_STALLED_SECONDS = env_int("NEWSLETTER_STALLED_SECONDS", 30, minimum=5)
+# How many batches of one campaign may be queued and sent at once, by as many workers
+# (claims never overlap); the rate above is shared between them.
+NEWSLETTER_PARALLEL_BATCHES = env_int("NEWSLETTER_PARALLEL_BATCHES", 1, minimum=1)
+# How many messages the mail server has accepted may be not yet recorded as sent: a worker
+# killed at the wrong moment sends that many again, each with its same Message-ID. 1 (the
+# promise) is as fast as the database commits; a few more let a slow commit (PostgreSQL
+# flushing to a slow disk) record several messages at once.
+NEWSLETTER_UNRECORDED_AT_MOST = env_int("NEWSLETTER_UNRECORDED_AT_MOST", 1, minimum=1)
 if not NEWSLETTER_HEARTBEAT_SECONDS * 3 <= NEWSLETTER_CLAIM_SECONDS <= NEWSLETTER_STALLED_SECONDS:
     raise ImproperlyConfigured(
         "NEWSLETTER_CLAIM_SECONDS must be at least three heartbeats "

@@ -4,10 +4,13 @@ RFC 2369 and RFC 8058 and per-recipient links in the body."""
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from email.utils import formatdate
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
@@ -51,9 +54,18 @@ def delivery_message_id(delivery_id: int) -> str:
     resume (see ``sending``); the repeat carries this same Message-ID, so the receiving mail
     system or client can recognise it as the message it already has. Opaque (a keyed hash),
     so it reveals neither the delivery's number nor the list's size."""
-    digest = salted_hmac("newsletter.message-id", str(delivery_id), algorithm="sha256")
-    domain = urlsplit(str(settings.SITE_URL)).hostname or "localhost"
+    keyed, domain = _message_id_key(settings.SECRET_KEY, str(settings.SITE_URL))
+    digest = keyed.copy()
+    digest.update(str(delivery_id).encode())
     return f"<{digest.hexdigest()[:32]}.newsletter@{domain}>"
+
+
+@lru_cache(maxsize=4)
+def _message_id_key(secret_key: str, site_url: str) -> tuple[hmac.HMAC, str]:
+    """``salted_hmac("newsletter.message-id", ..., algorithm="sha256")`` keyed once, not
+    once a message (tests/newsletter/test_campaign_email.py checks the ids are unchanged)."""
+    keyed = salted_hmac("newsletter.message-id", b"", secret_key, algorithm="sha256")
+    return keyed, urlsplit(site_url).hostname or "localhost"
 
 
 def _context(
@@ -143,6 +155,11 @@ class PreparedCampaign:
         head, _, body = mime.as_bytes(linesep="\r\n").partition(b"\r\n\r\n")
         self._head: bytes = head + b"\r\n\r\n"
         self._body: bytes = body
+        # The same, as sent after DATA (both begin at the start of a line).
+        self._head_wire = _LINE_STARTING_WITH_A_DOT.sub(b"..", self._head)
+        self._body_wire = dot_stuffed(body)
+        self._unsubscribe_marker = self._unsubscribe.encode()
+        self._manage_marker = self._manage.encode()
         parts = str(message.body) + str(message.alternatives[0][0])
         markers = (self._unsubscribe.encode(), self._manage.encode())
         self.usable = (
@@ -157,6 +174,18 @@ class PreparedCampaign:
 
     def raw(self, subscriber: Subscriber, message_id: str) -> bytes | None:
         """The bytes to send to ``subscriber.email``, or None to build this one whole."""
+        return self._build(subscriber, message_id, self._head, self._body)
+
+    def wire(self, subscriber: Subscriber, message_id: str) -> bytes | None:
+        """``raw`` as it goes after SMTP's DATA: lines that begin with a dot doubled and
+        ending with a line break (what ``smtplib`` does to every message, done here once
+        for the shared bytes; the per-recipient headers and links never begin a line with
+        a dot). Without the final ".": see ``sending.SMTPSession``."""
+        return self._build(subscriber, message_id, self._head_wire, self._body_wire)
+
+    def _build(
+        self, subscriber: Subscriber, message_id: str, head: bytes, body: bytes
+    ) -> bytes | None:
         if not _PLAIN_ADDRESS.fullmatch(subscriber.email):
             return None
         unsubscribe = tokens.make(tokens.UNSUBSCRIBE, subscriber)
@@ -167,11 +196,32 @@ class PreparedCampaign:
         mailto = tokens.unsubscribe_mailto(unsubscribe)
         headers = (
             f"To: {subscriber.email}\r\n"
-            f"Date: {formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}\r\n"
+            f"Date: {_date()}\r\n"
             f"Message-ID: {message_id}\r\n"
             f"List-Unsubscribe: <{unsubscribe_url}>,\r\n <{mailto}>\r\n"
         )
-        body = self._body.replace(self._unsubscribe.encode(), unsubscribe_url.encode()).replace(
-            self._manage.encode(), manage_url.encode()
+        body = body.replace(self._unsubscribe_marker, unsubscribe_url.encode()).replace(
+            self._manage_marker, manage_url.encode()
         )
-        return headers.encode("ascii") + self._head + body
+        return headers.encode("ascii") + head + body
+
+
+def dot_stuffed(data: bytes) -> bytes:
+    """SMTP's transparency (RFC 5321 4.5.2), as ``smtplib`` applies it: a line that begins
+    with "." gets another, and the data ends with a line break."""
+    stuffed = _LINE_STARTING_WITH_A_DOT.sub(b"..", data)
+    return stuffed if stuffed.endswith(b"\r\n") else stuffed + b"\r\n"
+
+
+_LINE_STARTING_WITH_A_DOT = re.compile(rb"(?m)^\.")
+_dates: dict[int, str] = {}
+
+
+def _date() -> str:
+    """The Date header for now, worked out once a second rather than once a message."""
+    second = int(time.time())
+    date = _dates.get(second)
+    if date is None:
+        _dates.clear()
+        date = _dates[second] = formatdate(second, localtime=settings.EMAIL_USE_LOCALTIME)
+    return date

@@ -8,31 +8,39 @@ Exactly once, and what is left of "at most one duplicate per killed worker":
    (PENDING, or CLAIMED with an expired lease) that stamps a random claim token and a lease
    (NEWSLETTER_CLAIM_SECONDS). Two workers can never hold the same row: the UPDATE re-checks
    its condition row by row, and each worker then reads back only its own token.
-3. For each claimed row the worker sends the message, and as soon as the mail server has
-   accepted it marks the row SENT (a committed single-row UPDATE guarded by its token; a
-   database outage of a few seconds is waited out, not turned into a resend). Every
+3. For each claimed row the worker sends the message, and once the mail server has
+   accepted it the recorder (``_Recorder``, a thread with its own connection) marks the row
+   SENT (a committed UPDATE guarded by the token; a database outage of a few seconds is
+   waited out, not turned into a resend) while the next message's MAIL, RCPT, DATA and body
+   go out (``SMTPSession``). The final "." that asks the server to take that next message
+   is sent only when at most NEWSLETTER_UNRECORDED_AT_MOST (default 1) accepted messages
+   are unrecorded; messages accepted during one record go together in the next. Every
    NEWSLETTER_HEARTBEAT_SECONDS it renews the lease on the rows it still holds (an UPDATE
    guarded by its token: a row another worker took is not renewed, and then this worker
    stops) and the campaign's heartbeat. Before each message it checks that the lease it
    last renewed outlasts the SMTP timeout, so it never sends a row whose lease could have
    run out, and it hands unsent rows back as PENDING, so a slow worker never overlaps a new
    one.
-4. A killed worker leaves its rows CLAIMED and its heartbeat stops. Every worker checks every
+4. NEWSLETTER_PARALLEL_BATCHES batches of a campaign are queued at once, each enqueuing
+   the next when it ends, so that many workers send it in parallel; their claims never
+   overlap (2.), and the rate limit is shared between them.
+5. A killed worker leaves its rows CLAIMED and its heartbeat stops. Every worker checks every
    few seconds (``recover_stalled_campaigns``): a SENDING campaign whose heartbeat is
    NEWSLETTER_STALLED_SECONDS old, with no batch queued, gets a new batch, which claims the
    rows whose lease (NEWSLETTER_CLAIM_SECONDS, no longer than the stall) has run out. So a
    lost worker's campaign carries on within about a minute, with nobody pressing "Resume".
    Rows already SENT are never claimed again.
-5. A batch that fails (the mail server unreachable, refusing our sign-in or sending address,
+6. A batch that fails (the mail server unreachable, refusing our sign-in or sending address,
    or refusing every message: REFUSALS_IN_A_ROW in a row) hands its rows back and is tried
    again after NEWSLETTER_RETRY_AFTER_SECONDS; after the last, the campaign is STOPPED with
    the problem in plain words on its page, audited, and listed with the emails that could not
    be sent. "Resume" carries on from where it stopped.
 
 The remaining window: a worker killed after the server accepted a message but before the
-UPDATE to SENT committed (one database round trip) leaves that one row CLAIMED, and it is
-sent again. No SMTP design can close it without the receiving side's help; it is at most one
-message per killed worker, and nothing is ever skipped. That help is asked for: every
+UPDATE to SENT committed leaves that row CLAIMED, and it is sent again. No SMTP design can
+close it without the receiving side's help; it is at most NEWSLETTER_UNRECORDED_AT_MOST
+messages per killed worker (one by default: the server never holds a second accepted
+message before the first is recorded), and nothing is ever skipped. That help is asked for: every
 delivery is sent with its own fixed Message-ID (``messages.delivery_message_id``), so the
 repeat is the same message by RFC 5322's identity, which mail systems and clients that
 de-duplicate by Message-ID show once.
@@ -44,8 +52,10 @@ import contextlib
 import logging
 import secrets
 import smtplib
+import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TypeVar
@@ -144,7 +154,7 @@ def campaign_start(*, campaign_id: int, actor: User | None) -> int:
         target=campaign,
         details={"recipients": total},
     )
-    _enqueue_batch(campaign.pk)
+    _enqueue_batches(campaign.pk)
     return total
 
 
@@ -171,8 +181,16 @@ def campaign_resume(*, campaign_id: int, actor: User | None) -> Campaign:
     campaign.problem = ""
     campaign.save(update_fields=["state", "heartbeat_at", "problem"])
     audit_log(action="newsletter.campaign.resumed", actor=actor, target=campaign)
-    _enqueue_batch(campaign.pk)
+    _enqueue_batches(campaign.pk)
     return campaign
+
+
+def _enqueue_batches(campaign_id: int) -> None:
+    """NEWSLETTER_PARALLEL_BATCHES batches, for as many workers to send at once: each claims
+    rows no other holds (``_claim``), and each enqueues the next when it ends, so that many
+    go on until the campaign is sent."""
+    for _ in range(settings.NEWSLETTER_PARALLEL_BATCHES):
+        _enqueue_batch(campaign_id)
 
 
 def _enqueue_batch(
@@ -248,31 +266,118 @@ def _finish(delivery: Delivery, claim: str, state: DeliveryState, error: str = "
     )
 
 
-@lru_cache(maxsize=4)
-def _mark_sent_sql(vendor: str) -> str:
-    """The one statement run after every accepted message, written once: the ORM would build
-    the same UPDATE afresh each time, which costs more than running it."""
+@lru_cache(maxsize=64)
+def _mark_sent_sql(vendor: str, rows: int) -> str:
+    """The one statement run after accepted messages, written once per number of rows: the
+    ORM would build the same UPDATE afresh each time, which costs more than running it."""
     meta = Delivery._meta
     quote = connection.ops.quote_name
     column = {field.name: quote(field.column) for field in meta.concrete_fields}
+    ids = ", ".join(["%s"] * rows)
     # Names from the model, quoted; every value is a parameter.
     return (
         f"UPDATE {quote(meta.db_table)} SET {column['state']} = %s, "  # noqa: S608
         f"{column['sent_at']} = %s, "
         f"{column['finished_at']} = %s, {column['error']} = '' "
-        f"WHERE {column['id']} = %s AND {column['claim']} = %s AND {column['state']} = %s"
+        f"WHERE {column['id']} IN ({ids}) AND {column['claim']} = %s "
+        f"AND {column['state']} = %s"
     )
 
 
-def _mark_sent(delivery_id: int, claim: str) -> None:
-    """``_finish(..., SENT)`` as one prepared statement, committed at once (autocommit): once
-    it returns, a killed worker's replacement never sends this delivery again."""
+def _mark_sent(delivery_ids: list[int], claim: str) -> None:
+    """``_finish(..., SENT)`` for these rows as one prepared statement, committed at once
+    (autocommit): once it returns, a killed worker's replacement never sends them again."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
-            _mark_sent_sql(connection.vendor),
-            [DeliveryState.SENT.value, now, now, delivery_id, claim, DeliveryState.CLAIMED.value],
+            _mark_sent_sql(connection.vendor, len(delivery_ids)),
+            [
+                DeliveryState.SENT.value,
+                now,
+                now,
+                *delivery_ids,
+                claim,
+                DeliveryState.CLAIMED.value,
+            ],
         )
+
+
+class _Recorder:
+    """Records accepted messages as SENT on a thread of its own (with its own database
+    connection) while the main thread carries on with the next messages' envelopes and
+    bodies. It holds to one rule, checked before the server is asked to take each message
+    (``room_for_one``): at most NEWSLETTER_UNRECORDED_AT_MOST messages the server has
+    taken are not yet recorded. That is the crash window (see the module's docstring):
+    a worker killed at any moment leaves at most that many to be sent again, each with its
+    own fixed Message-ID. Messages accepted while a record is being written go together in
+    the next one, so a slow commit (PostgreSQL's flush to disk) costs once per group."""
+
+    def __init__(self, batch: _Batch, at_most: int) -> None:
+        self.batch = batch
+        self.at_most = at_most
+        self.accepted: list[int] = []  # taken by the server; not yet being recorded
+        self.recording: list[int] = []  # being recorded now, on the thread
+        self.future: Future[None] | None = None
+        self.thread: ThreadPoolExecutor | None = None
+
+    def unrecorded(self) -> int:
+        return len(self.accepted) + len(self.recording)
+
+    def add(self, delivery_id: int) -> None:
+        self.accepted.append(delivery_id)
+        if self.future is not None and self.future.done():
+            self._wait()
+        self._start()
+
+    def room_for_one(self) -> None:
+        """Wait until the server may take one more message within the window."""
+        while self.unrecorded() >= self.at_most:
+            self._start()
+            self._wait()
+
+    def all(self) -> None:
+        """Wait until every accepted message is recorded (raises what recording raised)."""
+        while self.unrecorded():
+            self._start()
+            self._wait()
+
+    def stop(self) -> None:
+        """Record what is left, then close the thread's connection and the thread."""
+        try:
+            self.all()
+        finally:
+            if self.thread is not None:
+                self.thread.submit(_close_connection).result()
+                self.thread.shutdown()
+                self.thread = None
+
+    def _start(self) -> None:
+        if self.future is None and self.accepted:
+            if self.thread is None:
+                self.thread = ThreadPoolExecutor(1, thread_name_prefix="newsletter-record")
+            self.recording, self.accepted = self.accepted, []
+            self.future = self.thread.submit(self._record, list(self.recording))
+
+    def _wait(self) -> None:
+        future, self.future = self.future, None
+        if future is not None:
+            try:
+                future.result()
+            finally:
+                # Recorded, or not (the error goes up and this batch sends nothing more):
+                # either way no longer waited for. Rows not recorded stay claimed, and are
+                # handed back or taken over: the window's repeats.
+                self.recording = []
+
+    def _record(self, delivery_ids: list[int]) -> None:
+        _until_the_database_answers(
+            lambda: _mark_sent(delivery_ids, self.batch.claim), until=self.batch.lease_end
+        )
+
+
+def _close_connection() -> None:
+    with contextlib.suppress(*DATABASE_UNAVAILABLE):
+        connection.close()
 
 
 def _still_eligible(campaign: Campaign, deliveries: list[Delivery]) -> set[int]:
@@ -356,8 +461,13 @@ class _Batch:
         self.beat_at = timezone.now()
         self.sent = 0
         self.refused: list[tuple[Delivery, str]] = []  # refusals in a row, not yet recorded
+        self.recorder = _Recorder(self, settings.NEWSLETTER_UNRECORDED_AT_MOST)
 
     def db(self, operation: Callable[[], T]) -> T:
+        """Run a database operation on this thread, once every accepted message is recorded
+        (so only one of the two connections is ever busy: SQLite's writers never wait on
+        each other, and what is read or renewed is up to date)."""
+        self.recorder.all()
         return _until_the_database_answers(operation, until=self.lease_end)
 
     def finish(self, delivery: Delivery, state: DeliveryState, error: str = "") -> None:
@@ -392,8 +502,10 @@ class _Batch:
             raise EveryMessageRefused(f"{len(self.refused)} refused in a row")
 
     def accepted(self, delivery: Delivery) -> None:
+        """The server took the message: the recorder records it as sent while the next
+        messages go out (within its window: see ``_Recorder``)."""
         self.record_refusals()
-        self.db(lambda: _mark_sent(delivery.pk, self.claim))
+        self.recorder.add(delivery.pk)
         self.holding.discard(delivery.pk)
         self.sent += 1
 
@@ -444,26 +556,90 @@ def send_campaign_batch(*, campaign_id: int, attempt: int = 1) -> int:
     return campaign_send_batch(campaign_id=campaign_id, attempt=attempt)
 
 
+class SMTPSession:
+    """A batch's conversation with the mail server, on the connection Django's SMTP backend
+    opened, sending each message in two steps: ``begin`` (MAIL, RCPT, DATA and the message,
+    all but the final ".") and ``end`` (the "." that asks the server to take the message,
+    and its answer). Until ``end`` the server has taken nothing: if the worker is killed
+    or ``abort`` drops the connection in between, the server discards the message. Replies
+    are treated as ``smtplib.SMTP.sendmail`` treats them, and raise the same errors."""
+
+    def __init__(self, smtp: smtplib.SMTP, sender: str) -> None:
+        self.smtp = smtp
+        self.sender = sender
+        self.mail_from = smtplib.quoteaddr(sender)  # "<address>", as smtplib writes it
+        smtp.ehlo_or_helo_if_needed()
+        self.announce_size = bool(smtp.does_esmtp and smtp.has_extn("size"))
+        self.in_data = False
+        if smtp.sock is not None and smtp.sock.family in (socket.AF_INET, socket.AF_INET6):
+            # The final "." goes out on its own after the body: without this the kernel
+            # holds it back until the body is acknowledged (Nagle), tens of ms a message.
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def begin(self, recipient: str, data: bytes) -> None:
+        """``data`` as ``PreparedCampaign.wire`` gives it (dot-stuffed)."""
+        smtp = self.smtp
+        # The recipient's address is plain (PreparedCampaign takes no other) and the sender's
+        # was parsed once, so smtplib does not parse both again for every message.
+        size = f" SIZE={len(data)}" if self.announce_size else ""
+        code, reply = smtp.docmd("MAIL", f"FROM:{self.mail_from}{size}")
+        if code != 250:
+            self._failed(code)
+            raise smtplib.SMTPSenderRefused(code, reply, self.sender)
+        code, reply = smtp.docmd("RCPT", f"TO:<{recipient}>")
+        if code not in (250, 251):
+            self._failed(code)
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+        code, reply = smtp.docmd("DATA")
+        if code != 354:
+            self._failed(code)
+            raise smtplib.SMTPDataError(code, reply)
+        self.in_data = True
+        smtp.send(data)
+
+    def end(self) -> None:
+        self.smtp.send(b".\r\n")
+        self.in_data = False
+        code, reply = self.smtp.getreply()
+        if code != 250:
+            self._failed(code)
+            raise smtplib.SMTPDataError(code, reply)
+
+    def abort(self) -> None:
+        """Drop the connection if a message is half sent (no QUIT: it would be read as part
+        of the message), so the server never takes it."""
+        if self.in_data:
+            self.in_data = False
+            self.smtp.close()
+
+    def _failed(self, code: int) -> None:
+        if code == 421:  # the server is closing the connection
+            self.smtp.close()
+            return
+        with contextlib.suppress(smtplib.SMTPServerDisconnected):
+            self.smtp.rset()
+
+
 def _send(batch: _Batch) -> None:
     campaign = Campaign.objects.get(pk=batch.campaign_id)
     rendered = render_campaign(campaign)
     smtp_timeout = max(2, settings.NEWSLETTER_CLAIM_SECONDS // 4)
     rate = settings.NEWSLETTER_RATE_PER_SECOND
-    interval = 1 / rate if rate else 0.0
+    # The campaign's rate, shared between the batches that may be sending at once.
+    interval = settings.NEWSLETTER_PARALLEL_BATCHES / rate if rate else 0.0
     next_send = time.monotonic()
     eligible: set[int] = set()
     connection = get_connection(timeout=smtp_timeout)
     prepared = PreparedCampaign(rendered)
     sender = sanitize_address(str(settings.DEFAULT_FROM_EMAIL), settings.DEFAULT_CHARSET)
+    session: SMTPSession | None = None
     try:
         connection.open()
-        # Django's SMTP backend: the prepared bytes go straight to its open connection (as
-        # the backend itself would send them). Any other backend gets whole messages.
-        smtp = (
-            connection.connection
-            if isinstance(connection, SMTPBackend) and prepared.usable
-            else None
-        )
+        # Django's SMTP backend: the prepared bytes go straight to its open connection, in
+        # two steps (SMTPSession). Any other backend gets whole messages.
+        smtp = connection.connection if isinstance(connection, SMTPBackend) else None
+        if smtp is not None and prepared.usable:
+            session = SMTPSession(smtp, sender)
         for position, delivery in enumerate(batch.claimed):
             if position % CHECK_EVERY == 0:
                 if not batch.db(lambda: _is_sending(batch.campaign_id)):
@@ -483,11 +659,14 @@ def _send(batch: _Batch) -> None:
                     time.sleep(delay)
                 next_send = max(next_send + interval, time.monotonic() - interval)
             message_id = delivery_message_id(delivery.pk)
-            raw = prepared.raw(delivery.subscriber, message_id) if smtp else None
+            data = prepared.wire(delivery.subscriber, message_id) if session else None
             try:
-                if smtp and raw is not None:
-                    smtp.sendmail(sender, [delivery.subscriber.email], raw)
+                if session and data is not None:
+                    session.begin(delivery.subscriber.email, data)
+                    batch.recorder.room_for_one()  # only then may the server take it
+                    session.end()
                 else:
+                    batch.recorder.room_for_one()
                     message = campaign_message(
                         rendered, subscriber=delivery.subscriber, message_id=message_id
                     )
@@ -505,11 +684,16 @@ def _send(batch: _Batch) -> None:
         batch.record_refusals()
     finally:
         try:
-            connection.close()
+            if session is not None:
+                session.abort()  # first: a half-sent message must never be taken
+            batch.recorder.stop()  # before the release: the last records must land first
         finally:
-            # Back to the queue: what this worker claimed and did not finish, including
-            # refusals not yet recorded (the server was refusing us, not them).
-            batch.db(lambda: _release(batch.claim, [d.pk for d in batch.claimed]))
+            try:
+                connection.close()
+            finally:
+                # Back to the queue: what this worker claimed and did not finish, including
+                # refusals not yet recorded (the server was refusing us, not them).
+                batch.db(lambda: _release(batch.claim, [d.pk for d in batch.claimed]))
 
 
 def _batch_failed(campaign_id: int, error: Exception, *, attempt: int) -> None:
@@ -658,7 +842,7 @@ def recover_stalled_campaigns() -> list[int]:
             campaign.heartbeat_at = timezone.now()
             campaign.save(update_fields=["heartbeat_at"])
             audit_log(action="newsletter.campaign.recovered", actor=None, target=campaign)
-            _enqueue_batch(campaign_id)
+            _enqueue_batches(campaign_id)
         logger.warning("Campaign %s: its worker was lost; a new batch takes over", campaign_id)
         recovered.append(campaign_id)
     return recovered

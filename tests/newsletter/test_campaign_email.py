@@ -3,19 +3,30 @@ part that reads as a letter, not as Markdown."""
 
 from __future__ import annotations
 
+import email.policy
+import smtplib
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
 
 import pytest
+import pytest_django.fixtures
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 from time_machine import TimeMachineFixture
 
 from safeguarding.newsletter.addresses import address_hash
-from safeguarding.newsletter.messages import PreparedCampaign, campaign_message, render_campaign
+from safeguarding.newsletter.messages import (
+    PreparedCampaign,
+    campaign_message,
+    delivery_message_id,
+    render_campaign,
+)
 from safeguarding.newsletter.models import Subscriber
 from safeguarding.newsletter.plain_text import markdown_to_text
+from safeguarding.newsletter.sending import SMTPSession
 from tests.newsletter.factories import campaign
+from tests.smtp import Mailbox
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +137,39 @@ def test_a_body_sent_quoted_printable_is_built_whole() -> None:
     split a link's marker: such a campaign is built whole for each recipient."""
     rendered = render_campaign(campaign(subject="Long", body="word " * 400))
     assert not PreparedCampaign(rendered).usable
+
+
+def test_a_message_id_is_the_same_keyed_hash_as_before() -> None:
+    """Ids of messages already sent must not change: a repeat after a crash is recognised by
+    its Message-ID (the key is derived once per process now, not once per message)."""
+    digest = salted_hmac("newsletter.message-id", "4242", algorithm="sha256").hexdigest()[:32]
+    assert delivery_message_id(4242) == f"<{digest}.newsletter@safeguarding.example.org>"
+
+
+def test_a_prepared_message_goes_through_smtp_unchanged_even_with_lines_starting_with_a_dot(
+    smtp_server: Mailbox, settings: pytest_django.fixtures.Settings, clock: TimeMachineFixture
+) -> None:
+    """The bytes after DATA are dot-stuffed once per batch (as smtplib does per message);
+    a real SMTP server un-stuffs them and gets exactly the prepared message."""
+    clock.move_to(datetime(2027, 3, 1, 9, 0, tzinfo=UTC), tick=False)
+    address = "reader@example.net"
+    subscriber = Subscriber.objects.create(email=address, address_hash=address_hash(address))
+    rendered = render_campaign(campaign(subject="Dots", body=".starts with a dot\n\n..two\n"))
+    prepared = PreparedCampaign(rendered)
+    assert prepared.usable
+    raw = prepared.raw(subscriber, "<dots.newsletter@example.org>")
+    assert raw is not None
+    assert b"\r\n." in raw  # the case under test: lines that begin with a dot
+    wire = prepared.wire(subscriber, "<dots.newsletter@example.org>")
+    assert wire is not None
+
+    with smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT) as smtp:
+        session = SMTPSession(smtp, "newsletter@example.org")
+        session.begin(address, wire)
+        assert smtp_server.messages == []  # nothing is taken before the final dot
+        session.end()
+
+    [received] = smtp_server.messages
+    assert received.as_bytes(policy=email.policy.SMTP) == message_from_bytes(
+        raw, policy=email.policy.default
+    ).as_bytes(policy=email.policy.SMTP)
