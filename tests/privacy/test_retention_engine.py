@@ -123,6 +123,21 @@ def test_a_record_a_day_short_of_its_period_is_kept(task_result) -> None:
     assert exists(recent)
 
 
+def test_a_later_sweep_with_the_same_rules_uses_its_own_cutoff(task_result) -> None:
+    """The sweep keeps its "anything due?" statement for the same rules and holds; the
+    cutoffs are worked out for each run, so a record falls due at the next run that passes
+    its period."""
+    now = timezone.now()
+    six_days_old = task_result(finished=6 * DAY)
+
+    assert retention_sweep(now=now) == []
+    assert exists(six_days_old)
+    [receipt] = retention_sweep(now=now + 2 * DAY)
+
+    assert not exists(six_days_old)
+    assert receipt.count == 1
+
+
 def test_a_record_whose_period_has_not_started_is_kept(membership) -> None:
     current = membership(revoked=None)  # access not revoked and no expiry: no trigger yet
 

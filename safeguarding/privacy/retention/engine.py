@@ -31,7 +31,9 @@ meanwhile is rolled back and taken again without it. The receipt is made in the 
 batch's transaction, so a run that takes nothing leaves none.
 
 The sweep reads the active holds once, and finds which rules have anything due with one
-statement for all of them; rules with nothing due cost nothing more.
+statement for all of them; rules with nothing due cost nothing more. That statement is
+compiled once per process for the same rules, declarations and holds, with each rule's
+cutoff as a parameter worked out for each run.
 
 Memory stays flat: no more than one batch of keys is held at once (on PostgreSQL's plain
 delete, none). When a rule and model are
@@ -223,7 +225,7 @@ def _trigger_expression(declaration: ModelDeclaration) -> Any:
     return trigger()
 
 
-def _due(plan: RetentionPlan, *, cutoff: datetime) -> QuerySet[Any]:
+def _due(plan: RetentionPlan, *, cutoff: datetime | models.Expression) -> QuerySet[Any]:
     """Rows whose period started before ``cutoff`` and that are not yet disposed of."""
     queryset = plan.model._base_manager.order_by()
     trigger = plan.declaration.retention_trigger
@@ -415,44 +417,112 @@ def _continuing(run: _Run, due: QuerySet[Any]) -> QuerySet[Any]:
     return due.order_by("pk")
 
 
-def _with_anything_due(
-    plans: list[RetentionPlan], *, now: datetime, held: Mapping[type[models.Model], set[Any]]
-) -> list[RetentionPlan]:
-    """The plans with at least one due row not under a hold, found with one statement for
-    all of them (as many as the database's parameter limit allows) instead of one each."""
-    if not plans:
-        return []
-    connection = connections[router.db_for_write(plans[0].model)]
-    limit = _parameter_limit(connection) or 65535
-    found: list[RetentionPlan] = []
-    parts: list[tuple[str, list[Any]]] = []
-    waiting: list[RetentionPlan] = []
+class _CutoffParameter(models.Expression):
+    """A plan's cutoff in a statement compiled once and kept: its parameter is a marker that
+    each run replaces with that run's cutoff, prepared as a datetime."""
 
-    def ask() -> None:
+    output_field = models.DateTimeField()
+
+    def __init__(self, marker: object) -> None:
+        super().__init__()
+        self.marker = marker  # copies made while compiling keep the same marker
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return "%s", [self.marker]
+
+
+# The "anything due?" statements, compiled once per process for each set of plans and holds
+# (the rules, their declarations and the held keys are the key; cutoffs are parameters).
+_Statements = tuple[list[tuple[str, list[Any]]], dict[int, object], list[ModelDeclaration]]
+_ANYTHING_DUE_SQL: dict[Any, _Statements] = {}
+_ANYTHING_DUE_SQL_MAX = 16
+
+
+def _anything_due_key(
+    alias: str, plans: list[RetentionPlan], held: Mapping[type[models.Model], set[Any]]
+) -> Any:
+    return (
+        alias,
+        tuple(
+            (
+                id(plan.declaration),  # the entry keeps it, so the identity is not reused
+                plan.rule.key,
+                plan.rule.action,
+                repr(plan.anonymised_values),
+                frozenset(held.get(plan.model, ())),
+            )
+            for plan in plans
+        ),
+    )
+
+
+def _anything_due_statements(
+    connection: Any, plans: list[RetentionPlan], held: Mapping[type[models.Model], set[Any]]
+) -> _Statements:
+    """The UNION ALL statements that say which plans have a due row not under a hold (as many
+    plans in each as the parameter limit allows): (SQL, parameters with one marker per plan
+    for its cutoff), each plan's marker, and the declarations (kept alive with the key)."""
+    key = _anything_due_key(connection.alias, plans, held)
+    cached = _ANYTHING_DUE_SQL.get(key)
+    if cached is not None:
+        return cached
+    limit = _parameter_limit(connection) or 65535
+    statements: list[tuple[str, list[Any]]] = []
+    markers: dict[int, object] = {}
+    parts: list[tuple[str, list[Any]]] = []
+    indexes: list[int] = []
+
+    def flush() -> None:
         union = " UNION ALL ".join(
             f"SELECT {index} AS plan WHERE EXISTS ({sql})"
-            for index, (sql, _params) in enumerate(parts)
+            for index, (sql, _params) in zip(indexes, parts, strict=True)
         )
-        with connection.cursor() as cursor:
-            cursor.execute(union, [param for _sql, params in parts for param in params])
-            due = {row[0] for row in cursor.fetchall()}
-        found.extend(plan for index, plan in enumerate(waiting) if index in due)
+        statements.append((union, [p for _sql, params in parts for p in params]))
         parts.clear()
-        waiting.clear()
+        indexes.clear()
 
-    for plan in plans:
+    for index, plan in enumerate(plans):
+        markers[index] = marker = object()
         due = (
-            _due(plan, cutoff=_cutoff(plan, now))
+            _due(plan, cutoff=_CutoffParameter(marker))
             .exclude(pk__in=held.get(plan.model, set()))
             .values("pk")[:1]
         )
         sql, params = due.query.get_compiler(connection=connection).as_sql()
         if parts and sum(len(p) for _s, p in parts) + len(params) > limit:
-            ask()
+            flush()
         parts.append((sql, list(params)))
-        waiting.append(plan)
-    ask()
-    return found
+        indexes.append(index)
+    if parts:
+        flush()
+    if len(_ANYTHING_DUE_SQL) >= _ANYTHING_DUE_SQL_MAX:
+        _ANYTHING_DUE_SQL.clear()
+    entry = _ANYTHING_DUE_SQL[key] = (statements, markers, [p.declaration for p in plans])
+    return entry
+
+
+def _with_anything_due(
+    plans: list[RetentionPlan], *, now: datetime, held: Mapping[type[models.Model], set[Any]]
+) -> list[RetentionPlan]:
+    """The plans with at least one due row not under a hold, found with one statement for
+    all of them (as many as the database's parameter limit allows) instead of one each. The
+    statement is compiled once per process for the same rules and holds."""
+    if not plans:
+        return []
+    connection = connections[router.db_for_write(plans[0].model)]
+    statements, markers, _declarations = _anything_due_statements(connection, plans, held)
+    as_datetime: models.DateTimeField[datetime, datetime] = models.DateTimeField()
+    cutoffs = {
+        id(markers[index]): as_datetime.get_db_prep_value(_cutoff(plan, now), connection)
+        for index, plan in enumerate(plans)
+    }
+    due: set[int] = set()
+    with connection.cursor() as cursor:
+        for sql, template in statements:
+            params = [cutoffs.get(id(param), param) for param in template]
+            cursor.execute(sql, params)
+            due.update(row[0] for row in cursor.fetchall())
+    return [plan for index, plan in enumerate(plans) if index in due]
 
 
 def _dispose_batch(run: _Run, *, batch_size: int) -> int:
@@ -559,13 +629,14 @@ def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
             cursor.execute(statement, params)
             count, found = cursor.fetchone()
             audited = None if audited is None else (found or [])
+    if not count:
+        return 0  # nothing deleted, so no hold placed meanwhile can have been overridden
     # A new statement: sees holds committed since. Any on this model that the batch did not
     # leave out may be on a row it deleted; roll back and take the batch again without them.
     if run.holds_now() - left_out:
         raise HeldMeanwhile
-    if count:
-        run.batches += 1
-        _record_written(run, [], count=count, audit_targets=audited or [])
+    run.batches += 1
+    _record_written(run, [], count=count, audit_targets=audited or [])
     return int(count)
 
 
@@ -595,10 +666,11 @@ def _delete_batch_by_rowid(run: _Run, *, batch_size: int) -> int:
         found = [row[0] for row in cursor.fetchall()]
     # Keys of other types (UUIDs, say) come back as SQLite stores them.
     pks = found if type(pk_field) in _PLAIN_KEY_FIELDS else [pk_field.to_python(k) for k in found]
+    if not pks:
+        return 0  # nothing deleted, so no hold placed meanwhile can have been overridden
     if run.holds_now().intersection(pks):  # a hold committed since the last batch read them
         raise HeldMeanwhile
-    if pks:
-        _record(run, pks, count=len(pks), cascaded={})
+    _record(run, pks, count=len(pks), cascaded={})
     return len(pks)
 
 
