@@ -33,7 +33,12 @@ class StaffTool:
 
     @property
     def url(self) -> str:
-        return _address(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        return address(self.url_name)
+
+
+def address(url_name: str) -> str:
+    """The address of the staff page ``url_name`` (worked out once; see ``_address``)."""
+    return _address(url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 @cache

@@ -23,7 +23,15 @@ with the clock alone (a session starts, bookings close): the builder says until 
 (``Fragment.valid_until``, or ``holds_until`` from a page's view), and an entry read outside
 [built at, valid until) is built again. Nothing about a visitor is ever stored.
 
-Pages are keyed by a generation of this process too, new with each process and with each
+**Layouts** (``layout_pieces``, used by ``{% cached_layout %}`` in ``base.html``): what every
+page has around its own content (head, header, staff navigation, footer) is rendered once per
+variant of the layout and kept, cut where each request puts its own parts: the CSP nonce, the
+CSRF token, and the blocks the page fills (its title and content, the messages, the cookie
+banner). This is for every page, a signed-in person's too: a layout's variant holds only what
+its template declares it varies on (the set of tools in the staff navigation and which is
+current, not who is signed in), never anything about a person.
+
+Pages and layouts are keyed by a generation of this process too, new with each process and with each
 change of settings: a page holds the layout's code and settings (the addresses of the static
 files change with each release), which other processes need not share.
 
@@ -36,7 +44,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import astuple, dataclass
 from datetime import datetime
@@ -121,6 +130,45 @@ def cached_fragment(
     return fragment.parts
 
 
+# --- Layouts ---------------------------------------------------------------------------------
+
+# Where a request's own part goes in a layout kept for its variant: a mark of this process,
+# the part's name ("nonce", "token", or the name of a block the page fills), and a colon.
+_MARK = secrets.token_hex(16)
+_MARKED = re.compile(f"{_MARK}:([A-Za-z0-9_]+):")
+NONCE_SLOT, TOKEN_SLOT = "nonce", "token"
+
+
+def layout_mark(slot: str) -> str:
+    """What a layout being built shows where ``slot`` goes."""
+    return f"{_MARK}:{slot}:"
+
+
+def layout_pieces(variant: str, build: Callable[[], str]) -> list[str]:
+    """The layout of ``variant``: its own text and the names of the slots a request fills, in
+    turn (``[text, slot, text, ...]``). ``build`` renders it with ``layout_mark(slot)`` at each
+    slot, when it is not kept yet; it must show nothing about a person."""
+    parts = cached_fragment(
+        "layout", 0, f"{_generation} {get_language()} {variant}", lambda: Fragment({"": build()})
+    )
+    return _MARKED.split(parts[""])
+
+
+@contextmanager
+def nonce_placeholder(request: HttpRequest, placeholder: str) -> Iterator[None]:
+    """``request.csp_nonce`` reads ``placeholder`` for a while, then its own nonce again
+    (which django-csp makes only if something asks for it)."""
+    real_nonce = request.__dict__.get("csp_nonce")
+    request.csp_nonce = placeholder  # type: ignore[attr-defined]  # django-csp's
+    try:
+        yield
+    finally:
+        if real_nonce is None:
+            del request.csp_nonce  # type: ignore[attr-defined]  # django-csp's
+        else:
+            request.csp_nonce = real_nonce  # type: ignore[attr-defined]  # django-csp's
+
+
 # --- Whole pages ------------------------------------------------------------------------------
 
 
@@ -197,29 +245,24 @@ def _render_for_keeping(
     view: Callable[..., HttpResponseBase], request: HttpRequest, *args: Any, **kwargs: Any
 ) -> tuple[_Page | None, HttpResponseBase]:
     """The view's response for this request, and the page to keep if it may be kept."""
-    nonce_placeholder, token_placeholder = secrets.token_hex(16), secrets.token_hex(16)
-    real_nonce = request.__dict__.get("csp_nonce")
-    request.csp_nonce = nonce_placeholder  # type: ignore[attr-defined]  # django-csp's
+    nonce, token_placeholder = secrets.token_hex(16), secrets.token_hex(16)
     setattr(request, CSRF_PLACEHOLDER_ATTRIBUTE, token_placeholder)
     moments: list[datetime] = []
     watching = _holds_until.set(moments)
     built_at = timezone.now()
     try:
-        response = view(request, *args, **kwargs)
-        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-            response.render()
+        with nonce_placeholder(request, nonce):
+            response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                response.render()
     finally:
         _holds_until.reset(watching)
         delattr(request, CSRF_PLACEHOLDER_ATTRIBUTE)
-        if real_nonce is None:
-            del request.csp_nonce  # type: ignore[attr-defined]  # django-csp's
-        else:
-            request.csp_nonce = real_nonce  # type: ignore[attr-defined]  # django-csp's
     if not isinstance(response, HttpResponse):  # streamed: nothing to fill in, nothing kept
         return None, response
-    cut = re.split(f"({nonce_placeholder}|{token_placeholder})".encode(), response.content)
+    cut = re.split(f"({nonce}|{token_placeholder})".encode(), response.content)
     pieces = [
-        piece if number % 2 == 0 else (_NONCE if piece == nonce_placeholder.encode() else _TOKEN)
+        piece if number % 2 == 0 else (_NONCE if piece == nonce.encode() else _TOKEN)
         for number, piece in enumerate(cut)
     ]
     response.content = _filled(pieces, request)
