@@ -174,7 +174,8 @@ REDIS_URL = env_url(
 )
 # The "fragments" cache holds public pages and parts of them that are the same for every
 # visitor (safeguarding.core.fragment_cache): anonymous visitors' pages without their nonce and
-# CSRF token, course listings; never anything about a visitor. It is apart from "default" so
+# CSRF token, course listings, the layout around every page (one per set of staff tools);
+# never anything about a visitor. It is apart from "default" so
 # that fragments never push the rate-limit counters out. PUBLIC_PAGE_CACHE=false renders every
 # public page for each request instead (the course listings stay cached).
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)

@@ -1,4 +1,4 @@
-"""Public pages, and parts of them, that are the same for every visitor, kept in a cache.
+"""Pages, and parts of them, that are the same for every visitor, kept in a cache.
 
 **Pages** (``cached_page``): a public page asked for with GET by an anonymous visitor is
 rendered once per *variant* and kept; each later request fills in only its own parts. A
