@@ -313,6 +313,10 @@ declare(
     },
 )
 declare(
+    "casereviews.PublishedListVersion",
+    fields=not_personal("id", "value"),
+)
+declare(
     "casereviews.PublishedReport",
     retention="published_review",
     purpose=PURPOSE,
