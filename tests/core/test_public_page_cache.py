@@ -1,4 +1,4 @@
-"""Public pages are rendered once per variant and kept in the shared ``fragments`` cache
+"""Public pages are rendered once per variant and kept in the process's memory
 (core/fragment_cache.py); each request fills in only its own CSP nonce and CSRF token. These
 tests prove a cached page is the page an uncached render gives, that each visitor still gets
 their own nonce, token and consent variant, and that nothing per visitor is served from it."""
