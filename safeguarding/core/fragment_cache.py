@@ -16,7 +16,7 @@ keyed on, a response that is not a plain 200 page, or one that set cookies or wr
 every variant of it (the catalogue's course list), so a new variant renders only the layout.
 
 Anything shown from the database is stored under a *version* the caller reads from the
-database before building it (``training.page_cache`` uses a number the database raises on
+database before building it (``core.content_versions``: a number the database raises on
 every change to what the page shows), so nothing cached is older than the data: a change makes
 a new version, and the old entries are never read again. What a page shows can also change
 with the clock alone (a session starts, bookings close): the builder says until when it holds
