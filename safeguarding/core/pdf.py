@@ -9,11 +9,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from fpdf import FPDF
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+    from safeguarding.core.pdf_page import Document
 
 # DejaVu Sans (from npm, copied by `make assets`): Latin in full, Greek and Cyrillic, so a
 # name like "Łucja Nguyễn" prints as written. The PDF core fonts cover Latin-1 only.
@@ -26,29 +30,6 @@ def text(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
-class Document(FPDF):
-    """A page with the protective ``marking`` (if any) centred in its header and footer, and
-    page numbers when marked."""
-
-    def __init__(self, *, marking: str = "", **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.marking = marking
-
-    def header(self) -> None:
-        if self.marking:
-            self.set_font(FONT, "B", 10)
-            self.cell(0, 6, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
-            self.ln(2)
-
-    def footer(self) -> None:
-        if self.marking:
-            self.set_y(-15)
-            self.set_font(FONT, "B", 9)
-            self.cell(0, 5, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
-            self.set_font(FONT, "", 8)
-            self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="C")
-
-
 def new_document(
     *,
     title: str,
@@ -57,6 +38,11 @@ def new_document(
     font_dir: Path | None = None,
 ) -> Document:
     """An A4 document with the project font (bold too) loaded, titled, in British English."""
+    # fpdf2 (with Pillow and fontTools, ~40 MB) is loaded by the first PDF a process writes,
+    # not by every process that loads the project: the workers and web servers run the
+    # system checks, which import every view.
+    from safeguarding.core.pdf_page import Document
+
     folder = font_dir or FONT_DIR
     regular, bold = folder / f"{FONT}.ttf", folder / f"{FONT}-Bold.ttf"
     if not (regular.is_file() and bold.is_file()):
