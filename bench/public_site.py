@@ -40,10 +40,10 @@ COURSES = 50
 
 
 def public_pages() -> list[str]:
-    """The public pages without a secret in their address: those the page cache serves (as
-    its tests list them), then the two that need a version of their own first (the privacy
-    notice and the newsletter sign-up, whose wording comes from the database)."""
-    from tests.core.test_public_page_cache import STATIC_PAGES
+    """The public pages without a secret in their address, as the page cache's tests list
+    them: the layout-only pages, a course and its booking form, then the two that show data
+    of their own under its version (the privacy notice and the newsletter sign-up)."""
+    from tests.core.test_public_page_cache import STATIC_PAGES, VERSIONED_PAGES
     from tests.training.factories import SessionFactory
 
     session = SessionFactory.create_batch(COURSES)[0]
@@ -51,8 +51,7 @@ def public_pages() -> list[str]:
         *(page for page in STATIC_PAGES if "?" not in page),
         f"/courses/{session.course.pk}/",
         f"/courses/sessions/{session.pk}/book/",
-        "/privacy/",
-        "/newsletter/",
+        *VERSIONED_PAGES,
     ]
 
 

@@ -184,15 +184,19 @@ def smtp_server(settings: pytest_django.fixtures.Settings) -> Iterator[Mailbox]:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Each test starts with empty caches, so rate limits and cached page fragments never
-    leak between tests."""
+    """Each test starts with empty caches, so rate limits, cached page fragments and the
+    pages a process keeps never leak between tests."""
     from django.core.cache import caches
+
+    from safeguarding.core.fragment_cache import forget_pages
 
     for cache in caches.all(initialized_only=False):
         cache.clear()
+    forget_pages()
     yield
     for cache in caches.all(initialized_only=False):
         cache.clear()
+    forget_pages()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

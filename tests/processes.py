@@ -109,3 +109,28 @@ def running_server(
             process.stdout.close()
         if output is not None:
             output.close()
+
+
+@contextmanager
+def workers_database(tmp_path: Path, label: str) -> Iterator[str]:
+    """A DATABASE_URL for a test's own processes: on PostgreSQL (when the tests run there) a
+    fresh database beside the test database, named with ``label``; otherwise a SQLite file."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    import psycopg
+
+    settings = connection.settings_dict
+    name = f"{settings['NAME']}_{label}"[:63]
+    server = f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}"
+    server += f":{settings['PORT'] or 5432}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -27,7 +27,6 @@ ENTRY_MODULES = ("views", "jobs.py", "tasks.py")
 INSIDE_THE_CALLERS_TRANSACTION = {
     ("safeguarding.audit.services", "audit_log"),  # the last step of each service
     ("safeguarding.core.tasks", "enqueue_in_transaction"),  # joins the caller's
-    ("safeguarding.privacy.notice.selectors", "current_version"),  # a read, also in services
 }
 
 

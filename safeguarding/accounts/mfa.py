@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import secrets
 
-import segno
 from django.conf import settings
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -60,4 +59,6 @@ def text_secret(device: TOTPDevice) -> str:
 
 
 def qr_code_data_uri(device: TOTPDevice) -> str:
+    import segno  # here, not at the top: only the page that shows a new authenticator needs it
+
     return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2))

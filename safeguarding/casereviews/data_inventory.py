@@ -313,6 +313,12 @@ declare(
     },
 )
 declare(
+    "casereviews.PublishedListVersion",
+    retention="published_review",
+    description="A counter the database raises when the published reviews change (no data).",
+    fields=not_personal("id", "value"),
+)
+declare(
     "casereviews.PublishedReport",
     retention="published_review",
     purpose=PURPOSE,

@@ -582,3 +582,14 @@ class PublishedReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PublishedListVersion(models.Model):
+    """One row whose ``value`` the database raises, in the same transaction, on every change
+    to a published report (triggers from migration 0006): the public list of reviews is
+    cached under it (``core.content_versions``), so it never shows an old list."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Published reviews version {self.value}"

@@ -29,8 +29,6 @@ from typing import Any
 
 from defusedxml import ElementTree  # type: ignore[import-untyped]
 from defusedxml.common import DefusedXmlException  # type: ignore[import-untyped]
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from safeguarding.casereviews.models import CaseReview, CaseSubject, HitKind, Notification
 from safeguarding.workspaces.models import DocumentKind
@@ -161,6 +159,10 @@ def _zip_entry(data: bytes, name: str) -> bytes:
 
 def draft_lines(data: bytes, kind: DocumentKind) -> list[Line]:
     """The lines of a draft document, with where each is (ValueError if it cannot be read)."""
+    # Here, not at the top: pypdf is ~20 MB that only a process reading a draft needs.
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         if kind == DocumentKind.PDF:
             pages = PdfReader(io.BytesIO(data)).pages

@@ -7,10 +7,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from safeguarding.casereviews.models import PublishedReport
+from safeguarding.casereviews.models import PublishedListVersion, PublishedReport
+from safeguarding.core.content_versions import version_of
+from safeguarding.core.fragment_cache import cached_page
+
+
+def published_list_version() -> int:
+    return version_of(PublishedListVersion)
 
 
 @require_safe
+@cached_page(version=published_list_version)
 def reviews(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -25,6 +25,7 @@ from safeguarding.cdop.reporting import (
 from safeguarding.cdop.services import notify_death_online
 from safeguarding.core.form_views import add_service_error, form_status
 from safeguarding.core.forms import posted
+from safeguarding.core.fragment_cache import cached_page
 from safeguarding.core.links import BadLink
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
 from safeguarding.workspaces.pages import no_store
@@ -62,6 +63,7 @@ def notify(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def notification_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "cdop/public/notification_sent.html")
 
@@ -112,5 +114,6 @@ def reporting_form_answer(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
+@cached_page()
 def reporting_form_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "cdop/public/reporting_form_sent.html")

@@ -378,6 +378,19 @@ NEWSLETTER_PARALLEL_BATCHES = env_int("NEWSLETTER_PARALLEL_BATCHES", 1, minimum=
 # promise) is as fast as the database commits; a few more let a slow commit (PostgreSQL
 # flushing to a slow disk) record several messages at once.
 NEWSLETTER_UNRECORDED_AT_MOST = env_int("NEWSLETTER_UNRECORDED_AT_MOST", 1, minimum=1)
+# PostgreSQL only: the synchronous_commit of the one statement that records accepted messages
+# as sent (every other write keeps the server's own). "off" (the default) does not wait for
+# the flush to disk: a killed worker still loses no record (the server has it), but a crash
+# of the PostgreSQL server or its machine can forget the last fraction of a second's records,
+# and those messages go again with their same Message-ID (as SQLite in WAL mode with
+# synchronous=NORMAL, the embedded default, forgets its last commits when the machine loses
+# power). "on" waits for the flush: at most NEWSLETTER_UNRECORDED_AT_MOST repeated even then,
+# at the cost of one flush per record (milliseconds on an ordinary disk).
+NEWSLETTER_SENT_SYNCHRONOUS_COMMIT = env_choice(
+    "NEWSLETTER_SENT_SYNCHRONOUS_COMMIT",
+    "off",
+    {"off", "local", "remote_write", "on", "remote_apply"},
+)
 if not NEWSLETTER_HEARTBEAT_SECONDS * 3 <= NEWSLETTER_CLAIM_SECONDS <= NEWSLETTER_STALLED_SECONDS:
     raise ImproperlyConfigured(
         "NEWSLETTER_CLAIM_SECONDS must be at least three heartbeats "

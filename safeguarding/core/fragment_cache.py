@@ -16,7 +16,7 @@ keyed on, a response that is not a plain 200 page, or one that set cookies or wr
 every variant of it (the catalogue's course list), so a new variant renders only the layout.
 
 Anything shown from the database is stored under a *version* the caller reads from the
-database before building it (``training.page_cache`` uses a number the database raises on
+database before building it (``core.content_versions``: a number the database raises on
 every change to what the page shows), so nothing cached is older than the data: a change makes
 a new version, and the old entries are never read again. What a page shows can also change
 with the clock alone (a session starts, bookings close): the builder says until when it holds
@@ -29,11 +29,15 @@ variant of the layout and kept, cut where each request puts its own parts: the C
 CSRF token, and the blocks the page fills (its title and content, the messages, the cookie
 banner). This is for every page, a signed-in person's too: a layout's variant holds only what
 its template declares it varies on (the set of tools in the staff navigation and which is
-current, not who is signed in), never anything about a person.
+current, not who is signed in), never anything about a person. Layouts are keyed by a
+generation of this process, new with each process and each change of settings (a layout
+holds the addresses of the static files, which change with each release).
 
-Pages and layouts are keyed by a generation of this process too, new with each process and with each
-change of settings: a page holds the layout's code and settings (the addresses of the static
-files change with each release), which other processes need not share.
+Pages are kept in this process's memory, not in the shared cache: a page holds the layout's
+code and settings (the addresses of the static files change with each release), which other
+processes need not share, and one served from memory costs no unpickling (with Redis, no
+round trip). They are forgotten with each change of settings, after ``TIMEOUT_SECONDS`` like
+fragments, and all at once when there are ``MAX_PAGES`` (junk queries cannot fill memory).
 
 The ``fragments`` cache is separate from the default one, so a flood of entries can never
 evict the rate-limit counters.
@@ -47,7 +51,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, wraps
 from typing import Any
@@ -72,16 +76,25 @@ MAX_CACHED_QUERY = 300
 # (core.context_processors.csrf_placeholder gives it to the template as ``csrf_token``).
 CSRF_PLACEHOLDER_ATTRIBUTE = "_page_cache_csrf_placeholder"
 
+# How many variants of pages a process keeps before it forgets them all and starts again.
+MAX_PAGES = 500
+
 _NONCE, _TOKEN = b"n", b"t"
-_generation = secrets.token_hex(8)
 # The moments until which what the page being rendered shows holds (see holds_until).
 _holds_until: ContextVar[list[datetime] | None] = ContextVar("page_holds_until", default=None)
 
 
+# Layouts are kept under this process's generation (see the module's doc).
+_layout_generation = secrets.token_hex(8)
+
+
 @receiver(setting_changed)
-def _new_generation(**kwargs: Any) -> None:
-    global _generation
-    _generation = secrets.token_hex(8)
+def forget_pages(**kwargs: Any) -> None:
+    """Forget every page and layout this process keeps (settings changed; each test starts
+    afresh)."""
+    global _layout_generation
+    _pages.clear()
+    _layout_generation = secrets.token_hex(8)
 
 
 @dataclass(frozen=True)
@@ -148,9 +161,8 @@ def layout_pieces(variant: str, build: Callable[[], str]) -> list[str]:
     """The layout of ``variant``: its own text and the names of the slots a request fills, in
     turn (``[text, slot, text, ...]``). ``build`` renders it with ``layout_mark(slot)`` at each
     slot, when it is not kept yet; it must show nothing about a person."""
-    parts = cached_fragment(
-        "layout", 0, f"{_generation} {get_language()} {variant}", lambda: Fragment({"": build()})
-    )
+    key = f"{_layout_generation} {get_language()} {variant}"
+    parts = cached_fragment("layout", 0, key, lambda: Fragment({"": build()}))
     return _MARKED.split(parts[""])
 
 
@@ -184,6 +196,17 @@ class _Page:
     valid_until: datetime | None
 
 
+# This process's pages by address, query, consent, language and data version.
+_PageKey = tuple[str, str, str, str, int | None]
+_pages: dict[_PageKey, _Page] = {}
+
+
+def _still_good(page: _Page, now: datetime) -> bool:
+    return _fresh(page.built_at, page.valid_until, now) and (
+        (now - page.built_at).total_seconds() < TIMEOUT_SECONDS
+    )
+
+
 def _filled(pieces: tuple[bytes, ...] | list[bytes], request: HttpRequest) -> bytes:
     """The page for ``request``: its own nonce and CSRF token, asked for as a template would
     (so the CSP header names the nonce and the CSRF cookie is set)."""
@@ -203,7 +226,9 @@ def _filled(pieces: tuple[bytes, ...] | list[bytes], request: HttpRequest) -> by
     return b"".join(out)
 
 
-def _page_key(request: HttpRequest, version: Callable[[], int] | None, query: bool) -> str | None:
+def _page_key(
+    request: HttpRequest, version: Callable[[], int] | None, query: bool
+) -> _PageKey | None:
     """The page's key for this request, or None when it must be rendered for this visitor."""
     if request.method not in ("GET", "HEAD") or not settings.PUBLIC_PAGE_CACHE:
         return None
@@ -216,9 +241,14 @@ def _page_key(request: HttpRequest, version: Callable[[], int] | None, query: bo
     decided = getattr(request, "cookie_consent", None)
     if decided is None:
         return None
-    variant = f"{request.get_full_path()} {astuple(decided)} {get_language()}"
-    digest = hashlib.sha256(variant.encode()).hexdigest()[:40]
-    return f"page:{_generation}:{version() if version else '-'}:{digest}"
+    # The consent's repr names every field of the frozen dataclass (a new one too).
+    return (
+        request.path,
+        query_string,
+        repr(decided),
+        get_language(),
+        version() if version else None,
+    )
 
 
 @cache
@@ -292,16 +322,17 @@ def cached_page(
             key = _page_key(request, version, query)
             if key is None:
                 return view(request, *args, **kwargs)
-            store = caches[CACHE_ALIAS]
-            stored: _Page | None = store.get(key)
-            if stored is not None and _fresh(stored.built_at, stored.valid_until, timezone.now()):
+            stored = _pages.get(key)
+            if stored is not None and _still_good(stored, timezone.now()):
                 served = HttpResponse(_filled(stored.pieces, request), status=stored.status)
                 for name, value in stored.headers:
                     served.headers[name] = value
                 return served
             page, response = _render_for_keeping(view, request, *args, **kwargs)
             if page is not None:
-                store.set(key, page, TIMEOUT_SECONDS)
+                if len(_pages) >= MAX_PAGES:
+                    _pages.clear()
+                _pages[key] = page
             return response
 
         return serve

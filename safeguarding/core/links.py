@@ -26,8 +26,10 @@ def _signer(purpose: str, secret_key: str) -> signing.TimestampSigner:
     return signing.TimestampSigner(key=secret_key, salt=f"safeguarding.links.{purpose}")
 
 
-def make_token(*, purpose: str, payload: dict[str, Any]) -> str:
-    return _signer(purpose, settings.SECRET_KEY).sign_object(payload, compress=True)
+def make_token(*, purpose: str, payload: dict[str, Any], compress: bool = True) -> str:
+    """``compress=False`` for a payload zlib cannot shorten (a few short values), where
+    setting up the compressor costs more than the signature; either kind reads back."""
+    return _signer(purpose, settings.SECRET_KEY).sign_object(payload, compress=compress)
 
 
 def read_token(token: str, *, purpose: str, max_age: timedelta) -> dict[str, Any]:

@@ -7,13 +7,16 @@ marking for information whose loss would harm the people it is about).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from fpdf import FPDF
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 # DejaVu Sans (from npm, copied by `make assets`): Latin in full, Greek and Cyrillic, so a
 # name like "Łucja Nguyễn" prints as written. The PDF core fonts cover Latin-1 only.
@@ -26,27 +29,37 @@ def text(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
-class Document(FPDF):
-    """A page with the protective ``marking`` (if any) centred in its header and footer, and
-    page numbers when marked."""
+@cache
+def _document_class() -> Callable[..., FPDF]:
+    """fpdf2's page with the protective marking. Made on the first PDF a process writes:
+    fpdf2 brings Pillow and fontTools (~40 MB), which the processes that never write one
+    (workers, web servers: they run the system checks, which import every view) need not
+    hold."""
+    from fpdf import FPDF
 
-    def __init__(self, *, marking: str = "", **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.marking = marking
+    class Document(FPDF):
+        """A page with the protective ``marking`` (if any) centred in its header and
+        footer, and page numbers when marked."""
 
-    def header(self) -> None:
-        if self.marking:
-            self.set_font(FONT, "B", 10)
-            self.cell(0, 6, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
-            self.ln(2)
+        def __init__(self, *, marking: str = "", **kwargs: object) -> None:
+            super().__init__(**kwargs)  # type: ignore[arg-type]
+            self.marking = marking
 
-    def footer(self) -> None:
-        if self.marking:
-            self.set_y(-15)
-            self.set_font(FONT, "B", 9)
-            self.cell(0, 5, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
-            self.set_font(FONT, "", 8)
-            self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="C")
+        def header(self) -> None:
+            if self.marking:
+                self.set_font(FONT, "B", 10)
+                self.cell(0, 6, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
+                self.ln(2)
+
+        def footer(self) -> None:
+            if self.marking:
+                self.set_y(-15)
+                self.set_font(FONT, "B", 9)
+                self.cell(0, 5, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
+                self.set_font(FONT, "", 8)
+                self.cell(0, 4, f"Page {self.page_no()} of {{nb}}", align="C")
+
+    return Document
 
 
 def new_document(
@@ -55,13 +68,13 @@ def new_document(
     orientation: Literal["portrait", "landscape"] = "portrait",
     marking: str = "",
     font_dir: Path | None = None,
-) -> Document:
+) -> FPDF:
     """An A4 document with the project font (bold too) loaded, titled, in British English."""
     folder = font_dir or FONT_DIR
     regular, bold = folder / f"{FONT}.ttf", folder / f"{FONT}-Bold.ttf"
     if not (regular.is_file() and bold.is_file()):
         raise ImproperlyConfigured(f"The PDF font is missing from {folder}: run `make assets`.")
-    pdf = Document(marking=marking, orientation=orientation, format="A4")
+    pdf = _document_class()(marking=marking, orientation=orientation, format="A4")
     pdf.add_font(FONT, "", str(regular))
     pdf.add_font(FONT, "B", str(bold))
     pdf.set_title(text(title))

@@ -7,8 +7,6 @@ import calendar
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` calendar months later, or that month's last day if it has none."""
@@ -23,6 +21,8 @@ def add_months(day: date, months: int) -> date:
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[date]:
     """England and Wales bank holidays (including substitute days) in one year."""
+    import holidays  # here, not at the top: ~10 MB every process would hold, used by few
+
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 

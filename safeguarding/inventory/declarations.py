@@ -57,6 +57,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 
+from safeguarding.inventory import revision
 from safeguarding.inventory.subjects import SubjectFilter
 from safeguarding.inventory.taxonomy import Subject, is_special_category
 
@@ -286,6 +287,7 @@ def declare(
         on_erasure=on_erasure,
     )
     _registry[key] = declaration
+    revision.changed()
     return declaration
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from safeguarding.inventory import revision
 from safeguarding.inventory.taxonomy import LawfulBasis, SpecialCondition
 
 
@@ -27,6 +28,7 @@ _registry: dict[str, Purpose] = {}
 
 def register(purpose: Purpose) -> Purpose:
     _registry[purpose.key] = purpose
+    revision.changed()
     return purpose
 
 

@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from django.conf import settings
 
+from safeguarding.inventory import revision
+
 # The range within which the data protection lead may change a rule's period.
 MIN_DAYS = 1
 MAX_DAYS = 365 * 20
@@ -65,6 +67,7 @@ _registry: dict[str, RetentionRule] = {}
 
 def register(rule: RetentionRule) -> RetentionRule:
     _registry[rule.key] = rule
+    revision.changed()
     return rule
 
 

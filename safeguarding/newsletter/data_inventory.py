@@ -115,6 +115,10 @@ declare(
     fields=not_personal("id", "slug", "name", "description", "is_active", "position"),
 )
 declare(
+    "newsletter.SignUpVersion",
+    fields=not_personal("id", "value"),
+)
+declare(
     "newsletter.ConsentWording",
     subject=Subject.STAFF,
     purpose="newsletter",

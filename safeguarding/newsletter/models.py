@@ -29,6 +29,17 @@ class Topic(models.Model):
         return self.name
 
 
+class SignUpVersion(models.Model):
+    """One row whose ``value`` the database raises, in the same transaction, on every change
+    to a topic or the consent wording (triggers from migration 0007): the public sign-up
+    page is cached under it (``core.content_versions``), so it never shows an old list."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Sign-up page version {self.value}"
+
+
 class ConsentWording(models.Model):
     """The consent statement shown on the sign-up form. Never edited: a change is a new
     version, so old evidence keeps pointing at the words the person actually saw."""

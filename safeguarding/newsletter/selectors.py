@@ -11,8 +11,16 @@ from django.db.models import Q, QuerySet
 from safeguarding.audit.actions import describe
 from safeguarding.audit.models import AuditEntry
 from safeguarding.core.addresses import normalise_email
+from safeguarding.core.content_versions import version_of
 from safeguarding.newsletter.data_inventory import NEWSLETTER
-from safeguarding.newsletter.models import Campaign, Consent, Delivery, Subscriber, Topic
+from safeguarding.newsletter.models import (
+    Campaign,
+    Consent,
+    Delivery,
+    SignUpVersion,
+    Subscriber,
+    Topic,
+)
 from safeguarding.newsletter.sending import eligible_subscribers
 from safeguarding.privacy.rights.actions import processing_stopped
 
@@ -20,6 +28,12 @@ SEARCH_LIMIT = 50
 HISTORY_LENGTH = 100
 # How audit entries name a subscriber (services.TARGET, and the model's own label).
 SUBSCRIBER_TARGETS = ("newsletter.Subscriber", "newsletter.subscriber")
+
+
+def sign_up_version() -> int:
+    """The version of what the public sign-up page shows (its topics and consent wording),
+    raised by the database on every change to them (``SignUpVersion``)."""
+    return version_of(SignUpVersion)
 
 
 def subscriber_search(query: str) -> QuerySet[Subscriber]:

@@ -33,7 +33,9 @@ _HASH_CHARS = 12
 
 def make(purpose: str, subscriber: Subscriber, **extra: object) -> str:
     payload = {"s": subscriber.pk, "h": subscriber.address_hash[:_HASH_CHARS], **extra}
-    return links.make_token(purpose=purpose, payload=payload)
+    # An id and 12 hex characters (for a confirmation, a few consent ids too): too short for
+    # zlib to shorten by much, and a campaign signs two per message.
+    return links.make_token(purpose=purpose, payload=payload, compress=False)
 
 
 def read(purpose: str, token: str) -> dict[str, object]:

@@ -1,4 +1,3 @@
-from anymail import urls as anymail_urls
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, include, path
@@ -14,6 +13,10 @@ def provider_webhooks() -> list[URLPattern | URLResolver]:
     provider = settings.NEWSLETTER_WEBHOOK_PROVIDER
     if not provider:
         return []
+    # Here, not at the top: anymail's URLs import every provider's webhook (and requests),
+    # ~15 MB in each process, for a setting that is off by default.
+    from anymail import urls as anymail_urls
+
     routed: list[URLPattern | URLResolver] = [
         pattern
         for pattern in anymail_urls.urlpatterns

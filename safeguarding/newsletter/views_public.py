@@ -17,7 +17,7 @@ from safeguarding.core.form_views import form_status
 from safeguarding.core.forms import posted
 from safeguarding.core.fragment_cache import cached_page
 from safeguarding.core.ratelimit import Limit, over_limit, too_many_response
-from safeguarding.newsletter import services, tokens
+from safeguarding.newsletter import selectors, services, tokens
 from safeguarding.newsletter.forms import (
     YOUR_DATA_CHOICES,
     ManageForm,
@@ -31,6 +31,7 @@ SIGN_UP_LIMIT = Limit("newsletter-sign-up")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cached_page(version=selectors.sign_up_version)
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(posted(request))
     wording = services.current_wording()

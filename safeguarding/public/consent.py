@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import patch_vary_headers
 
 from safeguarding.core.middleware import opened_by_a_secret
 from safeguarding.public import cookies
@@ -154,6 +155,10 @@ class CookieConsentMiddleware:
             forget_analytics_cookies(request, response)
         if consent.just_chosen and consent.choice and _is_page(response):
             remember_choice(response, consent.choice, just_chosen=False)
+        if consent.offered:
+            # With analytics to choose, Sec-GPC changes the answer (banner, tags, CSP, the
+            # cookies page's form, which cookies are removed): shared caches must know.
+            patch_vary_headers(response, ("Sec-GPC",))
         if opened_by_a_secret(request):
             response.headers["Referrer-Policy"] = "strict-origin"
         return response

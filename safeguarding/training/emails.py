@@ -14,7 +14,6 @@ from datetime import timedelta
 from email.utils import parseaddr
 from typing import Any
 
-import icalendar
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -35,6 +34,8 @@ def calendar_uid(booking_id: int) -> str:
 def calendar_file(session: Session, *, uid: str, cancel: bool = False, attendee: str = "") -> bytes:
     """The session as an iCalendar event; ``cancel`` makes it the METHOD:CANCEL that takes the
     event out of the calendar it was published to."""
+    import icalendar  # here, not at the top: only a process that sends one needs it
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{settings.PARTNERSHIP['short_name']}//Training//EN")
     calendar.add("version", "2.0")

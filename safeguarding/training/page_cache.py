@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from safeguarding.core.content_versions import version_of
 from safeguarding.training.models import CatalogueVersion, Session
 
 NAMESPACE = "training"
@@ -15,21 +15,8 @@ NAMESPACE = "training"
 
 def catalogue_version() -> int:
     """The number the database raises on every change to courses, sessions, bookings and
-    waiting lists. Read it *before* the data a fragment shows: a fragment is then never
-    older than its version (a change committed in between makes a newer version)."""
-    # A plain statement: this runs on every catalogue and course page, where the ORM's
-    # query building would cost more than the database's answer.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT value FROM training_catalogueversion WHERE id = 1")
-        row = cursor.fetchone()
-    if row is not None:
-        return int(row[0])
-    # The row is made by the migration; a database emptied since (a flushed test database)
-    # gets it back here.
-    try:
-        return CatalogueVersion.objects.get_or_create(pk=1)[0].value
-    except IntegrityError:  # pragma: no cover - another request made it first
-        return CatalogueVersion.objects.get(pk=1).value
+    waiting lists (``core.content_versions``)."""
+    return version_of(CatalogueVersion)
 
 
 def valid_until(sessions: Iterable[Session]) -> datetime | None:

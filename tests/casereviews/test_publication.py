@@ -302,6 +302,26 @@ def test_the_public_page_lists_published_reports_with_their_pdf(client: Client) 
     assert pdf.content.startswith(b"%PDF")
 
 
+def test_a_report_published_or_withdrawn_shows_on_the_next_visit_to_the_list() -> None:
+    """The list is cached for anonymous visitors under a version the database raises."""
+    assert "No reviews have been published yet." in Client().get("/case-reviews/").text
+    cached = Client().get("/case-reviews/")
+    assert not cached.templates  # type: ignore[attr-defined]  # served from the cache
+
+    PublishedReport.objects.create(
+        title="Invented: Child Y",
+        published_on=date(2027, 2, 9),
+        pdf=_pdf("Report"),
+        size=100,
+        sha256="0" * 64,
+    )
+    assert "Invented: Child Y" in Client().get("/case-reviews/").text
+    PublishedReport.objects.update(title="Invented: Child X")
+    assert "Invented: Child X" in Client().get("/case-reviews/").text
+    PublishedReport.objects.all().delete()
+    assert "No reviews have been published yet." in Client().get("/case-reviews/").text
+
+
 def test_the_publication_pages_for_members(review, officer, member) -> None:
     client = Client()
     sign_in(client, member)

@@ -33,6 +33,16 @@ def test_a_token_is_exactly_what_signing_dumps_makes_and_reads_back(
     assert read == payload
 
 
+def test_an_uncompressed_token_is_what_signing_dumps_makes_without_compressing() -> None:
+    payload = {"form": 7, "nonce": "x" * 80}
+    with time_machine.travel("2026-03-01 12:00:00Z", tick=False):
+        made = links.make_token(purpose="test.purpose", payload=payload, compress=False)
+        expected = signing.dumps(payload, salt="safeguarding.links.test.purpose")
+    assert made == expected
+    read = links.read_token(made, purpose="test.purpose", max_age=timedelta(days=3650))
+    assert read == payload
+
+
 def test_a_token_for_another_purpose_is_refused() -> None:
     made = links.make_token(purpose="test.one", payload={"s": 1})
     with pytest.raises(links.BadLink):

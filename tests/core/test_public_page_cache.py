@@ -1,4 +1,4 @@
-"""Public pages are rendered once per variant and kept in the shared ``fragments`` cache
+"""Public pages are rendered once per variant and kept in the process's memory
 (core/fragment_cache.py); each request fills in only its own CSP nonce and CSRF token. These
 tests prove a cached page is the page an uncached render gives, that each visitor still gets
 their own nonce, token and consent variant, and that nothing per visitor is served from it."""
@@ -19,6 +19,7 @@ from django.test import Client, override_settings
 
 from safeguarding.public import consent, cookies
 from tests.conftest import sign_in
+from tests.newsletter.factories import ensure_defaults
 from tests.public.test_contact import VALID as VALID_ENQUIRY
 from tests.training.factories import SessionFactory
 
@@ -49,7 +50,12 @@ STATIC_PAGES = [
     "/your-data/security-questions/sent/",
     "/your-data/security-questions/done/",
     "/newsletter/check-your-email/",
+    "/child-death-notification/sent/",
+    "/child-death-review/reporting-form/sent/",
 ]
+# Pages that show data of their own, kept under its version (the notice's inventory and
+# record, the sign-up page's topics and consent wording, the published reviews).
+VERSIONED_PAGES = ["/privacy/", "/newsletter/", "/case-reviews/"]
 
 
 def consent_cookies() -> dict[str, str | None]:
@@ -72,9 +78,11 @@ def analytics(settings: pytest_django.fixtures.Settings) -> str:
 
 @pytest.fixture
 def public_pages() -> list[str]:
+    ensure_defaults()  # the sign-up page's topics and wording (a flushed database lost them)
     session = SessionFactory(capacity=3)
     return [
         *STATIC_PAGES,
+        *VERSIONED_PAGES,
         f"/courses/{session.course.pk}/",
         f"/courses/sessions/{session.pk}/book/",
         f"/courses/sessions/{session.pk}/booked/",

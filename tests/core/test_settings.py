@@ -108,6 +108,11 @@ def test_production_uses_host_prefixed_secure_cookies(tmp_path: Path) -> None:
         ("DEBUG", "maybe", "DEBUG must be one of"),
         ("AXES_FAILURE_LIMIT", "ten", "AXES_FAILURE_LIMIT must be a whole number"),
         ("DEPLOYMENT", "staging", "DEPLOYMENT must be one of"),
+        (
+            "NEWSLETTER_SENT_SYNCHRONOUS_COMMIT",
+            "sometimes",
+            "NEWSLETTER_SENT_SYNCHRONOUS_COMMIT must be one of",
+        ),
     ],
 )
 def test_bad_values_stop_start_up_with_a_reason(

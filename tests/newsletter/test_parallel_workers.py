@@ -10,14 +10,11 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from tests.processes import ROOT, manage, project_env
+from tests.processes import ROOT, manage, project_env, workers_database
 from tests.smtp import SMTPSink
 
 pytestmark = pytest.mark.processes
@@ -39,32 +36,10 @@ print(len({worker for ids in done.values_list("worker_ids", flat=True) for worke
 """
 
 
-@contextmanager
-def workers_database(tmp_path: Path) -> Iterator[str]:
-    """A DATABASE_URL for the workers: a fresh database beside the test database."""
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
-        return
-    import psycopg
-
-    settings = connection.settings_dict
-    name = f"{settings['NAME']}_parallel"[:63]
-    server = f"postgres://{settings['USER'] or 'postgres'}@{settings['HOST'] or '127.0.0.1'}"
-    server += f":{settings['PORT'] or 5432}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def test_several_workers_share_one_campaign_and_send_each_message_once(tmp_path: Path) -> None:
     sink = SMTPSink().start()
     try:
-        with workers_database(tmp_path) as database_url:
+        with workers_database(tmp_path, "parallel") as database_url:
             env = project_env(
                 tmp_path,
                 DATABASE_URL=database_url,

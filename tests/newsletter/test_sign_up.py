@@ -21,6 +21,7 @@ from safeguarding.newsletter.models import (
     Subscriber,
     Suppression,
     SuppressionReason,
+    Topic,
 )
 from safeguarding.newsletter.services import consent_wording_change, subscriber_sign_up
 from safeguarding.privacy.retention.engine import retention_sweep
@@ -49,6 +50,29 @@ def test_the_form_shows_unticked_topics_and_the_consent_wording(client: Client) 
     assert 'type="checkbox"' in page
     assert "checked" not in page
     assert ConsentWording.objects.get().text in page
+
+
+def test_a_change_to_the_topics_or_the_wording_shows_on_the_next_visit() -> None:
+    """The page is cached for anonymous visitors; any change to what it shows, however it is
+    written (a new row, a bulk update, a delete), is on the very next request."""
+    Client().get("/newsletter/")
+    cached = Client().get("/newsletter/")
+    assert not cached.templates  # type: ignore[attr-defined]  # served from the cache
+    assert "Adult safeguarding bulletin" not in cached.content.decode()
+
+    Topic.objects.create(slug="adults", name="Adult safeguarding bulletin", position=9)
+    assert "Adult safeguarding bulletin" in Client().get("/newsletter/").content.decode()
+
+    Topic.objects.filter(slug="adults").update(description="Monthly, for adult services")
+    assert "Monthly, for adult services" in Client().get("/newsletter/").content.decode()
+
+    Topic.objects.filter(slug="adults").delete()
+    assert "Adult safeguarding bulletin" not in Client().get("/newsletter/").content.decode()
+
+    latest = ConsentWording.objects.order_by("-version").first()
+    assert latest is not None
+    ConsentWording.objects.create(version=latest.version + 1, text="Newly agreed words.")
+    assert "Newly agreed words." in Client().get("/newsletter/").content.decode()
 
 
 def test_a_malformed_email_gets_a_clear_error_and_nothing_is_saved(client: Client) -> None:

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from safeguarding.core.dates import day
 from safeguarding.inventory import purposes
 from safeguarding.inventory.purposes import Purpose
 from safeguarding.inventory.taxonomy import LawfulBasis
 from safeguarding.privacy.models import NoticeVersion
+from safeguarding.privacy.notice.services import notice_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +69,8 @@ def test_the_notice_makes_each_promise(client: Client, promise: str, words: str)
     assert words in notice_text(client)
 
 
-def test_the_notice_is_versioned_and_a_change_makes_a_new_version(client: Client) -> None:
-    client.get("/privacy/")
-    client.get("/privacy/")
-    assert NoticeVersion.objects.count() == 1
-    first = notice_text(client)
-    assert "Version 1, last changed on" in first
-
-    purposes.register(
+def reworded_staff_accounts() -> Purpose:
+    return purposes.register(
         Purpose(
             key="staff_accounts",
             name="Running staff accounts, reworded",
@@ -76,13 +79,69 @@ def test_the_notice_is_versioned_and_a_change_makes_a_new_version(client: Client
             lawful_basis=LawfulBasis.PUBLIC_TASK,
         )
     )
+
+
+@pytest.fixture
+def reworded() -> Iterator[None]:
+    """A release that changes what the notice says."""
+    reworded_staff_accounts()
+    yield
+    purposes.register(purposes.STAFF_ACCOUNTS)
+
+
+def test_the_notice_in_force_is_published_by_migrate() -> None:
+    """Every release runs migrate before it serves pages (README)."""
+    NoticeVersion.objects.all().delete()
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+    assert NoticeVersion.objects.count() == 1
+
+
+def test_the_notice_is_versioned_and_a_release_makes_a_new_version(client: Client) -> None:
+    first = notice_text(client)
+    assert "Version 1, last changed on" in first
+    assert NoticeVersion.objects.count() == 1
+
+    reworded_staff_accounts()
     try:
+        notice_publish()
         second = notice_text(client)
     finally:
         purposes.register(purposes.STAFF_ACCOUNTS)
 
+    assert "Running staff accounts, reworded" in second
     assert "Version 2, last changed on" in second
     assert NoticeVersion.objects.count() == 2
+    assert "Version 1, last changed on" in notice_text(client)  # the code went back
+
+
+def test_reading_the_notice_writes_nothing_even_before_it_is_published(
+    client: Client, reworded: None
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        text = notice_text(client)
+
+    assert "Running staff accounts, reworded" in text
+    assert "Version 2, last changed on" in text  # the version it will be
+    assert all(query["sql"].lstrip().upper().startswith("SELECT") for query in queries)
+    assert NoticeVersion.objects.count() == 1
+
+
+def test_a_notice_published_after_it_was_shown_is_shown_with_its_record(
+    client: Client, reworded: None, clock: time_machine.TimeMachineFixture
+) -> None:
+    shown, published_on = timezone.now() + timedelta(days=1), timezone.now() + timedelta(days=3)
+    clock.move_to(shown)
+    assert f"Version 2, last changed on {day(shown)}" in notice_text(client)
+    clock.move_to(published_on)
+    published = notice_publish()  # the release's migrate, two days later
+
+    clock.move_to(published_on + timedelta(days=5))
+
+    assert f"Version 2, last changed on {day(published.published_at)}" in notice_text(client)
+    assert day(published.published_at) != day(shown)
 
 
 def test_the_notice_names_no_fideslang_keys_to_the_public(client: Client) -> None:

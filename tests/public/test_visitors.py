@@ -145,6 +145,25 @@ def test_every_page_says_it_varies_with_the_visitors_cookies(
         assert "Cookie" in client.get(page)["Vary"], page
 
 
+def test_with_analytics_every_page_says_it_varies_with_global_privacy_control(
+    pages: list[str], analytics: str
+) -> None:
+    """Sec-GPC changes the banner, the analytics tags and the cookies page's form: a shared
+    cache must not give one browser's variant to another (the second answer is cached)."""
+    for page in [*pages, "/no-such-page/"]:
+        for gpc in ("", "1", "1"):
+            response = Client(headers={"Sec-GPC": gpc} if gpc else {}).get(page)
+            vary = {name.strip().lower() for name in response["Vary"].split(",")}
+            assert "sec-gpc" in vary, (page, gpc)
+
+
+def test_without_analytics_no_page_varies_with_global_privacy_control(
+    client: Client, pages: list[str]
+) -> None:
+    for page in pages:
+        assert "sec-gpc" not in client.get(page)["Vary"].lower(), page
+
+
 def test_no_report_only_policy_is_sent(client: Client) -> None:
     assert "Content-Security-Policy-Report-Only" not in client.get("/")
 

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from fideslang.default_taxonomy import DEFAULT_TAXONOMY
 
 from safeguarding.inventory import purposes, retention_rules
@@ -135,16 +134,12 @@ def build_notice() -> Notice:
     )
 
 
-def current_version(notice: Notice) -> tuple[int, NoticeVersion]:
-    """The version number and record for this notice's content, recording it if new."""
-    digest = notice.digest()
-    version = NoticeVersion.objects.filter(digest=digest).first()
+def published_version(notice: Notice) -> tuple[int, NoticeVersion] | None:
+    """This notice's version number and record, if it has been published (a read only:
+    ``privacy.notice.services.notice_publish`` records it, when the release is migrated)."""
+    version = NoticeVersion.objects.filter(digest=notice.digest()).first()
     if version is None:
-        try:
-            with transaction.atomic():
-                version = NoticeVersion.objects.create(digest=digest)
-        except IntegrityError:  # published by a concurrent request
-            version = NoticeVersion.objects.get(digest=digest)
+        return None
     number = NoticeVersion.objects.filter(published_at__lte=version.published_at).count()
     return number, version
 
