@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -23,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from safeguarding.accounts import invitations, services
@@ -93,15 +92,14 @@ def _status(person: User | ListedPerson) -> tuple[str, str]:
     return "Disabled", "govuk-tag--grey"
 
 
-# One line of the People page, rendered here rather than by the template: at 50 rows the
-# template's loop was a third of the page's cost. Every value is escaped (html.escape, as
-# Django's escape filter does).
+# One line of the People page, built here rather than by the template (at 50 rows the
+# template's loop was a third of the page's cost). format_html_join escapes every value.
 PERSON_ROW = (
     '<tr class="govuk-table__row">'
-    '<td class="govuk-table__cell"><a class="govuk-link" href="{0}{1}/">{2}</a></td>'
-    '<td class="govuk-table__cell">{3}</td>'
-    '<td class="govuk-table__cell">{4}</td>'
-    '<td class="govuk-table__cell"><strong class="govuk-tag {6}">{5}</strong></td>'
+    '<td class="govuk-table__cell"><a class="govuk-link" href="{}{}/">{}</a></td>'
+    '<td class="govuk-table__cell">{}</td>'
+    '<td class="govuk-table__cell">{}</td>'
+    '<td class="govuk-table__cell"><strong class="govuk-tag {}">{}</strong></td>'
     "</tr>\n"
 )
 
@@ -112,19 +110,23 @@ def people(request: HttpRequest) -> HttpResponse:
     page = Paginator(PeopleByName(), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     # Each person's page is the People page's address and their id (tests check each link
     # against reverse()): one reverse() a page instead of one a row.
-    here = escape(reverse("accounts:people"))
-    rows = "".join(
-        PERSON_ROW.format(
-            here,
-            person.pk,
-            escape(person.full_name or person.email),
-            escape(person.email),
-            escape(", ".join(person.roles) or "None"),
-            *_status(person),
-        )
-        for person in page.object_list
+    here = reverse("accounts:people")
+    rows = format_html_join(
+        "",
+        PERSON_ROW,
+        (
+            (
+                here,
+                person.pk,
+                person.full_name or person.email,
+                person.email,
+                ", ".join(person.roles) or "None",
+                *reversed(_status(person)),
+            )
+            for person in page.object_list
+        ),
     )
-    return render(request, "accounts/people.html", {"rows": mark_safe(rows), "page": page})  # noqa: S308  # every value escaped above
+    return render(request, "accounts/people.html", {"rows": rows, "page": page})
 
 
 @require_safe

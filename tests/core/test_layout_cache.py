@@ -190,3 +190,61 @@ def test_nothing_kept_names_a_person_or_holds_a_token(
     for response in responses:
         assert nonce_of(response) not in text
         assert not any(token in text for token in tokens_of(response))
+
+
+# Every staff page a role opens, with the first role that opens it (tests/access.py).
+def _first_role_that_opens(name: str) -> Role | None:
+    from tests.access import collect
+
+    access = collect()[name]
+    return next((role for role, status in access.roles.items() if status == 200), None)
+
+
+def _staff_pages() -> list[tuple[str, Role]]:
+    from tests.access import collect
+
+    pages = []
+    for name, access in sorted(collect().items()):
+        role = _first_role_that_opens(name)
+        if access.method == "get" and role is not None and access.anonymous != 200:
+            pages.append((name, role))
+    return pages
+
+
+def _layout_of(response: HttpResponse) -> str:
+    """The page without its main content (a page may show something new on each visit: a
+    random security question, the time): what the kept layout gave it."""
+    html = without_per_request_parts(response)
+    before, rest = html.split('<main class="govuk-main-wrapper" id="main-content">', 1)
+    return before + rest.split("</main>", 1)[1]
+
+
+@pytest.mark.parametrize(("name", "role"), _staff_pages(), ids=lambda value: str(value))
+def test_every_staff_page_has_the_layout_it_would_have_without_keeping_it(
+    name: str,
+    role: Role,
+    make_user: Callable[..., User],
+    fragments: None,
+    without_layout_cache: Callable[[], None],
+) -> None:
+    """The property behind the kept layout, over every staff page: the layout a page gets
+    when it is kept (here by another person with the same role) is the layout it gets
+    rendered afresh, for the role that opens it."""
+    from tests.accounts.test_access_table import url_for
+    from tests.factories import UserFactory
+
+    url = url_for(name, UserFactory().pk)
+    first, client = Client(), Client()
+    sign_in(first, make_user(role, full_name="Someone Else"))
+    first.get(url)  # the variant built and kept
+    sign_in(client, make_user(role, full_name="This Person"))
+    served = client.get(url)
+    without_layout_cache()
+    rendered = client.get(url)
+
+    assert served.status_code == rendered.status_code == 200
+    if not rendered["Content-Type"].startswith("text/html"):  # a download: no layout
+        assert served["Content-Type"] == rendered["Content-Type"]
+        return
+    assert _layout_of(served) == _layout_of(rendered)
+    assert served.content != rendered.content  # each its own nonce
