@@ -100,6 +100,19 @@ def hold(record: Any, *, actor: User) -> LegalHold:
     )
 
 
+def hold_as_recorded(record: Any, *, actor: User) -> LegalHold:
+    """A hold as legal_hold_place records it (which runs in its own transaction), for a
+    hold placed while a batch runs."""
+    return LegalHold.objects.create(
+        content_type=ContentType.objects.get_for_model(type(record)),
+        object_id=str(record.pk),
+        reason="Claim",
+        authority="Litigation",
+        review_date=date(2099, 1, 1),
+        placed_by=actor,
+    )
+
+
 def exists(record: Any) -> bool:
     return type(record)._base_manager.filter(pk=record.pk).exists()
 
@@ -243,17 +256,7 @@ def test_holds_at_batch_boundaries_are_honoured_by_a_plain_delete(
             taken = real(run, batch_size=batch_size)
             if run.plan.model is DBTaskResult and not placed:
                 left = DBTaskResult.objects.exclude(pk__in=[r.pk for r in held]).order_by("pk")
-                # As legal_hold_place records it (which runs in its own transaction).
-                placed.append(
-                    LegalHold.objects.create(
-                        content_type=ContentType.objects.get_for_model(DBTaskResult),
-                        object_id=str(left.last().pk),
-                        reason="Claim",
-                        authority="Litigation",
-                        review_date=date(2099, 1, 1),
-                        placed_by=lead,
-                    )
-                )
+                placed.append(hold_as_recorded(left.last(), actor=lead))
             return taken
 
         return batch
@@ -271,6 +274,90 @@ def test_holds_at_batch_boundaries_are_honoured_by_a_plain_delete(
     [receipt] = [r for r in receipts if r.model_label == "django_tasks_database.DBTaskResult"]
     assert receipt.count == 3
     assert sorted(receipt.references()) == sorted({str(r.pk) for r in created} - kept)
+    assert verify_chain().ok
+
+
+@pytest.fixture
+def analysed() -> Any:
+    """Analyse a table (PostgreSQL: its statistics are what make a plain delete take it in
+    ranges of blocks), and again afterwards, so that no later test finds the statistics of
+    rows this test's rolled-back transaction held."""
+    tables: list[str] = []
+
+    def analyse(model: Any) -> None:
+        if connection.vendor == "postgresql":
+            tables.append(connection.ops.quote_name(model._meta.db_table))
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {tables[-1]}")
+
+    yield analyse
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608  (a model's table)
+            cursor.execute(f"ANALYZE {table}")
+
+
+def test_a_large_plain_delete_is_taken_in_ranges_each_scanned_once(
+    lead: User, analysed, monkeypatch
+) -> None:
+    """Past a batch's worth, a plain delete takes the table in ranges of row addresses
+    (PostgreSQL: of blocks, once its statistics say it holds more rows than a batch; SQLite:
+    of row ids, after a first full batch) rather than finding each batch from the start
+    again. Rows past a gap, rows stored while the sweep runs (past where the table ended when
+    the ranges were worked out: the last range is open-ended), and only due rows not under a
+    hold, whether placed before the sweep or while a range is deleted, are taken."""
+
+    def stored(*, finished: timedelta) -> DBTaskResult:
+        # Rows of ~1 kB, so that on PostgreSQL the table spans blocks (~7 rows in each).
+        return DBTaskResult.objects.create(
+            status="SUCCESSFUL",
+            args_kwargs={"args": ["x" * 1000], "kwargs": {}},
+            task_path="safeguarding.core.tasks.send_email",
+            backend_name="default",
+            run_after=ago(finished),
+            finished_at=ago(finished),
+        )
+
+    rows = [stored(finished=30 * DAY) for _ in range(70)]
+    not_due = [stored(finished=DAY) for _ in range(3)]
+    gap = rows[30:40]  # deleted before the sweep: a gap in the row ids (dead rows on PostgreSQL)
+    DBTaskResult.objects.filter(pk__in=[r.pk for r in gap]).delete()
+    held_before = hold(rows[12], actor=lead)
+    analysed(DBTaskResult)
+    later: list[DBTaskResult] = []
+    held_during: list[LegalHold] = []
+
+    def stores_and_holds_during_the_first_range(real):
+        def batch(run, *, batch_size):
+            taken = real(run, batch_size=batch_size)
+            if run.plan.model is DBTaskResult and run.span is not None and not later:
+                later.extend(stored(finished=30 * DAY) for _ in range(3))
+                held_during.append(hold_as_recorded(rows[-1], actor=lead))
+            return taken
+
+        return batch
+
+    for name in ("_delete_batch_by_rowid", "_delete_batch_in_one_statement"):
+        monkeypatch.setattr(
+            retention, name, stores_and_holds_during_the_first_range(getattr(retention, name))
+        )
+
+    with CaptureQueriesContext(connection) as asked:
+        receipts = retention_sweep(batch_size=10)
+
+    kept = {rows[12].pk, rows[-1].pk, *(r.pk for r in not_due)}
+    assert held_before.object_id == str(rows[12].pk)
+    assert len(later) == 3
+    assert len(held_during) == 1
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == kept
+    [receipt] = [r for r in receipts if r.model_label == "django_tasks_database.DBTaskResult"]
+    taken = {str(r.pk) for r in [*rows, *later]} - {str(r.pk) for r in gap} - {str(k) for k in kept}
+    assert receipt.count == len(taken) == 60 + 3 - 2
+    assert sorted(receipt.references()) == sorted(taken)
+    address = "ctid >=" if connection.vendor == "postgresql" else "rowid >="
+    in_ranges = [q["sql"] for q in asked.captured_queries if address in q["sql"]]
+    assert len(in_ranges) >= 5  # a range at a time, not the table in one batch
+    assert all(q.startswith(("DELETE", "WITH gone AS (DELETE")) for q in in_ranges)
     assert verify_chain().ok
 
 

@@ -20,15 +20,22 @@ rows in batches of ``BATCH_SIZE`` primary keys, each batch in its own transactio
    personal data, finding them with one query per model.
 
 A plain delete (no cascades, no signal receivers) lets the database find the batch: one
-``DELETE`` by row address (``ctid`` on PostgreSQL, ``rowid`` on SQLite) whose subquery
-holds the due conditions and leaves out the holds, so no list of keys is sent, and batches
-are larger (``SET_BATCH_SIZE``). On PostgreSQL the same statement writes the batch's line
-on the receipt (4) with its keys, and finds which records have audit entries to redact (5)
-by the trail's target index; where the receipt withholds keys and there is nothing to
-redact, the delete returns nothing and the line follows with its count. It checks the holds
-after the delete instead of locking first: a batch that may have deleted a record held
-meanwhile is rolled back and taken again without it. The receipt is made in the first
-batch's transaction, so a run that takes nothing leaves none.
+``DELETE`` with the due conditions that leaves out the holds, so no list of keys is sent,
+and batches are larger (``SET_BATCH_SIZE``). A table larger than a batch is taken in
+ranges of row addresses, each scanned once by its own batch (blocks of ``ctid`` on
+PostgreSQL, sized from the table's statistics to hold about a batch of rows; ``rowid`` on
+SQLite, a batch's worth of row ids), so no batch scans again what earlier ones deleted,
+and none finds its rows with one scan and deletes them with another; the last range is
+open-ended. A smaller table is taken a batch of the first due rows at a time, by row
+address. On PostgreSQL the same statement writes the batch's line on the receipt (4) with
+its keys, and finds which records have audit entries to redact (5) by the trail's target
+index; where the receipt withholds keys and there is nothing to redact, the delete returns
+nothing and the line follows with its count (on SQLite likewise, no keys come back). It
+checks the holds after the delete instead of locking first: a batch that may have deleted
+a record held meanwhile is rolled back and taken again without it. The receipt is made in
+the first batch that takes something, in its transaction, so a run that takes nothing
+leaves none. A due row stored, while the sweep runs, in a range already taken is left for
+the next sweep.
 
 The sweep reads the active holds once, and finds which rules have anything due with one
 statement for all of them; rules with nothing due cost nothing more. That statement is
@@ -36,15 +43,17 @@ compiled once per process for the same rules, declarations and holds, with each 
 cutoff as a parameter worked out for each run.
 
 Memory stays flat: no more than one batch of keys is held at once (on PostgreSQL's plain
-delete, none). When a rule and model are
-done, the receipt is closed with a ``privacy.retention.disposed`` audit entry, whose sequence
-the receipt keeps. A run that finds nothing to do writes no receipt, so the sweep is
-idempotent; every run ends with one ``privacy.retention.swept`` entry.
+delete, none; on SQLite's, none where the receipt withholds keys and nothing is to be
+redacted). When a rule and model are done, the receipt is closed with a
+``privacy.retention.disposed`` audit entry, whose sequence the receipt keeps. A run that
+finds nothing to do writes no receipt, so the sweep is idempotent; every run ends with one
+``privacy.retention.swept`` entry.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import sqlite3
 from collections import Counter
 from collections.abc import Mapping
@@ -59,6 +68,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.deletion import Collector
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.db.models.sql import DeleteQuery
 from django.utils import timezone
 
 from safeguarding.audit.models import AuditEntry
@@ -324,6 +334,48 @@ class _Run:
     after: Any = None
     next_after: Any = None  # where the next batch starts once this one has committed
     receipt_is_new: bool = False  # made in the batch under way (gone if it rolls back)
+    # A plain delete over a table larger than a batch takes it in ranges of row addresses
+    # (blocks of ``ctid`` on PostgreSQL, ``rowid`` on SQLite), each scanned once by its own
+    # batch: [start, start + span), the last one open-ended so rows stored since the ranges
+    # were worked out are covered too. Without a span, each batch is the first due rows the
+    # database finds (``LIMIT``), and the run ends with a batch short of a full one.
+    span: int | None = None
+    start: int = 0
+    end: int = 0  # where the table ended when the ranges were worked out
+    next_ranges: tuple[int, int, int] | None = None  # (span, start, end) once this commits
+
+    @property
+    def last_range(self) -> bool:
+        return self.span is not None and self.start + self.span >= self.end
+
+    def in_range(self, due: QuerySet[Any], connection: Any) -> QuerySet[Any]:
+        """The due rows in the current range of row addresses."""
+        assert self.span is not None  # noqa: S101  (only called in ranges)
+        table = connection.ops.quote_name(self.plan.model._meta.db_table)
+        bounds = [self.start] if self.last_range else [self.start, self.start + self.span]
+        params: list[Any] = bounds
+        column, cast = f"{table}.rowid", ""
+        if connection.vendor == "postgresql":  # the first tuple of each bound's block
+            column, cast, params = f"{table}.ctid", "::tid", [f"({n},0)" for n in bounds]
+        sql = " AND ".join(
+            f"{column} {op} %s{cast}" for op, _ in zip((">=", "<"), bounds, strict=False)
+        )
+        return due.filter(RawSQL(sql, params, output_field=models.BooleanField()))  # noqa: S611  (the quoted table name)
+
+    def next_batch(self, taken: int, batch_size: int) -> bool:
+        """Move on once a batch has committed (or found nothing): whether one follows."""
+        if self.span is not None:
+            if self.last_range:
+                return False
+            self.start += self.span
+            return True
+        if taken < batch_size:
+            return False
+        if self.next_ranges is not None:
+            self.span, self.start, self.end = self.next_ranges
+            return True
+        self.after = self.next_after
+        return True
 
     def receipt_for_batch(self) -> DestructionReceipt:
         """The run's receipt, made in the current batch's transaction if there is none yet."""
@@ -373,6 +425,8 @@ def _dispose(
         # in key order (to continue after the last key) costs more than it saves.
         keyset=connection.vendor == "postgresql" and not plain_delete,
     )
+    if plain_delete and connection.vendor == "postgresql":
+        _plan_block_ranges(run, connection, batch_size=batch_size)
     while True:
         try:
             with transaction.atomic():
@@ -381,15 +435,36 @@ def _dispose(
                     raise _NothingTaken  # the receipt made for this batch goes with it
         except HeldMeanwhile:
             run.forget_new_receipt()
+            run.next_ranges = None
             continue  # rolled back; the next pass reads the holds again and leaves that record
         except _NothingTaken:
             run.forget_new_receipt()
-            break
+            taken = 0
         run.receipt_is_new = False
-        if taken < batch_size:
+        if not run.next_batch(taken, batch_size):
             break
-        run.after = run.next_after
     return _close(run) if run.receipt is not None else None
+
+
+def _plan_block_ranges(run: _Run, connection: Any, *, batch_size: int) -> None:
+    """PostgreSQL: a table the statistics say holds more rows than a batch is taken in
+    ranges of blocks, as many blocks as hold about a batch of rows, so that no batch scans
+    again the rows earlier ones deleted (they stay in the table as dead versions until
+    VACUUM) and none needs a scan to find its rows and another to delete them. A smaller
+    table, or one never analysed, is taken in batches of the first due rows found."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples, relpages, "
+            "pg_relation_size(oid) / current_setting('block_size')::int "
+            "FROM pg_class WHERE oid = %s::regclass",
+            [connection.ops.quote_name(run.plan.model._meta.db_table)],
+        )
+        rows, pages, blocks = cursor.fetchone()
+    if pages <= 0 or rows <= 0:
+        return
+    ranges = math.ceil(rows * blocks / pages / batch_size)  # the rows there now, as estimated
+    if ranges > 1:
+        run.span, run.start, run.end = math.ceil(blocks / ranges), 0, blocks
 
 
 class _NothingTaken(Exception):
@@ -560,8 +635,9 @@ def _dispose_batch(run: _Run, *, batch_size: int) -> int:
 
 
 def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
-    """PostgreSQL, no cascades: find and delete a batch by row address in one statement
-    (selecting keys and then deleting by key would cost an index probe per row).
+    """PostgreSQL, no cascades: delete the due rows in the run's current range of blocks,
+    or the first batch of them found by row address (selecting keys and then deleting by key
+    would cost an index probe per row), in one statement.
 
     Where the receipt lists the records' keys, or audit entries about them may need
     redacting, the same statement writes the batch's line on the receipt with the deleted
@@ -576,36 +652,30 @@ def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
     model = run.plan.model
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
     pk_column = quote(model._meta.pk.column)
-    receipt = run.receipt_for_batch()
     left_out = run.holds_so_far()
-    rows = (
-        _due(run.plan, cutoff=run.cutoff)
-        .exclude(pk__in=left_out)
-        .annotate(_row=RawSQL(f"{table}.ctid", ()))  # noqa: S611  (the quoted table name)
-        .values_list("_row", flat=True)[:batch_size]
-    )
-    select, select_params = rows.query.get_compiler(connection=connection).as_sql()
-    delete = f"DELETE FROM {table} WHERE ctid = ANY(ARRAY({select}))"  # noqa: S608  (names from the model)
+    delete, select_params = _plain_delete(run, connection, left_out, batch_size=batch_size)
     target_type = model._meta.label_lower
     audited: list[str] | None = None
     if run.plan.declaration.holds_personal_data:
         unredacted = AuditEntry.objects.filter(target_type=target_type, redacted_at__isnull=True)
         audited = [] if unredacted.exists() else None
-    line: list[Any] = [receipt.pk, run.batches + 1, timezone.now()]
     batches = quote(DestructionReceiptBatch._meta.db_table)
     columns = f"(receipt_id, number, count, {quote('references')}, disposed_at)"
     with connection.cursor() as cursor:
-        if receipt.references_withheld and audited is None:
+        if _pk_is_personal(run.plan.declaration) and audited is None:
             cursor.execute(delete, select_params)
             count = cursor.rowcount
             if count:
+                # Made once there is something to record (a range may hold nothing due).
+                receipt = run.receipt_for_batch()
                 cursor.execute(
                     f"INSERT INTO {batches} {columns} VALUES (%s, %s, %s, '[]'::jsonb, %s)",  # noqa: S608  (names from the models)
-                    [*line[:2], count, line[2]],
+                    [receipt.pk, run.batches + 1, count, timezone.now()],
                 )
         else:
+            receipt = run.receipt_for_batch()
+            line: list[Any] = [receipt.pk, run.batches + 1, timezone.now()]
             references = (
                 "'[]'::jsonb" if receipt.references_withheld else f"jsonb_agg({pk_column}::text)"
             )
@@ -640,38 +710,78 @@ def _delete_batch_in_one_statement(run: _Run, *, batch_size: int) -> int:
     return int(count)
 
 
+def _plain_delete(
+    run: _Run, connection: Any, left_out: set[Any], *, batch_size: int
+) -> tuple[str, list[Any]]:
+    """The ``DELETE`` of a batch of due rows not left out: those in the run's current range
+    of row addresses, or the first ``batch_size`` found (by row address, so no key list is
+    sent), as SQL and parameters."""
+    model = run.plan.model
+    due = _due(run.plan, cutoff=run.cutoff).exclude(pk__in=left_out)
+    if run.span is not None:
+        query = run.in_range(due, connection).query.chain(klass=DeleteQuery)
+        sql, params = query.get_compiler(connection=connection).as_sql()
+        return sql, list(params)
+    table = connection.ops.quote_name(model._meta.db_table)
+    address = "ctid" if connection.vendor == "postgresql" else "rowid"
+    row = RawSQL(f"{table}.{address}", ())  # noqa: S611  (the quoted table name)
+    rows = due.annotate(_row=row).values_list("_row", flat=True)[:batch_size]
+    select, params = rows.query.get_compiler(connection=connection).as_sql()
+    if connection.vendor == "postgresql":
+        return f"DELETE FROM {table} WHERE ctid = ANY(ARRAY({select}))", list(params)  # noqa: S608  (names from the model)
+    return f"DELETE FROM {table} WHERE rowid IN ({select})", list(params)  # noqa: S608  (names from the model)
+
+
 def _delete_batch_by_rowid(run: _Run, *, batch_size: int) -> int:
     """SQLite, no cascades: delete a batch found by the database itself (by row id, with the
-    due rows' conditions as a subquery, so no key list is sent as parameters), getting the
-    deleted keys back for the receipt line and the audit redaction."""
+    due rows' conditions in the statement, so no key list is sent as parameters). The deleted
+    keys come back only where the receipt lists them or audit entries about them may need
+    redacting; otherwise the statement's count is all that is needed.
+
+    The first batch takes the first due rows found; if it is a full batch, the rest of the
+    table is taken in ranges of ``batch_size`` row ids (SQLite removes deleted rows at once,
+    so the ranges cover only the rows still there), each scanned once by its own batch."""
     model = run.plan.model
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
     pk_field = model._meta.pk
-    run.receipt_for_batch()
-    rows = (
-        _due(run.plan, cutoff=run.cutoff)
-        .exclude(pk__in=run.holds_so_far())
-        .annotate(_row=RawSQL(f"{table}.rowid", ()))  # noqa: S611  (the quoted table name)
-        .values_list("_row", flat=True)[:batch_size]
+    left_out = run.holds_so_far()
+    delete, params = _plain_delete(run, connection, left_out, batch_size=batch_size)
+    audited = run.plan.declaration.holds_personal_data and (
+        AuditEntry.objects.filter(
+            target_type=model._meta.label_lower, redacted_at__isnull=True
+        ).exists()
     )
-    select, params = rows.query.get_compiler(connection=connection).as_sql()
+    keys_needed = audited or not _pk_is_personal(run.plan.declaration)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE rowid IN ({select}) "  # noqa: S608  (names from the model)
-            f"RETURNING {quote(pk_field.column)}",
-            params,
-        )
-        found = [row[0] for row in cursor.fetchall()]
+        if keys_needed:
+            cursor.execute(f"{delete} RETURNING {quote(pk_field.column)}", params)
+            found = [row[0] for row in cursor.fetchall()]
+            count = len(found)
+        else:
+            cursor.execute(delete, params)
+            found, count = [], cursor.rowcount
+        if run.span is None and count >= batch_size:
+            # A full batch: there may be many more, so the rest is taken in ranges.
+            table = quote(model._meta.db_table)
+            # Two subqueries: SQLite reads one end of the table for each, but for both in one
+            # query it would scan the whole table.
+            cursor.execute(
+                f"SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})"  # noqa: S608  (the quoted table name)
+            )
+            first, last = cursor.fetchone()
+            run.next_ranges = None if first is None else (batch_size, first, last + 1)
+    if not count:
+        return 0  # nothing deleted, so no hold placed meanwhile can have been overridden
     # Keys of other types (UUIDs, say) come back as SQLite stores them.
     pks = found if type(pk_field) in _PLAIN_KEY_FIELDS else [pk_field.to_python(k) for k in found]
-    if not pks:
-        return 0  # nothing deleted, so no hold placed meanwhile can have been overridden
-    if run.holds_now().intersection(pks):  # a hold committed since the last batch read them
+    # A hold committed since the last batch read them: on a deleted record if its key came
+    # back, or on one the batch did not leave out (which it may have deleted) if none did.
+    held = run.holds_now()
+    if held.intersection(pks) if keys_needed else held - left_out:
         raise HeldMeanwhile
-    _record(run, pks, count=len(pks), cascaded={})
-    return len(pks)
+    _record(run, pks, count=count, cascaded={}, audit_targets=None if audited else [])
+    return count
 
 
 def _new_receipt(run: _Run) -> DestructionReceipt:
