@@ -117,7 +117,11 @@ def _stages(page: Page, died: date) -> None:
     page.get_by_role("link", name="Record the child death review meeting").click()
     _fill_date(page, "Date held", died + timedelta(days=20))
     page.get_by_role("button", name="Save").click()
+    # Each click waits for the page it lands on: a click on a page Chromium has not yet
+    # painted can be dropped, and the journey then waits on the wrong page.
+    _banner(page, "The child death review meeting was recorded")
     page.get_by_role("link", name="Make the review ready for the panel").click()
+    assert_page_basics(page, "Ready for the panel")
     checked(page)
     page.get_by_role("button", name="Make it ready for the panel").click()
     _banner(page, "ready for the panel")
@@ -205,12 +209,14 @@ def test_the_coordinator_takes_a_death_from_notification_to_the_national_databas
 
     page.goto(meeting_url)
     page.get_by_role("link", name=re.compile("^Record the decision")).click()
+    expect(page.get_by_label("Reviewed: analysis completed")).to_be_visible()
     checked(page)
     page.get_by_label("Reviewed: analysis completed").check()
     page.get_by_role("button", name="Save").click()
     _banner(page, "The decision was recorded")
 
     page.get_by_role("link", name="Close the review").click()
+    expect(page).to_have_url(re.compile(r"/close/$"))
     checked(page)
     page.get_by_role("button", name="Close the review").click()
     _banner(page, "The review was closed")
@@ -222,6 +228,7 @@ def test_the_coordinator_takes_a_death_from_notification_to_the_national_databas
     exported = json.loads(Path(download.value.path()).read_text())
     assert case.reference in json.dumps(exported)
     page.get_by_role("link", name="Back to the review").click()
+    assert_page_basics(page, f"Child death review {case.reference}")
     page.get_by_role("link", name="Record the date sent").click()
     _fill_date(page, "Date sent to the National Child Mortality Database", timezone.localdate())
     page.get_by_role("button", name="Save").click()
