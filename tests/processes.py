@@ -39,7 +39,9 @@ def manage(*args: str, env: dict[str, str], check: bool = True) -> subprocess.Co
         capture_output=True,
         text=True,
         check=check,
-        timeout=120,
+        # A safety net against a hung command, not a speed check: `migrate` on a loaded
+        # CI machine has taken most of two minutes.
+        timeout=600,
     )
 
 
