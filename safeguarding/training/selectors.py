@@ -154,12 +154,11 @@ def published_course(pk: int) -> Course | None:
     return course
 
 
-def bookable_session(pk: int) -> Session | None:
-    return (
-        with_places(Session.objects.filter(pk=pk, course__is_published=True))
-        .select_related("course")
-        .first()
-    )
+def bookable_session(pk: int, *, places: bool = True) -> Session | None:
+    """A session of a published course, with its course; ``places``: with its places counted
+    too (``attach_places`` adds them later to one loaded without)."""
+    sessions = Session.objects.filter(pk=pk, course__is_published=True).select_related("course")
+    return (with_places(sessions) if places else sessions).first()
 
 
 # --- Learners ------------------------------------------------------------------------------

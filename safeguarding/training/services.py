@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import audit_log
@@ -70,6 +71,10 @@ class Applicant:
         )
 
 
+# Who the person is, as a booking and a waiting place both hold it (and an Applicant gives it).
+PERSON_FIELDS = ("full_name", "email", "organisation", "organisation_type", "role", "manager_email")
+
+
 def locked_session(session_id: int) -> Session:
     return Session.objects.select_for_update().select_related("course").get(pk=session_id)
 
@@ -82,6 +87,77 @@ def already_on(session: Session, email: str) -> bool:
         session=session, email=email, status__in=ACTIVE_WAITING
     )
     return booked.values("pk").union(waiting.values("pk")).exists()
+
+
+@dataclass(frozen=True)
+class _BookingStatements:
+    lock: str
+    check: str
+
+
+@cache
+def _booking_statements() -> _BookingStatements:
+    """The two statements a booking runs under the session's lock, built once from the models
+    (building them with the ORM for each request cost more than running them, and the
+    requests queued behind the lock wait for that too). Every name comes from the models."""
+    quote = connection.ops.quote_name
+
+    def column(model: type[Session | Booking | WaitingListEntry], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)  # noqa: S101  (a column, not a relation's far side)
+        return quote(field.column)
+
+    session = quote(Session._meta.db_table)
+    columns = ", ".join(
+        column(Session, name) for name in ("id", "status", "bookings_close_at", "capacity")
+    )
+    lock = f"SELECT {columns} FROM {session} WHERE {column(Session, 'id')} = %s"  # noqa: S608  (names from the models)
+    if connection.features.has_select_for_update:
+        lock += " FOR UPDATE"
+
+    def rows(model: type[Booking | WaitingListEntry], statuses: int, *, email: bool) -> str:
+        table = quote(model._meta.db_table)
+        where = f"{column(model, 'session')} = %s AND {column(model, 'status')} IN ("
+        where += ", ".join(["%s"] * statuses) + ")"
+        if email:
+            where += f" AND {column(model, 'email')} = %s"
+        return f"FROM {table} WHERE {where}"
+
+    # A statement of its own, after the lock: on PostgreSQL a statement sees the rows
+    # committed when it began, so counts taken in the locking statement itself could be from
+    # before the previous holder of the lock committed.
+    check = (
+        f"SELECT (SELECT COUNT(*) {rows(Booking, len(HOLDING), email=False)}), "
+        f"(SELECT COUNT(*) {rows(WaitingListEntry, 1, email=False)}), "
+        f"EXISTS (SELECT 1 {rows(Booking, len(HOLDING), email=True)}) "
+        f"OR EXISTS (SELECT 1 {rows(WaitingListEntry, len(ACTIVE_WAITING), email=True)})"
+    )
+    return _BookingStatements(lock=lock, check=check)
+
+
+def _lock_for_booking(session_id: int) -> Session:
+    """Lock the session's row and read what may have changed since the page loaded it (its
+    status, booking cut-off and capacity); the other fields are left deferred."""
+    locked = next(iter(Session.objects.raw(_booking_statements().lock, [session_id])), None)
+    if locked is None:
+        raise Session.DoesNotExist(f"Session {session_id} does not exist")
+    return locked
+
+
+def _places_and_holder(session: Session, email: str) -> tuple[int, bool]:
+    """Under the session's lock, one statement: (free places, whether ``email`` already holds
+    a place or an active waiting place). Open offers hold their places, as in
+    ``selectors.places_left``."""
+    params: list[int | str] = [
+        *(session.pk, *HOLDING),
+        *(session.pk, WaitingStatus.OFFERED),
+        *(session.pk, *HOLDING, email),
+        *(session.pk, *ACTIVE_WAITING, email),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_booking_statements().check, params)
+        booked, offered, holder = cursor.fetchone()
+    return max(session.capacity - booked - offered, 0), bool(holder)
 
 
 def _check_eligible(session: Session, applicant: Applicant) -> None:
@@ -109,43 +185,46 @@ def _check_eligible(session: Session, applicant: Applicant) -> None:
 
 
 def booking_request(
-    *, session_id: int, applicant: Applicant, actor: User | None = None
+    *, session: Session, applicant: Applicant, actor: User | None = None
 ) -> Booking | WaitingListEntry:
     """Book a place, or join the waiting list when the session is full.
 
     Refused (BookingRefused, nothing changed) after the booking cut-off, for a second booking
     with the same email on the same session, or when the course's rules are not met.
-    ``actor``: the coordinator booking on the person's behalf (the same rules apply).
+    ``session``: as the page loaded it, with its course (what can change is read again under
+    its lock). ``actor``: the coordinator booking on the person's behalf (the same rules
+    apply).
     """
     applicant = applicant.normalised()
-    # The course's rules do not depend on who holds the places: checked before taking the
-    # session's lock, so the requests queued behind it wait for less.
-    _check_eligible(Session.objects.select_related("course").get(pk=session_id), applicant)
+    # Fifty people may ask at once for the last places, and they queue for the session's
+    # lock: what does not depend on who holds the places is done before taking it. The
+    # course's rules; the place and the waiting place, each built and validated (the
+    # one-place rule is checked under the lock, and the database enforces the constraints).
+    _check_eligible(session, applicant)
+    person = {name: getattr(applicant, name) for name in PERSON_FIELDS}
+    place = _unsaved_booking(session, validate_constraints=False, **person)
+    waiting = WaitingListEntry(session=session, **person)
+    waiting.full_clean(exclude=["session"], validate_constraints=False)
     with transaction.atomic(durable=True):
-        session = locked_session(session_id)
-        if not session.accepts_bookings():
+        locked = _lock_for_booking(session.pk)
+        if not locked.accepts_bookings():
             raise BookingRefused("Bookings for this session have closed.")
-        if already_on(session, applicant.email):
+        free, holder = _places_and_holder(locked, applicant.email)
+        if holder:
             raise BookingRefused(
                 "This email address already has a place or a waiting-list place on this "
                 "session. Use the link in your confirmation email to manage it."
             )
-        common = {
-            "full_name": applicant.full_name,
-            "email": applicant.email,
-            "organisation": applicant.organisation,
-            "organisation_type": applicant.organisation_type,
-            "role": applicant.role,
-            "manager_email": applicant.manager_email,
-        }
+        # Stamped under the lock, so the waiting list's order (joined_at, then id) is the
+        # order in which the lock was granted, as the ids are.
+        now = timezone.now()
         record: Booking | WaitingListEntry
-        if places_left(session) > 0:
-            record = _new_booking(session, actor=actor, one_place_checked=True, **common)
+        if free > 0:
+            place.created_at = now
+            record = _book(place, actor=actor)
         else:
-            record = WaitingListEntry(session=session, **common)
-            # The session is locked and the one-place rule was just checked (already_on);
-            # the database enforces the constraints too. No queries for them here.
-            record.full_clean(exclude=["session"], validate_constraints=False)
+            record = waiting
+            record.joined_at = now
             record.save()
             audit_log(
                 action="training.waiting_list.joined",
@@ -164,27 +243,31 @@ def booking_request(
     return record
 
 
-def _new_booking(
-    session: Session, *, actor: User | None = None, one_place_checked: bool = False, **fields: str
-) -> Booking:
-    """A booking for a place already known to be free (the session is locked).
-    ``one_place_checked``: the caller has checked the one-place rule under that lock, so the
-    constraints are left to the database instead of queried again here."""
+def _unsaved_booking(session: Session, *, validate_constraints: bool, **fields: str) -> Booking:
+    """A booking, validated, not yet saved: confirmed, or awaiting the manager's approval
+    where the course needs it. ``validate_constraints``: False where the caller checks the
+    one-place rule under the session's lock (the database enforces the constraints too)."""
     needs_approval = session.course.needs_manager_approval
     booking = Booking(
         session=session,
         **fields,
         status=BookingStatus.AWAITING_APPROVAL if needs_approval else BookingStatus.CONFIRMED,
     )
-    booking.full_clean(exclude=["session"], validate_constraints=not one_place_checked)
+    booking.full_clean(exclude=["session"], validate_constraints=validate_constraints)
+    return booking
+
+
+def _book(booking: Booking, *, actor: User | None = None) -> Booking:
+    """Save a booking for a place already known to be free (the session is locked), audit
+    it and queue its emails."""
     booking.save()
     audit_log(
         action="training.booking.created",
         actor=actor,
         target=booking,
-        details={"session": session.pk, "status": booking.status},
+        details={"session": booking.session_id, "status": booking.status},
     )
-    if needs_approval:
+    if booking.status == BookingStatus.AWAITING_APPROVAL:
         emails.queue("approval_request", booking=booking, to_manager=True)
         emails.queue("awaiting_approval", booking=booking)
     else:
@@ -369,15 +452,8 @@ def offer_accept(*, entry_id: int, now: datetime | None = None) -> Booking:
         entry.save(update_fields=["status", "resolved_at"])
         if places_left(session) < 1:  # cannot happen while every change locks the session
             raise BookingRefused("Sorry, this place has already been taken.")
-        booking = _new_booking(
-            session,
-            full_name=entry.full_name,
-            email=entry.email,
-            organisation=entry.organisation,
-            organisation_type=entry.organisation_type,
-            role=entry.role,
-            manager_email=entry.manager_email,
-        )
+        person = {name: getattr(entry, name) for name in PERSON_FIELDS}
+        booking = _book(_unsaved_booking(session, validate_constraints=True, **person))
         entry.booking = booking
         entry.save(update_fields=["booking"])
         AccessNeeds.objects.filter(waiting_entry=entry).update(booking=booking, waiting_entry=None)

@@ -137,7 +137,10 @@ def _course(pk: int) -> Fragment:
 @require_http_methods(["GET", "HEAD", "POST"])
 @cached_page(version=page_cache.catalogue_version)
 def book(request: HttpRequest, pk: int) -> HttpResponse:
-    session = selectors.bookable_session(pk)
+    # A booking counts the places again under the session's lock, so a POST loads the session
+    # without them; they are added only if the form is shown again.
+    posting = request.method == "POST"
+    session = selectors.bookable_session(pk, places=not posting)
     if session is None:
         raise Http404
     holds_until(session.bookings_close_at)  # the form gives way to "bookings closed"
@@ -150,13 +153,15 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if not session.accepts_bookings():
         return render(request, "training/book_closed.html", context, status=410)
-    if request.method == "POST" and form.is_valid():
+    if posting and form.is_valid():
         if over_limit(request, booking_limit(), address=form.cleaned_data["email"]):
+            attach_places([session])
             return too_many_response(request, form, "training/book.html", context)
         try:
-            record = booking_request(session_id=session.pk, applicant=form.applicant())
+            record = booking_request(session=session, applicant=form.applicant())
         except BookingRefused as refused:
             form.add_error(None, refused.messages[0])
+            attach_places([session])
             return render(request, "training/book.html", context, status=409)
         if isinstance(record, WaitingListEntry):
             outcome = "waiting"
@@ -165,6 +170,8 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             outcome = "booked"
         return redirect("training:booked", pk=session.pk, outcome=outcome)
+    if posting:
+        attach_places([session])
     return render(request, "training/book.html", context, status=form_status(form))
 
 

@@ -393,7 +393,7 @@ def book_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
         template="training/staff/book.html",
         context={"session": session},
         service=lambda data: booking_request(
-            session_id=session.pk, applicant=form.applicant(), actor=actor
+            session=session, applicant=form.applicant(), actor=actor
         ),
         message=_booked_on_behalf,
         success_url=reverse("training:staff_session", args=[session.pk]),

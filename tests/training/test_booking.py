@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import icalendar
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,13 @@ from safeguarding.training.models import (
     WaitingStatus,
 )
 from tests.smtp import Mailbox, html_body, links, text_body
-from tests.training.factories import BookingFactory, CourseFactory, SessionFactory, booking_data
+from tests.training.factories import (
+    BookingFactory,
+    CourseFactory,
+    SessionFactory,
+    WaitingListEntryFactory,
+    booking_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +217,69 @@ def test_the_charges_for_a_late_cancellation_and_not_coming_are_shown_before_boo
     assert "£40 for a cancellation" in charges
     assert "£60.50" in charges
     assert page.index('id="charges"') < page.index("<form")
+
+
+def test_an_open_offer_and_a_place_awaiting_approval_each_hold_a_place(client: Client) -> None:
+    session = SessionFactory(capacity=2)
+    BookingFactory(session=session, status=BookingStatus.AWAITING_APPROVAL)
+    WaitingListEntryFactory(
+        session=session,
+        status=WaitingStatus.OFFERED,
+        offered_at=timezone.now(),
+        offer_expires_at=timezone.now() + timedelta(hours=48),
+    )
+
+    response = book(client, session.pk)
+
+    assert response["Location"].endswith("/waiting/")
+    assert not Booking.objects.filter(email="ada.learner@school.example.org").exists()
+
+
+def test_a_cancelled_booking_and_a_left_waiting_place_neither_hold_a_place_nor_block_booking(
+    client: Client,
+) -> None:
+    session = SessionFactory(capacity=1)
+    BookingFactory(
+        session=session, email="ada.learner@school.example.org", status=BookingStatus.CANCELLED
+    )
+    WaitingListEntryFactory(
+        session=session, email="ada.learner@school.example.org", status=WaitingStatus.LEFT
+    )
+
+    response = book(client, session.pk)
+
+    assert response["Location"].endswith("/booked/")
+    assert Booking.objects.get(status=BookingStatus.CONFIRMED).email == (
+        "ada.learner@school.example.org"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("full", [False, True], ids=["a place", "the waiting list"])
+def test_a_booking_holds_the_sessions_lock_for_four_statements_and_the_audit_entry(
+    client: Client, full: bool
+) -> None:
+    """Fifty people asking at once for the last places queue for one session's lock, so
+    everything that can be done before it is: under it run only the lock itself, one check
+    of the one-place rule and the free places, the place or waiting place, the email's task
+    and the audit entry (whose statements are the audit trail's own)."""
+    session = SessionFactory(capacity=1)
+    if full:
+        BookingFactory(session=session)
+    book(client, SessionFactory().pk, email="first@school.example.org")  # the trail has begun
+    under_lock: list[str] = []
+    every: list[str] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        every.append(sql)
+        if connection.in_atomic_block and not sql.startswith("BEGIN") and '"audit_' not in sql:
+            under_lock.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = book(client, session.pk)
+
+    assert response.status_code == 302
+    assert len(under_lock) == 4, "\n".join(under_lock)
+    # Before the lock: the session with its course, and the course's prerequisites.
+    assert len(every) <= 10, "\n".join(every)
