@@ -21,6 +21,9 @@ pytestmark = pytest.mark.django_db(transaction=True)  # no test transaction: as 
 
 def start_of_a_request() -> None:
     """What Django does to a kept connection when a request starts (CONN_HEALTH_CHECKS)."""
+    # A connection of this test's own: one kept from the test database's set-up may be past
+    # CONN_MAX_AGE on a slow machine, and the start of a request would close it.
+    connection.close()
     connection.ensure_connection()
     connection.close_if_unusable_or_obsolete()
     assert connection.connection is not None
