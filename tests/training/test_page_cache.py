@@ -5,12 +5,14 @@ per-visitor parts (CSP nonce, CSRF token, consent banner) are still each visitor
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 import pytest_django.fixtures
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +43,36 @@ def test_booking_the_last_place_shows_full_on_the_next_request(client: Client) -
     response = client.post(reverse("training:book", args=[session.pk]), booking_data())
     assert response.status_code == 302
 
+    for url in pages(session):
+        shown = page(client, url)
+        assert "Full: join the waiting list" in shown
+        assert "place left" not in shown
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_place_booked_on_another_connection_shows_full_on_the_next_request(
+    client: Client,
+) -> None:
+    """The booking is made by another thread with a connection of its own, as another
+    process (or machine) would make it; this connection has read the version before."""
+    session = SessionFactory(capacity=1)
+    for url in pages(session):
+        assert "1 place left" in page(client, url)  # now cached
+        assert "1 place left" in page(client, url)
+    statuses: list[int] = []
+
+    def book() -> None:
+        try:
+            response = Client().post(reverse("training:book", args=[session.pk]), booking_data())
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=book)
+    thread.start()
+    thread.join()
+
+    assert statuses == [302]
     for url in pages(session):
         shown = page(client, url)
         assert "Full: join the waiting list" in shown
