@@ -26,21 +26,19 @@ class NavigationItem:
 
 def _items(user: User, path: str) -> tuple[NavigationItem, ...]:
     """The dashboard, then the tools of the person's roles, the current one marked."""
-    tools = tools_for(user)
+    tools = [(tool.label, tool.url) for tool in tools_for(user)]  # each address worked out once
     # The tool whose address the page's starts with, the longest if several do
     # (/staff/newsletter/subscribers/ is under both Newsletters and Subscribers).
-    matching = [tool.url for tool in tools if path.startswith(tool.url)]
+    matching = [url for _, url in tools if path.startswith(url)]
     current = max(matching, key=len, default=None)
     dashboard = address("accounts:dashboard")
     return (
         NavigationItem("Dashboard", dashboard, "page" if path == dashboard else ""),
         *(
             NavigationItem(
-                tool.label,
-                tool.url,
-                ("page" if path == tool.url else "true") if tool.url == current else "",
+                label, url, ("page" if path == url else "true") if url == current else ""
             )
-            for tool in tools
+            for label, url in tools
         ),
     )
 

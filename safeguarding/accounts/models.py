@@ -8,6 +8,8 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 
 from safeguarding.accounts.sessions import SessionStore
@@ -67,7 +69,36 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def role_names(self) -> list[str]:
+        kept = self.__dict__.get(KEPT_ROLES)
+        if kept is not None:
+            return list(kept)
         return [group.name for group in self.groups.all()]
+
+    def keep_roles(self, names: tuple[str, ...]) -> None:
+        """Keep ``names`` as this instance's roles (``accounts.selectors.staff_user`` reads
+        them once a request); forgotten when they change through it or it is refreshed, as
+        Django forgets prefetched groups."""
+        self.__dict__[KEPT_ROLES] = names
+
+    def has_kept_roles(self) -> bool:
+        return KEPT_ROLES in self.__dict__
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop(KEPT_ROLES, None)
+        super().refresh_from_db(*args, **kwargs)
+
+
+# Where User.keep_roles keeps an instance's roles.
+KEPT_ROLES = "_kept_role_names"
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="accounts.kept_roles")
+def forget_kept_roles(instance: object, **kwargs: Any) -> None:
+    """A person's roles changed through this instance (``user.groups.add`` and the like):
+    what it kept is out of date. (Changed from the group's side, no instance of the person
+    is at hand; Django's own prefetched groups are the same.)"""
+    if isinstance(instance, User):
+        instance.__dict__.pop(KEPT_ROLES, None)
 
 
 class StaffSession(AbstractBaseSession):

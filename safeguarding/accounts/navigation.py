@@ -8,7 +8,7 @@ the installed apps in their order, so adding an app touches no other app.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
 
@@ -30,6 +30,11 @@ class StaffTool:
     # Also shown to people without any of the roles for whom this says yes: an independent
     # reviewer has no role, only memberships of the cases they review.
     also_for: Callable[[User], bool] | None = None
+    # The names of ``roles``, as a person's roles are read (every staff page's navigation).
+    role_names: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role_names", frozenset(str(role) for role in self.roles))
 
     @property
     def url(self) -> str:
@@ -62,7 +67,7 @@ def tools_for(user: User) -> list[StaffTool]:
     return [
         tool
         for tool in all_tools()
-        if roles & {str(role) for role in tool.roles}
+        if not tool.role_names.isdisjoint(roles)
         or (tool.also_for is not None and tool.also_for(user))
     ]
 

@@ -29,15 +29,15 @@ variant of the layout and kept, cut where each request puts its own parts: the C
 CSRF token, and the blocks the page fills (its title and content, the messages, the cookie
 banner). This is for every page, a signed-in person's too: a layout's variant holds only what
 its template declares it varies on (the set of tools in the staff navigation and which is
-current, not who is signed in), never anything about a person. Layouts are keyed by a
-generation of this process, new with each process and each change of settings (a layout
-holds the addresses of the static files, which change with each release).
+current, not who is signed in), never anything about a person.
 
-Pages are kept in this process's memory, not in the shared cache: a page holds the layout's
-code and settings (the addresses of the static files change with each release), which other
-processes need not share, and one served from memory costs no unpickling (with Redis, no
-round trip). They are forgotten with each change of settings, after ``TIMEOUT_SECONDS`` like
-fragments, and all at once when there are ``MAX_PAGES`` (junk queries cannot fill memory).
+Pages and layouts are kept in this process's memory, not in the shared cache: they hold the
+code's and the settings' work (the addresses of the static files change with each release),
+which other processes need not share, and one served from memory costs no unpickling (with
+Redis, no round trip). They are forgotten with each change of settings, and all at once when
+there are ``MAX_PAGES`` pages or ``MAX_LAYOUTS`` layouts (junk queries cannot fill memory);
+pages also after ``TIMEOUT_SECONDS`` like fragments (a layout shows no data, so it holds for
+the life of the process).
 
 The ``fragments`` cache is separate from the default one, so a flood of entries can never
 evict the rate-limit counters.
@@ -76,25 +76,22 @@ MAX_CACHED_QUERY = 300
 # (core.context_processors.csrf_placeholder gives it to the template as ``csrf_token``).
 CSRF_PLACEHOLDER_ATTRIBUTE = "_page_cache_csrf_placeholder"
 
-# How many variants of pages a process keeps before it forgets them all and starts again.
+# How many variants of pages, and of layouts, a process keeps before it forgets them all and
+# starts again.
 MAX_PAGES = 500
+MAX_LAYOUTS = 500
 
 _NONCE, _TOKEN = b"n", b"t"
 # The moments until which what the page being rendered shows holds (see holds_until).
 _holds_until: ContextVar[list[datetime] | None] = ContextVar("page_holds_until", default=None)
 
 
-# Layouts are kept under this process's generation (see the module's doc).
-_layout_generation = secrets.token_hex(8)
-
-
 @receiver(setting_changed)
 def forget_pages(**kwargs: Any) -> None:
     """Forget every page and layout this process keeps (settings changed; each test starts
     afresh)."""
-    global _layout_generation
     _pages.clear()
-    _layout_generation = secrets.token_hex(8)
+    _layouts.clear()
 
 
 @dataclass(frozen=True)
@@ -157,13 +154,25 @@ def layout_mark(slot: str) -> str:
     return f"{_MARK}:{slot}:"
 
 
-def layout_pieces(variant: str, build: Callable[[], str]) -> list[str]:
+# This process's layouts by language and variant, already cut at their slots.
+_layouts: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def layout_pieces(variant: str, build: Callable[[], str]) -> tuple[str, ...]:
     """The layout of ``variant``: its own text and the names of the slots a request fills, in
-    turn (``[text, slot, text, ...]``). ``build`` renders it with ``layout_mark(slot)`` at each
-    slot, when it is not kept yet; it must show nothing about a person."""
-    key = f"{_layout_generation} {get_language()} {variant}"
-    parts = cached_fragment("layout", 0, key, lambda: Fragment({"": build()}))
-    return _MARKED.split(parts[""])
+    turn (``(text, slot, text, ...)``). ``build`` renders it with ``layout_mark(slot)`` at each
+    slot, when it is not kept yet; it must show nothing about a person.
+
+    Kept in this process's memory like pages (see the module's doc): every staff page reads
+    its layout, and one from memory costs no unpickling and no cutting."""
+    key = (get_language(), variant)
+    pieces = _layouts.get(key)
+    if pieces is None:
+        pieces = tuple(_MARKED.split(build()))
+        if len(_layouts) >= MAX_LAYOUTS:
+            _layouts.clear()
+        _layouts[key] = pieces
+    return pieces
 
 
 @contextmanager

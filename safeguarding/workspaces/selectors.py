@@ -19,12 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import models
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db import connection, models
 from django.db.models import Count, F, Max, Min, Q
 from django.http import Http404
 from django.utils import timezone
@@ -61,8 +67,48 @@ def workspaces_for(user: Person) -> models.QuerySet[Workspace]:
 
 
 def is_member_of_a(kind: str, user: Person) -> bool:
-    """Whether ``user`` is a live member of any workspace of ``kind``."""
-    return _live_memberships(user).filter(workspace__kind=kind).exists()
+    """Whether ``user`` is a live member of any workspace of ``kind``.
+
+    Every staff page's navigation asks (the case and child death review tools show to their
+    members), so this runs the ORM's own statement for it, compiled once per process
+    (``_member_of_a``): building it each time cost ten times what the database took."""
+    if not _may_see_anything(user) or user.pk is None:
+        return False
+    sql, slots = _member_of_a(connection.vendor)
+    values: dict[object, Any] = {
+        _USER: user.pk,
+        _KIND: kind,
+        _AT: connection.ops.adapt_datetimefield_value(timezone.now()),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values.get(slot, slot) for slot in slots])
+        return cursor.fetchone() is not None
+
+
+# Stand-ins compiled into ``_member_of_a``'s statement where a request's values go: no
+# account, kind or time is ever one of them.
+_USER = -73_562_019
+_KIND = "stand-in kind"
+_AT = datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=UTC)
+
+
+@cache
+def _member_of_a(vendor: str) -> tuple[str, tuple[Any, ...]]:
+    """``Membership.objects.live().filter(user=..., workspace__kind=...).exists()`` as the
+    ORM compiles it for ``vendor``, and its parameters, with the names ``_USER``, ``_KIND``
+    and ``_AT`` where the person, the kind and the time go (so "live" has one definition,
+    ``MembershipQuerySet.live``)."""
+    queryset = Membership.objects.live(at=_AT).filter(user_id=_USER, workspace__kind=_KIND)
+    sql, params = queryset.query.exists().get_compiler(connection=connection).as_sql()
+    stand_ins = {
+        _USER: _USER,
+        _KIND: _KIND,
+        connection.ops.adapt_datetimefield_value(_AT): _AT,
+    }
+    slots = tuple(stand_ins.get(param, param) for param in params)
+    if not all(stand_in in slots for stand_in in (_USER, _KIND, _AT)):
+        raise ImproperlyConfigured(f"is_member_of_a cannot fill in its statement: {sql}")
+    return sql, slots
 
 
 def membership_of(user: Person, workspace: Workspace) -> Membership | None:

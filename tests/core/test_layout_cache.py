@@ -183,6 +183,7 @@ def test_nothing_kept_names_a_person_or_holds_a_token(
 
     store = caches[fragment_cache.CACHE_ALIAS]
     kept = [pickle.loads(value) for value in store._cache.values()]  # type: ignore[attr-defined]  # noqa: S301  # LocMemCache's own entries, written by this test
+    kept += list(fragment_cache._layouts.items())  # the layouts this process keeps
     assert kept, "nothing was kept"
     text = repr(kept)
     assert "Kept Nowhere" not in text
@@ -248,3 +249,22 @@ def test_every_staff_page_has_the_layout_it_would_have_without_keeping_it(
         return
     assert _layout_of(served) == _layout_of(rendered)
     assert served.content != rendered.content  # each its own nonce
+
+
+def test_layouts_are_kept_in_the_process_bounded_and_forgotten_with_the_settings(
+    administrator: User, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    client = Client()
+    sign_in(client, administrator)
+    client.get(reverse("accounts:people"))
+    assert fragment_cache._layouts, "the layout is kept in this process"
+    assert not caches[fragment_cache.CACHE_ALIAS]._cache  # type: ignore[attr-defined]  # LocMemCache's
+
+    monkeypatch.setattr(fragment_cache, "MAX_LAYOUTS", 2)
+    for page in staff_pages(administrator):  # five variants of the layout
+        client.get(page)
+    assert 1 <= len(fragment_cache._layouts) <= 2
+
+    settings.STATIC_URL = "/elsewhere/"  # type: ignore[attr-defined]  # a new release's files
+    assert not fragment_cache._layouts
+    assert "/elsewhere/" in client.get(reverse("accounts:people")).text
