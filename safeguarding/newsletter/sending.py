@@ -9,12 +9,12 @@ Exactly once, and what is left of "at most one duplicate per killed worker":
    (NEWSLETTER_CLAIM_SECONDS). Two workers can never hold the same row: the UPDATE re-checks
    its condition row by row, and each worker then reads back only its own token.
 3. For each claimed row the worker sends the message, and once the mail server has
-   accepted it the recorder (``_Recorder``, a thread with its own connection) marks the row
-   SENT (a committed UPDATE guarded by the token; a database outage of a few seconds is
-   waited out, not turned into a resend) while the next message's MAIL, RCPT, DATA and body
-   go out (``SMTPSession``). The final "." that asks the server to take that next message
-   is sent only when at most NEWSLETTER_UNRECORDED_AT_MOST (default 1) accepted messages
-   are unrecorded; messages accepted during one record go together in the next. Every
+   accepted it the recorder (``_Recorder``) marks the row SENT (a committed UPDATE guarded
+   by the token; a database outage of a few seconds is waited out, not turned into a
+   resend) while the server reads the next message's MAIL (``SMTPSession``). The final "."
+   that asks the server to take that next message is sent only when at most
+   NEWSLETTER_UNRECORDED_AT_MOST (default 1) accepted messages are unrecorded; with a
+   wider window they are recorded together, in one statement. Every
    NEWSLETTER_HEARTBEAT_SECONDS it renews the lease on the rows it still holds (an UPDATE
    guarded by its token: a row another worker took is not renewed, and then this worker
    stops) and the campaign's heartbeat. Before each message it checks that the lease it
@@ -64,7 +64,6 @@ import smtplib
 import socket
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
@@ -355,81 +354,54 @@ def _mark_sent(delivery_ids: list[int], claim: str) -> None:
 
 
 class _Recorder:
-    """Records accepted messages as SENT on a thread of its own (with its own database
-    connection) while the main thread carries on with the next messages' envelopes and
-    bodies. It holds to one rule, checked before the server is asked to take each message
-    (``room_for_one``): at most NEWSLETTER_UNRECORDED_AT_MOST messages the server has
-    taken are not yet recorded. That is the crash window (see the module's docstring):
-    a worker killed at any moment leaves at most that many to be sent again, each with its
-    own fixed Message-ID. Messages accepted while a record is being written go together in
-    the next one, so a slow commit (PostgreSQL's flush to disk) costs once per group."""
+    """Records accepted messages as SENT, on the batch's own connection, while the mail
+    server is busy with the next message's envelope: ``SMTPSession.begin`` sends MAIL and
+    runs ``record_while_waiting`` before it reads the reply, so the commit and the server's
+    work overlap without a second thread or connection (handing each record to a thread cost
+    the worker more CPU than the record itself). It holds to one rule, checked before the
+    server is asked to take each message (``room_for_one``): at most
+    NEWSLETTER_UNRECORDED_AT_MOST messages the server has taken are not yet recorded. That is
+    the crash window (see the module's docstring): a worker killed at any moment leaves at
+    most that many to be sent again, each with its own fixed Message-ID. With a wider window
+    the accepted messages are recorded together, one statement for the lot."""
 
     def __init__(self, batch: _Batch, at_most: int) -> None:
         self.batch = batch
         self.at_most = at_most
-        self.accepted: list[int] = []  # taken by the server; not yet being recorded
-        self.recording: list[int] = []  # being recorded now, on the thread
-        self.future: Future[None] | None = None
-        self.thread: ThreadPoolExecutor | None = None
+        self.accepted: list[int] = []  # taken by the server; not yet recorded
 
     def unrecorded(self) -> int:
-        return len(self.accepted) + len(self.recording)
+        return len(self.accepted)
 
     def add(self, delivery_id: int) -> None:
         self.accepted.append(delivery_id)
-        if self.future is not None and self.future.done():
-            self._wait()
-        self._start()
+
+    def record_while_waiting(self) -> None:
+        """Record now if the next message could not be taken without it: what the server
+        is doing meanwhile (the next MAIL) is time this costs nothing."""
+        if len(self.accepted) >= self.at_most:
+            self.all()
 
     def room_for_one(self) -> None:
-        """Wait until the server may take one more message within the window."""
-        while self.unrecorded() >= self.at_most:
-            self._start()
-            self._wait()
+        """Record until the server may take one more message within the window."""
+        if len(self.accepted) >= self.at_most:
+            self.all()
 
     def all(self) -> None:
-        """Wait until every accepted message is recorded (raises what recording raised)."""
-        while self.unrecorded():
-            self._start()
-            self._wait()
-
-    def stop(self) -> None:
-        """Record what is left, then close the thread's connection and the thread."""
-        try:
-            self.all()
-        finally:
-            if self.thread is not None:
-                self.thread.submit(_close_connection).result()
-                self.thread.shutdown()
-                self.thread = None
-
-    def _start(self) -> None:
-        if self.future is None and self.accepted:
-            if self.thread is None:
-                self.thread = ThreadPoolExecutor(1, thread_name_prefix="newsletter-record")
-            self.recording, self.accepted = self.accepted, []
-            self.future = self.thread.submit(self._record, list(self.recording))
-
-    def _wait(self) -> None:
-        future, self.future = self.future, None
-        if future is not None:
-            try:
-                future.result()
-            finally:
-                # Recorded, or not (the error goes up and this batch sends nothing more):
-                # either way no longer waited for. Rows not recorded stay claimed, and are
-                # handed back or taken over: the window's repeats.
-                self.recording = []
-
-    def _record(self, delivery_ids: list[int]) -> None:
+        """Record every accepted message (raises what recording raised)."""
+        if not self.accepted:
+            return
+        recording, self.accepted = self.accepted, []
+        # Recorded, or not (the error goes up and this batch sends nothing more): either
+        # way no longer pending here. Rows not recorded stay claimed, and are handed back or
+        # taken over: the window's repeats.
         _until_the_database_answers(
-            lambda: _mark_sent(delivery_ids, self.batch.claim), until=self.batch.lease_end
+            lambda: _mark_sent(recording, self.batch.claim), until=self.batch.lease_end
         )
 
-
-def _close_connection() -> None:
-    with contextlib.suppress(*DATABASE_UNAVAILABLE):
-        connection.close()
+    def stop(self) -> None:
+        """Record what is left."""
+        self.all()
 
 
 # Subscriber ids no row has, standing in for a check's ids while its statement is compiled.
@@ -549,9 +521,8 @@ class _Batch:
         self.recorder = _Recorder(self, settings.NEWSLETTER_UNRECORDED_AT_MOST)
 
     def db(self, operation: Callable[[], T]) -> T:
-        """Run a database operation on this thread, once every accepted message is recorded
-        (so only one of the two connections is ever busy: SQLite's writers never wait on
-        each other, and what is read or renewed is up to date)."""
+        """Run a database operation once every accepted message is recorded (so what is
+        read or renewed is up to date, and the records land before anything after them)."""
         self.recorder.all()
         return _until_the_database_answers(operation, until=self.lease_end)
 
@@ -661,13 +632,19 @@ class SMTPSession:
             # holds it back until the body is acknowledged (Nagle), tens of ms a message.
             smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def begin(self, recipient: str, data: bytes) -> None:
-        """``data`` as ``PreparedCampaign.wire`` gives it (dot-stuffed)."""
+    def begin(
+        self, recipient: str, data: bytes, meanwhile: Callable[[], None] | None = None
+    ) -> None:
+        """``data`` as ``PreparedCampaign.wire`` gives it (dot-stuffed). ``meanwhile`` runs
+        between sending MAIL and reading its reply: work done while the server works."""
         smtp = self.smtp
         # The recipient's address is plain (PreparedCampaign takes no other) and the sender's
         # was parsed once, so smtplib does not parse both again for every message.
         size = f" SIZE={len(data)}" if self.announce_size else ""
-        code, reply = smtp.docmd("MAIL", f"FROM:{self.mail_from}{size}")
+        smtp.putcmd("MAIL", f"FROM:{self.mail_from}{size}")
+        if meanwhile is not None:
+            meanwhile()
+        code, reply = smtp.getreply()
         if code != 250:
             self._failed(code)
             raise smtplib.SMTPSenderRefused(code, reply, self.sender)
@@ -752,7 +729,8 @@ def _send(batch: _Batch) -> None:
             data = prepared.wire(recipient, message_id) if session else None
             try:
                 if session and data is not None:
-                    session.begin(recipient.email, data)
+                    # The previous message is recorded while the server reads this MAIL.
+                    session.begin(recipient.email, data, batch.recorder.record_while_waiting)
                     batch.recorder.room_for_one()  # only then may the server take it
                     session.end()
                 else:
