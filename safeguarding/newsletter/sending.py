@@ -723,6 +723,9 @@ def _send(batch: _Batch) -> None:
             if interval:
                 delay = next_send - time.monotonic()
                 if delay > 0:
+                    # Nothing to overlap the record with: it is written before the wait,
+                    # so a worker killed while it waits repeats nothing.
+                    batch.recorder.all()
                     time.sleep(delay)
                 next_send = max(next_send + interval, time.monotonic() - interval)
             message_id = delivery_message_id(delivery.pk)

@@ -407,3 +407,29 @@ def test_only_the_action_that_applies_is_offered_while_sending(
     page = officer_client.get(f"/staff/newsletter/{made.pk}/").content.decode()
     assert ">Pause</button>" not in page
     assert ">Resume</button>" in page
+
+
+def test_with_a_rate_limit_each_accepted_message_is_recorded_before_the_wait(
+    smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    """Sending at a set rate, the worker waits between messages: the message the server took
+    is recorded before that wait, not after it, so a worker killed while it waits repeats
+    nothing (the crash window stays as short as the record)."""
+    settings.NEWSLETTER_RATE_PER_SECOND = 1  # type: ignore[attr-defined]
+    made = campaign()
+    for n in range(4):
+        confirmed_subscriber(f"reader{n}@example.net")
+    sending.campaign_start(campaign_id=made.pk, actor=None)
+    unrecorded_at_waits = []
+
+    def sleep(seconds: float) -> None:  # and no wait: the test needs no real time
+        accepted = len(smtp_server.messages)
+        sent = Delivery.objects.filter(state=DeliveryState.SENT).count()
+        unrecorded_at_waits.append(accepted - sent)
+
+    monkeypatch.setattr("safeguarding.newsletter.sending.time.sleep", sleep)
+    sending.campaign_send_batch(campaign_id=made.pk)
+
+    assert len(smtp_server.messages) == 4
+    assert unrecorded_at_waits
+    assert set(unrecorded_at_waits) == {0}
