@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from email.utils import formatdate
 from functools import lru_cache
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import nh3
@@ -22,7 +23,7 @@ from django.utils.crypto import salted_hmac
 
 from safeguarding.core.tasks import header_text
 from safeguarding.newsletter import tokens
-from safeguarding.newsletter.models import Campaign, Subscriber
+from safeguarding.newsletter.models import Campaign
 from safeguarding.newsletter.plain_text import MARKDOWN, markdown_to_text
 
 
@@ -31,6 +32,14 @@ class RenderedCampaign:
     subject: str
     html: str
     text: str
+
+
+class Recipient(tokens.Signed, Protocol):
+    """What a campaign message needs of its subscriber: a ``Subscriber``, or the few values
+    a sending batch reads with its claim (``sending._Recipient``)."""
+
+    @property
+    def email(self) -> str: ...
 
 
 def render_markdown(source: str) -> str:
@@ -107,7 +116,7 @@ def _message(
 def campaign_message(
     rendered: RenderedCampaign,
     *,
-    subscriber: Subscriber,
+    subscriber: Recipient,
     test: bool = False,
     message_id: str | None = None,
 ) -> EmailMultiAlternatives:
@@ -172,11 +181,11 @@ class PreparedCampaign:
             )
         )
 
-    def raw(self, subscriber: Subscriber, message_id: str) -> bytes | None:
+    def raw(self, subscriber: Recipient, message_id: str) -> bytes | None:
         """The bytes to send to ``subscriber.email``, or None to build this one whole."""
         return self._build(subscriber, message_id, self._head, self._body)
 
-    def wire(self, subscriber: Subscriber, message_id: str) -> bytes | None:
+    def wire(self, subscriber: Recipient, message_id: str) -> bytes | None:
         """``raw`` as it goes after SMTP's DATA: lines that begin with a dot doubled and
         ending with a line break (what ``smtplib`` does to every message, done here once
         for the shared bytes; the per-recipient headers and links never begin a line with
@@ -184,7 +193,7 @@ class PreparedCampaign:
         return self._build(subscriber, message_id, self._head_wire, self._body_wire)
 
     def _build(
-        self, subscriber: Subscriber, message_id: str, head: bytes, body: bytes
+        self, subscriber: Recipient, message_id: str, head: bytes, body: bytes
     ) -> bytes | None:
         if not _PLAIN_ADDRESS.fullmatch(subscriber.email):
             return None

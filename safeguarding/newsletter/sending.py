@@ -9,12 +9,12 @@ Exactly once, and what is left of "at most one duplicate per killed worker":
    (NEWSLETTER_CLAIM_SECONDS). Two workers can never hold the same row: the UPDATE re-checks
    its condition row by row, and each worker then reads back only its own token.
 3. For each claimed row the worker sends the message, and once the mail server has
-   accepted it the recorder (``_Recorder``, a thread with its own connection) marks the row
-   SENT (a committed UPDATE guarded by the token; a database outage of a few seconds is
-   waited out, not turned into a resend) while the next message's MAIL, RCPT, DATA and body
-   go out (``SMTPSession``). The final "." that asks the server to take that next message
-   is sent only when at most NEWSLETTER_UNRECORDED_AT_MOST (default 1) accepted messages
-   are unrecorded; messages accepted during one record go together in the next. Every
+   accepted it the recorder (``_Recorder``) marks the row SENT (a committed UPDATE guarded
+   by the token; a database outage of a few seconds is waited out, not turned into a
+   resend) while the server reads the next message's MAIL (``SMTPSession``). The final "."
+   that asks the server to take that next message is sent only when at most
+   NEWSLETTER_UNRECORDED_AT_MOST (default 1) accepted messages are unrecorded; with a
+   wider window they are recorded together, in one statement. Every
    NEWSLETTER_HEARTBEAT_SECONDS it renews the lease on the rows it still holds (an UPDATE
    guarded by its token: a row another worker took is not renewed, and then this worker
    stops) and the campaign's heartbeat. Before each message it checks that the lease it
@@ -64,10 +64,9 @@ import smtplib
 import socket
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -230,11 +229,31 @@ def _come_back_for_claimed_rows(campaign_id: int) -> None:
         _enqueue_batch(campaign_id, run_after=latest + timedelta(seconds=1))
 
 
-def _claim(campaign_id: int, *, batch_size: int) -> tuple[str, list[Delivery]]:
+class _Recipient(NamedTuple):
+    """What a message needs of its subscriber (``messages.Recipient``): the id and address
+    hash its signed links carry, and the address."""
+
+    pk: int
+    email: str
+    address_hash: str
+
+
+class _Claimed(NamedTuple):
+    """One claimed delivery, as much of it as sending needs: read as plain values with the
+    claim rather than as two model instances per row, which cost more than the message."""
+
+    pk: int
+    subscriber_id: int | None
+    subscriber: _Recipient | None  # None once the person unsubscribed from everything
+    claimed_until: datetime
+
+
+def _claim(campaign_id: int, *, batch_size: int) -> tuple[str, list[_Claimed]]:
     """Rows a dead worker left (lease expired) first, then pending rows in order. Each is
     one walk of the (campaign, state, id) index, so a claim costs the same at the start and
     the end of a 100,000-recipient campaign."""
     now = timezone.now()
+    until = now + timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS)
     claim = secrets.token_hex(16)
     expired = Q(state=DeliveryState.CLAIMED, claimed_until__lt=now)
     pending = Q(state=DeliveryState.PENDING)
@@ -253,19 +272,28 @@ def _claim(campaign_id: int, *, batch_size: int) -> tuple[str, list[Delivery]]:
         Delivery.objects.filter(expired | pending, pk__in=ids).update(
             state=DeliveryState.CLAIMED,
             claim=claim,
-            claimed_until=now + timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS),
+            claimed_until=until,
         )
         campaign.heartbeat_at = now
         campaign.save(update_fields=["heartbeat_at"])
-    claimed = list(
+    rows = (
         Delivery.objects.filter(pk__in=ids, claim=claim, state=DeliveryState.CLAIMED)
-        .select_related("subscriber")
         .order_by("pk")
+        .values_list("pk", "subscriber_id", "subscriber__email", "subscriber__address_hash")
     )
+    claimed = [
+        _Claimed(
+            pk,
+            subscriber_id,
+            None if subscriber_id is None else _Recipient(subscriber_id, email, address_hash),
+            until,
+        )
+        for pk, subscriber_id, email, address_hash in rows
+    ]
     return claim, claimed
 
 
-def _finish(delivery: Delivery, claim: str, state: DeliveryState, error: str = "") -> None:
+def _finish(delivery: _Claimed, claim: str, state: DeliveryState, error: str = "") -> None:
     now = timezone.now()
     Delivery.objects.filter(pk=delivery.pk, claim=claim, state=DeliveryState.CLAIMED).update(
         state=state,
@@ -326,90 +354,98 @@ def _mark_sent(delivery_ids: list[int], claim: str) -> None:
 
 
 class _Recorder:
-    """Records accepted messages as SENT on a thread of its own (with its own database
-    connection) while the main thread carries on with the next messages' envelopes and
-    bodies. It holds to one rule, checked before the server is asked to take each message
-    (``room_for_one``): at most NEWSLETTER_UNRECORDED_AT_MOST messages the server has
-    taken are not yet recorded. That is the crash window (see the module's docstring):
-    a worker killed at any moment leaves at most that many to be sent again, each with its
-    own fixed Message-ID. Messages accepted while a record is being written go together in
-    the next one, so a slow commit (PostgreSQL's flush to disk) costs once per group."""
+    """Records accepted messages as SENT, on the batch's own connection, while the mail
+    server is busy with the next message's envelope: ``SMTPSession.begin`` sends MAIL and
+    runs ``record_while_waiting`` before it reads the reply, so the commit and the server's
+    work overlap without a second thread or connection (handing each record to a thread cost
+    the worker more CPU than the record itself). It holds to one rule, checked before the
+    server is asked to take each message (``room_for_one``): at most
+    NEWSLETTER_UNRECORDED_AT_MOST messages the server has taken are not yet recorded. That is
+    the crash window (see the module's docstring): a worker killed at any moment leaves at
+    most that many to be sent again, each with its own fixed Message-ID. With a wider window
+    the accepted messages are recorded together, one statement for the lot."""
 
     def __init__(self, batch: _Batch, at_most: int) -> None:
         self.batch = batch
         self.at_most = at_most
-        self.accepted: list[int] = []  # taken by the server; not yet being recorded
-        self.recording: list[int] = []  # being recorded now, on the thread
-        self.future: Future[None] | None = None
-        self.thread: ThreadPoolExecutor | None = None
+        self.accepted: list[int] = []  # taken by the server; not yet recorded
 
     def unrecorded(self) -> int:
-        return len(self.accepted) + len(self.recording)
+        return len(self.accepted)
 
     def add(self, delivery_id: int) -> None:
         self.accepted.append(delivery_id)
-        if self.future is not None and self.future.done():
-            self._wait()
-        self._start()
+
+    def record_while_waiting(self) -> None:
+        """Record now if the next message could not be taken without it: what the server
+        is doing meanwhile (the next MAIL) is time this costs nothing."""
+        if len(self.accepted) >= self.at_most:
+            self.all()
 
     def room_for_one(self) -> None:
-        """Wait until the server may take one more message within the window."""
-        while self.unrecorded() >= self.at_most:
-            self._start()
-            self._wait()
+        """Record until the server may take one more message within the window."""
+        if len(self.accepted) >= self.at_most:
+            self.all()
 
     def all(self) -> None:
-        """Wait until every accepted message is recorded (raises what recording raised)."""
-        while self.unrecorded():
-            self._start()
-            self._wait()
-
-    def stop(self) -> None:
-        """Record what is left, then close the thread's connection and the thread."""
-        try:
-            self.all()
-        finally:
-            if self.thread is not None:
-                self.thread.submit(_close_connection).result()
-                self.thread.shutdown()
-                self.thread = None
-
-    def _start(self) -> None:
-        if self.future is None and self.accepted:
-            if self.thread is None:
-                self.thread = ThreadPoolExecutor(1, thread_name_prefix="newsletter-record")
-            self.recording, self.accepted = self.accepted, []
-            self.future = self.thread.submit(self._record, list(self.recording))
-
-    def _wait(self) -> None:
-        future, self.future = self.future, None
-        if future is not None:
-            try:
-                future.result()
-            finally:
-                # Recorded, or not (the error goes up and this batch sends nothing more):
-                # either way no longer waited for. Rows not recorded stay claimed, and are
-                # handed back or taken over: the window's repeats.
-                self.recording = []
-
-    def _record(self, delivery_ids: list[int]) -> None:
+        """Record every accepted message (raises what recording raised)."""
+        if not self.accepted:
+            return
+        recording, self.accepted = self.accepted, []
+        # Recorded, or not (the error goes up and this batch sends nothing more): either
+        # way no longer pending here. Rows not recorded stay claimed, and are handed back or
+        # taken over: the window's repeats.
         _until_the_database_answers(
-            lambda: _mark_sent(delivery_ids, self.batch.claim), until=self.batch.lease_end
+            lambda: _mark_sent(recording, self.batch.claim), until=self.batch.lease_end
         )
 
+    def stop(self) -> None:
+        """Record what is left."""
+        self.all()
 
-def _close_connection() -> None:
-    with contextlib.suppress(*DATABASE_UNAVAILABLE):
-        connection.close()
+
+# Subscriber ids no row has, standing in for a check's ids while its statement is compiled.
+_MARKS = tuple(-(10**15) - n for n in range(CHECK_EVERY))
+_consent_checks: dict[tuple[str, str, int], tuple[str, tuple[Any, ...], tuple[int, ...]]] = {}
 
 
-def _still_eligible(campaign: Campaign, deliveries: list[Delivery]) -> set[int]:
-    subscriber_ids = [d.subscriber_id for d in deliveries if d.subscriber_id is not None]
-    return set(
-        Subscriber.objects.filter(
-            eligible_subscribers(campaign), pk__in=subscriber_ids
-        ).values_list("pk", flat=True)
-    )
+def _consent_check(campaign: Campaign) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
+    """The consent re-check (``eligible_subscribers`` for up to CHECK_EVERY subscribers) as
+    the ORM compiles it, with where each subscriber id goes among its parameters: compiled
+    once per campaign in this process, because building it (topics, suppression,
+    restrictions, objections) cost several times what running it does. Everything it reads
+    is read by the statement each time it runs (the topics too, by subquery), so a consent
+    withdrawn a moment ago is seen exactly as before."""
+    key = (connection.alias, connection.vendor, campaign.pk)
+    compiled = _consent_checks.get(key)
+    if compiled is None:
+        query = (
+            Subscriber.objects.filter(eligible_subscribers(campaign), pk__in=_MARKS)
+            .values_list("pk", flat=True)
+            .query
+        )
+        sql, params = query.get_compiler(connection.alias).as_sql()
+        slots = tuple(params.index(mark) for mark in _MARKS)
+        assert all(params.count(mark) == 1 for mark in _MARKS)  # noqa: S101
+        if len(_consent_checks) >= 16:
+            _consent_checks.clear()
+        compiled = _consent_checks[key] = (sql, tuple(params), slots)
+    return compiled
+
+
+def _still_eligible(campaign: Campaign, subscriber_ids: list[int]) -> set[int]:
+    """Which of these subscribers (at most CHECK_EVERY) may be sent the campaign now (P16)."""
+    if not subscriber_ids:
+        return set()
+    sql, params, slots = _consent_check(campaign)
+    values = list(params)
+    # A shorter list repeats its last id: the same answer from the same statement.
+    padded = subscriber_ids + subscriber_ids[-1:] * (CHECK_EVERY - len(subscriber_ids))
+    for slot, subscriber_id in zip(slots, padded, strict=True):
+        values[slot] = subscriber_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _is_sending(campaign_id: int) -> bool:
@@ -473,27 +509,24 @@ def _until_the_database_answers(operation: Callable[[], T], *, until: datetime) 
 class _Batch:
     """One worker's claimed rows, the lease it holds on them, and what it has done."""
 
-    def __init__(self, campaign_id: int, claim: str, claimed: list[Delivery]) -> None:
+    def __init__(self, campaign_id: int, claim: str, claimed: list[_Claimed]) -> None:
         self.campaign_id = campaign_id
         self.claim = claim
         self.claimed = claimed
         self.holding = {delivery.pk for delivery in claimed}
-        lease_end = claimed[0].claimed_until
-        assert lease_end is not None  # noqa: S101  (set by _claim)
-        self.lease_end = lease_end
+        self.lease_end = claimed[0].claimed_until
         self.beat_at = timezone.now()
         self.sent = 0
-        self.refused: list[tuple[Delivery, str]] = []  # refusals in a row, not yet recorded
+        self.refused: list[tuple[_Claimed, str]] = []  # refusals in a row, not yet recorded
         self.recorder = _Recorder(self, settings.NEWSLETTER_UNRECORDED_AT_MOST)
 
     def db(self, operation: Callable[[], T]) -> T:
-        """Run a database operation on this thread, once every accepted message is recorded
-        (so only one of the two connections is ever busy: SQLite's writers never wait on
-        each other, and what is read or renewed is up to date)."""
+        """Run a database operation once every accepted message is recorded (so what is
+        read or renewed is up to date, and the records land before anything after them)."""
         self.recorder.all()
         return _until_the_database_answers(operation, until=self.lease_end)
 
-    def finish(self, delivery: Delivery, state: DeliveryState, error: str = "") -> None:
+    def finish(self, delivery: _Claimed, state: DeliveryState, error: str = "") -> None:
         self.db(lambda: _finish(delivery, self.claim, state, error))
         self.holding.discard(delivery.pk)
 
@@ -517,14 +550,14 @@ class _Batch:
         self.lease_end = until
         return True
 
-    def refusal(self, delivery: Delivery, error: str) -> None:
+    def refusal(self, delivery: _Claimed, error: str) -> None:
         """A message the server refused. Recorded as failed once the server accepts another;
         if it refuses REFUSALS_IN_A_ROW, it is refusing us, and they go back to the queue."""
         self.refused.append((delivery, error))
         if len(self.refused) >= REFUSALS_IN_A_ROW:
             raise EveryMessageRefused(f"{len(self.refused)} refused in a row")
 
-    def accepted(self, delivery: Delivery) -> None:
+    def accepted(self, delivery: _Claimed) -> None:
         """The server took the message: the recorder records it as sent while the next
         messages go out (within its window: see ``_Recorder``)."""
         self.record_refusals()
@@ -599,13 +632,19 @@ class SMTPSession:
             # holds it back until the body is acknowledged (Nagle), tens of ms a message.
             smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def begin(self, recipient: str, data: bytes) -> None:
-        """``data`` as ``PreparedCampaign.wire`` gives it (dot-stuffed)."""
+    def begin(
+        self, recipient: str, data: bytes, meanwhile: Callable[[], None] | None = None
+    ) -> None:
+        """``data`` as ``PreparedCampaign.wire`` gives it (dot-stuffed). ``meanwhile`` runs
+        between sending MAIL and reading its reply: work done while the server works."""
         smtp = self.smtp
         # The recipient's address is plain (PreparedCampaign takes no other) and the sender's
         # was parsed once, so smtplib does not parse both again for every message.
         size = f" SIZE={len(data)}" if self.announce_size else ""
-        code, reply = smtp.docmd("MAIL", f"FROM:{self.mail_from}{size}")
+        smtp.putcmd("MAIL", f"FROM:{self.mail_from}{size}")
+        if meanwhile is not None:
+            meanwhile()
+        code, reply = smtp.getreply()
         if code != 250:
             self._failed(code)
             raise smtplib.SMTPSenderRefused(code, reply, self.sender)
@@ -667,31 +706,40 @@ def _send(batch: _Batch) -> None:
             if position % CHECK_EVERY == 0:
                 if not batch.db(lambda: _is_sending(batch.campaign_id)):
                     break
-                chunk = batch.claimed[position : position + CHECK_EVERY]
+                chunk = [
+                    d.subscriber_id
+                    for d in batch.claimed[position : position + CHECK_EVERY]
+                    if d.subscriber_id is not None
+                ]
                 eligible = batch.db(lambda: _still_eligible(campaign, chunk))  # noqa: B023
             if not batch.heartbeat_if_due():
                 break
             if timezone.now() + timedelta(seconds=smtp_timeout + 1) >= batch.lease_end:
                 break  # let the rest go back rather than risk overlapping another worker
-            if delivery.subscriber is None or delivery.subscriber_id not in eligible:
+            recipient = delivery.subscriber
+            if recipient is None or recipient.pk not in eligible:
                 batch.finish(delivery, DeliveryState.SKIPPED)
                 continue
             if interval:
                 delay = next_send - time.monotonic()
                 if delay > 0:
+                    # Nothing to overlap the record with: it is written before the wait,
+                    # so a worker killed while it waits repeats nothing.
+                    batch.recorder.all()
                     time.sleep(delay)
                 next_send = max(next_send + interval, time.monotonic() - interval)
             message_id = delivery_message_id(delivery.pk)
-            data = prepared.wire(delivery.subscriber, message_id) if session else None
+            data = prepared.wire(recipient, message_id) if session else None
             try:
                 if session and data is not None:
-                    session.begin(delivery.subscriber.email, data)
+                    # The previous message is recorded while the server reads this MAIL.
+                    session.begin(recipient.email, data, batch.recorder.record_while_waiting)
                     batch.recorder.room_for_one()  # only then may the server take it
                     session.end()
                 else:
                     batch.recorder.room_for_one()
                     message = campaign_message(
-                        rendered, subscriber=delivery.subscriber, message_id=message_id
+                        rendered, subscriber=recipient, message_id=message_id
                     )
                     message.connection = connection
                     message.send()

@@ -4,8 +4,10 @@ address itself."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from functools import lru_cache
+from typing import Protocol
 from urllib.parse import quote
 
 from django.conf import settings
@@ -31,7 +33,17 @@ _VALID_FOR = {
 _HASH_CHARS = 12
 
 
-def make(purpose: str, subscriber: Subscriber, **extra: object) -> str:
+class Signed(Protocol):
+    """What a token is made from: a ``Subscriber``, or a sending batch's light copy of one."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def address_hash(self) -> str: ...
+
+
+def make(purpose: str, subscriber: Signed, **extra: object) -> str:
     payload = {"s": subscriber.pk, "h": subscriber.address_hash[:_HASH_CHARS], **extra}
     # An id and 12 hex characters (for a confirmation, a few consent ids too): too short for
     # zlib to shorten by much, and a campaign signs two per message.
@@ -72,7 +84,15 @@ def absolute(url_name: str, token: str) -> str:
     return before + token + after
 
 
+# What a signed token is written with (base 64 for URLs, and ":" between its parts).
+_TOKEN = re.compile(r"[A-Za-z0-9_:-]+")
+
+
 def unsubscribe_mailto(token: str) -> str:
-    return f"mailto:{settings.NEWSLETTER_UNSUBSCRIBE_ADDRESS}?subject=" + quote(
-        f"unsubscribe {token}"
-    )
+    if _TOKEN.fullmatch(token):
+        # ``quote`` of the same words, in the one way it writes a token: a campaign writes
+        # one of these per message.
+        subject = "unsubscribe%20" + token.replace(":", "%3A")
+    else:
+        subject = quote(f"unsubscribe {token}")
+    return f"mailto:{settings.NEWSLETTER_UNSUBSCRIBE_ADDRESS}?subject={subject}"

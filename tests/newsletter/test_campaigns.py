@@ -122,6 +122,56 @@ def test_consent_withdrawn_after_sending_started_stops_that_message(
     assert Delivery.objects.get(subscriber=leaves).state == DeliveryState.SKIPPED
 
 
+def test_consent_withdrawn_while_a_batch_sends_stops_the_later_messages_of_that_batch(
+    smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Consent is checked again every CHECK_EVERY messages within a batch, against the
+    database as it is then: a withdrawal after the batch began still stops the messages after
+    the next check."""
+    made = campaign()
+    readers = [
+        confirmed_subscriber(f"reader{n:03}@example.net") for n in range(sending.CHECK_EVERY + 5)
+    ]
+    sending.campaign_start(campaign_id=made.pk, actor=None)
+    leaves = readers[sending.CHECK_EVERY + 2]
+    record = sending._mark_sent
+
+    def withdraws_after_the_first_message(delivery_ids: list[int], claim: str) -> None:
+        record(delivery_ids, claim)
+        leaves.consents.update(withdrawn_at=timezone.now())
+
+    monkeypatch.setattr(sending, "_mark_sent", withdraws_after_the_first_message)
+    sending.campaign_send_batch(campaign_id=made.pk, batch_size=len(readers))
+
+    sent_to = {rcpt for _, rcpts in smtp_server.envelopes for rcpt in rcpts}
+    assert sent_to == {r.email for r in readers} - {leaves.email}
+    assert Delivery.objects.get(subscriber=leaves).state == DeliveryState.SKIPPED
+
+
+def test_the_consent_check_is_built_once_for_a_campaign_not_once_per_check(
+    smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building the re-check's query (topics, suppression, restrictions, objections) cost
+    more than running it; it is built once per campaign and run every CHECK_EVERY messages."""
+    made = campaign()
+    for n in range(2 * sending.CHECK_EVERY + 1):
+        confirmed_subscriber(f"reader{n:03}@example.net")
+    sending.campaign_start(campaign_id=made.pk, actor=None)
+    built = []
+    eligible = sending.eligible_subscribers
+
+    def counted(campaign: Campaign) -> object:
+        built.append(campaign.pk)
+        return eligible(campaign)
+
+    monkeypatch.setattr(sending, "eligible_subscribers", counted)
+    sending.campaign_send_batch(campaign_id=made.pk, batch_size=sending.CHECK_EVERY * 2)
+    sending.campaign_send_batch(campaign_id=made.pk, batch_size=sending.CHECK_EVERY * 2)
+
+    assert len(smtp_server.messages) == 2 * sending.CHECK_EVERY + 1
+    assert built == [made.pk]
+
+
 def test_a_paused_campaign_sends_nothing_until_resumed(
     officer: User, officer_client: Client, smtp_server: Mailbox, run_tasks: Callable[[], None]
 ) -> None:
@@ -357,3 +407,29 @@ def test_only_the_action_that_applies_is_offered_while_sending(
     page = officer_client.get(f"/staff/newsletter/{made.pk}/").content.decode()
     assert ">Pause</button>" not in page
     assert ">Resume</button>" in page
+
+
+def test_with_a_rate_limit_each_accepted_message_is_recorded_before_the_wait(
+    smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    """Sending at a set rate, the worker waits between messages: the message the server took
+    is recorded before that wait, not after it, so a worker killed while it waits repeats
+    nothing (the crash window stays as short as the record)."""
+    settings.NEWSLETTER_RATE_PER_SECOND = 1  # type: ignore[attr-defined]
+    made = campaign()
+    for n in range(4):
+        confirmed_subscriber(f"reader{n}@example.net")
+    sending.campaign_start(campaign_id=made.pk, actor=None)
+    unrecorded_at_waits = []
+
+    def sleep(seconds: float) -> None:  # and no wait: the test needs no real time
+        accepted = len(smtp_server.messages)
+        sent = Delivery.objects.filter(state=DeliveryState.SENT).count()
+        unrecorded_at_waits.append(accepted - sent)
+
+    monkeypatch.setattr("safeguarding.newsletter.sending.time.sleep", sleep)
+    sending.campaign_send_batch(campaign_id=made.pk)
+
+    assert len(smtp_server.messages) == 4
+    assert unrecorded_at_waits
+    assert set(unrecorded_at_waits) == {0}

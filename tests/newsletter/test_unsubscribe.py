@@ -119,3 +119,14 @@ def test_a_maildir_of_mailto_messages_unsubscribes_each_sender(tmp_path: Path) -
 
     assert "3 unsubscribe request(s) handled, 1 without a valid token" in out.getvalue()
     assert not Subscriber.objects.exists()
+
+
+@pytest.mark.parametrize("token", ["ab:cd_-9:XYZ", "not a token/ü"])
+def test_the_mailto_link_quotes_the_subject_as_urllib_does(token: str) -> None:
+    from urllib.parse import quote
+
+    from django.conf import settings
+
+    assert tokens.unsubscribe_mailto(token) == (
+        f"mailto:{settings.NEWSLETTER_UNSUBSCRIBE_ADDRESS}?subject=" + quote(f"unsubscribe {token}")
+    )
