@@ -17,7 +17,6 @@ from functools import cache
 
 from django.db import DEFAULT_DB_ALIAS, Error, IntegrityError, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from psycopg import errors as pg_errors
 from psycopg import pq
 
 
@@ -95,14 +94,21 @@ def _read_prepared(connection: BaseDatabaseWrapper, table: str) -> int | None:
     """The version read (PostgreSQL) with a statement this connection prepared on its first
     read, sent straight through libpq: the server neither parses nor plans it again, and
     none of Django's and psycopg's cursor layers run in Python. Measured, those cost more
-    than the answer (docs/architecture.md). Should the server not know the statement (after
-    ``DISCARD ALL``, or through a pooler that hands over another server connection), the
-    read is made the ordinary way when no transaction is open on the connection; inside
-    one, the error is raised as Django raises any other."""
+    than the answer (docs/architecture.md).
+
+    Only outside a transaction (where a page reads it), so a refused statement aborts
+    nothing: should the server not know the statement (after ``DISCARD ALL``, or through a
+    pooler that hands over another server connection), or already know the name (a pooler's
+    server connection another client prepared it on: the same name is always the same
+    statement), the read is made the ordinary way. Inside a transaction it is made the
+    ordinary way too."""
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     raw = connection.connection
+    pgconn = raw.pgconn
+    if pgconn.transaction_status != pq.TransactionStatus.IDLE:
+        return _read_plain(connection, table)
     # The statements this psycopg connection has prepared (a new connection has none).
     kept = getattr(connection, "_content_version_statements", None)
     if kept is None or kept[0] is not raw:
@@ -110,22 +116,13 @@ def _read_prepared(connection: BaseDatabaseWrapper, table: str) -> int | None:
         connection._content_version_statements = kept  # type: ignore[attr-defined]  # ours
     prepared: set[bytes] = kept[1]
     sql, name = _statement(table)
-    pgconn = raw.pgconn
-    idle = pgconn.transaction_status == pq.TransactionStatus.IDLE
     with connection.wrap_database_errors:
         if name not in prepared:
-            _check(raw, pgconn.prepare(name, sql.encode()), pq.ExecStatus.COMMAND_OK)
-            prepared.add(name)
+            # Refused if the server already has it: the read below tells.
+            pgconn.prepare(name, sql.encode())
         result = pgconn.exec_prepared(name, [])
         if result.status == pq.ExecStatus.TUPLES_OK:
+            prepared.add(name)
             return int(result.get_value(0, 0)) if result.ntuples else None
         prepared.discard(name)
-        if not idle:
-            _check(raw, result, pq.ExecStatus.TUPLES_OK)
     return _read_plain(connection, table)
-
-
-def _check(raw: object, result: pq.abc.PGresult, expected: pq.ExecStatus) -> None:
-    """Raise the server's error, as psycopg would, unless ``result`` has the expected status."""
-    if result.status != expected:
-        raise pg_errors.error_from_result(result, encoding=raw.info.encoding)  # type: ignore[attr-defined]
