@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands import db_worker
 
+from safeguarding.core.startup import finish_start_up
 from safeguarding.core.worker import DatabaseGone, ResilientWorker, worker_settings
 
 
@@ -49,6 +50,8 @@ class Command(db_worker.Command):
             **worker_settings(),
         )
         worker.configure_signals()
+        # Tasks' garbage collections then skip the objects start-up made (core/startup.py).
+        finish_start_up()
         try:
             worker.run()
         except DatabaseGone as gone:
