@@ -26,12 +26,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.figures import figure  # noqa: E402
-from bench.measure import queries_of, rate  # noqa: E402
+from bench.measure import as_production_runs, queries_of, rate  # noqa: E402
 from safeguarding.accounts.roles import Role  # noqa: E402
 from safeguarding.cdop import selectors, services  # noqa: E402
 from safeguarding.cdop.models import ChildDeath, FormKind, ReportingForm  # noqa: E402
@@ -116,7 +115,7 @@ def main() -> None:
     parser.add_argument("--forms-per-case", type=int, default=10)
     arguments = parser.parse_args()
     seconds = arguments.seconds
-    setup_test_environment()
+    as_production_runs()
     call_command("migrate", verbosity=0)
     print(f"Database: {connection.vendor}")
     coordinator = UserFactory(roles=[str(Role.CDOP_COORDINATOR)])

@@ -13,6 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def as_production_runs() -> None:
+    """What the benchmarks need of Django's test environment (mail kept in memory; the test
+    client's host is in bench/settings.py) without the rest of ``setup_test_environment()``:
+    it also instruments every template render (a signal, and a copy of the context for the
+    test client), which production never does and the trivial baseline, rendering no
+    template, never pays. Every in-process figure is measured this way."""
+    from django.conf import settings
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+
+
 def rate(fn: Callable[[], object], *, seconds: float = 2.0) -> float:
     """Calls of ``fn`` a second over about ``seconds``, after one call to warm up."""
     fn()

@@ -30,10 +30,9 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.figures import figure  # noqa: E402
-from bench.measure import gunicorn, rate, ratio, served_rate, warm_up  # noqa: E402
+from bench.measure import as_production_runs, gunicorn, rate, ratio, served_rate, warm_up  # noqa: E402
 
 ANALYTICS_ID = "G-BENCH12345"
 # Measured for every visitor; the other pages for a first visit (the banner and its form).
@@ -145,7 +144,7 @@ def main() -> None:
     )
     options = parser.parse_args()
 
-    setup_test_environment()
+    as_production_runs()
     call_command("migrate", verbosity=0)
     settings.GOOGLE_ANALYTICS_ID = ANALYTICS_ID
     print(f"== Public pages ({connection.vendor}); load average {os.getloadavg()[0]:.1f}")

@@ -18,25 +18,13 @@ from bench import database  # noqa: E402
 
 _cleanup = database.start("run")
 
-from django.conf import settings  # noqa: E402
-from django.core import mail  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench import figures as reported  # noqa: E402
 from bench.figures import PREFIX, REPORTED, figure, table  # noqa: E402
-from bench.measure import rate, ratio  # noqa: E402
-
-
-def as_production_runs() -> None:
-    """What the benchmarks need of Django's test environment (mail kept in memory; the test
-    client's host is in bench/settings.py) without the rest of ``setup_test_environment()``:
-    it also instruments every template render (a signal, and a copy of the context for the
-    test client), which production never does and the trivial baseline, rendering no
-    template, never pays."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    mail.outbox = []
+from bench.measure import as_production_runs, rate, ratio  # noqa: E402
 
 
 def bench_list_pages() -> None:

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import database  # noqa: E402
 from bench.figures import figure  # noqa: E402
-from bench.measure import gunicorn, ratio, served_rate, warm_up  # noqa: E402
+from bench.measure import as_production_runs, gunicorn, ratio, served_rate, warm_up  # noqa: E402
 
 SETTINGS = "bench.training_settings"
 
@@ -60,13 +60,12 @@ def main() -> None:
 
 def run(options: argparse.Namespace) -> None:
     from django.core.management import call_command
-    from django.test.utils import setup_test_environment
 
     from safeguarding.training.models import Booking, WaitingListEntry
     from tests.training.factories import BookingFactory, SessionFactory, booking_data
     from tests.training.load import percentile, post_all_at_once
 
-    setup_test_environment()
+    as_production_runs()
     call_command("migrate", verbosity=0)
     engine = "PostgreSQL" if os.environ["DATABASE_URL"].startswith("postgres") else "SQLite"
     print(f"== Training benchmarks ({engine}, gunicorn 2 workers x 4 threads)")

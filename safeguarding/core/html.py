@@ -12,6 +12,13 @@ from django.utils.safestring import SafeString, mark_safe
 def _escaped(value: object) -> str:
     """``value`` as ``format_html`` puts it in a row (``conditional_escape``): its own HTML
     if it is already safe, escaped otherwise."""
+    # Most values are plain text or ids: answered before the checks a lazy or safe value
+    # needs (a SafeString is a subclass of str, so never ``type(value) is str``; a bool is
+    # not an int here). Django's escape gives the same text.
+    if type(value) is str:
+        return html.escape(value)
+    if type(value) is int:
+        return str(value)
     if isinstance(value, Promise):
         value = str(value)
     if hasattr(value, "__html__"):

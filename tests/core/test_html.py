@@ -18,6 +18,7 @@ values = st.one_of(
     st.text(max_size=12),
     hostile,
     st.integers(),
+    st.booleans(),
     st.none(),
     hostile.map(mark_safe),
     hostile.map(lambda text: lazy(lambda: text, str)()),
